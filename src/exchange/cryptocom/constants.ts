@@ -1,0 +1,100 @@
+/** Crypto.com Exchange v1 constants (reference §1, §5, §7). */
+
+export const PRODUCTION = {
+  rest: "https://api.crypto.com/exchange/v1",
+  wsUser: "wss://stream.crypto.com/exchange/v1/user",
+  wsMarket: "wss://stream.crypto.com/exchange/v1/market",
+} as const;
+
+export const UAT = {
+  rest: "https://uat-api.3ona.co/exchange/v1",
+  wsUser: "wss://uat-stream.3ona.co/exchange/v1/user",
+  wsMarket: "wss://uat-stream.3ona.co/exchange/v1/market",
+} as const;
+
+/** Candle timeframes accepted by public/get-candlestick and candlestick.{tf}.{i}. */
+export const TIMEFRAMES = [
+  "1m",
+  "5m",
+  "15m",
+  "30m",
+  "1h",
+  "2h",
+  "4h",
+  "12h",
+  "1D",
+  "7D",
+  "14D",
+  "1M",
+] as const;
+export type Timeframe = (typeof TIMEFRAMES)[number];
+
+/** Legacy aliases the exchange still accepts (reference §5.1). */
+export const TIMEFRAME_ALIASES: Readonly<Record<string, Timeframe>> = {
+  M1: "1m",
+  M5: "5m",
+  M15: "15m",
+  M30: "30m",
+  H1: "1h",
+  H2: "2h",
+  H4: "4h",
+  H12: "12h",
+  D1: "1D",
+  "1d": "1D",
+};
+
+const MIN = 60_000;
+const DAY = 24 * 60 * MIN;
+/** Timeframe length in ms (1M is approximated as 30 days for bucketing). */
+export const TIMEFRAME_MS: Readonly<Record<Timeframe, number>> = {
+  "1m": MIN,
+  "5m": 5 * MIN,
+  "15m": 15 * MIN,
+  "30m": 30 * MIN,
+  "1h": 60 * MIN,
+  "2h": 120 * MIN,
+  "4h": 240 * MIN,
+  "12h": 720 * MIN,
+  "1D": DAY,
+  "7D": 7 * DAY,
+  "14D": 14 * DAY,
+  "1M": 30 * DAY,
+};
+
+export function parseTimeframe(tf: string): Timeframe | undefined {
+  if ((TIMEFRAMES as readonly string[]).includes(tf)) return tf as Timeframe;
+  return TIMEFRAME_ALIASES[tf];
+}
+
+export const ORDER_SIDES = ["BUY", "SELL"] as const;
+export type OrderSide = (typeof ORDER_SIDES)[number];
+
+export const ORDER_TYPES = ["LIMIT", "MARKET"] as const;
+export const TRIGGER_TYPES = ["STOP_LOSS", "STOP_LIMIT", "TAKE_PROFIT", "TAKE_PROFIT_LIMIT"] as const;
+export type OrderType = (typeof ORDER_TYPES)[number] | (typeof TRIGGER_TYPES)[number];
+
+export const TIME_IN_FORCE = ["GOOD_TILL_CANCEL", "IMMEDIATE_OR_CANCEL", "FILL_OR_KILL"] as const;
+export type TimeInForce = (typeof TIME_IN_FORCE)[number];
+
+export const ORDER_STATUSES = [
+  "NEW",
+  "PENDING",
+  "ACTIVE",
+  "FILLED",
+  "CANCELED",
+  "REJECTED",
+  "EXPIRED",
+] as const;
+export type OrderStatus = (typeof ORDER_STATUSES)[number];
+
+/** Max length of our client_oid (reference §5.3). */
+export const CLIENT_OID_MAX = 36;
+
+/** WebSocket timings (reference §7). */
+export const WS_WARMUP_MS = 1_000;
+export const WS_HEARTBEAT_MS = 30_000;
+export const WS_HEARTBEAT_DEADLINE_MS = 5_000;
+export const WS_MAX_MARKET_SUBSCRIPTIONS = 400;
+
+/** Default nonce tolerance of the exchange (reference §3.2). */
+export const NONCE_WINDOW_MS = 60_000;

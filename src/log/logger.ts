@@ -1,0 +1,76 @@
+/**
+ * pino logger: JSON in production, human-readable on a TTY (or LOG_PRETTY=true). Every record passes
+ * through the Redactor, so a secret cannot reach the log even if a caller passes it by mistake.
+ *
+ * Tags the seed greps for: auth lines carry `tag: "CRYPTO_AUTH_DIAG"` and the words in the message;
+ * the outbound IP line carries `CRYPTO_COM_OUTBOUND_IP`. Use `authLog()` / `logOutboundIp()`.
+ */
+import pino, { type Logger } from "pino";
+import { Redactor, type SecretValue } from "./redact.js";
+
+export type { Logger } from "pino";
+
+export interface LoggerOptions {
+  level?: string;
+  secrets?: readonly SecretValue[];
+  /** Human-readable output; default: stdout is a TTY. */
+  pretty?: boolean;
+  /** Destination stream (tests); default stdout (stderr for commands that print JSON). */
+  destination?: NodeJS.WritableStream;
+  name?: string;
+}
+
+export const AUTH_TAG = "CRYPTO_AUTH_DIAG";
+export const OUTBOUND_IP_TAG = "CRYPTO_COM_OUTBOUND_IP";
+
+export function createLogger(opts: LoggerOptions = {}): Logger {
+  const redactor = new Redactor(opts.secrets ?? []);
+  const pretty =
+    opts.pretty ?? (process.env.LOG_PRETTY ? process.env.LOG_PRETTY === "true" : process.stdout.isTTY);
+  const options: pino.LoggerOptions = {
+    level: opts.level ?? process.env.LOG_LEVEL ?? "info",
+    base: opts.name ? { name: opts.name } : null,
+    formatters: {
+      log: (obj) => redactor.value(obj) as Record<string, unknown>,
+      bindings: (b) => redactor.value(b) as Record<string, unknown>,
+    },
+    hooks: {
+      logMethod(args, method) {
+        const scrubbed = args.map((a) => redactor.value(a)) as Parameters<typeof method>;
+        method.apply(this, scrubbed);
+      },
+    },
+  };
+  if (pretty && !opts.destination) {
+    const transport = pino.transport({
+      target: "pino-pretty",
+      options: { colorize: true, translateTime: "SYS:HH:MM:ss.l", ignore: "pid,hostname", destination: 2 },
+    });
+    return pino(options, transport);
+  }
+  const dest = opts.destination ?? pino.destination({ fd: 2, sync: true });
+  return pino(options, dest as pino.DestinationStream);
+}
+
+/** Log a CRYPTO_AUTH_DIAG line (the tag is in the record and in the message, so grep finds it). */
+export function authLog(
+  log: Logger,
+  level: "info" | "warn" | "error" | "debug",
+  fields: object,
+  msg: string,
+): void {
+  log[level]({ tag: AUTH_TAG, ...fields }, `[${AUTH_TAG}] ${msg}`);
+}
+
+/** Log the outbound IP the exchange sees, with the CRYPTO_COM_OUTBOUND_IP tag the seed greps for. */
+export function logOutboundIp(log: Logger, ip: string, via: string): void {
+  log.info(
+    { tag: OUTBOUND_IP_TAG, outbound_ip: ip, via },
+    `[${AUTH_TAG}] ${OUTBOUND_IP_TAG}: ${ip} (via ${via})`,
+  );
+}
+
+/** A logger that discards everything (tests, libraries used without logging). */
+export function silentLogger(): Logger {
+  return pino({ level: "silent" });
+}
