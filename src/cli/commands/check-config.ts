@@ -1,0 +1,71 @@
+/**
+ * `atp check-config [--json]`: offline. Shows every variable (secrets masked) and where it came from,
+ * which credential pair is used, and every warning and problem. Never refuses a broken configuration:
+ * that is what it reports. Exit 0 when there is no problem (warnings allowed), 1 otherwise.
+ */
+import { parseArgs } from "node:util";
+import { formatFindings, loadConfig } from "../../config/load.js";
+import { usageError } from "../args.js";
+
+export const summary =
+  "Show the configuration (secrets masked), where each value came from, and its problems";
+
+export async function run(args: string[]): Promise<number> {
+  let values: { json?: boolean; help?: boolean };
+  try {
+    ({ values } = parseArgs({
+      args,
+      options: { json: { type: "boolean" }, help: { type: "boolean", short: "h" } },
+    }));
+  } catch (err) {
+    return usageError("check-config", err, "atp check-config [--json]");
+  }
+  if (values.help) {
+    process.stdout.write("usage: atp check-config [--json]\n");
+    return 0;
+  }
+  const report = loadConfig();
+  const c = report.config;
+  if (values.json) {
+    const out = {
+      ok: report.valid,
+      credential_pair: c.exchange.credentialPair ?? null,
+      base_url: c.exchange.baseUrl,
+      via_proxy: c.proxy.enabled,
+      live_trading: c.liveTrading,
+      variables: report.variables.map((v) => ({
+        name: v.name,
+        set: v.set,
+        source: v.source ?? null,
+        value: v.display,
+      })),
+      errors: report.errors,
+      warnings: report.warnings,
+    };
+    process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+    return report.valid ? 0 : 1;
+  }
+  const lines: string[] = [];
+  lines.push("atp configuration (sources: env > .env.local > .env > default)", "");
+  const width = Math.max(...report.variables.map((v) => v.name.length));
+  for (const v of report.variables) {
+    const src = v.source ? `[${v.source}]` : "";
+    lines.push(`  ${v.name.padEnd(width)}  ${v.display} ${src}`.trimEnd());
+  }
+  lines.push("");
+  lines.push(`credentials: ${c.exchange.credentialPair ?? "not configured"}`);
+  lines.push(
+    `exchange:    ${c.exchange.baseUrl}${c.proxy.enabled ? ` via proxy ${c.proxy.url ?? "(no URL)"}` : ""}`,
+  );
+  lines.push(`live:        ${c.liveTrading ? "LIVE TRADING ON" : "off (no real orders)"}`);
+  lines.push("");
+  if (report.warnings.length > 0) lines.push(formatFindings(report.warnings), "");
+  if (report.errors.length > 0) lines.push(formatFindings(report.errors), "");
+  lines.push(
+    report.valid
+      ? `OK (${report.warnings.length} warning(s))`
+      : `PROBLEMS: ${report.errors.length} error(s), ${report.warnings.length} warning(s)`,
+  );
+  process.stdout.write(`${lines.join("\n")}\n`);
+  return report.valid ? 0 : 1;
+}

@@ -1,0 +1,45 @@
+/**
+ * Credential cleaning. Values pasted with surrounding whitespace, a trailing newline/CR or wrapping
+ * quotes are cleaned, and every cleaning is reported (never silent). Whitespace or non-printable
+ * characters inside the value cannot be cleaned safely: they are an error naming the variable.
+ */
+
+export interface CleanResult {
+  value: string;
+  /** What was removed, in words (empty when the value was already clean). */
+  cleaned: string[];
+  /** Why the value is unusable (undefined when usable). */
+  error?: string;
+}
+
+const INVISIBLE_RE = /[\u0000-\u001f\u007f-\u009f\u00a0\u200b-\u200f\u2028\u2029\u2060\ufeff]/;
+
+function describeEdge(s: string): string {
+  if (/[\r\n]/.test(s)) return /\r/.test(s) ? "a trailing carriage return / line break" : "a line break";
+  return "surrounding whitespace";
+}
+
+export function cleanCredential(raw: string): CleanResult {
+  const cleaned: string[] = [];
+  let v = raw;
+  for (let round = 0; round < 3; round++) {
+    const trimmed = v.replace(/^[\s\ufeff]+|[\s\ufeff]+$/g, "");
+    if (trimmed !== v) {
+      const removed = v.slice(0, v.length - v.trimStart().length) + v.slice(v.trimEnd().length);
+      cleaned.push(describeEdge(removed));
+      v = trimmed;
+    }
+    const q = /^(["'`])(.*)\1$/s.exec(v);
+    if (q && v.length >= 2) {
+      cleaned.push("wrapping quotes");
+      v = q[2]!;
+      continue;
+    }
+    break;
+  }
+  if (/\s/.test(v))
+    return { value: v, cleaned, error: "contains whitespace or a line break inside the value" };
+  if (INVISIBLE_RE.test(v))
+    return { value: v, cleaned, error: "contains non-printable characters (e.g. a zero-width space)" };
+  return { value: v, cleaned: [...new Set(cleaned)] };
+}

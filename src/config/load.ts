@@ -1,0 +1,310 @@
+/**
+ * Configuration pipeline: load (process env, then .env.local, then .env, then defaults) → clean
+ * credentials → validate every variable against the table in variables.ts → cross-field rules →
+ * a typed AppConfig. It never throws: problems are findings, so `check-config` and `doctor` can
+ * report a broken configuration; other commands call `requireValidConfig` which prints every
+ * problem at once and exits 2.
+ */
+import { join } from "node:path";
+import type { SecretValue } from "../log/redact.js";
+import { maskSecret } from "../util/secrets.js";
+import { cleanCredential } from "./clean.js";
+import { readEnvFile } from "./env-file.js";
+import { parseBool, VARIABLE_BY_NAME, VARIABLES, type Variable } from "./variables.js";
+
+export type Source = "env" | ".env.local" | ".env" | "default";
+
+export interface Finding {
+  severity: "error" | "warning";
+  /** The variable (or file) the finding is about. */
+  variable: string;
+  problem: string;
+  fix: string;
+}
+
+export interface VariableState {
+  name: string;
+  set: boolean;
+  source?: Source;
+  /** Safe display: the value for plain settings, the mask for secrets. */
+  display: string;
+  secret: boolean;
+}
+
+export type CredentialPair = "EXCHANGE_CUSTOM_API_*" | "CRYPTO_COM_API_*";
+
+export interface AppConfig {
+  exchange: {
+    apiKey?: string;
+    apiSecret?: string;
+    credentialPair?: CredentialPair;
+    baseUrl: string;
+    localAddress?: string;
+    outboundIpUrl: string;
+    authDiag: boolean;
+  };
+  proxy: { enabled: boolean; url?: string; token?: string };
+  liveTrading: boolean;
+  databaseUrl?: string;
+  server: { host: string; port: number; apiToken?: string };
+  telegram: { botToken?: string; chatId?: string };
+}
+
+export interface ConfigReport {
+  config: AppConfig;
+  valid: boolean;
+  errors: Finding[];
+  warnings: Finding[];
+  variables: VariableState[];
+  /** Every secret value, for the log redactor. */
+  secrets: SecretValue[];
+}
+
+export interface LoadOptions {
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+export function loadConfig(opts: LoadOptions = {}): ConfigReport {
+  const cwd = opts.cwd ?? process.cwd();
+  const env = opts.env ?? process.env;
+  const errors: Finding[] = [];
+  const warnings: Finding[] = [];
+
+  const files: [Source, Map<string, string>][] = [];
+  for (const file of [".env.local", ".env"] as const) {
+    const parsed = readEnvFile(join(cwd, file));
+    if (!parsed) continue;
+    for (const [line, reason] of parsed.errors) {
+      errors.push({
+        severity: "error",
+        variable: `${file}:${line}`,
+        problem: reason,
+        fix: "write the line as KEY=value",
+      });
+    }
+    files.push([file, parsed.values]);
+  }
+
+  // 1. load: raw value and source of each variable
+  const raw = new Map<string, { value: string; source: Source }>();
+  for (const v of VARIABLES) {
+    const fromEnv = env[v.name];
+    if (fromEnv !== undefined && fromEnv !== "") {
+      raw.set(v.name, { value: fromEnv, source: "env" });
+      continue;
+    }
+    const fromFile = files.find(([, values]) => (values.get(v.name) ?? "") !== "");
+    if (fromFile) raw.set(v.name, { value: fromFile[1].get(v.name)!, source: fromFile[0] });
+    else if (v.default !== undefined) raw.set(v.name, { value: v.default, source: "default" });
+  }
+
+  // 2. clean credentials, 3. validate each variable
+  const value = new Map<string, string>();
+  for (const v of VARIABLES) {
+    const r = raw.get(v.name);
+    if (!r) continue;
+    let text = r.value;
+    if (v.secret) {
+      const c = cleanCredential(text);
+      if (c.cleaned.length > 0) {
+        warnings.push({
+          severity: "warning",
+          variable: v.name,
+          problem: `value had ${c.cleaned.join(" and ")} (from ${r.source}); atp removed it`,
+          fix: `rewrite ${v.name} in ${r.source === "env" ? "the environment" : r.source} without it`,
+        });
+      }
+      if (c.error) {
+        errors.push({
+          severity: "error",
+          variable: v.name,
+          problem: c.error,
+          fix: `copy ${v.name} again from the exchange, as one line without spaces`,
+        });
+        continue;
+      }
+      text = c.value;
+    } else {
+      text = text.trim();
+    }
+    const problem = v.check?.(text);
+    if (problem) {
+      errors.push({ severity: "error", variable: v.name, problem, fix: fixFor(v) });
+      continue;
+    }
+    value.set(v.name, text);
+  }
+
+  // 4. credentials: which pair is used
+  const primary = pair(value, "EXCHANGE_CUSTOM_API_KEY", "EXCHANGE_CUSTOM_API_SECRET");
+  const alias = pair(value, "CRYPTO_COM_API_KEY", "CRYPTO_COM_API_SECRET");
+  let credentialPair: CredentialPair | undefined;
+  let chosen = primary;
+  if (primary.key !== undefined || primary.secret !== undefined) credentialPair = "EXCHANGE_CUSTOM_API_*";
+  else if (alias.key !== undefined || alias.secret !== undefined) {
+    credentialPair = "CRYPTO_COM_API_*";
+    chosen = alias;
+  }
+  if (credentialPair === "EXCHANGE_CUSTOM_API_*" && (alias.key !== undefined || alias.secret !== undefined)) {
+    const same = alias.key === primary.key && alias.secret === primary.secret;
+    if (!same) {
+      warnings.push({
+        severity: "warning",
+        variable: "CRYPTO_COM_API_KEY",
+        problem:
+          "both EXCHANGE_CUSTOM_API_* and CRYPTO_COM_API_* are set and differ; atp uses EXCHANGE_CUSTOM_API_*",
+        fix: "remove the pair you do not use",
+      });
+    }
+  }
+  if (credentialPair) {
+    const [keyName, secretName] =
+      credentialPair === "EXCHANGE_CUSTOM_API_*"
+        ? ["EXCHANGE_CUSTOM_API_KEY", "EXCHANGE_CUSTOM_API_SECRET"]
+        : ["CRYPTO_COM_API_KEY", "CRYPTO_COM_API_SECRET"];
+    if (chosen.key === undefined && !errors.some((e) => e.variable === keyName)) {
+      errors.push({
+        severity: "error",
+        variable: keyName,
+        problem: `not set while ${secretName} is`,
+        fix: `set ${keyName}`,
+      });
+    }
+    if (chosen.secret === undefined && !errors.some((e) => e.variable === secretName)) {
+      errors.push({
+        severity: "error",
+        variable: secretName,
+        problem: `not set while ${keyName} is`,
+        fix: `set ${secretName}`,
+      });
+    }
+  }
+
+  const proxyEnabled = parseBool(value.get("USE_CRYPTO_PROXY") ?? "false");
+  const liveTrading = parseBool(value.get("LIVE_TRADING") ?? "false");
+  if (
+    proxyEnabled &&
+    !value.has("CRYPTO_PROXY_URL") &&
+    !errors.some((e) => e.variable === "CRYPTO_PROXY_URL")
+  ) {
+    errors.push({
+      severity: "error",
+      variable: "CRYPTO_PROXY_URL",
+      problem: "USE_CRYPTO_PROXY=true but no proxy URL is set",
+      fix: "set CRYPTO_PROXY_URL (e.g. http://10.0.0.5:9000) or USE_CRYPTO_PROXY=false",
+    });
+  }
+  if (proxyEnabled && !value.has("CRYPTO_PROXY_TOKEN")) {
+    warnings.push({
+      severity: "warning",
+      variable: "CRYPTO_PROXY_TOKEN",
+      problem: "the proxy is enabled without a token",
+      fix: "set CRYPTO_PROXY_TOKEN to the proxy's token (a proxy that requires one will refuse every call)",
+    });
+  }
+  const hasCredentials = chosen.key !== undefined && chosen.secret !== undefined;
+  if (liveTrading && !hasCredentials && !proxyEnabled) {
+    errors.push({
+      severity: "error",
+      variable: "LIVE_TRADING",
+      problem: "LIVE_TRADING=true without API credentials",
+      fix: "set EXCHANGE_CUSTOM_API_KEY and EXCHANGE_CUSTOM_API_SECRET, or LIVE_TRADING=false",
+    });
+  }
+
+  const config: AppConfig = {
+    exchange: {
+      ...(chosen.key !== undefined ? { apiKey: chosen.key } : {}),
+      ...(chosen.secret !== undefined ? { apiSecret: chosen.secret } : {}),
+      ...(credentialPair ? { credentialPair } : {}),
+      baseUrl: (value.get("EXCHANGE_CUSTOM_BASE_URL") ?? defaultOf("EXCHANGE_CUSTOM_BASE_URL")).replace(
+        /\/+$/,
+        "",
+      ),
+      ...optional("localAddress", value.get("EXCHANGE_LOCAL_ADDRESS")),
+      outboundIpUrl: value.get("OUTBOUND_IP_URL") ?? defaultOf("OUTBOUND_IP_URL"),
+      authDiag: parseBool(value.get("CRYPTO_AUTH_DIAG") ?? "false"),
+    },
+    proxy: {
+      enabled: proxyEnabled,
+      ...optional("url", value.get("CRYPTO_PROXY_URL")?.replace(/\/+$/, "")),
+      ...optional("token", value.get("CRYPTO_PROXY_TOKEN")),
+    },
+    liveTrading,
+    ...optional("databaseUrl", value.get("DATABASE_URL")),
+    server: {
+      host: value.get("HOST") ?? defaultOf("HOST"),
+      port: Number(value.get("PORT") ?? defaultOf("PORT")),
+      ...optional("apiToken", value.get("ATP_API_TOKEN")),
+    },
+    telegram: {
+      ...optional("botToken", value.get("TELEGRAM_BOT_TOKEN")),
+      ...optional("chatId", value.get("TELEGRAM_CHAT_ID")),
+    },
+  };
+
+  const variables: VariableState[] = VARIABLES.map((v) => {
+    const r = raw.get(v.name);
+    const shown = value.get(v.name) ?? r?.value;
+    return {
+      name: v.name,
+      set: r !== undefined && r.source !== "default",
+      ...(r ? { source: r.source } : {}),
+      display: r === undefined ? "<not set>" : v.secret ? maskSecret(shown, v.secret) : (shown ?? ""),
+      secret: v.secret !== undefined,
+    };
+  });
+
+  const secrets: SecretValue[] = [];
+  for (const v of VARIABLES) {
+    if (!v.secret) continue;
+    for (const s of new Set([value.get(v.name), raw.get(v.name)?.value])) {
+      if (s) secrets.push({ value: s, kind: v.secret, label: v.name });
+    }
+  }
+
+  return { config, valid: errors.length === 0, errors, warnings, variables, secrets };
+}
+
+function pair(values: Map<string, string>, key: string, secret: string) {
+  return { key: values.get(key), secret: values.get(secret) };
+}
+
+function optional<K extends string>(key: K, v: string | undefined): { [P in K]?: string } {
+  return (v === undefined ? {} : { [key]: v }) as { [P in K]?: string };
+}
+
+function defaultOf(name: string): string {
+  return VARIABLE_BY_NAME.get(name)!.default!;
+}
+
+function fixFor(v: Variable): string {
+  const eg = v.default ?? v.example;
+  return eg ? `set ${v.name} like ${eg}` : `correct ${v.name}`;
+}
+
+/** Formats findings as lines: `ERROR VAR: problem → fix`. */
+export function formatFindings(findings: readonly Finding[]): string {
+  return findings
+    .map(
+      (f) =>
+        `${f.severity === "error" ? "ERROR  " : "WARNING"} ${f.variable}: ${f.problem}\n        fix: ${f.fix}`,
+    )
+    .join("\n");
+}
+
+/** For commands that need a valid configuration: prints every problem at once and exits 2. */
+export function requireValidConfig(
+  report: ConfigReport,
+  out: NodeJS.WritableStream = process.stderr,
+): AppConfig {
+  if (!report.valid) {
+    out.write(
+      `atp: the configuration is invalid (${report.errors.length} problem(s)):\n${formatFindings(report.errors)}\n`,
+    );
+    out.write("Run `atp check-config` for the full picture.\n");
+    process.exit(2);
+  }
+  return report.config;
+}

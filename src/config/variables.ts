@@ -1,0 +1,194 @@
+/**
+ * Every environment variable atp reads, in one table: name, meaning, default, whether it is a secret,
+ * and how to parse it. `.env.example` and docs/configuration.md are generated from this table
+ * (`npm run docs`), and a test keeps them current.
+ */
+import { isIP } from "node:net";
+import type { SecretKind } from "../util/secrets.js";
+
+export type Group = "exchange" | "proxy" | "trading" | "server" | "storage" | "telegram";
+
+export interface Variable {
+  name: string;
+  group: Group;
+  description: string;
+  /** Default as written in .env (undefined: unset by default). */
+  default?: string;
+  /** Example value for .env.example when there is no default. */
+  example?: string;
+  secret?: SecretKind;
+  /** Names accepted as aliases (seed compatibility). */
+  aliasOf?: string;
+  /** Validates a (cleaned) raw value; returns an error text with the fix, or undefined when valid. */
+  check?: (value: string) => string | undefined;
+}
+
+const BOOL_RE = /^(true|false|1|0|yes|no|on|off)$/i;
+
+export function parseBool(value: string): boolean {
+  return /^(true|1|yes|on)$/i.test(value);
+}
+
+const checkBool = (v: string) => (BOOL_RE.test(v) ? undefined : `"${v}" is not a boolean; use true or false`);
+
+const checkUrl = (v: string) => {
+  try {
+    const u = new URL(v);
+    if (u.protocol !== "http:" && u.protocol !== "https:") return `must be an http(s) URL, got ${u.protocol}`;
+    return undefined;
+  } catch {
+    return `"${v}" is not a URL; write it in full, e.g. https://api.crypto.com/exchange/v1`;
+  }
+};
+
+const checkIp = (v: string) =>
+  isIP(v) ? undefined : `"${v}" is not an IP address; use one of this host's addresses (see \`ip -br addr\`)`;
+
+const checkPort = (v: string) => {
+  const n = Number(v);
+  return /^\d+$/.test(v) && n >= 1 && n <= 65535
+    ? undefined
+    : `"${v}" is not a TCP port; use a number from 1 to 65535`;
+};
+
+const checkDatabaseUrl = (v: string) =>
+  /^(postgres(ql)?:\/\/|sqlite:|file:)/.test(v)
+    ? undefined
+    : "must start with postgres:// or postgresql:// (PostgreSQL), or sqlite:/file: (SQLite)";
+
+const checkChatId = (v: string) =>
+  /^-?\d+$/.test(v) ? undefined : `"${v}" is not a Telegram chat id; use the numeric id`;
+
+export const VARIABLES: readonly Variable[] = [
+  {
+    name: "EXCHANGE_CUSTOM_API_KEY",
+    group: "exchange",
+    description: "Crypto.com Exchange API key (Settings → API Keys). Needs Read; Trade for orders.",
+    example: "your_api_key",
+    secret: "key",
+  },
+  {
+    name: "EXCHANGE_CUSTOM_API_SECRET",
+    group: "exchange",
+    description: "Secret of that API key (shown once when the key is created).",
+    example: "your_api_secret",
+    secret: "secret",
+  },
+  {
+    name: "CRYPTO_COM_API_KEY",
+    group: "exchange",
+    description: "Alias of EXCHANGE_CUSTOM_API_KEY, used only when that one is not set.",
+    secret: "key",
+    aliasOf: "EXCHANGE_CUSTOM_API_KEY",
+  },
+  {
+    name: "CRYPTO_COM_API_SECRET",
+    group: "exchange",
+    description: "Alias of EXCHANGE_CUSTOM_API_SECRET, used only with CRYPTO_COM_API_KEY.",
+    secret: "secret",
+    aliasOf: "EXCHANGE_CUSTOM_API_SECRET",
+  },
+  {
+    name: "EXCHANGE_CUSTOM_BASE_URL",
+    group: "exchange",
+    description:
+      "REST base URL. Production https://api.crypto.com/exchange/v1; UAT sandbox https://uat-api.3ona.co/exchange/v1 (separate keys); the emulator http://127.0.0.1:8100/exchange/v1.",
+    default: "https://api.crypto.com/exchange/v1",
+    check: checkUrl,
+  },
+  {
+    name: "EXCHANGE_LOCAL_ADDRESS",
+    group: "exchange",
+    description:
+      "Bind outbound exchange connections to this local IP (hosts with several egress addresses; the whitelisted one).",
+    example: "203.0.113.10",
+    check: checkIp,
+  },
+  {
+    name: "OUTBOUND_IP_URL",
+    group: "exchange",
+    description:
+      "An IP echo service used to learn the outbound IP the exchange sees (logged as CRYPTO_COM_OUTBOUND_IP).",
+    default: "https://api.ipify.org",
+    check: checkUrl,
+  },
+  {
+    name: "CRYPTO_AUTH_DIAG",
+    group: "exchange",
+    description:
+      "Log each signed request safely (method, id, nonce, lengths, key fingerprint, local clock) with the CRYPTO_AUTH_DIAG tag.",
+    default: "false",
+    check: checkBool,
+  },
+  {
+    name: "USE_CRYPTO_PROXY",
+    group: "proxy",
+    description: "Route private calls through the signing proxy on a whitelisted host.",
+    default: "false",
+    check: checkBool,
+  },
+  {
+    name: "CRYPTO_PROXY_URL",
+    group: "proxy",
+    description: "Base URL of the signing proxy (required when USE_CRYPTO_PROXY=true).",
+    example: "http://10.0.0.5:9000",
+    check: checkUrl,
+  },
+  {
+    name: "CRYPTO_PROXY_TOKEN",
+    group: "proxy",
+    description: "Shared token sent to the proxy in the X-Proxy-Token header.",
+    example: "a_long_random_token",
+    secret: "secret",
+  },
+  {
+    name: "LIVE_TRADING",
+    group: "trading",
+    description: "Send real orders. Off by default; refused without credentials.",
+    default: "false",
+    check: checkBool,
+  },
+  {
+    name: "DATABASE_URL",
+    group: "storage",
+    description: "PostgreSQL URL (postgres://user@host/db); unset means the built-in SQLite file.",
+    example: "postgres://atp@127.0.0.1:5432/atp",
+    check: checkDatabaseUrl,
+  },
+  {
+    name: "HOST",
+    group: "server",
+    description: "Address the HTTP API and dashboard listen on.",
+    default: "127.0.0.1",
+  },
+  {
+    name: "PORT",
+    group: "server",
+    description: "Port of the HTTP API and dashboard.",
+    default: "8000",
+    check: checkPort,
+  },
+  {
+    name: "ATP_API_TOKEN",
+    group: "server",
+    description: "Bearer token required by the HTTP API for anything that changes state.",
+    example: "a_long_random_token",
+    secret: "secret",
+  },
+  {
+    name: "TELEGRAM_BOT_TOKEN",
+    group: "telegram",
+    description: "Telegram bot token for alerts and commands.",
+    example: "123456:ABC-your-bot-token",
+    secret: "secret",
+  },
+  {
+    name: "TELEGRAM_CHAT_ID",
+    group: "telegram",
+    description: "The only chat id whose commands are obeyed and where alerts go.",
+    example: "-1001234567890",
+    check: checkChatId,
+  },
+];
+
+export const VARIABLE_BY_NAME: ReadonlyMap<string, Variable> = new Map(VARIABLES.map((v) => [v.name, v]));

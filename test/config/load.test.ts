@@ -1,0 +1,150 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { cleanCredential } from "../../src/config/clean.js";
+import { parseEnvFile } from "../../src/config/env-file.js";
+import { loadConfig } from "../../src/config/load.js";
+
+function dir(files: Record<string, string> = {}): string {
+  const d = mkdtempSync(join(tmpdir(), "atp-config-"));
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(d, name), text);
+  return d;
+}
+
+describe("config sources", () => {
+  it("uses env over .env.local over .env over defaults, and records where each came from", () => {
+    const cwd = dir({
+      ".env": "PORT=9001\nHOST=0.0.0.0\nLIVE_TRADING=false\n",
+      ".env.local": "PORT=9002\n",
+    });
+    const r = loadConfig({ cwd, env: { HOST: "127.0.0.2" } });
+    expect(r.valid).toBe(true);
+    expect(r.config.server.host).toBe("127.0.0.2");
+    expect(r.config.server.port).toBe(9002);
+    const src = Object.fromEntries(r.variables.map((v) => [v.name, v.source]));
+    expect(src).toMatchObject({
+      HOST: "env",
+      PORT: ".env.local",
+      LIVE_TRADING: ".env",
+      OUTBOUND_IP_URL: "default",
+    });
+    expect(r.config.exchange.baseUrl).toBe("https://api.crypto.com/exchange/v1");
+  });
+
+  it("accepts CRYPTO_COM_API_* as aliases and says which pair was used", () => {
+    const r = loadConfig({
+      cwd: dir(),
+      env: { CRYPTO_COM_API_KEY: "aliaskey123", CRYPTO_COM_API_SECRET: "aliassecret456" },
+    });
+    expect(r.config.exchange.credentialPair).toBe("CRYPTO_COM_API_*");
+    expect(r.config.exchange.apiKey).toBe("aliaskey123");
+  });
+
+  it("prefers EXCHANGE_CUSTOM_API_* and warns when the pairs differ", () => {
+    const r = loadConfig({
+      cwd: dir(),
+      env: {
+        EXCHANGE_CUSTOM_API_KEY: "primarykey1",
+        EXCHANGE_CUSTOM_API_SECRET: "primarysecret1",
+        CRYPTO_COM_API_KEY: "otherkey1",
+        CRYPTO_COM_API_SECRET: "othersecret1",
+      },
+    });
+    expect(r.config.exchange.apiKey).toBe("primarykey1");
+    expect(r.warnings.map((w) => w.variable)).toContain("CRYPTO_COM_API_KEY");
+  });
+});
+
+describe("credential cleaning", () => {
+  it("cleans a trailing CR from a CRLF .env file and reports it", () => {
+    const cwd = dir({
+      ".env.local": "EXCHANGE_CUSTOM_API_KEY=abcd1234\r\nEXCHANGE_CUSTOM_API_SECRET=s3cr3tvalue\r\n",
+    });
+    const r = loadConfig({ cwd, env: {} });
+    expect(r.valid).toBe(true);
+    expect(r.config.exchange.apiKey).toBe("abcd1234");
+    const w = r.warnings.find((x) => x.variable === "EXCHANGE_CUSTOM_API_KEY");
+    expect(w?.problem).toMatch(/carriage return/);
+    expect(JSON.stringify(r.warnings)).not.toContain("s3cr3tvalue");
+  });
+
+  it("strips wrapping quotes and surrounding whitespace with a warning", () => {
+    expect(cleanCredential(" 'abc' \n")).toEqual({
+      value: "abc",
+      cleaned: ["a line break", "wrapping quotes"],
+    });
+    expect(cleanCredential("abc")).toEqual({ value: "abc", cleaned: [] });
+  });
+
+  it("refuses internal whitespace or invisible characters, naming the variable but not the value", () => {
+    const r = loadConfig({
+      cwd: dir(),
+      env: { EXCHANGE_CUSTOM_API_KEY: "abc def", EXCHANGE_CUSTOM_API_SECRET: "qqx\u200bppx" },
+    });
+    expect(r.valid).toBe(false);
+    expect(r.errors.map((e) => e.variable).sort()).toEqual([
+      "EXCHANGE_CUSTOM_API_KEY",
+      "EXCHANGE_CUSTOM_API_SECRET",
+    ]);
+    const text = JSON.stringify(r.errors);
+    expect(text).not.toContain("abc def");
+    expect(text).not.toContain("qqx");
+  });
+});
+
+describe("validation", () => {
+  it("reports every problem at once with the variable and a fix", () => {
+    const r = loadConfig({
+      cwd: dir(),
+      env: {
+        EXCHANGE_CUSTOM_BASE_URL: "api.crypto.com",
+        PORT: "99999",
+        USE_CRYPTO_PROXY: "maybe",
+        EXCHANGE_LOCAL_ADDRESS: "not-an-ip",
+        LIVE_TRADING: "true",
+      },
+    });
+    expect(r.valid).toBe(false);
+    expect(r.errors.map((e) => e.variable).sort()).toEqual([
+      "EXCHANGE_CUSTOM_BASE_URL",
+      "EXCHANGE_LOCAL_ADDRESS",
+      "LIVE_TRADING",
+      "PORT",
+      "USE_CRYPTO_PROXY",
+    ]);
+    for (const e of r.errors) expect(e.fix.length).toBeGreaterThan(5);
+  });
+
+  it("requires a proxy URL when the proxy is on, and warns about a missing token", () => {
+    const r = loadConfig({ cwd: dir(), env: { USE_CRYPTO_PROXY: "true" } });
+    expect(r.errors.map((e) => e.variable)).toEqual(["CRYPTO_PROXY_URL"]);
+    expect(r.warnings.map((w) => w.variable)).toEqual(["CRYPTO_PROXY_TOKEN"]);
+  });
+
+  it("flags half a credential pair", () => {
+    const r = loadConfig({ cwd: dir(), env: { EXCHANGE_CUSTOM_API_KEY: "onlythekey" } });
+    expect(r.errors.map((e) => e.variable)).toEqual(["EXCHANGE_CUSTOM_API_SECRET"]);
+  });
+
+  it("masks secrets in the variable listing", () => {
+    const r = loadConfig({
+      cwd: dir(),
+      env: { EXCHANGE_CUSTOM_API_KEY: "key-ABCD", EXCHANGE_CUSTOM_API_SECRET: "verysecretvalue" },
+    });
+    const key = r.variables.find((v) => v.name === "EXCHANGE_CUSTOM_API_KEY");
+    const secret = r.variables.find((v) => v.name === "EXCHANGE_CUSTOM_API_SECRET");
+    expect(key?.display).toMatch(/^len=8 last4=ABCD fp=[0-9a-f]{8}$/);
+    expect(secret?.display).toMatch(/^len=15 fp=[0-9a-f]{8}$/);
+  });
+});
+
+describe(".env parsing", () => {
+  it("handles export, comments, quotes and escapes", () => {
+    const { values, errors } = parseEnvFile(
+      "export A=1 # comment\nB=\"two\\nlines\"\nC='x y'\n# skip\n\nbad line\nD=  spaced  \n",
+    );
+    expect(Object.fromEntries(values)).toEqual({ A: "1", B: "two\nlines", C: "x y", D: "spaced" });
+    expect(errors).toEqual([[6, "expected KEY=value"]]);
+  });
+});
