@@ -12,7 +12,15 @@ export interface CleanResult {
   error?: string;
 }
 
-const INVISIBLE_RE = /[\u0000-\u001f\u007f-\u009f\u00a0\u200b-\u200f\u2028\u2029\u2060\ufeff]/;
+/** Control characters and invisible Unicode (zero-width spaces, BOM, NBSP) that break an HMAC key. */
+function hasInvisible(s: string): boolean {
+  for (const ch of s) {
+    const c = ch.codePointAt(0)!;
+    if (c < 0x20 || (c >= 0x7f && c <= 0xa0) || (c >= 0x200b && c <= 0x200f)) return true;
+    if (c === 0x2028 || c === 0x2029 || c === 0x2060 || c === 0xfeff) return true;
+  }
+  return false;
+}
 
 function describeEdge(s: string): string {
   if (/[\r\n]/.test(s)) return /\r/.test(s) ? "a trailing carriage return / line break" : "a line break";
@@ -39,7 +47,7 @@ export function cleanCredential(raw: string): CleanResult {
   }
   if (/\s/.test(v))
     return { value: v, cleaned, error: "contains whitespace or a line break inside the value" };
-  if (INVISIBLE_RE.test(v))
+  if (hasInvisible(v))
     return { value: v, cleaned, error: "contains non-printable characters (e.g. a zero-width space)" };
   return { value: v, cleaned: [...new Set(cleaned)] };
 }
