@@ -4,6 +4,8 @@ import { fileURLToPath } from "node:url";
 
 const ENTRY = fileURLToPath(new URL("./atp-entry.ts", import.meta.url));
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+/** tsx's loader by absolute URL, so the CLI can run from any working directory. */
+const TSX = new URL("../../node_modules/tsx/dist/loader.mjs", import.meta.url).href;
 
 export interface CliResult {
   code: number | null;
@@ -29,7 +31,7 @@ export function runCli(
   opts: { cwd?: string; env?: Record<string, string>; timeoutMs?: number } = {},
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", ENTRY, ...args], {
+    const child = spawn(process.execPath, ["--import", TSX, ENTRY, ...args], {
       cwd: opts.cwd ?? ROOT,
       env: cleanEnv(opts.env),
       stdio: ["ignore", "pipe", "pipe"],

@@ -1,0 +1,98 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { runCli } from "../helpers/cli.js";
+
+function dir(files: Record<string, string> = {}): string {
+  const d = mkdtempSync(join(tmpdir(), "atp-cli-"));
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(d, name), text);
+  return d;
+}
+
+const SECRET = "secretKey-do-not-print";
+
+describe("atp check-config", () => {
+  it("reports a clean configuration with exit 0 and masks secrets", async () => {
+    const cwd = dir({
+      ".env.local": `EXCHANGE_CUSTOM_API_KEY=demo-key-WXYZ\nEXCHANGE_CUSTOM_API_SECRET=${SECRET}\n`,
+    });
+    const r = await runCli(["check-config", "--json"], { cwd });
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.ok).toBe(true);
+    expect(out.credential_pair).toBe("EXCHANGE_CUSTOM_API_*");
+    expect(out.variables.find((v: { name: string }) => v.name === "EXCHANGE_CUSTOM_API_KEY")).toMatchObject({
+      source: ".env.local",
+      set: true,
+    });
+    expect(r.stdout + r.stderr).not.toContain(SECRET);
+    expect(r.stdout + r.stderr).not.toContain("demo-key-WXYZ");
+  });
+
+  it("never refuses a broken configuration: it lists every problem and exits 1", async () => {
+    const r = await runCli(["check-config"], {
+      cwd: dir(),
+      env: {
+        USE_CRYPTO_PROXY: "true",
+        LIVE_TRADING: "true",
+        PORT: "0",
+        EXCHANGE_CUSTOM_API_KEY: " quoted\n",
+      },
+    });
+    expect(r.code).toBe(1);
+    for (const v of ["CRYPTO_PROXY_URL", "PORT", "EXCHANGE_CUSTOM_API_SECRET", "CRYPTO_PROXY_TOKEN"]) {
+      expect(r.stdout).toContain(v);
+    }
+    expect(r.stdout).toMatch(/EXCHANGE_CUSTOM_API_KEY: value had a line break/);
+  });
+
+  it("exits 2 on an unknown flag", async () => {
+    const r = await runCli(["check-config", "--nope"], { cwd: dir() });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--nope/);
+  });
+});
+
+describe("atp sign", () => {
+  const env = { EXCHANGE_CUSTOM_API_KEY: "token", EXCHANGE_CUSTOM_API_SECRET: "secretKey" };
+
+  it("reproduces the official JS sample signature and hides the key", async () => {
+    const r = await runCli(
+      [
+        "sign",
+        "--method",
+        "private/get-order-detail",
+        "--params",
+        '{"order_id":"53287421324"}',
+        "--id",
+        "11",
+        "--nonce",
+        "1587846358253",
+        "--json",
+      ],
+      { cwd: dir(), env },
+    );
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.sig).toBe("02ef0a52c9428e5d3dcc5dd24d534ca39ef73f35acd3f6945f139a2364ef67a9");
+    expect(out.param_string).toBe("order_id53287421324");
+    expect(out.string_to_sign).toBe("private/get-order-detail11…okenorder_id532874213241587846358253");
+    expect(r.stdout).not.toContain("secretKey");
+  });
+
+  it("refuses fractional numbers in params with exit 2, naming the param", async () => {
+    const r = await runCli(["sign", "--method", "private/create-order", "--params", '{"price":0.1}'], {
+      cwd: dir(),
+      env,
+    });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/param price/);
+  });
+
+  it("exits 2 without credentials", async () => {
+    const r = await runCli(["sign", "--method", "private/user-balance"], { cwd: dir() });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/EXCHANGE_CUSTOM_API_KEY/);
+  });
+});

@@ -1,0 +1,58 @@
+import { Writable } from "node:stream";
+import { describe, expect, it } from "vitest";
+import { authLog, createLogger, logOutboundIp } from "../../src/log/logger.js";
+import { Redactor } from "../../src/log/redact.js";
+
+function capture() {
+  const lines: string[] = [];
+  const stream = new Writable({
+    write(chunk: Buffer, _enc, cb) {
+      lines.push(...chunk.toString().split("\n").filter(Boolean));
+      cb();
+    },
+  });
+  return { lines, stream };
+}
+
+const KEY = "k3yABCDEFGH1234";
+const SECRET = "s3cretVALUE-xyz-987";
+
+describe("logger redaction by value", () => {
+  it("replaces configured secrets in messages, fields, nested objects and errors", () => {
+    const { lines, stream } = capture();
+    const log = createLogger({
+      destination: stream,
+      secrets: [
+        { value: KEY, kind: "key", label: "EXCHANGE_CUSTOM_API_KEY" },
+        { value: SECRET, kind: "secret", label: "EXCHANGE_CUSTOM_API_SECRET" },
+      ],
+    });
+    log.info({ body: { api_key: KEY, note: `the secret is ${SECRET}` }, list: [SECRET] }, `key ${KEY} used`);
+    log.error({ err: new Error(`failed with ${SECRET}`) }, "boom");
+    const text = lines.join("\n");
+    expect(text).not.toContain(KEY);
+    expect(text).not.toContain(SECRET);
+    expect(text).toContain("last4=1234");
+    expect(text).not.toContain("last4=-987");
+    expect(lines).toHaveLength(2);
+  });
+
+  it("masks secret-named keys even when the value is not configured", () => {
+    const r = new Redactor([]);
+    expect(r.value({ sig: "abcdef", nested: { api_secret: "zzz" }, other: "fine" })).toEqual({
+      sig: "[redacted]",
+      nested: { api_secret: "[redacted]" },
+      other: "fine",
+    });
+  });
+
+  it("tags auth and outbound-IP lines so the seed's greps find them", () => {
+    const { lines, stream } = capture();
+    const log = createLogger({ destination: stream });
+    authLog(log, "info", { method: "private/user-balance" }, "signing");
+    logOutboundIp(log, "203.0.113.7", "direct");
+    expect(lines[0]).toContain("CRYPTO_AUTH_DIAG");
+    expect(lines[1]).toContain("CRYPTO_COM_OUTBOUND_IP");
+    expect(JSON.parse(lines[1]!)).toMatchObject({ outbound_ip: "203.0.113.7" });
+  });
+});
