@@ -16,8 +16,33 @@ const ALLOWED: Record<string, string[]> = {
   market: ["util", "log", "exchange", "indicators"],
   strategy: ["util", "log", "indicators", "market"],
   backtest: ["util", "log", "indicators", "market", "strategy", "exchange", "emulator"],
-  app: ["util", "log", "config", "exchange", "emulator", "proxy", "diagnostics", "indicators", "market", "strategy", "backtest"],
-  cli: ["util", "log", "config", "exchange", "emulator", "proxy", "diagnostics", "indicators", "market", "strategy", "backtest", "app"],
+  app: [
+    "util",
+    "log",
+    "config",
+    "exchange",
+    "emulator",
+    "proxy",
+    "diagnostics",
+    "indicators",
+    "market",
+    "strategy",
+    "backtest",
+  ],
+  cli: [
+    "util",
+    "log",
+    "config",
+    "exchange",
+    "emulator",
+    "proxy",
+    "diagnostics",
+    "indicators",
+    "market",
+    "strategy",
+    "backtest",
+    "app",
+  ],
 };
 
 const SRC = fileURLToPath(new URL("../src/", import.meta.url));
@@ -43,7 +68,8 @@ describe("module dependencies point inward", () => {
       const text = readFileSync(file, "utf8");
       for (const m of text.matchAll(/(?:from|import)\s*\(?\s*["'](\.[^"']+)["']/g)) {
         const target = relative(SRC, join(file, "..", m[1]!)).split("/")[0]!;
-        if (target !== module && !allowed.includes(target)) violations.push(`${rel} imports ${target} (${m[1]})`);
+        if (target !== module && !allowed.includes(target))
+          violations.push(`${rel} imports ${target} (${m[1]})`);
       }
     }
     expect(violations).toEqual([]);
