@@ -1,0 +1,243 @@
+/**
+ * The admin API in process: read and set keys, balances, clock offset, faults and instrument state;
+ * set or nudge a price; step the market; list every order ever received. The HTTP admin routes
+ * (/emulator/admin/*, loopback callers only) call exactly these methods. Inputs are validated with
+ * the configuration's schemas; AdminError carries the HTTP status and names the field.
+ * Secrets are never returned: keys are listed with `len=N fp=…` instead of the secret.
+ */
+import { z } from "zod";
+import { dec } from "../util/decimal.js";
+import {
+  type FaultConfig,
+  type FaultInput,
+  faultSchema,
+  type KeyInput,
+  keySchema,
+  pathText,
+} from "./config.js";
+import type { EmulatedExchange } from "./exchange.js";
+import { keyToPublic } from "./keys.js";
+import { FINAL_STATUSES } from "./matching/types.js";
+
+export class AdminError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = "AdminError";
+  }
+}
+
+function parse<T extends z.ZodType>(schema: T, value: unknown, what: string): z.output<T> {
+  const r = schema.safeParse(value);
+  if (!r.success) {
+    throw new AdminError(
+      400,
+      r.error.issues
+        .map((i) => {
+          const sub = i.path.length ? pathText(i.path) : "";
+          return `${what}${sub && !sub.startsWith("[") ? "." : ""}${sub}: ${i.message}`;
+        })
+        .join("; "),
+    );
+  }
+  return r.data;
+}
+
+const balancesSchema = z.record(
+  z.string().regex(/^[A-Z0-9]+$/, "currency codes are upper case"),
+  z.string().regex(/^\d+(\.\d+)?$/, 'must be a non-negative decimal string like "100.5"'),
+);
+
+export interface AdminOrder {
+  received_at: number;
+  api_key: string;
+  account: string;
+  method: string;
+  transport: "rest" | "ws";
+  client_oid: string | null;
+  order_id: string | null;
+  list_id: string | null;
+  instrument_name: string | null;
+  side: string | null;
+  type: string | null;
+  /** Code of the response to the create request (0 = accepted). */
+  response_code: number;
+  /** Current status (REJECTED for a request refused before an order existed). */
+  status: string;
+  reason: number | null;
+  cumulative_quantity: string | null;
+}
+
+export interface BalanceView {
+  total: string;
+  reserved: string;
+  available: string;
+}
+
+/** Callbacks the transports register (WebSocket drops). */
+export interface AdminHooks {
+  dropWebSockets?: () => number;
+}
+
+export class EmulatorAdmin {
+  constructor(
+    private readonly ex: EmulatedExchange,
+    private readonly hooks: AdminHooks = {},
+  ) {}
+
+  // ---- keys
+  keys(): Record<string, unknown>[] {
+    return this.ex.keys.list().map(keyToPublic);
+  }
+
+  setKeys(keys: KeyInput[]): void {
+    const parsed = parse(z.array(keySchema), keys, "keys");
+    for (const [i, k] of parsed.entries()) this.requireAccount(k.account, `keys[${i}].account`);
+    this.ex.keys.replace(parsed);
+  }
+
+  upsertKey(key: KeyInput): void {
+    const k = parse(keySchema, key, "key");
+    this.requireAccount(k.account, "key.account");
+    this.ex.keys.upsert(k);
+  }
+
+  removeKey(apiKey: string): void {
+    if (!this.ex.keys.remove(apiKey)) throw new AdminError(404, `no key ${apiKey}`);
+  }
+
+  setKeyEnabled(apiKey: string, enabled: boolean): void {
+    const k = this.ex.keys.get(apiKey);
+    if (!k) throw new AdminError(404, `no key ${apiKey}`);
+    k.enabled = enabled;
+  }
+
+  private requireAccount(account: string, field: string): void {
+    if (!this.ex.engine.ledger.hasAccount(account)) {
+      throw new AdminError(400, `${field}: no account named "${account}" (set its balances first)`);
+    }
+  }
+
+  // ---- balances
+  accounts(): string[] {
+    return this.ex.engine.ledger.accountNames();
+  }
+
+  balances(account: string): Record<string, BalanceView> {
+    const ledger = this.ex.engine.ledger;
+    if (!ledger.hasAccount(account)) throw new AdminError(404, `no account ${account}`);
+    const out: Record<string, BalanceView> = {};
+    for (const [ccy, row] of ledger.rows(account)) {
+      out[ccy] = {
+        total: row.total.toFixed(),
+        reserved: row.reserved.toFixed(),
+        available: ledger.available(account, ccy).toFixed(),
+      };
+    }
+    return out;
+  }
+
+  /** Sets owned balances (creates the account when new); reservations of open orders are kept. */
+  setBalances(account: string, balances: Record<string, string>): void {
+    if (typeof account !== "string" || account === "") throw new AdminError(400, "account: must be a name");
+    this.ex.engine.setBalances(account, parse(balancesSchema, balances, "balances"));
+  }
+
+  // ---- clock
+  clock(): { now: number; offset_ms: number } {
+    return { now: this.ex.clock.now(), offset_ms: this.ex.clock.offset };
+  }
+
+  setClockOffset(ms: number): void {
+    this.ex.clock.setOffset(parse(z.number().int(), ms, "offset_ms"));
+  }
+
+  // ---- faults
+  faults(): ReturnType<EmulatedExchange["faults"]["list"]> {
+    return this.ex.faults.list();
+  }
+
+  setFaults(faults: FaultInput[]): void {
+    this.ex.faults.replace(parse(z.array(faultSchema), faults, "faults") as FaultConfig[]);
+  }
+
+  addFault(fault: FaultInput): void {
+    this.ex.faults.add(parse(faultSchema, fault, "fault") as FaultConfig);
+  }
+
+  clearFaults(): void {
+    this.ex.faults.clear();
+  }
+
+  // ---- market
+  private requireInstrument(symbol: string): void {
+    if (!this.ex.market.has(symbol))
+      throw new AdminError(404, `instrument_name: unknown instrument ${symbol}`);
+  }
+
+  price(symbol: string): string {
+    this.requireInstrument(symbol);
+    return this.ex.market.mid(symbol)!.toFixed();
+  }
+
+  /** Sets the mid price; resting orders and triggers are re-checked at once. Returns the price set. */
+  setPrice(symbol: string, price: string): string {
+    this.requireInstrument(symbol);
+    let p: ReturnType<typeof dec>;
+    try {
+      p = dec(price);
+    } catch {
+      throw new AdminError(400, `price: ${JSON.stringify(price)} is not a decimal string`);
+    }
+    if (p.lte(0)) throw new AdminError(400, "price: must be positive");
+    const inst = this.ex.engine.instrument(symbol)!;
+    this.ex.market.setPrice(symbol, this.ex.market.toTick(inst, p.toNumber()));
+    return this.price(symbol);
+  }
+
+  /** Moves the price by `pct` percent (e.g. -5); returns the new price. */
+  nudgePrice(symbol: string, pct: number): string {
+    this.requireInstrument(symbol);
+    if (typeof pct !== "number" || !Number.isFinite(pct) || pct <= -100) {
+      throw new AdminError(400, "nudge_pct: must be a number above -100");
+    }
+    return this.ex.market.nudgePrice(symbol, pct).toFixed();
+  }
+
+  /** Advances the market `count` ticks (deterministic for a seed). */
+  tick(count = 1): void {
+    this.ex.tick(parse(z.number().int().min(1).max(100_000), count, "count"));
+  }
+
+  setTradable(symbol: string, tradable: boolean): void {
+    this.requireInstrument(symbol);
+    this.ex.engine.setTradable(symbol, parse(z.boolean(), tradable, "tradable"));
+    this.ex.market.updateInstrument(this.ex.engine.instrument(symbol)!);
+  }
+
+  // ---- orders
+  /** Every order request received (accepted or not), oldest first, with its current status. */
+  orders(): AdminOrder[] {
+    return this.ex.received.map((r) => {
+      const o = r.order_id ? this.ex.engine.orderById(r.order_id) : undefined;
+      return {
+        ...r,
+        status: o ? o.status : "REJECTED",
+        reason: o ? (o.reason ?? null) : r.response_code,
+        cumulative_quantity: o ? o.cumQty.toFixed() : null,
+      };
+    });
+  }
+
+  openOrderCount(): number {
+    return this.ex.engine.allOrders().filter((o) => !FINAL_STATUSES.has(o.status)).length;
+  }
+
+  // ---- websockets
+  /** Drops every WebSocket connection now (without a close frame); returns how many. */
+  dropWebSockets(): number {
+    return this.hooks.dropWebSockets?.() ?? 0;
+  }
+}

@@ -1,0 +1,248 @@
+/**
+ * The emulated exchange without its transports: configuration, clock, simulated market, matching
+ * core, keys, faults, rate limiter and the log of every order received. The HTTP server, the
+ * WebSocket hub and the admin API all act on one instance.
+ *
+ * Failure modes: method handlers never throw to the transport; a ParamError becomes its code, and
+ * an unexpected exception becomes 50001 (logged by the transport).
+ */
+import { codeInfo } from "../exchange/cryptocom/error-codes.js";
+import { Dec } from "../util/decimal.js";
+import { EmulatorClock } from "./clock.js";
+import type { EmulatorConfig, FaultConfig } from "./config.js";
+import { FaultEngine } from "./faults.js";
+import { fail, type Reply } from "./http/envelope.js";
+import { toInstrument } from "./instruments.js";
+import type { JsonObject } from "./json-body.js";
+import { type KeyRecord, KeyStore } from "./keys.js";
+import { SimulatedMarket } from "./market/market.js";
+import { balanceToWire, fillToWire, MatchingEngine, type Order, orderToWire } from "./matching/index.js";
+import { ParamError } from "./methods/params.js";
+import { methodInfo } from "./methods/table.js";
+import { SlidingWindowLimiter } from "./rate-limit.js";
+import { Rng } from "./rng.js";
+
+export interface CallContext {
+  method: string;
+  params: JsonObject;
+  /** The authenticated key (private methods). */
+  key?: KeyRecord | undefined;
+  /** Nonce text of the request (default client_oid). */
+  nonceText?: string | undefined;
+  ip: string;
+  transport: "rest" | "ws";
+}
+
+export type Handler = (ex: EmulatedExchange, ctx: CallContext) => Reply;
+
+/** One order request as received (admin `GET /emulator/admin/orders`). */
+export interface ReceivedOrder {
+  received_at: number;
+  api_key: string;
+  account: string;
+  method: string;
+  transport: "rest" | "ws";
+  client_oid: string | null;
+  order_id: string | null;
+  list_id: string | null;
+  instrument_name: string | null;
+  side: string | null;
+  type: string | null;
+  response_code: number;
+}
+
+export type UserPush = { account: string; channel: string; instrument?: string | undefined; data: unknown[] };
+
+export class EmulatedExchange {
+  readonly clock: EmulatorClock;
+  readonly market: SimulatedMarket;
+  readonly engine: MatchingEngine;
+  readonly keys: KeyStore;
+  readonly faults: FaultEngine;
+  readonly limiter = new SlidingWindowLimiter();
+  readonly received: ReceivedOrder[] = [];
+  private readonly startedAt: number;
+  private manualAdvance = 0;
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly jumpTimers = new Map<FaultConfig, NodeJS.Timeout>();
+  private tickTimer: NodeJS.Timeout | undefined;
+  private readonly userListeners: ((p: UserPush) => void)[] = [];
+  private closed = false;
+
+  constructor(readonly config: EmulatorConfig) {
+    this.clock = new EmulatorClock(config.clock_offset_ms);
+    this.startedAt = this.clock.now();
+    const instruments = config.instruments.map((spec) => ({
+      inst: toInstrument(spec),
+      initialPrice: Number(spec.initial_price),
+      dailyVolatility: spec.daily_volatility,
+    }));
+    this.market = new SimulatedMarket({
+      instruments,
+      seed: config.seed,
+      now: () => this.marketNow(),
+      historyEnd: config.start_time_ms ?? this.startedAt,
+      stepMs: Math.max(1, config.market_tick_ms || 1000) * config.speed,
+    });
+    this.engine = new MatchingEngine({
+      instruments: instruments.map((i) => i.inst),
+      market: this.market,
+      now: () => this.clock.now(),
+      fees: config.fees,
+      maxOpenPerInstrument: config.limits.max_open_orders_per_instrument,
+      maxOpenPerAccount: config.limits.max_open_orders_per_account,
+      farLimitRatio: config.limits.far_limit_ratio,
+      postOnlyReject: config.switches.post_only_reject,
+      rejectWithResult: config.switches.reject_with_result,
+      duplicateClientOidScope: config.switches.duplicate_client_oid_scope,
+      untriggeredStatus: config.switches.untriggered_status,
+      idBase: 6_142_909_895_000_000_000n + BigInt(config.seed % 1000) * 1_000_000_000n,
+    });
+    for (const [account, a] of Object.entries(config.accounts)) this.engine.setBalances(account, a.balances);
+    this.keys = new KeyStore(config.keys);
+    this.faults = new FaultEngine(new Rng(config.seed, "faults"), config.faults);
+    this.faults.onChange(() => this.scheduleClockJumps());
+    this.market.on((e) => {
+      if (e.type === "tick") this.engine.onMarket(e.symbol);
+    });
+    this.engine.on((e) => {
+      switch (e.type) {
+        case "order":
+          this.pushOrder(e.order);
+          break;
+        case "fill":
+          this.push({
+            account: e.fill.account,
+            channel: "user.trade",
+            instrument: e.fill.instrument.symbol,
+            data: [{ ...fillToWire(e.fill), transaction_time: e.fill.time }],
+          });
+          break;
+        case "balance":
+          this.push({ account: e.account, channel: "user.balance", data: [this.balanceRow(e.account)] });
+          break;
+        case "public_trade":
+          this.market.print(e.symbol, e.price, e.qty, e.takerSide, this.marketNow());
+          break;
+      }
+    });
+  }
+
+  /** Market time: the emulator clock, `speed` times faster since start, plus manual ticks. */
+  marketNow(): number {
+    const now = this.clock.now();
+    return this.startedAt + (now - this.startedAt) * this.config.speed + this.manualAdvance;
+  }
+
+  start(): void {
+    if (this.config.market_tick_ms > 0) {
+      this.tickTimer = setInterval(() => this.market.tick(), this.config.market_tick_ms);
+      this.tickTimer.unref();
+    }
+    this.scheduleClockJumps();
+  }
+
+  /** Advances the market by `n` nominal steps at once (deterministic for a seed). */
+  tick(n = 1): void {
+    const step = Math.max(1, this.config.market_tick_ms || 1000) * this.config.speed;
+    for (let i = 0; i < n; i++) {
+      this.manualAdvance += step;
+      this.market.tick(step);
+    }
+  }
+
+  stop(): void {
+    this.closed = true;
+    if (this.tickTimer) clearInterval(this.tickTimer);
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+    for (const t of this.jumpTimers.values()) clearTimeout(t);
+    this.jumpTimers.clear();
+  }
+
+  /** One timer per clock_jump fault, counted from when the fault was installed. */
+  private scheduleClockJumps(): void {
+    const current = new Set(this.faults.configs());
+    for (const [f, t] of this.jumpTimers) {
+      if (!current.has(f)) {
+        clearTimeout(t);
+        this.jumpTimers.delete(f);
+      }
+    }
+    if (this.closed) return;
+    for (const f of current) {
+      if (f.kind !== "clock_jump" || this.faults.isExhausted(f) || this.jumpTimers.has(f)) continue;
+      const t = setTimeout(() => {
+        if (this.faults.isExhausted(f)) return;
+        this.faults.markFired(f);
+        this.clock.jump(f.ms);
+      }, f.after_ms);
+      t.unref();
+      this.jumpTimers.set(f, t);
+    }
+  }
+
+  /** Runs the asynchronous part of an acknowledged order after `order_latency_ms`. */
+  scheduleExecute(orderId: string): void {
+    const t = setTimeout(() => {
+      this.timers.delete(t);
+      if (!this.closed) this.engine.execute(orderId);
+    }, this.config.order_latency_ms);
+    this.timers.add(t);
+  }
+
+  // ------------------------------------------------------------ user events
+
+  onUserPush(listener: (p: UserPush) => void): () => void {
+    this.userListeners.push(listener);
+    return () => {
+      const i = this.userListeners.indexOf(listener);
+      if (i >= 0) this.userListeners.splice(i, 1);
+    };
+  }
+
+  private push(p: UserPush): void {
+    for (const l of this.userListeners) l(p);
+  }
+
+  private pushOrder(o: Order): void {
+    const data = [
+      { ...orderToWire(o), transaction_time: o.updateTime, transaction_time_ns: `${o.updateTime}000000` },
+    ];
+    const instrument = o.instrument.symbol;
+    if (o.origin === "advanced") {
+      this.push({ account: o.account, channel: "user.advanced.order", instrument, data });
+      if (o.triggered) this.push({ account: o.account, channel: "user.order", instrument, data });
+    } else {
+      this.push({ account: o.account, channel: "user.order", instrument, data });
+    }
+  }
+
+  // ------------------------------------------------------------ helpers for handlers
+
+  /** USD value of one unit of `ccy` (stablecoins count as 1 USD). */
+  usdPrice(ccy: string): Dec | undefined {
+    if (ccy === "USD" || ccy === "USDT" || ccy === "USDC") return new Dec(1);
+    return this.market.mid(`${ccy}_USD`) ?? this.market.mid(`${ccy}_USDT`);
+  }
+
+  balanceRow(account: string): Record<string, unknown> {
+    return balanceToWire(this.engine.ledger, account, (c) => this.usdPrice(c));
+  }
+
+  recordReceived(r: Omit<ReceivedOrder, "received_at">): void {
+    this.received.push({ received_at: this.clock.now(), ...r });
+  }
+
+  /** Dispatches a method call that passed the transport's checks; never throws. */
+  call(ctx: CallContext): Reply {
+    const info = methodInfo(ctx.method);
+    if (!info?.handler) return fail(40002, "METHOD_NOT_FOUND");
+    try {
+      return info.handler(this, ctx);
+    } catch (err) {
+      if (err instanceof ParamError) return fail(err.code, err.message);
+      return fail(50001, `${codeInfo(50001).name}: ${(err as Error).message}`);
+    }
+  }
+}

@@ -1,0 +1,104 @@
+/**
+ * Candle history of one instrument for every timeframe of the reference (§5.1). Bars of any size
+ * are merged into the bucket of each timeframe they are fed to. Buckets: fixed multiples of the
+ * timeframe since the epoch, except 7D/14D (Monday 00:00 UTC) and 1M (calendar month, UTC).
+ * Values are floats (analytics); the market formats them to the instrument's ticks on output.
+ */
+import { TIMEFRAME_MS, TIMEFRAMES, type Timeframe } from "../../exchange/cryptocom/constants.js";
+
+export interface Candle {
+  t: number;
+  o: number;
+  h: number;
+  l: number;
+  c: number;
+  v: number;
+}
+
+const DAY = 86_400_000;
+/** 1970-01-05 was a Monday. */
+const MONDAY = 4 * DAY;
+const MAX_CANDLES = 12_000;
+
+export function bucketStart(tf: Timeframe, t: number): number {
+  if (tf === "1M") {
+    const d = new Date(t);
+    return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);
+  }
+  const ms = TIMEFRAME_MS[tf];
+  if (tf === "7D" || tf === "14D") return Math.floor((t - MONDAY) / ms) * ms + MONDAY;
+  return Math.floor(t / ms) * ms;
+}
+
+export const MINUTE_TIMEFRAMES: readonly Timeframe[] = ["1m", "5m", "15m", "30m"];
+export const HOUR_TIMEFRAMES: readonly Timeframe[] = TIMEFRAMES.filter(
+  (tf) => !MINUTE_TIMEFRAMES.includes(tf),
+);
+
+export class CandleStore {
+  private readonly series = new Map<Timeframe, Candle[]>();
+
+  constructor() {
+    for (const tf of TIMEFRAMES) this.series.set(tf, []);
+  }
+
+  /** Merges a bar starting at `t` into the given timeframes (all when omitted). */
+  add(
+    t: number,
+    o: number,
+    h: number,
+    l: number,
+    c: number,
+    v: number,
+    tfs: readonly Timeframe[] = TIMEFRAMES,
+  ): void {
+    for (const tf of tfs) {
+      const list = this.series.get(tf)!;
+      const start = bucketStart(tf, t);
+      const last = list[list.length - 1];
+      if (last && last.t === start) {
+        if (h > last.h) last.h = h;
+        if (l < last.l) last.l = l;
+        last.c = c;
+        last.v += v;
+      } else if (!last || start > last.t) {
+        list.push({ t: start, o, h, l, c, v });
+        if (list.length > MAX_CANDLES) list.splice(0, list.length - MAX_CANDLES);
+      }
+    }
+  }
+
+  /** Candles with start in [start, end], oldest first, at most `count` (the newest ones). */
+  range(tf: Timeframe, start: number, end: number, count: number): Candle[] {
+    const list = this.series.get(tf)!;
+    const out: Candle[] = [];
+    for (let i = list.length - 1; i >= 0 && out.length < count; i--) {
+      const c = list[i]!;
+      if (c.t > end) continue;
+      if (c.t < start) break;
+      out.push(c);
+    }
+    return out.reverse();
+  }
+
+  /** Multiplies every price by `factor` (the history is generated, then anchored to today's price). */
+  scale(factor: number): void {
+    for (const list of this.series.values()) {
+      for (const c of list) {
+        c.o *= factor;
+        c.h *= factor;
+        c.l *= factor;
+        c.c *= factor;
+      }
+    }
+  }
+
+  latest(tf: Timeframe): Candle | undefined {
+    const list = this.series.get(tf)!;
+    return list[list.length - 1];
+  }
+
+  all(tf: Timeframe): readonly Candle[] {
+    return this.series.get(tf)!;
+  }
+}

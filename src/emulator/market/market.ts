@@ -1,0 +1,352 @@
+/**
+ * The simulated market: per instrument a seeded price process, a candle history backfilled at start
+ * (enough for MA200 on 1h and 1D), an order book around the mid and a tape of public trades. It is
+ * the MarketView the matching core fills against, and the source of every public endpoint and market
+ * channel.
+ *
+ * Time: market time comes from `now()` (the emulator clock, sped up by `speed`). A tick advances
+ * each process by a fixed nominal step (`stepMs`), so a seed reproduces the same path whatever the
+ * timer jitter; only timestamps follow the clock.
+ */
+import type { Timeframe } from "../../exchange/cryptocom/constants.js";
+import { type Instrument, priceDecimals, quantityDecimals } from "../../exchange/cryptocom/instruments.js";
+import { Dec } from "../../util/decimal.js";
+import type { BookLevel, MarketView, RefPriceType, Side } from "../matching/types.js";
+import { Rng } from "../rng.js";
+import { type Book, consumeLevel, generateBook, levelsToWire, type WireLevel } from "./book.js";
+import { type Candle, CandleStore, HOUR_TIMEFRAMES } from "./candles.js";
+import { PriceProcess } from "./price-process.js";
+
+const MINUTE = 60_000;
+const HOUR = 3_600_000;
+const DAY = 86_400_000;
+const TRADE_TAPE = 200;
+
+export interface PublicTrade {
+  id: string;
+  t: number;
+  price: Dec;
+  qty: Dec;
+  side: Side;
+}
+
+export type MarketEvent =
+  | { type: "tick"; symbol: string }
+  | { type: "book"; symbol: string }
+  | { type: "trade"; symbol: string; trade: PublicTrade };
+
+export interface MarketOptions {
+  instruments: readonly { inst: Instrument; initialPrice: number; dailyVolatility: number }[];
+  seed: number;
+  now: () => number;
+  /** End of the backfilled history (ms). */
+  historyEnd: number;
+  historyDays?: number;
+  /** Nominal market time advanced by one tick (ms). */
+  stepMs: number;
+}
+
+interface State {
+  inst: Instrument;
+  process: PriceProcess;
+  bookRng: Rng;
+  tapeRng: Rng;
+  candles: CandleStore;
+  book: Book;
+  tape: PublicTrade[];
+  last: Dec;
+  /** Typical base volume per hour (float). */
+  hourlyVolume: number;
+}
+
+export class SimulatedMarket implements MarketView {
+  private readonly states = new Map<string, State>();
+  private readonly listeners: ((e: MarketEvent) => void)[] = [];
+  private tradeSeq: bigint;
+  private updateSeq = 1_000_000;
+
+  constructor(private readonly opts: MarketOptions) {
+    this.tradeSeq = BigInt(opts.seed) * 1_000_000_000n + 1_700_000_000_000_000n;
+    const days = opts.historyDays ?? 300;
+    for (const { inst, initialPrice, dailyVolatility } of opts.instruments) {
+      // One stream per base currency: BTC_USD and BTC_USDT move together (a constant basis apart).
+      const rng = new Rng(opts.seed, `price:${inst.baseCcy}`);
+      const process = new PriceProcess(rng, initialPrice, dailyVolatility);
+      const state: State = {
+        inst,
+        process,
+        bookRng: new Rng(opts.seed, `book:${inst.symbol}`),
+        tapeRng: new Rng(opts.seed, `tape:${inst.symbol}`),
+        candles: new CandleStore(),
+        book: { bids: [], asks: [], u: 0, t: 0 },
+        tape: [],
+        last: new Dec(0),
+        hourlyVolume: 2_000_000 / initialPrice,
+      };
+      this.backfill(state, opts.historyEnd, days);
+      // Anchor the generated history so that it ends at the configured price (returns are kept).
+      state.candles.scale(initialPrice / process.price);
+      process.set(initialPrice);
+      state.book = generateBook(inst, process.price, state.bookRng, this.updateSeq++, opts.historyEnd);
+      state.last = this.toTick(inst, process.price);
+      this.states.set(inst.symbol, state);
+    }
+  }
+
+  on(listener: (e: MarketEvent) => void): () => void {
+    this.listeners.push(listener);
+    return () => {
+      const i = this.listeners.indexOf(listener);
+      if (i >= 0) this.listeners.splice(i, 1);
+    };
+  }
+
+  private emit(e: MarketEvent): void {
+    for (const l of this.listeners) l(e);
+  }
+
+  symbols(): string[] {
+    return [...this.states.keys()];
+  }
+
+  has(symbol: string): boolean {
+    return this.states.has(symbol);
+  }
+
+  private state(symbol: string): State {
+    const s = this.states.get(symbol);
+    if (!s) throw new Error(`unknown instrument ${symbol}`);
+    return s;
+  }
+
+  /** Replaces the instrument metadata (e.g. tradable flag) while keeping the market state. */
+  updateInstrument(inst: Instrument): void {
+    const s = this.states.get(inst.symbol);
+    if (s) s.inst = inst;
+  }
+
+  // ------------------------------------------------------------ history
+
+  private backfill(s: State, end: number, days: number): void {
+    const start = Math.floor((end - days * DAY) / HOUR) * HOUR;
+    const minuteStart = Math.floor((end - 7 * DAY) / HOUR) * HOUR;
+    const rng = new Rng(this.opts.seed, `volume:${s.inst.symbol}`);
+    // Hourly bars (4 sub-steps for high/low) feed the timeframes of one hour and more.
+    for (let t = start; t + HOUR <= minuteStart; t += HOUR) {
+      const o = s.process.price;
+      let h = o;
+      let l = o;
+      for (let k = 0; k < 4; k++) {
+        const p = s.process.step(HOUR / 4);
+        if (p > h) h = p;
+        if (p < l) l = p;
+      }
+      const c = s.process.price;
+      const v = s.hourlyVolume * rng.range(0.4, 1.6) * (1 + 30 * Math.abs(Math.log(c / o)));
+      s.candles.add(t, o, h, l, c, v, HOUR_TIMEFRAMES);
+    }
+    // Minute bars feed every timeframe.
+    for (let t = minuteStart; t + MINUTE <= end; t += MINUTE) {
+      const o = s.process.price;
+      const c = s.process.step(MINUTE);
+      const wiggle = Math.abs(rng.normal()) * 0.0004;
+      const h = Math.max(o, c) * (1 + wiggle);
+      const l = Math.min(o, c) * (1 - wiggle);
+      const v = (s.hourlyVolume / 60) * rng.range(0.4, 1.6) * (1 + 30 * Math.abs(Math.log(c / o)));
+      s.candles.add(t, o, h, l, c, v);
+    }
+  }
+
+  // ------------------------------------------------------------ live
+
+  /** Advances every instrument by one nominal step (or `stepMs` given). */
+  tick(stepMs = this.opts.stepMs): void {
+    const t = this.opts.now();
+    for (const s of this.states.values()) this.advance(s, t, stepMs);
+  }
+
+  private advance(s: State, t: number, stepMs: number): void {
+    const o = s.process.price;
+    const c = s.process.step(stepMs);
+    this.afterMove(s, t, o, c, (s.hourlyVolume * stepMs) / HOUR);
+  }
+
+  private afterMove(s: State, t: number, o: number, c: number, volume: number): void {
+    s.candles.add(t, o, Math.max(o, c), Math.min(o, c), c, volume * s.tapeRng.range(0.5, 1.5));
+    s.book = generateBook(s.inst, c, s.bookRng, this.updateSeq++, t);
+    // A few public trades at the touch.
+    const n = s.tapeRng.int(0, 2);
+    for (let i = 0; i < n; i++) {
+      const side: Side = s.tapeRng.next() < 0.5 ? "BUY" : "SELL";
+      const level = side === "BUY" ? s.book.asks[0] : s.book.bids[0];
+      if (!level) continue;
+      const qtyTicks = Math.max(1, Math.round(s.tapeRng.range(50, 3000) / c / s.inst.qtyTickSize.toNumber()));
+      this.printOn(s, level.price, s.inst.qtyTickSize.mul(qtyTicks), side, t);
+    }
+    this.emit({ type: "tick", symbol: s.inst.symbol });
+  }
+
+  /** Sets the mid price of an instrument (admin); the book, a trade and the candles follow. */
+  setPrice(symbol: string, price: Dec): void {
+    const s = this.state(symbol);
+    const t = this.opts.now();
+    const o = s.process.price;
+    s.process.set(price.toNumber());
+    const c = s.process.price;
+    this.afterMove(s, t, o, c, 0);
+    const level = c >= o ? s.book.asks[0] : s.book.bids[0];
+    if (level) this.printOn(s, this.toTick(s.inst, c), s.inst.qtyTickSize, c >= o ? "BUY" : "SELL", t);
+  }
+
+  /** Moves the price by `pct` percent (e.g. -5). */
+  nudgePrice(symbol: string, pct: number): Dec {
+    const s = this.state(symbol);
+    const p = this.toTick(s.inst, s.process.price * (1 + pct / 100));
+    this.setPrice(symbol, p);
+    return p;
+  }
+
+  /** Records a trade on the tape (simulated flow or a user's fill). */
+  print(symbol: string, price: Dec, qty: Dec, side: Side, t: number): PublicTrade {
+    return this.printOn(this.state(symbol), price, qty, side, t);
+  }
+
+  private printOn(st: State, price: Dec, qty: Dec, side: Side, t: number): PublicTrade {
+    const trade: PublicTrade = { id: (this.tradeSeq++).toString(), t, price, qty, side };
+    st.tape.push(trade);
+    if (st.tape.length > TRADE_TAPE) st.tape.splice(0, st.tape.length - TRADE_TAPE);
+    st.last = price;
+    this.emit({ type: "trade", symbol: st.inst.symbol, trade });
+    return trade;
+  }
+
+  // ------------------------------------------------------------ MarketView
+
+  levels(symbol: string, side: "bids" | "asks"): readonly BookLevel[] {
+    return this.states.get(symbol)?.book[side] ?? [];
+  }
+
+  refPrice(symbol: string, type: RefPriceType): Dec | undefined {
+    const s = this.states.get(symbol);
+    if (!s) return undefined;
+    if (type === "LAST_PRICE") return s.last;
+    return this.toTick(s.inst, s.process.price);
+  }
+
+  consume(symbol: string, side: "bids" | "asks", price: Dec, qty: Dec): void {
+    const s = this.states.get(symbol);
+    if (!s) return;
+    if (consumeLevel(s.book, side, price, qty)) {
+      s.book.u = this.updateSeq++;
+      s.book.t = this.opts.now();
+      this.emit({ type: "book", symbol });
+    }
+  }
+
+  // ------------------------------------------------------------ public data
+
+  mid(symbol: string): Dec | undefined {
+    return this.refPrice(symbol, "MARK_PRICE");
+  }
+
+  toTick(inst: Instrument, x: number): Dec {
+    const n = Math.max(1, Math.round(x / inst.priceTickSize.toNumber()));
+    return inst.priceTickSize.mul(n);
+  }
+
+  book(symbol: string): Book {
+    return this.state(symbol).book;
+  }
+
+  bookWire(symbol: string, depth: number): { bids: WireLevel[]; asks: WireLevel[]; u: number; t: number } {
+    const s = this.state(symbol);
+    const pdp = priceDecimals(s.inst);
+    const qdp = quantityDecimals(s.inst);
+    return {
+      bids: levelsToWire(s.book.bids, depth, pdp, qdp),
+      asks: levelsToWire(s.book.asks, depth, pdp, qdp),
+      u: s.book.u,
+      t: s.book.t,
+    };
+  }
+
+  candles(symbol: string, tf: Timeframe, start: number, end: number, count: number): Candle[] {
+    return this.state(symbol).candles.range(tf, start, end, count);
+  }
+
+  latestCandle(symbol: string, tf: Timeframe): Candle | undefined {
+    return this.state(symbol).candles.latest(tf);
+  }
+
+  candleToWire(
+    symbol: string,
+    c: Candle,
+  ): { o: string; h: string; l: string; c: string; v: string; t: number } {
+    const inst = this.state(symbol).inst;
+    const pdp = priceDecimals(inst);
+    const qdp = quantityDecimals(inst);
+    const px = (x: number) => this.toTick(inst, x).toFixed(pdp);
+    return { o: px(c.o), h: px(c.h), l: px(c.l), c: px(c.c), v: c.v.toFixed(qdp), t: c.t };
+  }
+
+  trades(symbol: string): readonly PublicTrade[] {
+    return this.state(symbol).tape;
+  }
+
+  tradeToWire(symbol: string, tr: PublicTrade): Record<string, unknown> {
+    const inst = this.state(symbol).inst;
+    return {
+      d: tr.id,
+      t: tr.t,
+      tn: `${tr.t}000000`,
+      q: tr.qty.toFixed(quantityDecimals(inst)),
+      p: tr.price.toFixed(priceDecimals(inst)),
+      s: tr.side,
+      i: symbol,
+      m: tr.id,
+    };
+  }
+
+  /*
+   * Ticker row as public/get-tickers and ticker.{i} carry it:
+   * {"i":"BTC_USD","h":"66000.00","l":"64000.00","a":"65000.00","v":"120.5","vv":"7800000.00",
+   *  "c":"0.0125","b":"64999.99","bs":"0.5","k":"65000.01","ks":"0.4","oi":"0","t":1700000000000}
+   */
+  tickerWire(symbol: string): Record<string, unknown> {
+    const s = this.state(symbol);
+    const inst = s.inst;
+    const pdp = priceDecimals(inst);
+    const qdp = quantityDecimals(inst);
+    const now = this.opts.now();
+    const day = s.candles.range("1h", now - DAY, now, 25);
+    const last = s.last;
+    let h = last.toNumber();
+    let l = h;
+    let v = 0;
+    let open = day[0]?.o ?? h;
+    for (const c of day) {
+      if (c.h > h) h = c.h;
+      if (c.l < l) l = c.l;
+      v += c.v;
+    }
+    if (day.length === 0) open = h;
+    const bid = s.book.bids[0];
+    const ask = s.book.asks[0];
+    const change = open > 0 ? last.toNumber() / open - 1 : 0;
+    return {
+      i: symbol,
+      h: this.toTick(inst, h).toFixed(pdp),
+      l: this.toTick(inst, l).toFixed(pdp),
+      a: last.toFixed(pdp),
+      v: v.toFixed(qdp),
+      vv: (v * last.toNumber()).toFixed(2),
+      c: change.toFixed(4),
+      b: bid ? bid.price.toFixed(pdp) : null,
+      bs: bid ? bid.qty.toFixed(qdp) : null,
+      k: ask ? ask.price.toFixed(pdp) : null,
+      ks: ask ? ask.qty.toFixed(qdp) : null,
+      oi: "0",
+      t: now,
+    };
+  }
+}

@@ -1,0 +1,988 @@
+/**
+ * The matching core: order validation with the exchange's codes, balance reservation, fills against
+ * a MarketView with maker/taker fees, trigger orders and OCO lists. Pure and synchronous: no HTTP,
+ * no timers; time comes from `now()`. The emulator drives it (submit → acknowledge → execute later);
+ * a dry-run broker can drive it over a real order book.
+ *
+ * Invariants:
+ * - `submit()` never fills: it validates, reserves and records the order as NEW. `execute()` is the
+ *   asynchronous part (matching, post-only/FOK/IOC outcomes, trigger arming).
+ * - Balances only move through the Ledger: a reservation is taken at submit, consumed by fills and
+ *   released when the last order sharing it is final. Fees are charged in the currency received.
+ * - Every state change is published as an EngineEvent, in the order it happened.
+ * - Orders never match each other (the simulated market is the only counterparty).
+ */
+import { type Instrument, type OrderFields, validateOrder } from "../../exchange/cryptocom/instruments.js";
+import { Dec, dec, floorToStep } from "../../util/decimal.js";
+import { Ledger } from "./ledger.js";
+import {
+  type BookLevel,
+  type EngineEvent,
+  FINAL_STATUSES,
+  type Fill,
+  isTrigger,
+  type MarketView,
+  type Order,
+  type OrderRequest,
+  type OrderStatus,
+  type Origin,
+  type RefPriceType,
+  type Reservation,
+  type Side,
+  type SubmitResult,
+  type TimeInForce,
+} from "./types.js";
+
+const ZERO = new Dec(0);
+
+export interface EngineOptions {
+  instruments: readonly Instrument[];
+  market: MarketView;
+  now: () => number;
+  fees?: { maker: string; taker: string };
+  maxOpenPerInstrument?: number;
+  maxOpenPerAccount?: number;
+  /** A limit price outside [ref × (1 − r), ref × (1 + r)] is rejected with 315. */
+  farLimitRatio?: string;
+  /** POST_ONLY that would take: "async" (REJECTED 43005 after the ack) or "sync" (code 43005). */
+  postOnlyReject?: "async" | "sync";
+  /** Rejections 306/314/315/415 are recorded as REJECTED orders and returned with the order. */
+  rejectWithResult?: boolean;
+  duplicateClientOidScope?: "all" | "open";
+  untriggeredStatus?: "PENDING" | "NEW";
+  /** First order id (ids are consecutive decimal strings). */
+  idBase?: bigint;
+}
+
+export interface SubmitOptions {
+  origin?: Origin;
+}
+
+export interface OrderQuery {
+  orderId?: string | undefined;
+  clientOid?: string | undefined;
+}
+
+export interface OrderFilter {
+  instrument?: string | undefined;
+  origin?: Origin | "any";
+  startTime?: number | undefined;
+  endTime?: number | undefined;
+  limit?: number | undefined;
+}
+
+/** Codes the exchange answers with a `result` (order recorded as REJECTED) when rejectWithResult is on. */
+const WITH_RESULT: ReadonlySet<number> = new Set([306, 314, 315, 415]);
+
+interface Plan {
+  inst: Instrument;
+  quantity: Dec | undefined;
+  notional: Dec | undefined;
+  price: Dec | undefined;
+  refPrice: Dec | undefined;
+  refPriceType: RefPriceType | undefined;
+  tif: TimeInForce;
+  execInst: string[];
+  reserveCcy: string;
+  reserveAmount: Dec;
+}
+
+type Check = { ok: true; plan: Plan } | { ok: false; code: number; message: string; plan?: Plan };
+
+class Rejection extends Error {
+  constructor(
+    readonly code: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export class MatchingEngine {
+  readonly ledger = new Ledger();
+  private readonly instruments = new Map<string, Instrument>();
+  private readonly orders = new Map<string, Order>();
+  private readonly clientOids = new Map<string, Map<string, Order>>();
+  /** Open orders in time priority. */
+  private readonly openOrders = new Map<string, Order>();
+  private readonly fills: Fill[] = [];
+  private readonly lists = new Map<string, Order[]>();
+  private readonly listeners: ((e: EngineEvent) => void)[] = [];
+  private nextId: bigint;
+  private nextTrade: bigint;
+  private seq = 0;
+  private readonly maker: Dec;
+  private readonly taker: Dec;
+  private readonly farRatio: Dec;
+  private readonly opts: Required<
+    Pick<
+      EngineOptions,
+      | "maxOpenPerInstrument"
+      | "maxOpenPerAccount"
+      | "postOnlyReject"
+      | "rejectWithResult"
+      | "duplicateClientOidScope"
+      | "untriggeredStatus"
+    >
+  >;
+  private touched = new Map<string, Set<string>>();
+  private depth = 0;
+
+  constructor(private readonly options: EngineOptions) {
+    for (const i of options.instruments) this.instruments.set(i.symbol, i);
+    this.maker = dec(options.fees?.maker ?? "0.0025");
+    this.taker = dec(options.fees?.taker ?? "0.005");
+    this.farRatio = dec(options.farLimitRatio ?? "0.5");
+    this.nextId = options.idBase ?? 6_142_909_895_000_000_000n;
+    this.nextTrade = this.nextId + 500_000_000_000n;
+    this.opts = {
+      maxOpenPerInstrument: options.maxOpenPerInstrument ?? 200,
+      maxOpenPerAccount: options.maxOpenPerAccount ?? 1000,
+      postOnlyReject: options.postOnlyReject ?? "async",
+      rejectWithResult: options.rejectWithResult ?? true,
+      duplicateClientOidScope: options.duplicateClientOidScope ?? "all",
+      untriggeredStatus: options.untriggeredStatus ?? "PENDING",
+    };
+  }
+
+  // ---------------------------------------------------------------- events
+
+  on(listener: (e: EngineEvent) => void): () => void {
+    this.listeners.push(listener);
+    return () => {
+      const i = this.listeners.indexOf(listener);
+      if (i >= 0) this.listeners.splice(i, 1);
+    };
+  }
+
+  private emit(e: EngineEvent): void {
+    for (const l of this.listeners) l(e);
+  }
+
+  /** Groups balance events: one per account per top-level operation. */
+  private batch<T>(fn: () => T): T {
+    this.depth++;
+    try {
+      return fn();
+    } finally {
+      this.depth--;
+      if (this.depth === 0 && this.touched.size > 0) {
+        const touched = this.touched;
+        this.touched = new Map();
+        for (const [account, ccys] of touched) {
+          this.emit({ type: "balance", account, currencies: [...ccys].sort() });
+        }
+      }
+    }
+  }
+
+  private touch(account: string, ccy: string): void {
+    let s = this.touched.get(account);
+    if (!s) {
+      s = new Set();
+      this.touched.set(account, s);
+    }
+    s.add(ccy);
+  }
+
+  // ---------------------------------------------------------------- instruments & balances
+
+  instrument(symbol: string): Instrument | undefined {
+    return this.instruments.get(symbol);
+  }
+
+  instrumentList(): Instrument[] {
+    return [...this.instruments.values()];
+  }
+
+  setTradable(symbol: string, tradable: boolean): boolean {
+    const i = this.instruments.get(symbol);
+    if (!i) return false;
+    this.instruments.set(symbol, { ...i, tradable });
+    return true;
+  }
+
+  /** Sets an account's owned balances (reservations of open orders are kept). */
+  setBalances(account: string, balances: Record<string, string>): void {
+    this.batch(() => {
+      this.ledger.ensureAccount(account);
+      for (const [ccy, amount] of Object.entries(balances)) {
+        this.ledger.setTotal(account, ccy, dec(amount));
+        this.touch(account, ccy);
+      }
+    });
+  }
+
+  // ---------------------------------------------------------------- queries
+
+  order(account: string, q: OrderQuery): Order | undefined {
+    if (q.orderId !== undefined) {
+      const o = this.orders.get(q.orderId);
+      return o && o.account === account ? o : undefined;
+    }
+    if (q.clientOid !== undefined) return this.clientOids.get(account)?.get(q.clientOid);
+    return undefined;
+  }
+
+  /** Any order by id, whoever owns it (admin). */
+  orderById(orderId: string): Order | undefined {
+    return this.orders.get(orderId);
+  }
+
+  allOrders(): Order[] {
+    return [...this.orders.values()];
+  }
+
+  open(account: string, f: OrderFilter = {}): Order[] {
+    return [...this.openOrders.values()].filter((o) => o.account === account && matches(o, f));
+  }
+
+  history(account: string, f: OrderFilter = {}): Order[] {
+    const out = [...this.orders.values()]
+      .filter((o) => o.account === account && FINAL_STATUSES.has(o.status) && matches(o, f))
+      .filter((o) => inWindow(o.updateTime, f))
+      .sort((a, b) => b.updateTime - a.updateTime || b.seq - a.seq);
+    return f.limit !== undefined ? out.slice(0, f.limit) : out;
+  }
+
+  trades(account: string, f: OrderFilter = {}): Fill[] {
+    const out = this.fills
+      .filter((t) => t.account === account && (!f.instrument || t.instrument.symbol === f.instrument))
+      .filter((t) => inWindow(t.time, f))
+      .sort((a, b) => b.time - a.time);
+    return f.limit !== undefined ? out.slice(0, f.limit) : out;
+  }
+
+  listOrders(listId: string): readonly Order[] {
+    return this.lists.get(listId) ?? [];
+  }
+
+  // ---------------------------------------------------------------- submit (synchronous part)
+
+  /**
+   * Validates an order as the exchange does at the request and records it as NEW (reserving
+   * balance). Returns the exchange's code on rejection. Call `execute(order.orderId)` afterwards.
+   */
+  submit(account: string, req: OrderRequest, opts: SubmitOptions = {}): SubmitResult {
+    return this.batch(() => {
+      const origin = opts.origin ?? "plain";
+      const check = this.check(account, req, { skipBalance: false });
+      if (!check.ok) return this.rejected(account, req, check, origin);
+      const order = this.create(account, req, check.plan, origin, undefined);
+      this.reserveFor(order, check.plan);
+      this.emit({ type: "order", order });
+      return { ok: true, order };
+    });
+  }
+
+  /**
+   * An OCO list: exactly one LIMIT leg and one trigger leg, same instrument and side. One balance
+   * reservation (the larger of the two) is shared; a fill or trigger of one leg cancels the other.
+   */
+  submitOco(
+    account: string,
+    legs: readonly OrderRequest[],
+  ): { ok: true; listId: string; orders: Order[] } | { ok: false; code: number; message: string } {
+    return this.batch(() => {
+      if (legs.length !== 2) {
+        return { ok: false, code: 40004, message: "order_list must contain exactly 2 orders for OCO" };
+      }
+      const [a, b] = legs as [OrderRequest, OrderRequest];
+      const limits = legs.filter((l) => l.type === "LIMIT").length;
+      const triggers = legs.filter((l) => isTrigger(l.type)).length;
+      if (limits !== 1 || triggers !== 1) {
+        return { ok: false, code: 40004, message: "OCO needs one LIMIT order and one trigger order" };
+      }
+      if (a.instrument_name !== b.instrument_name || a.side !== b.side) {
+        return { ok: false, code: 40004, message: "OCO legs must have the same instrument_name and side" };
+      }
+      for (const l of legs) {
+        if (isTrigger(l.type) && l.ref_price_type !== undefined && l.ref_price_type !== "MARK_PRICE") {
+          return { ok: false, code: 230, message: "OCO trigger legs accept ref_price_type MARK_PRICE only" };
+        }
+      }
+      if (a.client_oid === b.client_oid) {
+        return { ok: false, code: 204, message: "OCO legs need different client_oid values" };
+      }
+      const plans: Plan[] = [];
+      for (const l of legs) {
+        const c = this.check(account, l, { skipBalance: true });
+        if (!c.ok) return { ok: false, code: c.code, message: c.message };
+        plans.push(c.plan);
+      }
+      const [pa, pb] = plans as [Plan, Plan];
+      const amount = Dec.max(pa.reserveAmount, pb.reserveAmount);
+      if (this.ledger.available(account, pa.reserveCcy).lt(amount)) {
+        return {
+          ok: false,
+          code: 306,
+          message: `insufficient available ${pa.reserveCcy}: need ${amount.toFixed()}, available ${this.ledger.available(account, pa.reserveCcy).toFixed()}`,
+        };
+      }
+      const listId = this.newId();
+      const reservation: Reservation = { account, ccy: pa.reserveCcy, amount };
+      this.ledger.reserve(account, pa.reserveCcy, amount);
+      this.touch(account, pa.reserveCcy);
+      const orders = legs.map((l, i) => {
+        const o = this.create(account, l, plans[i]!, "advanced", listId);
+        o.reservation = reservation;
+        return o;
+      });
+      this.lists.set(listId, orders);
+      for (const o of orders) this.emit({ type: "order", order: o });
+      return { ok: true, listId, orders };
+    });
+  }
+
+  private check(account: string, req: OrderRequest, o: { skipBalance: boolean }): Check {
+    try {
+      return { ok: true, plan: this.plan(account, req, o.skipBalance) };
+    } catch (err) {
+      if (err instanceof PlanRejection)
+        return { ok: false, code: err.code, message: err.message, plan: err.plan };
+      if (err instanceof Rejection) return { ok: false, code: err.code, message: err.message };
+      throw err;
+    }
+  }
+
+  private plan(account: string, req: OrderRequest, skipBalance: boolean): Plan {
+    const inst = this.instruments.get(req.instrument_name);
+    if (!inst) throw new Rejection(209, `Invalid instrument_name: ${req.instrument_name}`);
+    const trigger = isTrigger(req.type);
+    const limitLike = req.type === "LIMIT" || req.type === "STOP_LIMIT" || req.type === "TAKE_PROFIT_LIMIT";
+    const marketLike = req.type === "MARKET" || req.type === "STOP_LOSS" || req.type === "TAKE_PROFIT";
+
+    // Required parameters by type (reference §5.3).
+    if (limitLike) {
+      if (req.price === undefined) throw new Rejection(40004, `price is required for ${req.type} orders`);
+      if (req.quantity === undefined)
+        throw new Rejection(40004, `quantity is required for ${req.type} orders`);
+      if (req.notional !== undefined)
+        throw new Rejection(40004, `notional is not allowed on ${req.type} orders`);
+    }
+    if (marketLike) {
+      if (req.side === "SELL") {
+        if (req.notional !== undefined) throw new Rejection(40004, "notional is only allowed on BUY orders");
+        if (req.quantity === undefined)
+          throw new Rejection(40004, `quantity is required for ${req.type} SELL`);
+      } else if (req.quantity === undefined && req.notional === undefined) {
+        throw new Rejection(40004, `notional or quantity is required for ${req.type} BUY`);
+      }
+    }
+    if (trigger && req.ref_price === undefined) {
+      throw new Rejection(40004, `ref_price is required for ${req.type} orders`);
+    }
+    if (!trigger && req.ref_price !== undefined && req.type !== "LIMIT" && req.type !== "MARKET") {
+      throw new Rejection(40004, "ref_price is only allowed on trigger orders");
+    }
+
+    const tif = req.time_in_force ?? "GOOD_TILL_CANCEL";
+    const execInst = [...(req.exec_inst ?? [])];
+    for (const e of execInst) {
+      if (e !== "POST_ONLY" && e !== "SMART_POST_ONLY") {
+        throw new Rejection(219, `exec_inst ${e} is not supported for spot orders in the emulator`);
+      }
+    }
+    const postOnly = execInst.includes("POST_ONLY") || execInst.includes("SMART_POST_ONLY");
+    if (execInst.includes("POST_ONLY") && execInst.includes("SMART_POST_ONLY")) {
+      throw new Rejection(219, "POST_ONLY and SMART_POST_ONLY are mutually exclusive");
+    }
+    if (postOnly && !limitLike) throw new Rejection(219, `POST_ONLY is only allowed on limit orders`);
+    if (postOnly && tif !== "GOOD_TILL_CANCEL") {
+      throw new Rejection(43005, "POST_ONLY requires time_in_force GOOD_TILL_CANCEL");
+    }
+
+    // Instrument rules (tick, decimals, minimum, tradable): the shared validator, first violation wins.
+    const fields: OrderFields = {
+      instrument_name: req.instrument_name,
+      side: req.side,
+      type: req.type === "STOP_LOSS" || req.type === "TAKE_PROFIT" ? "MARKET" : req.type,
+      quantity: req.quantity,
+      notional: req.notional,
+      price: limitLike ? req.price : undefined,
+      ref_price: trigger ? req.ref_price : undefined,
+    };
+    const violations = validateOrder(inst, fields);
+    const quantity = req.quantity !== undefined ? safeDec(req.quantity) : undefined;
+    const notional = req.notional !== undefined ? safeDec(req.notional) : undefined;
+    const price = limitLike && req.price !== undefined ? safeDec(req.price) : undefined;
+    const refPrice = trigger && req.ref_price !== undefined ? safeDec(req.ref_price) : undefined;
+    const refPriceType: RefPriceType | undefined = trigger ? (req.ref_price_type ?? "MARK_PRICE") : undefined;
+    const partial: Plan = {
+      inst,
+      quantity,
+      notional,
+      price,
+      refPrice,
+      refPriceType,
+      tif,
+      execInst,
+      reserveCcy: req.side === "BUY" ? inst.quoteCcy : inst.baseCcy,
+      reserveAmount: ZERO,
+    };
+    const first = violations[0];
+    if (first) {
+      const msg = `${first.field}: ${first.rule}`;
+      if (first.code === 415) throw new PlanRejection(415, msg, partial);
+      throw new Rejection(first.code, msg);
+    }
+
+    const mark = this.options.market.refPrice(inst.symbol, "MARK_PRICE");
+    // Minimum notional (value of the order in quote currency).
+    if (inst.minNotional !== undefined) {
+      const at = price ?? (trigger ? refPrice : undefined) ?? mark;
+      const value = notional ?? (quantity && at ? quantity.mul(at) : undefined);
+      if (value?.lt(inst.minNotional)) {
+        throw new PlanRejection(
+          415,
+          `order value ${value.toFixed()} ${inst.quoteCcy} is below the minimum ${inst.minNotional.toFixed()}`,
+          partial,
+        );
+      }
+    }
+
+    // Duplicate client_oid.
+    const existing = this.clientOids.get(account)?.get(req.client_oid);
+    if (existing && (this.opts.duplicateClientOidScope === "all" || !FINAL_STATUSES.has(existing.status))) {
+      throw new Rejection(204, `Duplicate client_oid ${req.client_oid}`);
+    }
+
+    // Open-order limits.
+    let perInstrument = 0;
+    let perAccount = 0;
+    for (const o of this.openOrders.values()) {
+      if (o.account !== account) continue;
+      perAccount++;
+      if (o.instrument.symbol === inst.symbol) perInstrument++;
+    }
+    if (perInstrument >= this.opts.maxOpenPerInstrument) {
+      throw new Rejection(
+        318,
+        `too many open orders on ${inst.symbol} (max ${this.opts.maxOpenPerInstrument})`,
+      );
+    }
+    if (perAccount >= this.opts.maxOpenPerAccount) {
+      throw new Rejection(318, `too many open orders on the account (max ${this.opts.maxOpenPerAccount})`);
+    }
+
+    // Trigger direction relative to the reference price.
+    if (trigger && refPrice) {
+      const ref = this.options.market.refPrice(inst.symbol, refPriceType ?? "MARK_PRICE");
+      if (ref) {
+        const below =
+          req.type === "STOP_LOSS" || req.type === "STOP_LIMIT" ? req.side === "SELL" : req.side === "BUY";
+        if (below ? refPrice.gte(ref) : refPrice.lte(ref)) {
+          throw new Rejection(
+            229,
+            `ref_price ${refPrice.toFixed()} must be ${below ? "below" : "above"} the current ${refPriceType} ${ref.toFixed()} for a ${req.side} ${req.type}`,
+          );
+        }
+      }
+    }
+
+    // Price band.
+    if (price && mark) {
+      const lo = mark.mul(Dec.sub(1, this.farRatio));
+      const hi = mark.mul(Dec.add(1, this.farRatio));
+      if (price.lt(lo) || price.gt(hi)) {
+        throw new PlanRejection(
+          315,
+          `limit price ${price.toFixed()} is too far from the market ${mark.toFixed()} (allowed ${lo.toFixed()}..${hi.toFixed()})`,
+          partial,
+        );
+      }
+    }
+
+    // Reservation and balance.
+    const need = this.reservationNeed(req, partial);
+    partial.reserveAmount = need;
+    if (!skipBalance) {
+      const available = this.ledger.available(account, partial.reserveCcy);
+      if (available.lt(need)) {
+        throw new PlanRejection(
+          306,
+          `insufficient available ${partial.reserveCcy}: need ${need.toFixed()}, available ${available.toFixed()}`,
+          partial,
+        );
+      }
+    }
+
+    // POST_ONLY that would take, when the exchange answers it synchronously.
+    if (
+      postOnly &&
+      this.opts.postOnlyReject === "sync" &&
+      req.type === "LIMIT" &&
+      price &&
+      this.wouldTake(inst, req.side, price)
+    ) {
+      throw new Rejection(43005, "POST_ONLY order would take liquidity");
+    }
+    return partial;
+  }
+
+  private reservationNeed(req: OrderRequest, p: Plan): Dec {
+    if (req.side === "SELL") return p.quantity ?? ZERO;
+    if (p.price && p.quantity) return p.price.mul(p.quantity);
+    if (p.notional) return p.notional;
+    if (p.quantity) {
+      if (isTrigger(req.type) && p.refPrice) return p.refPrice.mul(p.quantity);
+      return this.estimateCost(p.inst.symbol, p.quantity);
+    }
+    return ZERO;
+  }
+
+  /** Cost of buying `qty` by walking the asks (the last level's price for what the book cannot fill). */
+  private estimateCost(symbol: string, qty: Dec): Dec {
+    let left = qty;
+    let cost = ZERO;
+    let last: Dec | undefined;
+    for (const l of this.options.market.levels(symbol, "asks")) {
+      const q = Dec.min(left, l.qty);
+      cost = cost.add(q.mul(l.price));
+      left = left.sub(q);
+      last = l.price;
+      if (left.lte(0)) break;
+    }
+    if (left.gt(0)) {
+      const p = last ?? this.options.market.refPrice(symbol, "MARK_PRICE") ?? ZERO;
+      cost = cost.add(left.mul(p));
+    }
+    return cost;
+  }
+
+  private wouldTake(inst: Instrument, side: Side, price: Dec): boolean {
+    const best = this.options.market.levels(inst.symbol, side === "BUY" ? "asks" : "bids")[0];
+    if (!best) return false;
+    return side === "BUY" ? price.gte(best.price) : price.lte(best.price);
+  }
+
+  private rejected(
+    account: string,
+    req: OrderRequest,
+    check: Check & { ok: false },
+    origin: Origin,
+  ): SubmitResult {
+    if (this.opts.rejectWithResult && WITH_RESULT.has(check.code) && check.plan) {
+      const order = this.create(account, req, check.plan, origin, undefined);
+      this.finish(order, "REJECTED", check.code);
+      return { ok: false, code: check.code, message: check.message, order };
+    }
+    return { ok: false, code: check.code, message: check.message };
+  }
+
+  private newId(): string {
+    const id = this.nextId;
+    this.nextId += 1n;
+    return id.toString();
+  }
+
+  private create(
+    account: string,
+    req: OrderRequest,
+    p: Plan,
+    origin: Origin,
+    listId: string | undefined,
+  ): Order {
+    const now = this.options.now();
+    const order: Order = {
+      orderId: this.newId(),
+      clientOid: req.client_oid,
+      account,
+      instrument: p.inst,
+      side: req.side,
+      type: req.type,
+      timeInForce: p.tif,
+      execInst: p.execInst,
+      quantity: p.quantity,
+      notional: p.notional,
+      price: p.price,
+      refPrice: p.refPrice,
+      refPriceType: p.refPriceType,
+      status: "NEW",
+      reason: undefined,
+      cumQty: ZERO,
+      cumValue: ZERO,
+      cumFee: ZERO,
+      feeCcy: req.side === "BUY" ? p.inst.baseCcy : p.inst.quoteCcy,
+      makerFeeRate: this.maker,
+      takerFeeRate: this.taker,
+      createTime: now,
+      updateTime: now,
+      origin,
+      listId,
+      contingencyType: listId ? "OCO" : undefined,
+      triggered: false,
+      processed: false,
+      reservation: undefined,
+      seq: ++this.seq,
+    };
+    this.orders.set(order.orderId, order);
+    let byOid = this.clientOids.get(account);
+    if (!byOid) {
+      byOid = new Map();
+      this.clientOids.set(account, byOid);
+    }
+    byOid.set(order.clientOid, order);
+    this.openOrders.set(order.orderId, order);
+    return order;
+  }
+
+  private reserveFor(order: Order, p: Plan): void {
+    if (p.reserveAmount.lte(0)) return;
+    order.reservation = { account: order.account, ccy: p.reserveCcy, amount: p.reserveAmount };
+    this.ledger.reserve(order.account, p.reserveCcy, p.reserveAmount);
+    this.touch(order.account, p.reserveCcy);
+  }
+
+  // ---------------------------------------------------------------- execute (asynchronous part)
+
+  /** Runs the asynchronous part of an acknowledged order. Safe to call twice. */
+  execute(orderId: string): void {
+    const order = this.orders.get(orderId);
+    if (!order || order.processed || FINAL_STATUSES.has(order.status)) return;
+    this.batch(() => {
+      order.processed = true;
+      if (isTrigger(order.type)) {
+        order.status = this.opts.untriggeredStatus;
+        order.updateTime = this.options.now();
+        if (!this.checkTrigger(order)) this.emit({ type: "order", order });
+        return;
+      }
+      this.work(order);
+    });
+  }
+
+  /** Convenience for callers without an acknowledgement step: submit, then execute at once. */
+  place(account: string, req: OrderRequest, opts: SubmitOptions = {}): SubmitResult {
+    const r = this.submit(account, req, opts);
+    if (r.ok) this.execute(r.order.orderId);
+    return r;
+  }
+
+  /** Matching of a live (non-trigger or triggered) order as a taker, then rest / cancel. */
+  private work(order: Order): void {
+    const kind = this.effectiveKind(order);
+    if (kind === "LIMIT") {
+      const price = order.price!;
+      const postOnly = order.execInst.includes("POST_ONLY") || order.execInst.includes("SMART_POST_ONLY");
+      if (postOnly && this.wouldTake(order.instrument, order.side, price)) {
+        this.finish(order, "REJECTED", 43005);
+        return;
+      }
+      if (order.timeInForce === "FILL_OR_KILL") {
+        const can = this.fillable(order, price);
+        if (can.lt(order.quantity!)) {
+          this.finish(order, "CANCELED", 43003);
+          return;
+        }
+      }
+      this.take(order, price);
+      if (this.remainingQty(order).lte(0)) {
+        this.finish(order, "FILLED", undefined);
+      } else if (order.timeInForce !== "GOOD_TILL_CANCEL") {
+        this.finish(order, "CANCELED", order.timeInForce === "FILL_OR_KILL" ? 43003 : 43004);
+      } else {
+        order.status = "ACTIVE";
+        order.updateTime = this.options.now();
+        this.trimReservation(order);
+        this.emit({ type: "order", order });
+      }
+      return;
+    }
+    // MARKET (or a triggered STOP_LOSS / TAKE_PROFIT).
+    this.take(order, undefined);
+    if (this.isComplete(order)) this.finish(order, "FILLED", undefined);
+    else this.finish(order, "CANCELED", order.cumQty.gt(0) ? undefined : 43004);
+  }
+
+  private effectiveKind(o: Order): "LIMIT" | "MARKET" {
+    return o.type === "LIMIT" || o.type === "STOP_LIMIT" || o.type === "TAKE_PROFIT_LIMIT"
+      ? "LIMIT"
+      : "MARKET";
+  }
+
+  private remainingQty(o: Order): Dec {
+    return o.quantity ? o.quantity.sub(o.cumQty) : ZERO;
+  }
+
+  private isComplete(o: Order): boolean {
+    if (o.quantity) return this.remainingQty(o).lte(0);
+    if (o.notional) {
+      const minStep = this.options.market
+        .levels(o.instrument.symbol, "asks")[0]
+        ?.price.mul(o.instrument.qtyTickSize);
+      return o.notional.sub(o.cumValue).lt(minStep ?? o.notional);
+    }
+    return true;
+  }
+
+  /** Quantity the opposite book can fill at `limit` or better. */
+  private fillable(order: Order, limit: Dec): Dec {
+    let sum = ZERO;
+    for (const l of this.opposite(order)) {
+      if (!crosses(order.side, l.price, limit)) break;
+      sum = sum.add(l.qty);
+    }
+    return sum;
+  }
+
+  private opposite(order: Order): readonly BookLevel[] {
+    return this.options.market.levels(order.instrument.symbol, order.side === "BUY" ? "asks" : "bids");
+  }
+
+  /** Takes liquidity as a taker, at each level's price, up to `limit` when given. */
+  private take(order: Order, limit: Dec | undefined): void {
+    const inst = order.instrument;
+    const levels = this.opposite(order).map((l) => ({ price: l.price, qty: l.qty }));
+    for (const l of levels) {
+      if (limit && !crosses(order.side, l.price, limit)) break;
+      let qty: Dec;
+      if (order.quantity) {
+        qty = Dec.min(l.qty, this.remainingQty(order));
+      } else {
+        const left = order.notional!.sub(order.cumValue);
+        qty = Dec.min(l.qty, floorToStep(left.div(l.price), inst.qtyTickSize));
+      }
+      if (qty.lte(0)) break;
+      if (!this.applyFill(order, l.price, qty, "TAKER")) break;
+      if (order.quantity && this.remainingQty(order).lte(0)) break;
+    }
+  }
+
+  /** Books one fill: balances, fees, order totals, events. False when the account cannot pay. */
+  private applyFill(order: Order, price: Dec, qty: Dec, role: "MAKER" | "TAKER"): boolean {
+    const inst = order.instrument;
+    const account = order.account;
+    const quote = price.mul(qty);
+    const rate = role === "MAKER" ? order.makerFeeRate : order.takerFeeRate;
+    const payCcy = order.side === "BUY" ? inst.quoteCcy : inst.baseCcy;
+    const payAmount = order.side === "BUY" ? quote : qty;
+    const res = order.reservation;
+    const fromRes = res && res.ccy === payCcy ? Dec.min(res.amount, payAmount) : ZERO;
+    const rest = payAmount.sub(fromRes);
+    if (rest.gt(0) && this.ledger.available(account, payCcy).lt(rest)) return false;
+    if (fromRes.gt(0)) {
+      res!.amount = res!.amount.sub(fromRes);
+      this.ledger.spendReserved(account, payCcy, fromRes);
+    }
+    if (rest.gt(0)) this.ledger.spend(account, payCcy, rest);
+    const gotCcy = order.side === "BUY" ? inst.baseCcy : inst.quoteCcy;
+    const gross = order.side === "BUY" ? qty : quote;
+    const fee = gross.mul(rate);
+    this.ledger.credit(account, gotCcy, gross.sub(fee));
+    this.touch(account, payCcy);
+    this.touch(account, gotCcy);
+    order.cumQty = order.cumQty.add(qty);
+    order.cumValue = order.cumValue.add(quote);
+    order.cumFee = order.cumFee.add(fee);
+    const now = this.options.now();
+    order.updateTime = now;
+    const tradeId = this.nextTrade.toString();
+    this.nextTrade += 1n;
+    const fill: Fill = {
+      tradeId,
+      matchId: tradeId,
+      orderId: order.orderId,
+      clientOid: order.clientOid,
+      account,
+      instrument: inst,
+      side: order.side,
+      price,
+      quantity: qty,
+      fee,
+      feeCcy: gotCcy,
+      role,
+      time: now,
+    };
+    this.fills.push(fill);
+    const bookSide = order.side === "BUY" ? "asks" : "bids";
+    this.options.market.consume?.(inst.symbol, bookSide, price, qty);
+    this.emit({ type: "fill", fill });
+    this.emit({
+      type: "public_trade",
+      symbol: inst.symbol,
+      price,
+      qty,
+      takerSide: role === "TAKER" ? order.side : order.side === "BUY" ? "SELL" : "BUY",
+      time: now,
+    });
+    if (order.listId) this.cancelSiblings(order, "fill");
+    return true;
+  }
+
+  /**
+   * A resting BUY that took liquidity below its limit keeps only remaining × limit reserved
+   * (the price improvement is released). OCO reservations are shared and left alone.
+   */
+  private trimReservation(order: Order): void {
+    const res = order.reservation;
+    if (!res || order.listId || order.side !== "BUY" || !order.price) return;
+    const need = this.remainingQty(order).mul(order.price);
+    if (res.amount.gt(need)) {
+      this.ledger.release(res.account, res.ccy, res.amount.sub(need));
+      this.touch(res.account, res.ccy);
+      res.amount = need;
+    }
+  }
+
+  /** Moves an order to a final status, releases its reservation, publishes it. */
+  private finish(order: Order, status: OrderStatus, reason: number | undefined): void {
+    order.status = status;
+    order.reason = reason;
+    order.updateTime = this.options.now();
+    this.openOrders.delete(order.orderId);
+    this.releaseIfDone(order);
+    this.emit({ type: "order", order });
+  }
+
+  private releaseIfDone(order: Order): void {
+    const res = order.reservation;
+    if (!res || res.amount.lte(0)) return;
+    if (order.listId) {
+      const others = (this.lists.get(order.listId) ?? []).filter((o) => o !== order);
+      if (others.some((o) => !FINAL_STATUSES.has(o.status))) return;
+    }
+    this.ledger.release(res.account, res.ccy, res.amount);
+    this.touch(res.account, res.ccy);
+    res.amount = ZERO;
+  }
+
+  private cancelSiblings(order: Order, _why: "fill" | "trigger"): void {
+    for (const s of this.lists.get(order.listId!) ?? []) {
+      if (s === order || FINAL_STATUSES.has(s.status)) continue;
+      this.finish(s, "CANCELED", undefined);
+    }
+  }
+
+  // ---------------------------------------------------------------- market updates
+
+  /**
+   * Re-checks resting orders and triggers of `symbol` (all instruments when omitted) after the
+   * market moved. Resting limits that the book now crosses fill as MAKER at their limit price.
+   */
+  onMarket(symbol?: string): void {
+    this.batch(() => {
+      const candidates = [...this.openOrders.values()].filter(
+        (o) => o.processed && (!symbol || o.instrument.symbol === symbol),
+      );
+      for (const o of candidates) {
+        if (FINAL_STATUSES.has(o.status)) continue;
+        if (isTrigger(o.type) && !o.triggered) {
+          this.checkTrigger(o);
+          continue;
+        }
+        if (this.effectiveKind(o) !== "LIMIT" || o.status !== "ACTIVE") continue;
+        const limit = o.price!;
+        const levels = this.opposite(o).map((l) => ({ price: l.price, qty: l.qty }));
+        let changed = false;
+        for (const l of levels) {
+          if (!crosses(o.side, l.price, limit)) break;
+          const qty = Dec.min(l.qty, this.remainingQty(o));
+          if (qty.lte(0)) break;
+          if (!this.applyFill(o, limit, qty, "MAKER")) break;
+          changed = true;
+          if (FINAL_STATUSES.has(o.status)) break;
+        }
+        if (!changed || FINAL_STATUSES.has(o.status)) continue;
+        if (this.remainingQty(o).lte(0)) this.finish(o, "FILLED", undefined);
+        else this.emit({ type: "order", order: o });
+      }
+    });
+  }
+
+  /** Triggers the order when its condition holds; returns whether it did. */
+  private checkTrigger(o: Order): boolean {
+    const ref = this.options.market.refPrice(o.instrument.symbol, o.refPriceType ?? "MARK_PRICE");
+    if (!ref || !o.refPrice) return false;
+    const below = o.type === "STOP_LOSS" || o.type === "STOP_LIMIT" ? o.side === "SELL" : o.side === "BUY";
+    const hit = below ? ref.lte(o.refPrice) : ref.gte(o.refPrice);
+    if (!hit) return false;
+    o.triggered = true;
+    o.status = "ACTIVE";
+    o.updateTime = this.options.now();
+    if (o.listId) this.cancelSiblings(o, "trigger");
+    this.work(o);
+    return true;
+  }
+
+  // ---------------------------------------------------------------- cancels
+
+  cancel(
+    account: string,
+    q: OrderQuery,
+  ): { ok: true; order: Order } | { ok: false; code: number; message: string } {
+    return this.batch(() => {
+      const o = this.order(account, q);
+      if (!o) return { ok: false, code: 212, message: "order not found for this account" };
+      if (FINAL_STATUSES.has(o.status)) {
+        return { ok: false, code: 316, message: `order is already ${o.status}` };
+      }
+      this.finish(o, "CANCELED", undefined);
+      return { ok: true, order: o };
+    });
+  }
+
+  /** Cancels open orders; `kind` LIMIT = non-trigger orders, TRIGGER = untriggered trigger orders. */
+  cancelAll(
+    account: string,
+    f: { instrument?: string | undefined; origin: Origin; kind: "LIMIT" | "TRIGGER" | "ALL" },
+  ): Order[] {
+    return this.batch(() => {
+      const targets = this.open(account, { instrument: f.instrument, origin: f.origin }).filter((o) => {
+        if (f.kind === "ALL") return true;
+        const trig = isTrigger(o.type) && !o.triggered;
+        return f.kind === "TRIGGER" ? trig : !trig;
+      });
+      for (const o of targets) if (!FINAL_STATUSES.has(o.status)) this.finish(o, "CANCELED", undefined);
+      return targets;
+    });
+  }
+
+  cancelList(account: string, listId: string): { ok: true } | { ok: false; code: number; message: string } {
+    return this.batch(() => {
+      const legs = this.lists.get(listId);
+      if (!legs || legs[0]?.account !== account)
+        return { ok: false, code: 212, message: `unknown list_id ${listId}` };
+      const open = legs.filter((o) => !FINAL_STATUSES.has(o.status));
+      if (open.length === 0) return { ok: false, code: 316, message: "the OCO list has no active order" };
+      for (const o of open) this.finish(o, "CANCELED", undefined);
+      return { ok: true };
+    });
+  }
+}
+
+class PlanRejection extends Error {
+  constructor(
+    readonly code: number,
+    message: string,
+    readonly plan: Plan,
+  ) {
+    super(message);
+  }
+}
+
+function safeDec(text: string): Dec | undefined {
+  try {
+    return dec(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function crosses(side: Side, levelPrice: Dec, limit: Dec): boolean {
+  return side === "BUY" ? levelPrice.lte(limit) : levelPrice.gte(limit);
+}
+
+function matches(o: Order, f: OrderFilter): boolean {
+  if (f.instrument && o.instrument.symbol !== f.instrument) return false;
+  const origin = f.origin ?? "any";
+  if (origin === "advanced" && o.origin !== "advanced") return false;
+  if (origin === "plain" && !(o.origin === "plain" || o.triggered)) return false;
+  return true;
+}
+
+function inWindow(t: number, f: OrderFilter): boolean {
+  if (f.startTime !== undefined && t < f.startTime) return false;
+  if (f.endTime !== undefined && t > f.endTime) return false;
+  return true;
+}

@@ -1,0 +1,75 @@
+/**
+ * Account and wallet methods (reference §5.2): balances, currency networks (read, so that
+ * third-party clients can load markets with a trade-only key) and withdrawals (withdraw permission;
+ * the emulator debits the balance and records nothing else).
+ */
+import { dec } from "../../util/decimal.js";
+import type { Handler } from "../exchange.js";
+import { fail, ok } from "../http/envelope.js";
+import { ParamError, reqString } from "./params.js";
+
+/* {"result":{"data":[{"instrument_name":"USD","total_available_balance":"…",…,"position_balances":[…]}]}} */
+const userBalance: Handler = (ex, ctx) => ok({ data: [ex.balanceRow(ctx.key!.account)] });
+
+/* {"result":{"update_time":…,"currency_map":{"BTC":{"full_name":"BTC","default_network":"BTC","network_list":[…]}}}} */
+const getCurrencyNetworks: Handler = (ex) => {
+  const ccys = new Set<string>();
+  for (const i of ex.engine.instrumentList()) {
+    ccys.add(i.baseCcy);
+    ccys.add(i.quoteCcy);
+  }
+  const currency_map: Record<string, unknown> = {};
+  for (const c of [...ccys].sort()) {
+    currency_map[c] = {
+      full_name: c,
+      default_network: c,
+      network_list: [
+        {
+          network_id: c,
+          withdrawal_fee: "0",
+          withdraw_enabled: true,
+          min_withdrawal_amount: "0",
+          deposit_enabled: true,
+          confirmation_required: "1",
+        },
+      ],
+    };
+  }
+  return ok({ update_time: ex.clock.now(), currency_map });
+};
+
+/* {"result":{"id":2220,"amount":1,"fee":0,"symbol":"BTC","address":"…","client_wid":"…","create_time":…}} */
+const createWithdrawal: Handler = (ex, ctx) => {
+  const currency = reqString(ctx.params, "currency");
+  const amountText = reqString(ctx.params, "amount");
+  const address = reqString(ctx.params, "address");
+  let amount: ReturnType<typeof dec>;
+  try {
+    amount = dec(amountText);
+  } catch {
+    throw new ParamError(40004, `Invalid amount: ${amountText}`);
+  }
+  if (amount.lte(0)) throw new ParamError(40004, "Invalid amount: must be positive");
+  const account = ctx.key!.account;
+  const available = ex.engine.ledger.available(account, currency);
+  if (amount.gt(available)) {
+    return fail(30024, `amount ${amountText} is above max_withdrawal_balance ${available.toFixed()}`);
+  }
+  const current = ex.engine.ledger.total(account, currency);
+  ex.engine.setBalances(account, { [currency]: current.sub(amount).toFixed() });
+  return ok({
+    id: ex.clock.now() % 1_000_000_000,
+    amount: amountText,
+    fee: "0",
+    symbol: currency,
+    address,
+    client_wid: ctx.params.client_wid ?? null,
+    create_time: ex.clock.now(),
+  });
+};
+
+export const ACCOUNT_METHODS: Record<string, Handler> = {
+  "private/user-balance": userBalance,
+  "private/get-currency-networks": getCurrencyNetworks,
+  "private/create-withdrawal": createWithdrawal,
+};

@@ -1,0 +1,81 @@
+/** Rate limiters with an injected clock (REST sliding window; WebSocket calendar second, pro-rated). */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type EmulatorHandle, startEmulator } from "../../src/emulator/index.js";
+import { methodInfo, servedMethods } from "../../src/emulator/methods/table.js";
+import { CalendarSecondLimiter, SlidingWindowLimiter } from "../../src/emulator/rate-limit.js";
+import { privateCall } from "./helpers.js";
+
+describe("SlidingWindowLimiter", () => {
+  it("allows `limit` requests in any window, per bucket", () => {
+    let t = 0;
+    const l = new SlidingWindowLimiter(() => t);
+    for (let i = 0; i < 15; i++) expect(l.allow("k|create", 15, 100)).toBe(true);
+    expect(l.allow("k|create", 15, 100)).toBe(false);
+    expect(l.allow("k|cancel", 15, 100)).toBe(true);
+    t = 99;
+    expect(l.allow("k|create", 15, 100)).toBe(false);
+    t = 100;
+    expect(l.allow("k|create", 15, 100)).toBe(true);
+  });
+});
+
+describe("CalendarSecondLimiter", () => {
+  it("pro-rates the first calendar second of a connection", () => {
+    let t = 10_700; // opened 300 ms before the end of second 10
+    const l = new CalendarSecondLimiter(100, t, true, () => t);
+    let ok = 0;
+    for (let i = 0; i < 100; i++) if (l.allow()) ok++;
+    expect(ok).toBe(30);
+    t = 11_000;
+    ok = 0;
+    for (let i = 0; i < 150; i++) if (l.allow()) ok++;
+    expect(ok).toBe(100);
+  });
+
+  it("without pro-rating allows the full rate at once", () => {
+    const t = 10_999;
+    const l = new CalendarSecondLimiter(100, t, false, () => t);
+    let ok = 0;
+    for (let i = 0; i < 150; i++) if (l.allow()) ok++;
+    expect(ok).toBe(100);
+  });
+});
+
+describe("method table", () => {
+  it("every private method the emulator serves requires a permission", () => {
+    for (const m of servedMethods()) {
+      const info = methodInfo(m)!;
+      if (info.access === "private") expect(info.permission, m).toBeDefined();
+    }
+  });
+
+  it("uses the shared endpoint table's classes", () => {
+    expect(methodInfo("private/create-order")).toMatchObject({
+      permission: "trade",
+      rateLimit: { limit: 15, windowMs: 100 },
+    });
+    expect(methodInfo("private/get-trades")).toMatchObject({
+      permission: "read",
+      rateLimit: { limit: 1, windowMs: 1000 },
+    });
+    expect(methodInfo("private/create-withdrawal")?.permission).toBe("withdraw");
+  });
+});
+
+describe("REST rate limits over loopback", () => {
+  let em: EmulatorHandle;
+  beforeAll(async () => {
+    em = await startEmulator({ market_tick_ms: 0 });
+  });
+  afterAll(async () => {
+    await em.close();
+  });
+
+  it("private/get-trades allows 1 per second per key", async () => {
+    expect((await privateCall(em.baseUrl, "private/get-trades", {})).body.code).toBe(0);
+    const second = await privateCall(em.baseUrl, "private/get-trades", {});
+    expect([second.status, second.body.code]).toEqual([429, 42901]);
+    // A different method has its own budget.
+    expect((await privateCall(em.baseUrl, "private/get-order-history", {})).body.code).toBe(0);
+  });
+});
