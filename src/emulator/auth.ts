@@ -3,8 +3,9 @@
  * signature. The signature is recomputed from the parsed body exactly as sent: numbers by their JSON
  * text, id and nonce as they appear. Used by REST private calls and WebSocket `public/auth`.
  */
+
+import { type JsonValue, scalarText } from "../exchange/cryptocom/json-text.js";
 import { hmacHex, JsonNumberText, type Params, stringToSign } from "../exchange/cryptocom/signing.js";
-import { type JsonValue, scalarText } from "./json-body.js";
 import { ipAllowed, type KeyRecord, type KeyStore } from "./keys.js";
 
 export interface SignedRequest {

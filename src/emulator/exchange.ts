@@ -7,13 +7,13 @@
  * an unexpected exception becomes 50001 (logged by the transport).
  */
 import { codeInfo } from "../exchange/cryptocom/error-codes.js";
+import type { JsonObject } from "../exchange/cryptocom/json-text.js";
 import { Dec } from "../util/decimal.js";
 import { EmulatorClock } from "./clock.js";
 import type { EmulatorConfig, FaultConfig } from "./config.js";
 import { FaultEngine } from "./faults.js";
 import { fail, type Reply } from "./http/envelope.js";
 import { toInstrument } from "./instruments.js";
-import type { JsonObject } from "./json-body.js";
 import { type KeyRecord, KeyStore } from "./keys.js";
 import { SimulatedMarket } from "./market/market.js";
 import { balanceToWire, fillToWire, MatchingEngine, type Order, orderToWire } from "./matching/index.js";

@@ -4,8 +4,9 @@
  * `id` echoes the request id digits exactly; with `response_number_types` off, `id` and `code`
  * are strings (the 2026 OpenAPI examples) instead of numbers (every earlier live capture).
  */
+
+import type { JsonValue } from "../../exchange/cryptocom/json-text.js";
 import { JsonNumberText } from "../../exchange/cryptocom/signing.js";
-import type { JsonValue } from "../json-body.js";
 
 export interface Reply {
   code: number;

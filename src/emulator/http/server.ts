@@ -11,10 +11,16 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { httpStatusFor } from "../../exchange/cryptocom/error-codes.js";
+import {
+  isJsonObject,
+  type JsonObject,
+  type JsonValue,
+  parseJsonBody,
+  scalarText,
+} from "../../exchange/cryptocom/json-text.js";
 import { JsonNumberText } from "../../exchange/cryptocom/signing.js";
 import { authenticate } from "../auth.js";
 import type { EmulatedExchange } from "../exchange.js";
-import { isJsonObject, type JsonObject, type JsonValue, parseJsonBody, scalarText } from "../json-body.js";
 import { normaliseIp } from "../keys.js";
 import { methodInfo } from "../methods/table.js";
 import { envelope, fail, idToken, type Reply } from "./envelope.js";

@@ -2,9 +2,10 @@
  * Advanced order management (reference §5.4): trigger orders and OCO lists. Their states arrive
  * on `user.advanced.order` (and on `user.order` once triggered).
  */
+
+import { isJsonObject, scalarText } from "../../exchange/cryptocom/json-text.js";
 import type { CallContext, EmulatedExchange, Handler } from "../exchange.js";
 import { fail, ok, type Reply } from "../http/envelope.js";
-import { isJsonObject, scalarText } from "../json-body.js";
 import type { OrderRequest } from "../matching/types.js";
 import {
   cancelAll,

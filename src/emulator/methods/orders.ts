@@ -5,9 +5,9 @@
  * authentication is logged for the admin API, accepted or not.
  */
 import { CLIENT_OID_MAX } from "../../exchange/cryptocom/constants.js";
+import { type JsonObject, scalarText } from "../../exchange/cryptocom/json-text.js";
 import type { CallContext, EmulatedExchange, Handler } from "../exchange.js";
 import { fail, ok, type Reply } from "../http/envelope.js";
-import { type JsonObject, scalarText } from "../json-body.js";
 import {
   type OrderKind,
   type OrderRequest,

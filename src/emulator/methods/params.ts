@@ -3,8 +3,9 @@
  * (40004 missing/invalid argument by default, or the specific code of an enum such as 220 side) and
  * a message naming the parameter. Numbers sent as JSON numbers are read by their exact text.
  */
+
+import { type JsonObject, type JsonValue, scalarText } from "../../exchange/cryptocom/json-text.js";
 import { JsonNumberText } from "../../exchange/cryptocom/signing.js";
-import { type JsonObject, type JsonValue, scalarText } from "../json-body.js";
 
 export class ParamError extends Error {
   constructor(

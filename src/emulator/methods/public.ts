@@ -3,10 +3,10 @@
  * Unknown instruments give 40004 "Invalid instrument_name" (the message JKorf maps to UnknownSymbol).
  */
 import { parseTimeframe, TIMEFRAME_MS, type Timeframe } from "../../exchange/cryptocom/constants.js";
+import type { JsonObject } from "../../exchange/cryptocom/json-text.js";
 import type { EmulatedExchange, Handler } from "../exchange.js";
 import { ok } from "../http/envelope.js";
 import { instrumentToWire } from "../instruments.js";
-import type { JsonObject } from "../json-body.js";
 import { optInt, optString, optTime, ParamError, reqString } from "./params.js";
 
 const DAY = 86_400_000;

@@ -14,11 +14,17 @@ import type { IncomingMessage, Server } from "node:http";
 import type { Duplex } from "node:stream";
 import { type WebSocket, WebSocketServer } from "ws";
 import { parseTimeframe, type Timeframe } from "../../exchange/cryptocom/constants.js";
+import {
+  isJsonObject,
+  type JsonObject,
+  type JsonValue,
+  parseJsonBody,
+  scalarText,
+} from "../../exchange/cryptocom/json-text.js";
 import { authenticate } from "../auth.js";
 import type { FaultConfig } from "../config.js";
 import type { EmulatedExchange, UserPush } from "../exchange.js";
 import { envelope, fail, idToken, type Reply } from "../http/envelope.js";
-import { isJsonObject, type JsonObject, type JsonValue, parseJsonBody, scalarText } from "../json-body.js";
 import type { KeyRecord } from "../keys.js";
 import { normaliseIp } from "../keys.js";
 import { diffSide, type WireLevel } from "../market/book.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { JsonSyntaxError, parseJsonBody } from "../../src/emulator/json-body.js";
+import { JsonSyntaxError, parseJsonBody } from "../../src/exchange/cryptocom/json-text.js";
 import { JsonNumberText, paramString } from "../../src/exchange/cryptocom/signing.js";
 
 describe("request body parser", () => {

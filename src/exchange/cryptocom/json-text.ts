@@ -1,12 +1,12 @@
 /**
- * A small strict JSON parser for request bodies that keeps every number as the exact text it had
+ * A small strict JSON parser (request bodies in the emulator, `--order` in the doctor) that keeps every number as the exact text it had
  * (`JsonNumberText`), so the emulator can recompute a signature "as the exchange parsed it" and
  * never loses digits of an id, nonce or decimal sent as a JSON number.
  *
  * Invariants: accepts exactly RFC 8259 JSON (no comments, no trailing commas); a duplicate key keeps
  * the last value (as JSON.parse does); throws JsonSyntaxError with the offset of the first problem.
  */
-import { JsonNumberText } from "../exchange/cryptocom/signing.js";
+import { JsonNumberText } from "./signing.js";
 
 export type JsonValue = string | JsonNumberText | boolean | null | JsonValue[] | JsonObject;
 export interface JsonObject {

@@ -1,0 +1,112 @@
+/**
+ * `atp demo` (what `npm start` runs): starts the built-in exchange emulator with a demo key, points
+ * the exchange client at it, runs the connection test, then follows the demo watchlist's market and
+ * prints what it sees until Ctrl-C, when it closes everything and exits 0.
+ */
+import { parseArgs } from "node:util";
+import { formatStep, runConnectionTest } from "../../app/connection-test.js";
+import { startEmulator } from "../../emulator/index.js";
+import { CryptoComClient } from "../../exchange/cryptocom/client.js";
+import { createLogger } from "../../log/logger.js";
+import { intFlag, usageError } from "../args.js";
+
+export const summary =
+  "Start the demo: the built-in exchange emulator, a connection test and a live market view";
+
+const USAGE = "atp demo [--port 8100] [--speed 60] [--interval 5] [--once]";
+const WATCHLIST = ["BTC_USD", "ETH_USD", "SOL_USD"];
+const DEMO_KEY = { api_key: "demo-key", secret: "demo-secret" };
+
+export async function run(args: string[]): Promise<number> {
+  let port: number;
+  let speed: number;
+  let intervalS: number;
+  let once: boolean;
+  try {
+    const { values } = parseArgs({
+      args,
+      options: {
+        port: { type: "string" },
+        speed: { type: "string" },
+        interval: { type: "string" },
+        once: { type: "boolean" },
+      },
+    });
+    port = intFlag("port", values.port, 0) ?? 8100;
+    speed = intFlag("speed", values.speed, 1) ?? 60;
+    intervalS = intFlag("interval", values.interval, 1) ?? 5;
+    once = values.once ?? false;
+  } catch (err) {
+    return usageError("demo", err, USAGE);
+  }
+  const say = (line: string) => process.stdout.write(`${line}\n`);
+  const log = createLogger({
+    name: "demo",
+    secrets: [{ value: DEMO_KEY.secret, kind: "secret", label: "demo secret" }],
+  });
+
+  say("atp demo: starting the built-in Crypto.com Exchange emulator (offline, no account needed)");
+  const emulator = await startEmulator({ speed }, { port }).catch(async (err: NodeJS.ErrnoException) => {
+    if (err.code !== "EADDRINUSE") throw err;
+    say(`  port ${port} is busy; using a free port instead`);
+    return startEmulator({ speed }, { port: 0 });
+  });
+  say(`  listening on ${emulator.baseUrl} (market runs ${speed}x faster than real time)`);
+  say(
+    `  key ${DEMO_KEY.api_key}, secret ${DEMO_KEY.secret.length} characters; admin API at ${emulator.adminUrl}`,
+  );
+
+  const client = new CryptoComClient({
+    baseUrl: emulator.baseUrl,
+    apiKey: DEMO_KEY.api_key,
+    apiSecret: DEMO_KEY.secret,
+    logger: log,
+  });
+  let stopping = false;
+  let timer: NodeJS.Timeout | undefined;
+  let wake: (() => void) | undefined;
+  const stop = () => {
+    if (stopping) return;
+    stopping = true;
+    say("\natp demo: stopping (Ctrl-C)");
+    if (timer) clearTimeout(timer);
+    wake?.();
+  };
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+
+  try {
+    say("\nconnection test:");
+    const result = await runConnectionTest(client, {
+      symbol: WATCHLIST[0]!,
+      outboundIpUrl: emulator.ipEchoUrl,
+      log,
+      onStep: (s) => say(`  ${formatStep(s)}`),
+      onOutboundIp: (ip) => say(`        outbound IP as the exchange sees it: ${ip ?? "unknown"}`),
+    });
+    say(result.ok ? "  all steps passed" : "  some steps failed (see above)");
+    say(`\nwatching ${WATCHLIST.join(", ")} every ${intervalS}s (Ctrl-C to stop)`);
+    while (!stopping) {
+      const tickers = await client.getTickers();
+      const t = new Date().toISOString().slice(11, 19);
+      const parts = WATCHLIST.map((sym) => {
+        const k = tickers.find((x) => x.symbol === sym);
+        const change = k?.changeRatio ? `${k.changeRatio.mul(100).toFixed(2)}%` : "n/a";
+        return `${sym} ${k?.last?.toFixed() ?? "n/a"} (${change})`;
+      });
+      say(`  ${t}  ${parts.join("   ")}`);
+      if (once) break;
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+        timer = setTimeout(resolve, intervalS * 1000);
+      });
+    }
+  } finally {
+    process.off("SIGINT", stop);
+    process.off("SIGTERM", stop);
+    await client.close();
+    await emulator.close();
+    say("atp demo: stopped cleanly");
+  }
+  return 0;
+}

@@ -1,0 +1,738 @@
+/**
+ * Crypto.com Exchange v1 REST client: every endpoint atp uses, typed results with decimals as `Dec`.
+ *
+ * Layers (each in its own file): nonce.ts / clock.ts (nonce, request id, clock offset) →
+ * envelope.ts (serialise once, sign what is sent) → rate-limiter.ts (queue per method) →
+ * transport.ts (undici) → response.ts / proxy.ts (code decides) → parsers/* (typed results).
+ * Retries live in retry.ts (reads) and placement.ts (orders: never blind, probe when ambiguous).
+ *
+ * `request()` is the low-level door for the doctor: one attempt, raw code, HTTP status, `Date`,
+ * latency, any key/secret pair and a nonce offset, no retries.
+ */
+import { authLog, type Logger, silentLogger } from "../../log/logger.js";
+import { fingerprint, maskSecret } from "../../util/secrets.js";
+import type {
+  AccountBalance,
+  CancelAck,
+  Candle,
+  CandleQuery,
+  ExchangeClient,
+  Fill,
+  HistoryQuery,
+  Instrument,
+  OcoRequest,
+  Order,
+  OrderBook,
+  OrderRef,
+  OrderRequest,
+  PlaceOcoOutcome,
+  PlaceOrderOutcome,
+  PublicTrade,
+  Ticker,
+  TriggerOrderRequest,
+} from "../types.js";
+import { clientOidFor } from "./client-oid.js";
+import { ClockOffset, type OffsetSample, offsetFromDate } from "./clock.js";
+import { NONCE_WINDOW_MS, PRODUCTION } from "./constants.js";
+import type { RateLimit } from "./endpoints.js";
+import { assertSendableParams, buildPrivateEnvelope, buildProxyBody, publicQuery } from "./envelope.js";
+import { ExchangeError } from "./errors.js";
+import { InstrumentCache } from "./instrument-cache.js";
+import { NonceSource } from "./nonce.js";
+import { ocoParams, orderParams, triggerParams } from "./order-params.js";
+import { parseUserBalance } from "./parsers/account.js";
+import {
+  parseBook,
+  parseCandles,
+  parseInstruments,
+  parsePublicTrades,
+  parseTickers,
+} from "./parsers/market.js";
+import {
+  parseCancelAck,
+  parseFills,
+  parseListAck,
+  parseOrderAck,
+  parseOrderDetail,
+  parseOrderList,
+  rejectedOrderId,
+} from "./parsers/orders.js";
+import { ResponseShapeError } from "./parsers/wire.js";
+import { type AttemptResult, placeWithProbe } from "./placement.js";
+import {
+  PROXY_TOKEN_HEADER,
+  type ProxyConfig,
+  ProxyError,
+  proxyEndpoint,
+  unwrapProxyResponse,
+} from "./proxy.js";
+import { RateLimiter } from "./rate-limiter.js";
+import { interpret, parseJson, transportError } from "./response.js";
+import { backoffDelay, DEFAULT_RETRY, isRetryableRead, type RetryPolicy, sleep } from "./retry.js";
+import type { Params } from "./signing.js";
+import { type HttpResponse, HttpTransport, TransportError, type TransportTimeouts } from "./transport.js";
+
+/** |offset| above which a CRYPTO_AUTH_DIAG warning is logged. */
+export const CLOCK_WARN_MS = 5_000;
+
+export interface CryptoComClientOptions {
+  /** REST base, e.g. https://api.crypto.com/exchange/v1 (default) or an emulator's baseUrl. */
+  baseUrl?: string | undefined;
+  apiKey?: string | undefined;
+  apiSecret?: string | undefined;
+  /** Bind outbound connections to this local IP (EXCHANGE_LOCAL_ADDRESS). */
+  localAddress?: string | undefined;
+  timeouts?: Partial<TransportTimeouts> | undefined;
+  /** CRYPTO_AUTH_DIAG: log every signed request's safe details. */
+  authDiag?: boolean | undefined;
+  /** Add the measured clock offset to nonces (and re-base once after a 40102). */
+  applyClockOffset?: boolean | undefined;
+  /** Proxy mode: private calls go through the signing proxy. */
+  proxy?: ProxyConfig | undefined;
+  logger?: Logger | undefined;
+  /** Wall clock for nonces and offset measurement (tests inject a skewed clock). */
+  now?: (() => number) | undefined;
+  /** Randomness for back-off jitter (tests). */
+  random?: (() => number) | undefined;
+  retry?: Partial<RetryPolicy> | undefined;
+  /** Order creation: attempts after definite refusals (default 3). */
+  createAttempts?: number | undefined;
+  /** Delays before each probe of an ambiguous order (default 0, 250, 1000, 2000 ms). */
+  probeDelaysMs?: readonly number[] | undefined;
+  rateLimit?:
+    | {
+        enabled?: boolean | undefined;
+        marginRatio?: number | undefined;
+        limitFor?: ((method: string) => RateLimit) | undefined;
+        backoffMs?: number | undefined;
+      }
+    | undefined;
+  /** Exchange nonce tolerance used for `resendSafeAfter` (default 60 s). */
+  nonceWindowMs?: number | undefined;
+  instrumentTtlMs?: number | undefined;
+}
+
+/** Options of one low-level request (doctor). */
+export interface RequestOptions {
+  /** Sign with this key/secret instead of the configured pair (always direct, never via the proxy). */
+  apiKey?: string | undefined;
+  apiSecret?: string | undefined;
+  /** Added to the nonce (e.g. −120000 to show what a slow clock does). */
+  nonceOffsetMs?: number | undefined;
+  /** Use exactly this nonce / id. */
+  nonce?: number | undefined;
+  id?: number | undefined;
+  /** Route a private call through the configured proxy (default: when configured). */
+  viaProxy?: boolean | undefined;
+  /** Wait for the client-side rate limiter (default true). */
+  rateLimit?: boolean | undefined;
+}
+
+export interface RawResponse {
+  method: string;
+  ok: boolean;
+  /** `result` of a successful (code 0) envelope. */
+  result: unknown;
+  error: ExchangeError | undefined;
+  /** HTTP status from the exchange (or the proxy's upstream status); undefined on transport failure. */
+  httpStatus: number | undefined;
+  code: number | undefined;
+  /** The `id` echoed by the exchange, as received. */
+  responseId: number | string | undefined;
+  message: string | undefined;
+  /** Parsed JSON body, or its text when it is not JSON. */
+  body: unknown;
+  /** Response `Date` header (the exchange's; in proxy mode the proxy's). */
+  date: string | undefined;
+  latencyMs: number;
+  sentAt: number | undefined;
+  receivedAt: number | undefined;
+  /** Offset sample from this response's Date header (direct calls only). */
+  clockSample: OffsetSample | undefined;
+  /** Whether the request reached the socket (false: safe to re-send). */
+  written: boolean;
+  request: {
+    url: string;
+    viaProxy: boolean;
+    signed: boolean;
+    id: number | undefined;
+    nonce: number | undefined;
+    paramStringLength: number | undefined;
+    stringToSignLength: number | undefined;
+    /** Key fingerprint (8 hex of SHA-256) of the key that signed. */
+    keyFingerprint: string | undefined;
+    bytes: number;
+  };
+  /** Proxy request id, when the call went through the proxy. */
+  proxyRid: string | undefined;
+}
+
+const DEFAULT_PROBE_DELAYS = [0, 250, 1_000, 2_000] as const;
+
+export class CryptoComClient implements ExchangeClient {
+  readonly venue = "cryptocom";
+  readonly baseUrl: string;
+  private readonly apiKey: string | undefined;
+  private readonly apiSecret: string | undefined;
+  private readonly proxy: ProxyConfig | undefined;
+  private readonly transport: HttpTransport;
+  private readonly limiter: RateLimiter;
+  private readonly nonces: NonceSource;
+  private readonly clock = new ClockOffset();
+  private readonly instruments: InstrumentCache;
+  private readonly log: Logger;
+  private readonly authDiag: boolean;
+  private readonly applyClockOffset: boolean;
+  private readonly now: () => number;
+  private readonly random: () => number;
+  private readonly retry: RetryPolicy;
+  private readonly createPolicy: RetryPolicy;
+  private readonly probeDelaysMs: readonly number[];
+  private readonly nonceWindowMs: number;
+  private lastClockWarn = { at: Number.NEGATIVE_INFINITY, offset: 0 };
+  private readonly keyFp: string | undefined;
+
+  constructor(opts: CryptoComClientOptions = {}) {
+    this.baseUrl = (opts.baseUrl ?? PRODUCTION.rest).replace(/\/+$/, "");
+    this.apiKey = opts.apiKey || undefined;
+    this.apiSecret = opts.apiSecret || undefined;
+    this.keyFp = this.apiKey ? fingerprint(this.apiKey) : undefined;
+    this.proxy = opts.proxy;
+    this.now = opts.now ?? Date.now;
+    this.random = opts.random ?? Math.random;
+    this.log = opts.logger ?? silentLogger();
+    this.authDiag = opts.authDiag ?? false;
+    this.applyClockOffset = opts.applyClockOffset ?? false;
+    this.retry = { ...DEFAULT_RETRY, ...opts.retry };
+    this.createPolicy = { ...this.retry, maxAttempts: opts.createAttempts ?? 3 };
+    this.probeDelaysMs = opts.probeDelaysMs ?? DEFAULT_PROBE_DELAYS;
+    this.nonceWindowMs = opts.nonceWindowMs ?? NONCE_WINDOW_MS;
+    this.transport = new HttpTransport({
+      localAddress: opts.localAddress,
+      timeouts: opts.timeouts,
+      now: this.now,
+    });
+    this.limiter = new RateLimiter({
+      enabled: opts.rateLimit?.enabled,
+      marginRatio: opts.rateLimit?.marginRatio,
+      limitFor: opts.rateLimit?.limitFor,
+      backoffMs: opts.rateLimit?.backoffMs,
+      random: this.random,
+    });
+    this.nonces = new NonceSource(this.now);
+    this.instruments = new InstrumentCache(
+      () => this.callRead("public/get-instruments", undefined, parseInstruments),
+      { ttlMs: opts.instrumentTtlMs },
+    );
+    if (this.authDiag) {
+      authLog(
+        this.log,
+        "info",
+        {
+          base_url: this.baseUrl,
+          api_key: maskSecret(this.apiKey, "key"),
+          api_secret: maskSecret(this.apiSecret, "secret"),
+          via_proxy: Boolean(this.proxy),
+          proxy_url: this.proxy?.url,
+          local_address: opts.localAddress,
+          apply_clock_offset: this.applyClockOffset,
+        },
+        "credentials loaded (safe)",
+      );
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Low level
+
+  /** Latest clock offset estimate (exchange − local, ms), from response Date headers. */
+  clockOffset(): OffsetSample | undefined {
+    return this.clock.estimate;
+  }
+
+  /** Whether private calls go through the signing proxy. */
+  get usesProxy(): boolean {
+    return this.proxy !== undefined;
+  }
+
+  /**
+   * One request, no retries: never throws for exchange or transport failures (they are in
+   * `error`); throws `UnsignableParamError` for params that cannot be sent as signed.
+   */
+  async request(method: string, params?: Params, opts: RequestOptions = {}): Promise<RawResponse> {
+    const isPublic = method.startsWith("public/");
+    const customKey = opts.apiKey !== undefined || opts.apiSecret !== undefined;
+    const viaProxy = !isPublic && !customKey && (opts.viaProxy ?? true) && this.proxy !== undefined;
+    const req: RawResponse["request"] = {
+      url: "",
+      viaProxy,
+      signed: false,
+      id: undefined,
+      nonce: undefined,
+      paramStringLength: undefined,
+      stringToSignLength: undefined,
+      keyFingerprint: undefined,
+      bytes: 0,
+    };
+
+    let send: () => Promise<HttpResponse>;
+    if (isPublic) {
+      const query = publicQuery(params);
+      req.url = `${this.baseUrl}/${method}`;
+      if (opts.rateLimit !== false) await this.limiter.acquire(method);
+      send = () => this.transport.get(req.url, query);
+    } else if (viaProxy) {
+      const proxy = this.proxy!;
+      const body = buildProxyBody(method, params);
+      req.url = proxyEndpoint(proxy);
+      req.bytes = Buffer.byteLength(body);
+      if (opts.rateLimit !== false) await this.limiter.acquire(method);
+      send = () => this.transport.post(req.url, body, { [PROXY_TOKEN_HEADER]: proxy.token });
+    } else {
+      const apiKey = opts.apiKey ?? this.apiKey;
+      const apiSecret = opts.apiSecret ?? this.apiSecret;
+      req.url = `${this.baseUrl}/${method}`;
+      if (!apiKey || !apiSecret) {
+        const error = new ExchangeError({
+          method,
+          category: "auth",
+          message: "no API key/secret configured (EXCHANGE_CUSTOM_API_KEY / EXCHANGE_CUSTOM_API_SECRET)",
+        });
+        return this.failed(method, req, error, undefined);
+      }
+      // Refuse unsendable params before queueing; take the nonce only when the limiter lets us go.
+      assertSendableParams(params);
+      if (opts.rateLimit !== false) await this.limiter.acquire(method);
+      const id = opts.id ?? this.nonces.nextId();
+      const nonce = opts.nonce ?? this.nonces.next() + (opts.nonceOffsetMs ?? 0);
+      const env = buildPrivateEnvelope({ method, id, nonce, apiKey, params }, apiSecret);
+      Object.assign(req, {
+        signed: true,
+        id,
+        nonce,
+        paramStringLength: env.paramStringLength,
+        stringToSignLength: env.stringToSignLength,
+        keyFingerprint: apiKey === this.apiKey ? this.keyFp : fingerprint(apiKey),
+        bytes: Buffer.byteLength(env.body),
+      });
+      if (this.authDiag)
+        this.logSigned(method, id, nonce, env.paramStringLength, env.stringToSignLength, apiKey);
+      send = () => this.transport.post(req.url, env.body);
+    }
+
+    let res: HttpResponse;
+    try {
+      res = await send();
+    } catch (e) {
+      if (!(e instanceof TransportError)) throw e;
+      return this.failed(method, req, transportError(method, e), e.written);
+    }
+
+    let clockSample: OffsetSample | undefined;
+    if (!viaProxy) clockSample = this.observeClock(res);
+
+    let status = res.status;
+    let json: unknown;
+    let text = res.text;
+    let proxyRid: string | undefined;
+    if (viaProxy) {
+      const unwrapped = unwrapProxyResponse(method, res);
+      if (unwrapped instanceof ProxyError) {
+        return {
+          ...this.failed(method, req, unwrapped, true),
+          ...this.timing(res),
+          body: parseJson(res.text) ?? res.text,
+        };
+      }
+      status = unwrapped.status;
+      json = unwrapped.json;
+      text = unwrapped.text;
+      proxyRid = unwrapped.rid;
+    } else {
+      json = parseJson(res.text);
+    }
+    const out = interpret(method, status, json, text);
+    const raw: RawResponse = {
+      method,
+      ok: out.ok,
+      result: out.ok ? out.result : undefined,
+      error: out.ok ? undefined : out.error,
+      httpStatus: status,
+      code: out.envelope?.code,
+      responseId: out.envelope?.id,
+      message: out.envelope?.message,
+      body: out.body,
+      clockSample,
+      written: true,
+      request: req,
+      proxyRid,
+      ...this.timing(res),
+    };
+    if (!out.ok && out.error.isAuthFailure && req.signed) {
+      authLog(
+        this.log,
+        "warn",
+        {
+          method,
+          id: req.id,
+          nonce: req.nonce,
+          http_status: status,
+          code: out.error.code,
+          code_name: out.error.codeName,
+          key_fp: req.keyFingerprint,
+          clock_offset_ms: this.clock.estimate?.offsetMs,
+        },
+        `${method} refused: ${out.error.code ?? ""} ${out.error.codeName}`,
+      );
+    }
+    return raw;
+  }
+
+  private timing(res: HttpResponse): Pick<RawResponse, "date" | "latencyMs" | "sentAt" | "receivedAt"> {
+    return { date: res.date, latencyMs: res.latencyMs, sentAt: res.sentAt, receivedAt: res.receivedAt };
+  }
+
+  private failed(
+    method: string,
+    req: RawResponse["request"],
+    error: ExchangeError,
+    written: boolean | undefined,
+  ): RawResponse {
+    return {
+      method,
+      ok: false,
+      result: undefined,
+      error,
+      httpStatus: error.httpStatus,
+      code: error.code,
+      responseId: undefined,
+      message: error.exchangeMessage,
+      body: undefined,
+      date: undefined,
+      latencyMs: 0,
+      sentAt: undefined,
+      receivedAt: undefined,
+      clockSample: undefined,
+      written: written ?? false,
+      request: req,
+      proxyRid: error instanceof ProxyError ? error.rid : undefined,
+    };
+  }
+
+  private logSigned(
+    method: string,
+    id: number,
+    nonce: number,
+    pLen: number,
+    sLen: number,
+    apiKey: string,
+  ): void {
+    const local = this.now();
+    authLog(
+      this.log,
+      "info",
+      {
+        method,
+        id,
+        nonce,
+        param_string_len: pLen,
+        string_to_sign_len: sLen,
+        key_fp: apiKey === this.apiKey ? this.keyFp : fingerprint(apiKey),
+        key: maskSecret(apiKey, "key"),
+        local_clock_ms: local,
+        local_clock_utc: new Date(local).toISOString(),
+        clock_offset_ms: this.clock.estimate?.offsetMs,
+        applied_offset_ms: this.nonces.appliedOffsetMs,
+      },
+      `signing ${method} id=${id} nonce=${nonce}`,
+    );
+  }
+
+  private observeClock(res: HttpResponse): OffsetSample | undefined {
+    const sample = offsetFromDate(res.date, res.sentAt, res.receivedAt);
+    if (!sample) return undefined;
+    const est = this.clock.add(sample);
+    if (this.applyClockOffset) this.nonces.setOffset(est.offsetMs);
+    if (Math.abs(est.offsetMs) > CLOCK_WARN_MS) {
+      const t = this.now();
+      if (t - this.lastClockWarn.at > 60_000 || Math.abs(est.offsetMs - this.lastClockWarn.offset) > 1_000) {
+        this.lastClockWarn = { at: t, offset: est.offsetMs };
+        authLog(
+          this.log,
+          "warn",
+          {
+            clock_offset_ms: est.offsetMs,
+            offset_low_ms: est.lowMs,
+            offset_high_ms: est.highMs,
+            local_clock_utc: new Date(t).toISOString(),
+            exchange_date: res.date,
+            applied: this.applyClockOffset,
+          },
+          `local clock differs from the exchange by ${(est.offsetMs / 1000).toFixed(1)} s ` +
+            (this.applyClockOffset
+              ? "(offset applied to nonces)"
+              : "(nonces outside ±60 s are refused with 40102; sync the clock or enable the offset)"),
+        );
+      }
+    }
+    return sample;
+  }
+
+  /** After a 40102 with applyClockOffset: re-base the nonce to the measured exchange clock. */
+  private resyncNonce(method: string): boolean {
+    if (!this.applyClockOffset || !this.clock.estimate) return false;
+    const back = this.nonces.rebase();
+    authLog(
+      this.log,
+      "warn",
+      { method, clock_offset_ms: this.clock.estimate.offsetMs, rebased_back_ms: back },
+      `nonce refused (40102); retrying once with the measured clock offset`,
+    );
+    return true;
+  }
+
+  private shapeError(method: string, e: unknown): never {
+    if (e instanceof ResponseShapeError) {
+      throw new ExchangeError({ method, category: "unknown", message: e.message, cause: e });
+    }
+    throw e;
+  }
+
+  /** Reads (and idempotent cancels): retry with jittered back-off on retryable failures. */
+  private async callRead<T>(
+    method: string,
+    params: Params | undefined,
+    parse: (result: unknown) => T,
+  ): Promise<T> {
+    let nonceRetried = false;
+    for (let attempt = 1; ; attempt++) {
+      const raw = await this.request(method, params);
+      if (raw.ok) {
+        this.limiter.onSuccess(method);
+        try {
+          return parse(raw.result);
+        } catch (e) {
+          this.shapeError(method, e);
+        }
+      }
+      const err = raw.error!;
+      if (err.category === "rate_limit") this.limiter.onRateLimited(method);
+      if (err.category === "nonce" && !nonceRetried && this.resyncNonce(method)) {
+        nonceRetried = true;
+        continue;
+      }
+      if (!isRetryableRead(err) || attempt >= this.retry.maxAttempts) throw err;
+      if (err.category !== "rate_limit") await sleep(backoffDelay(attempt, this.retry, this.random));
+    }
+  }
+
+  private attemptFor(method: string, params: Params): () => Promise<AttemptResult> {
+    return async () => {
+      const raw = await this.request(method, params);
+      if (raw.ok) this.limiter.onSuccess(method);
+      return { ok: raw.ok, result: raw.result, error: raw.error, staleAfter: this.staleAfter(raw) };
+    };
+  }
+
+  /** Local instant after which the exchange would refuse this request's nonce as stale. */
+  private staleAfter(raw: RawResponse): number {
+    const margin = 5_000;
+    const est = this.clock.estimate;
+    if (raw.request.nonce !== undefined) {
+      return raw.request.nonce + this.nonceWindowMs - (est?.offsetMs ?? 0) + margin;
+    }
+    return (raw.sentAt ?? this.now()) + this.nonceWindowMs + margin;
+  }
+
+  private async place(
+    method: string,
+    params: Params,
+    clientOid: string,
+    trigger: boolean,
+    parseAck: (result: unknown) => { orderId: string; clientOid?: string | undefined },
+  ): Promise<PlaceOrderOutcome> {
+    let nonceRetried = false;
+    return placeWithProbe(
+      {
+        attempt: this.attemptFor(method, params),
+        probe: () => this.probeOrder(clientOid, trigger),
+        beforeResend: (err) => {
+          if (err.category === "rate_limit") this.limiter.onRateLimited(method);
+          if (err.category === "nonce") {
+            if (nonceRetried) return false;
+            nonceRetried = true;
+            return this.resyncNonce(method);
+          }
+          return true;
+        },
+        policy: this.createPolicy,
+        probeDelaysMs: this.probeDelaysMs,
+        random: this.random,
+      },
+      clientOid,
+      parseAck,
+      rejectedOrderId,
+    );
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Public market data
+
+  getInstruments(opts: { refresh?: boolean } = {}): Promise<Instrument[]> {
+    return this.instruments.all(opts.refresh ?? false);
+  }
+
+  getInstrument(symbol: string): Promise<Instrument | undefined> {
+    return this.instruments.get(symbol);
+  }
+
+  getTickers(symbol?: string): Promise<Ticker[]> {
+    return this.callRead(
+      "public/get-tickers",
+      symbol ? { instrument_name: symbol } : undefined,
+      parseTickers,
+    );
+  }
+
+  getBook(symbol: string, depth = 10): Promise<OrderBook> {
+    return this.callRead("public/get-book", { instrument_name: symbol, depth }, (r) => parseBook(r, symbol));
+  }
+
+  getCandles(symbol: string, timeframe: string, query: CandleQuery = {}): Promise<Candle[]> {
+    return this.callRead(
+      "public/get-candlestick",
+      {
+        instrument_name: symbol,
+        timeframe,
+        count: query.count,
+        start_ts: query.startTime,
+        end_ts: query.endTime,
+      },
+      parseCandles,
+    );
+  }
+
+  getPublicTrades(symbol: string, count?: number): Promise<PublicTrade[]> {
+    return this.callRead("public/get-trades", { instrument_name: symbol, count }, parsePublicTrades);
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Account
+
+  getBalance(): Promise<AccountBalance> {
+    return this.callRead("private/user-balance", {}, parseUserBalance);
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Orders
+
+  clientOidFor(intentId: string): string {
+    return clientOidFor(intentId);
+  }
+
+  async placeOrder(req: OrderRequest): Promise<PlaceOrderOutcome> {
+    const clientOid = clientOidFor(req.intentId);
+    const inst = await this.instruments.get(req.symbol);
+    const params = orderParams(inst, req, clientOid);
+    return this.place("private/create-order", params, clientOid, false, parseOrderAck);
+  }
+
+  async placeTriggerOrder(req: TriggerOrderRequest): Promise<PlaceOrderOutcome> {
+    const clientOid = clientOidFor(req.intentId);
+    const inst = await this.instruments.get(req.symbol);
+    const params = triggerParams(inst, req, clientOid);
+    return this.place("private/advanced/create-order", params, clientOid, true, parseOrderAck);
+  }
+
+  async placeOco(req: OcoRequest): Promise<PlaceOcoOutcome> {
+    const inst = await this.instruments.get(req.symbol);
+    const { params, clientOids } = ocoParams(inst, req, clientOidFor);
+    const out = await this.place("private/advanced/create-oco", params, clientOids[0], true, (r) => ({
+      orderId: parseListAck(r),
+    }));
+    if (out.status !== "accepted") return out;
+    const listId = out.probed ? (out.order?.listId ?? "") : out.orderId;
+    return { status: "accepted", listId, clientOids, probed: out.probed, attempts: out.attempts };
+  }
+
+  async probeOrder(clientOid: string, trigger = false): Promise<Order | undefined> {
+    return trigger ? this.getTriggerOrder({ clientOid }) : this.getOrder({ clientOid });
+  }
+
+  cancelOrder(ref: OrderRef): Promise<CancelAck> {
+    return this.callRead("private/cancel-order", refParams(ref), parseCancelAck);
+  }
+
+  async cancelAllOrders(symbol?: string): Promise<void> {
+    await this.callRead(
+      "private/cancel-all-orders",
+      symbol ? { instrument_name: symbol } : {},
+      () => undefined,
+    );
+  }
+
+  async cancelOco(listId: string): Promise<void> {
+    await this.callRead("private/advanced/cancel-oco", { list_id: listId }, () => undefined);
+  }
+
+  getOpenOrders(symbol?: string): Promise<Order[]> {
+    return this.callRead(
+      "private/get-open-orders",
+      symbol ? { instrument_name: symbol } : {},
+      parseOrderList,
+    );
+  }
+
+  getOrder(ref: OrderRef): Promise<Order | undefined> {
+    return notFoundAsUndefined(this.callRead("private/get-order-detail", refParams(ref), parseOrderDetail));
+  }
+
+  getOrderHistory(query: HistoryQuery = {}): Promise<Order[]> {
+    return this.callRead("private/get-order-history", historyParams(query), parseOrderList);
+  }
+
+  getMyTrades(query: HistoryQuery = {}): Promise<Fill[]> {
+    return this.callRead("private/get-trades", historyParams(query), parseFills);
+  }
+
+  getOpenTriggerOrders(symbol?: string): Promise<Order[]> {
+    return this.callRead(
+      "private/advanced/get-open-orders",
+      symbol ? { instrument_name: symbol } : {},
+      parseOrderList,
+    );
+  }
+
+  getTriggerOrder(ref: OrderRef): Promise<Order | undefined> {
+    return notFoundAsUndefined(
+      this.callRead("private/advanced/get-order-detail", refParams(ref), parseOrderDetail),
+    );
+  }
+
+  async close(): Promise<void> {
+    this.limiter.dispose();
+    await this.transport.close();
+  }
+}
+
+function refParams(ref: OrderRef): Params {
+  return "orderId" in ref ? { order_id: ref.orderId } : { client_oid: ref.clientOid };
+}
+
+function historyParams(q: HistoryQuery): Params {
+  return {
+    instrument_name: q.symbol,
+    start_time: q.startTime,
+    end_time: q.endTime,
+    limit: q.limit,
+  };
+}
+
+async function notFoundAsUndefined<T>(p: Promise<T>): Promise<T | undefined> {
+  try {
+    return await p;
+  } catch (e) {
+    if (e instanceof ExchangeError && e.category === "not_found") return undefined;
+    throw e;
+  }
+}

@@ -1,0 +1,284 @@
+/**
+ * HTTP transport: undici with keep-alive, connect/headers/body timeouts plus an overall deadline,
+ * optional local address binding (EXCHANGE_LOCAL_ADDRESS) and JSON content type.
+ *
+ * Invariants:
+ * - Bytes are sent exactly as given (the envelope is serialised once, before it gets here).
+ * - Every failure is a `TransportError` that says whether the request had been written to the
+ *   socket (`written`). After a write the exchange may have acted on it (an order may exist), so
+ *   callers treat a written failure as ambiguous. A request that was never written is safe to re-send.
+ * - Nothing is retried here; retries and ambiguity handling live in retry.ts and client.ts.
+ */
+import { Agent, type Dispatcher } from "undici";
+
+export interface TransportTimeouts {
+  /** TCP/TLS connect. */
+  connectMs: number;
+  /** From request written to response headers. */
+  headersMs: number;
+  /** Between body chunks. */
+  bodyMs: number;
+  /** Overall deadline for one request, queueing in the pool included. */
+  requestMs: number;
+  /** Idle keep-alive socket lifetime. */
+  keepAliveMs: number;
+}
+
+export const DEFAULT_TIMEOUTS: TransportTimeouts = {
+  connectMs: 5_000,
+  headersMs: 10_000,
+  bodyMs: 10_000,
+  requestMs: 15_000,
+  keepAliveMs: 4_000,
+};
+
+export type TransportFailure =
+  | "connect_refused"
+  | "connect_timeout"
+  | "dns"
+  | "reset"
+  | "headers_timeout"
+  | "body_timeout"
+  | "request_timeout"
+  | "too_large"
+  | "other";
+
+export class TransportError extends Error {
+  constructor(
+    readonly kind: TransportFailure,
+    /** The request had been handed to the socket: the server may have processed it. */
+    readonly written: boolean,
+    readonly url: string,
+    readonly errno: string | undefined,
+    cause?: unknown,
+  ) {
+    super(`${kind}${errno ? ` (${errno})` : ""}${written ? " after the request was written" : ""}: ${url}`, {
+      cause,
+    });
+    this.name = "TransportError";
+  }
+
+  get isTimeout(): boolean {
+    return this.kind.endsWith("timeout");
+  }
+}
+
+export interface HttpResponse {
+  status: number;
+  headers: Record<string, string>;
+  /** The `Date` header, when present. */
+  date: string | undefined;
+  text: string;
+  /** Wall clock (injected `now`) when the request was written and when the headers arrived. */
+  sentAt: number;
+  receivedAt: number;
+  /** Monotonic duration from dispatch to the end of the body, ms. */
+  latencyMs: number;
+}
+
+export interface TransportOptions {
+  localAddress?: string | undefined;
+  timeouts?: Partial<TransportTimeouts> | undefined;
+  now?: (() => number) | undefined;
+  /** Largest accepted response body (bytes). */
+  maxBodyBytes?: number | undefined;
+}
+
+type LegacyHandler = Dispatcher.DispatchHandler & { onRequestSent?(): void };
+
+const JSON_HEADERS = { "content-type": "application/json", accept: "application/json" } as const;
+
+export class HttpTransport {
+  readonly timeouts: TransportTimeouts;
+  private readonly agent: Agent;
+  private readonly now: () => number;
+  private readonly maxBodyBytes: number;
+
+  constructor(opts: TransportOptions = {}) {
+    this.timeouts = { ...DEFAULT_TIMEOUTS, ...opts.timeouts };
+    this.now = opts.now ?? Date.now;
+    this.maxBodyBytes = opts.maxBodyBytes ?? 16 * 1024 * 1024;
+    this.agent = new Agent({
+      connectTimeout: this.timeouts.connectMs,
+      headersTimeout: this.timeouts.headersMs,
+      bodyTimeout: this.timeouts.bodyMs,
+      keepAliveTimeout: this.timeouts.keepAliveMs,
+      keepAliveMaxTimeout: Math.max(this.timeouts.keepAliveMs, 1_000),
+      ...(opts.localAddress ? { localAddress: opts.localAddress } : {}),
+    });
+  }
+
+  /** GET `url` with `query` appended (values sent as given; undefined skipped). */
+  get(url: string, query?: Record<string, string | number | undefined>): Promise<HttpResponse> {
+    let full = url;
+    if (query) {
+      const qs = new URLSearchParams();
+      for (const [k, v] of Object.entries(query)) if (v !== undefined) qs.append(k, String(v));
+      const s = qs.toString();
+      if (s) full += (url.includes("?") ? "&" : "?") + s;
+    }
+    return this.send("GET", full, undefined, undefined);
+  }
+
+  /** POST exactly these bytes as application/json. */
+  post(url: string, body: string | Buffer, headers?: Record<string, string>): Promise<HttpResponse> {
+    return this.send("POST", url, typeof body === "string" ? Buffer.from(body, "utf8") : body, headers);
+  }
+
+  private send(
+    method: "GET" | "POST",
+    url: string,
+    body: Buffer | undefined,
+    extraHeaders: Record<string, string> | undefined,
+  ): Promise<HttpResponse> {
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch (cause) {
+      return Promise.reject(new TransportError("other", false, url, "ERR_INVALID_URL", cause));
+    }
+    const t0 = performance.now();
+    const now = this.now;
+    const maxBody = this.maxBodyBytes;
+    return new Promise<HttpResponse>((resolve, reject) => {
+      let written = false;
+      let sentAt = now();
+      let receivedAt = 0;
+      let status = 0;
+      let headers: Record<string, string> = {};
+      const chunks: Buffer[] = [];
+      let size = 0;
+      let abort: ((err?: Error) => void) | undefined;
+      let settled = false;
+      let timedOut = false;
+
+      const fail = (err: unknown) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        reject(classify(err, written, url));
+      };
+      const timer = setTimeout(() => {
+        timedOut = true;
+        const err = new TransportError("request_timeout", written, url, undefined);
+        if (abort) abort(err);
+        else fail(err);
+      }, this.timeouts.requestMs);
+
+      const handler: LegacyHandler = {
+        onConnect(a) {
+          abort = a;
+          if (timedOut) a(new TransportError("request_timeout", written, url, undefined));
+        },
+        onRequestSent() {
+          written = true;
+          sentAt = now();
+        },
+        onHeaders(statusCode, raw) {
+          if (statusCode < 200) return true; // 1xx informational
+          status = statusCode;
+          receivedAt = now();
+          headers = rawHeaders(raw);
+          return true;
+        },
+        onData(chunk) {
+          size += chunk.length;
+          if (size > maxBody) {
+            abort?.(new TransportError("too_large", true, url, undefined));
+            return false;
+          }
+          chunks.push(chunk);
+          return true;
+        },
+        onComplete() {
+          if (settled) return;
+          settled = true;
+          clearTimeout(timer);
+          resolve({
+            status,
+            headers,
+            date: headers.date,
+            text: Buffer.concat(chunks).toString("utf8"),
+            sentAt,
+            receivedAt,
+            latencyMs: performance.now() - t0,
+          });
+        },
+        onError(err) {
+          fail(err);
+        },
+      };
+
+      try {
+        this.agent.dispatch(
+          {
+            origin: parsed.origin,
+            path: parsed.pathname + parsed.search,
+            method,
+            headers: extraHeaders ? { ...JSON_HEADERS, ...extraHeaders } : JSON_HEADERS,
+            ...(body ? { body } : {}),
+          },
+          handler,
+        );
+      } catch (err) {
+        fail(err);
+      }
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.agent.close();
+  }
+}
+
+function rawHeaders(raw: Buffer[] | string[] | null): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!raw) return out;
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const k = raw[i]!.toString().toLowerCase();
+    const v = raw[i + 1]!.toString();
+    out[k] = out[k] === undefined ? v : `${out[k]}, ${v}`;
+  }
+  return out;
+}
+
+function errnoOf(err: unknown): string | undefined {
+  let e: unknown = err;
+  for (let depth = 0; e && depth < 4; depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === "string" && code !== "UND_ERR_SOCKET") return code;
+    e = (e as { cause?: unknown }).cause;
+  }
+  const code = (err as { code?: unknown } | undefined)?.code;
+  return typeof code === "string" ? code : undefined;
+}
+
+/** Maps undici/Node errors to a TransportError (by error code, never by message text). */
+export function classify(err: unknown, written: boolean, url: string): TransportError {
+  if (err instanceof TransportError) {
+    // Our own deadline/size errors: upgrade to "written" if the write happened meanwhile.
+    return err.written || !written ? err : new TransportError(err.kind, true, url, err.errno, err.cause);
+  }
+  const errno = errnoOf(err);
+  switch (errno) {
+    case "ECONNREFUSED":
+      return new TransportError("connect_refused", false, url, errno, err);
+    case "UND_ERR_CONNECT_TIMEOUT":
+    case "ETIMEDOUT":
+      return new TransportError("connect_timeout", written, url, errno, err);
+    case "ENOTFOUND":
+    case "EAI_AGAIN":
+      return new TransportError("dns", false, url, errno, err);
+    case "UND_ERR_HEADERS_TIMEOUT":
+      return new TransportError("headers_timeout", written, url, errno, err);
+    case "UND_ERR_BODY_TIMEOUT":
+      return new TransportError("body_timeout", written, url, errno, err);
+    case "ECONNRESET":
+    case "EPIPE":
+    case "UND_ERR_SOCKET":
+    case "ECONNABORTED":
+      return new TransportError("reset", written, url, errno, err);
+    default:
+      return new TransportError("other", written, url, errno, err);
+  }
+}

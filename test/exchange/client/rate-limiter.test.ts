@@ -1,0 +1,82 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { LIMITS, rateLimitFor } from "../../../src/exchange/cryptocom/endpoints.js";
+import { RateLimiter } from "../../../src/exchange/cryptocom/rate-limiter.js";
+
+describe("RateLimiter (fake clock)", () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it("queues calls FIFO, drops none, and never lets more than `limit` through in any window", async () => {
+    const limiter = new RateLimiter({
+      now: () => Date.now(),
+      marginRatio: 0,
+      limitFor: () => ({ limit: 3, windowMs: 100 }),
+    });
+    const granted: { i: number; t: number }[] = [];
+    const all = Array.from({ length: 10 }, (_, i) =>
+      limiter.acquire("private/user-balance").then(() => granted.push({ i, t: Date.now() })),
+    );
+    await vi.advanceTimersByTimeAsync(1_000);
+    await Promise.all(all);
+    expect(granted.map((g) => g.i)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    for (const g of granted) {
+      const inWindow = granted.filter((h) => h.t > g.t - 100 && h.t <= g.t).length;
+      expect(inWindow).toBeLessThanOrEqual(3);
+    }
+    // 10 calls at 3 per 100 ms need at least 300 ms.
+    expect(granted[9]!.t - granted[0]!.t).toBeGreaterThanOrEqual(300);
+  });
+
+  it("keeps methods in separate buckets", async () => {
+    const limiter = new RateLimiter({
+      now: () => Date.now(),
+      limitFor: () => ({ limit: 1, windowMs: 1000 }),
+    });
+    await limiter.acquire("a");
+    let b = false;
+    void limiter.acquire("b").then(() => {
+      b = true;
+    });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(b).toBe(true);
+    let a2 = false;
+    void limiter.acquire("a").then(() => {
+      a2 = true;
+    });
+    await vi.advanceTimersByTimeAsync(500);
+    expect(a2).toBe(false);
+    expect(limiter.queued()).toEqual({ a: 1 });
+    await vi.advanceTimersByTimeAsync(600);
+    expect(a2).toBe(true);
+  });
+
+  it("closes a bucket after a 42901 and grows the back-off while 42901s repeat", async () => {
+    const limiter = new RateLimiter({
+      now: () => Date.now(),
+      random: () => 0.5,
+      limitFor: () => ({ limit: 100, windowMs: 1000 }),
+    });
+    expect(limiter.onRateLimited("m")).toBe(1000);
+    let done = false;
+    void limiter.acquire("m").then(() => {
+      done = true;
+    });
+    await vi.advanceTimersByTimeAsync(990);
+    expect(done).toBe(false);
+    await vi.advanceTimersByTimeAsync(20);
+    expect(done).toBe(true);
+    expect(limiter.onRateLimited("m")).toBe(2000);
+    limiter.onSuccess("m");
+    expect(limiter.onRateLimited("m")).toBe(1000);
+  });
+
+  it("uses the endpoint table's classes", () => {
+    expect(rateLimitFor("private/create-order")).toBe(LIMITS.orderEntry);
+    expect(rateLimitFor("private/get-order-history")).toBe(LIMITS.history);
+    expect(rateLimitFor("public/get-book")).toBe(LIMITS.public);
+  });
+});

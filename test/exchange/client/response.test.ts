@@ -1,0 +1,62 @@
+import { describe, expect, it } from "vitest";
+import { interpret, wireCode } from "../../../src/exchange/cryptocom/response.js";
+
+const run = (status: number, body: unknown) =>
+  interpret("private/create-order", status, body, typeof body === "string" ? body : JSON.stringify(body));
+
+describe("interpret", () => {
+  it("accepts numeric and string codes", () => {
+    expect(wireCode(0)).toBe(0);
+    expect(wireCode("0")).toBe(0);
+    expect(wireCode("42901")).toBe(42901);
+    expect(wireCode("abc")).toBeUndefined();
+    expect(wireCode(1.5)).toBeUndefined();
+  });
+
+  it("keeps the result of a rejection but never treats it as success (§2.2)", () => {
+    const out = run(500, {
+      id: 1,
+      method: "private/create-order",
+      code: 306,
+      message: "INSUFFICIENT_AVAILABLE_BALANCE",
+      result: { client_oid: "c1", order_id: "9" },
+    });
+    expect(out.ok).toBe(false);
+    if (out.ok) return;
+    expect(out.error.category).toBe("insufficient_funds");
+    expect(out.error.result).toEqual({ client_oid: "c1", order_id: "9" });
+  });
+
+  it("classifies by code, not by HTTP status or message text", () => {
+    const out = run(400, { code: 40102, message: "UNAUTHORIZED" });
+    expect(out.ok).toBe(false);
+    if (!out.ok) expect(out.error.category).toBe("nonce");
+  });
+
+  it("maintenance bodies without id/method", () => {
+    const out = run(503, { code: 9010001, message: "SYSTEM_MAINTENANCE", details: "…" });
+    if (!out.ok) expect(out.error.category).toBe("maintenance");
+    else expect.fail("should fail");
+  });
+
+  it("legacy {code, msg} bodies", () => {
+    const out = run(200, { code: "10001", msg: "SYS_ERROR" });
+    if (!out.ok) {
+      expect(out.error.code).toBe(10001);
+      expect(out.error.exchangeMessage).toBe("SYS_ERROR");
+    } else expect.fail("should fail");
+  });
+
+  it("JSON without a code falls back to HTTP status", () => {
+    const out = run(429, { error: "slow down" });
+    if (!out.ok) {
+      expect(out.error.category).toBe("rate_limit");
+      expect(out.error.code).toBeUndefined();
+    } else expect.fail("should fail");
+  });
+
+  it("never keeps the `original` echo (it contains api_key and sig)", () => {
+    const out = run(401, { code: 40101, message: "UNAUTHORIZED", original: '{"api_key":"k","sig":"s"}' });
+    if (!out.ok) expect(JSON.stringify(out.error.toJSON())).not.toContain("original");
+  });
+});
