@@ -22,14 +22,7 @@ import { type Dec, dec, plain } from "../util/decimal.js";
 import { type NumberHazard, numberHazards } from "./self-test.js";
 import type { FailingOrderInput, OrderValue } from "./types.js";
 
-export interface NormalisedOrder {
-  instrument_name: string;
-  side: OrderSide;
-  type: string;
-  quantity?: string | undefined;
-  notional?: string | undefined;
-  price?: string | undefined;
-  ref_price?: string | undefined;
+export interface NormalisedOrder extends OrderFields {
   amount?: string | undefined;
   /** JSON numbers found in the order (a signature hazard as well as a style problem). */
   numbers: NumberHazard[];

@@ -25,6 +25,7 @@ import { renderTroubleshootingDoc } from "../../src/diagnostics/troubleshooting-
 import type { Instrument } from "../../src/exchange/cryptocom/instruments.js";
 import { JsonNumberText } from "../../src/exchange/cryptocom/signing.js";
 import { dec } from "../../src/util/decimal.js";
+import { btcUsd } from "../helpers/instruments.js";
 import { configFrom } from "./helpers.js";
 
 describe("cause catalogue", () => {
@@ -166,19 +167,7 @@ describe("signing self-test", () => {
   });
 });
 
-const BTC_USD: Instrument = {
-  symbol: "BTC_USD",
-  instType: "CCY_PAIR",
-  displayName: "BTC/USD",
-  baseCcy: "BTC",
-  quoteCcy: "USD",
-  quoteDecimals: 2,
-  quantityDecimals: 5,
-  priceTickSize: dec("0.01"),
-  qtyTickSize: dec("0.00001"),
-  minNotional: undefined,
-  tradable: true,
-};
+const BTC_USD: Instrument = btcUsd({ minNotional: undefined });
 
 describe("order check (pure)", () => {
   it("the seed: 0.00011119 → 213, atp would send 0.00011", () => {

@@ -11,20 +11,9 @@ import {
 } from "../../src/emulator/matching/index.js";
 import type { Instrument } from "../../src/exchange/cryptocom/instruments.js";
 import { Dec, dec } from "../../src/util/decimal.js";
+import { btcUsd } from "../helpers/instruments.js";
 
-const BTC: Instrument = {
-  symbol: "BTC_USD",
-  instType: "CCY_PAIR",
-  displayName: "BTC/USD",
-  baseCcy: "BTC",
-  quoteCcy: "USD",
-  quoteDecimals: 2,
-  quantityDecimals: 5,
-  priceTickSize: dec("0.01"),
-  qtyTickSize: dec("0.00001"),
-  minNotional: dec("1"),
-  tradable: true,
-};
+const BTC: Instrument = btcUsd({ minNotional: dec("1") });
 
 /** A hand-written book: asks 100, 101, 102 (1 BTC each); bids 99, 98, 97 (1 BTC each). */
 class FakeMarket implements MarketView {

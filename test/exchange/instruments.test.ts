@@ -8,19 +8,9 @@ import {
   validateOrder,
 } from "../../src/exchange/cryptocom/instruments.js";
 import { dec, plain } from "../../src/util/decimal.js";
+import { btcUsd } from "../helpers/instruments.js";
 
-const BTC_USD: Instrument = {
-  symbol: "BTC_USD",
-  instType: "CCY_PAIR",
-  displayName: "BTC/USD",
-  baseCcy: "BTC",
-  quoteCcy: "USD",
-  quoteDecimals: 2,
-  quantityDecimals: 5,
-  priceTickSize: dec("0.01"),
-  qtyTickSize: dec("0.00001"),
-  tradable: true,
-};
+const BTC_USD: Instrument = btcUsd();
 
 describe("seed case: SELL BTC_USD for $10.00 at 89,936", () => {
   it("sizes raw 0.00011119 down to 0.00011", () => {

@@ -21,24 +21,10 @@ import {
   isMultipleOf,
   plain,
 } from "../../util/decimal.js";
+import type { Instrument } from "../types.js";
 import type { OrderSide } from "./constants.js";
 
-export interface Instrument {
-  symbol: string;
-  instType: string;
-  displayName: string;
-  baseCcy: string;
-  quoteCcy: string;
-  /** Price decimals (`quote_decimals`). */
-  quoteDecimals: number;
-  quantityDecimals: number;
-  priceTickSize: Dec;
-  /** Quantity step and, in v1, the minimum quantity (`qty_tick_size`). */
-  qtyTickSize: Dec;
-  /** Minimum notional in quote currency when known (risk parameters); undefined when not known. */
-  minNotional?: Dec | undefined;
-  tradable: boolean;
-}
+export type { Instrument };
 
 /** The exchange code a local rule prevents. */
 export type PreventedCode = 213 | 308 | 415 | 40004 | 209 | 309;

@@ -7,19 +7,9 @@ import {
 } from "../../../src/exchange/cryptocom/instruments.js";
 import { ocoParams, orderParams, triggerParams } from "../../../src/exchange/cryptocom/order-params.js";
 import { dec } from "../../../src/util/decimal.js";
+import { btcUsd } from "../../helpers/instruments.js";
 
-const BTC: Instrument = {
-  symbol: "BTC_USD",
-  instType: "CCY_PAIR",
-  displayName: "BTC/USD",
-  baseCcy: "BTC",
-  quoteCcy: "USD",
-  quoteDecimals: 2,
-  quantityDecimals: 5,
-  priceTickSize: dec("0.01"),
-  qtyTickSize: dec("0.00001"),
-  tradable: true,
-};
+const BTC: Instrument = btcUsd();
 
 function refusal(f: () => unknown): OrderValidationError {
   try {
