@@ -47,59 +47,68 @@ export class UnsignableParamError extends Error {
   }
 }
 
-function canonical(value: ParamValue, path: string, out: string[]): void {
-  if (value === null) {
-    out.push("null");
-    return;
-  }
+/** Canonical form of one value. Hot path: plain string concatenation, no path bookkeeping. */
+function canonical(value: ParamValue, root: ParamValue): string {
+  if (value === null) return "null";
   switch (typeof value) {
     case "string":
-      out.push(value);
-      return;
+      return value;
     case "number":
       if (!Number.isSafeInteger(value)) {
         throw new UnsignableParamError(
-          path,
+          pathOf(root, value) ?? "?",
           `${value} is not a safe integer; send decimals as strings formatted from a decimal type`,
         );
       }
-      out.push(String(value));
-      return;
+      return String(value);
     case "bigint":
-      out.push(value.toString());
-      return;
+      return value.toString();
     case "boolean":
-      out.push(value ? "true" : "false");
-      return;
+      return value ? "true" : "false";
     case "undefined":
-      return;
+      return "";
     default:
       break;
   }
-  if (value instanceof JsonNumberText) {
-    out.push(value.text);
-    return;
-  }
+  if (value instanceof JsonNumberText) return value.text;
+  let out = "";
   if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) canonical(value[i] as ParamValue, `${path}[${i}]`, out);
-    return;
+    for (let i = 0; i < value.length; i++) out += canonical(value[i] as ParamValue, root);
+    return out;
   }
   const obj = value as { readonly [key: string]: ParamValue };
   const keys = Object.keys(obj).sort();
-  for (const key of keys) {
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
     const v = obj[key];
     if (v === undefined) continue; // JSON.stringify drops it too, so the server never sees it
-    out.push(key);
-    canonical(v, path ? `${path}.${key}` : key, out);
+    out += key + canonical(v, root);
   }
+  return out;
+}
+
+/** Where `needle` sits inside `root` (`order_list[1].price`), for error messages only. */
+function pathOf(root: ParamValue, needle: number, path = ""): string | undefined {
+  if (root === needle) return path;
+  if (root === null || typeof root !== "object" || root instanceof JsonNumberText) return undefined;
+  if (Array.isArray(root)) {
+    for (let i = 0; i < root.length; i++) {
+      const p = pathOf(root[i] as ParamValue, needle, `${path}[${i}]`);
+      if (p !== undefined) return p;
+    }
+    return undefined;
+  }
+  for (const [k, v] of Object.entries(root as { readonly [key: string]: ParamValue })) {
+    const p = pathOf(v, needle, path ? `${path}.${k}` : k);
+    if (p !== undefined) return p;
+  }
+  return undefined;
 }
 
 /** The canonical parameter string `P` (empty for absent, null or empty params). */
 export function paramString(params: Params | null | undefined): string {
   if (params === null || params === undefined) return "";
-  const out: string[] = [];
-  canonical(params, "", out);
-  return out.join("");
+  return canonical(params, params);
 }
 
 export interface SignInput {
