@@ -5,6 +5,7 @@
  */
 import { parseArgs } from "node:util";
 import { formatStep, runConnectionTest } from "../../app/connection-test.js";
+import { formatFindings, loadConfig } from "../../config/load.js";
 import { startEmulator } from "../../emulator/index.js";
 import { CryptoComClient } from "../../exchange/cryptocom/client.js";
 import { createLogger } from "../../log/logger.js";
@@ -13,7 +14,7 @@ import { intFlag, usageError } from "../args.js";
 export const summary =
   "Start the demo: the built-in exchange emulator, a connection test and a live market view";
 
-const USAGE = "atp demo [--port 8100] [--speed 60] [--interval 5] [--once]";
+const USAGE = "atp demo [--port 8100] [--speed 60] [--interval 5] [--once] [--live]";
 const WATCHLIST = ["BTC_USD", "ETH_USD", "SOL_USD"];
 const DEMO_KEY = { api_key: "demo-key", secret: "demo-secret" };
 
@@ -22,6 +23,7 @@ export async function run(args: string[]): Promise<number> {
   let speed: number;
   let intervalS: number;
   let once: boolean;
+  let live: boolean;
   try {
     const { values } = parseArgs({
       args,
@@ -30,14 +32,36 @@ export async function run(args: string[]): Promise<number> {
         speed: { type: "string" },
         interval: { type: "string" },
         once: { type: "boolean" },
+        live: { type: "boolean" },
       },
     });
     port = intFlag("port", values.port, 0) ?? 8100;
     speed = intFlag("speed", values.speed, 1) ?? 60;
     intervalS = intFlag("interval", values.interval, 1) ?? 5;
     once = values.once ?? false;
+    live = values.live ?? false;
   } catch (err) {
     return usageError("demo", err, USAGE);
+  }
+  const report = loadConfig();
+  if (!report.valid) {
+    process.stderr.write(
+      `atp: the configuration is invalid (${report.errors.length} problem(s)):\n${formatFindings(report.errors)}\n`,
+    );
+    return 2;
+  }
+  if (live || report.config.liveTrading) {
+    const ex = report.config.exchange;
+    if (!ex.apiKey || !ex.apiSecret) {
+      process.stderr.write(
+        `atp: refusing a live start without API credentials (${live ? "--live" : "LIVE_TRADING=true"}).\n` +
+          "Set EXCHANGE_CUSTOM_API_KEY and EXCHANGE_CUSTOM_API_SECRET (see `atp check-config`), or start without live trading.\n",
+      );
+      return 2;
+    }
+    process.stderr.write(
+      "atp: live trading is configured, but the demo only ever trades on the built-in emulator.\n",
+    );
   }
   const say = (line: string) => process.stdout.write(`${line}\n`);
   const log = createLogger({
