@@ -1,0 +1,81 @@
+/**
+ * Where a backtest's candles come from: a CSV file, the exchange's REST API (through the Crypto.com
+ * client, so the emulator's base URL works too), or the emulator's market process. Only closed
+ * candles are used; the range is [from, to) by candle start.
+ */
+import { readFileSync } from "node:fs";
+import { CryptoComClient } from "../exchange/cryptocom/client.js";
+import { fetchCandleRange } from "../market/backfill.js";
+import type { Candle } from "../market/candle.js";
+import { CryptoComCandleSource } from "../market/cryptocom-source.js";
+import { periodMs, type Timeframe } from "../market/timeframe.js";
+import { parseCandleCsv } from "./csv.js";
+import { generateCandles } from "./generated-candles.js";
+
+export type CandleInput =
+  | { kind: "csv"; file: string }
+  | { kind: "rest"; baseUrl: string }
+  | { kind: "emulator"; seed: number };
+
+export interface LoadedCandles {
+  candles: Candle[];
+  gaps: number;
+  /** Human description for reports, e.g. "csv data/btc.csv". */
+  source: string;
+}
+
+export interface CandleRequest {
+  symbol: string;
+  timeframe: Timeframe;
+  /** Inclusive start / exclusive end of candle starts (ms); undefined = the whole file (CSV only). */
+  from?: number;
+  to?: number;
+  /** Wall clock, to drop a candle still in progress from REST (tests inject it). */
+  now?: () => number;
+}
+
+/** Missing candles between consecutive ones (periods without a candle): counted, never filled. */
+function countGaps(candles: readonly Candle[], period: number): number {
+  let gaps = 0;
+  for (let i = 1; i < candles.length; i++)
+    gaps += Math.max(0, (candles[i]!.t - candles[i - 1]!.t) / period - 1);
+  return Math.round(gaps);
+}
+
+export async function loadCandles(input: CandleInput, req: CandleRequest): Promise<LoadedCandles> {
+  const period = periodMs(req.timeframe);
+  const inRange = (c: Candle) =>
+    (req.from === undefined || c.t >= req.from) && (req.to === undefined || c.t < req.to);
+  if (input.kind === "csv") {
+    const candles = parseCandleCsv(readFileSync(input.file, "utf8"), req.timeframe).filter(inRange);
+    return { candles, gaps: countGaps(candles, period), source: `csv ${input.file}` };
+  }
+  if (req.from === undefined || req.to === undefined)
+    throw new RangeError("a time range is needed for this source");
+  if (input.kind === "emulator") {
+    const candles = generateCandles({
+      symbol: req.symbol,
+      timeframe: req.timeframe,
+      from: req.from,
+      to: req.to,
+      seed: input.seed,
+    });
+    return { candles, gaps: 0, source: `emulator market process, seed ${input.seed}` };
+  }
+  const client = new CryptoComClient({ baseUrl: input.baseUrl });
+  try {
+    const source = new CryptoComCandleSource({ client, wsMarketUrl: "" });
+    const now = (req.now ?? Date.now)();
+    const all = await fetchCandleRange(
+      source,
+      req.symbol,
+      req.timeframe,
+      req.from,
+      Math.min(req.to, now) - 1,
+    );
+    const candles = all.filter((c) => inRange(c) && c.t + period <= now);
+    return { candles, gaps: countGaps(candles, period), source: `rest ${client.baseUrl}` };
+  } finally {
+    await client.close();
+  }
+}

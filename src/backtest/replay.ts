@@ -1,0 +1,69 @@
+/**
+ * Replays historical base-timeframe candles through a SymbolEngine exactly as the live service feeds
+ * it: higher timeframes (e.g. the daily candles of MA10w) are built from the base candles, their
+ * candle in progress previewed, and every strategy is evaluated at each base candle's close.
+ */
+import { CandleAggregator } from "../market/aggregate.js";
+import type { Candle } from "../market/candle.js";
+import { canAggregate, periodMs } from "../market/timeframe.js";
+import type { SymbolEngine } from "../strategy/engine.js";
+import type { Decision } from "../strategy/types.js";
+
+/** Why the engine's timeframes cannot all be derived from its base candles, if so. */
+export function replayProblem(engine: SymbolEngine): string | undefined {
+  for (const tf of engine.timeframes()) {
+    if (tf !== engine.timeframe && !canAggregate(engine.timeframe, tf)) {
+      return `the strategy reads ${tf} candles, which cannot be built from ${engine.timeframe} candles`;
+    }
+  }
+  return undefined;
+}
+
+export class Replayer {
+  private readonly aggregators: CandleAggregator[];
+  private readonly period: number;
+  private now = 0;
+
+  /** `explainAll: false` skips trace texts (see StrategyInput.explain); `explain()` recovers them. */
+  constructor(
+    readonly engine: SymbolEngine,
+    private readonly explainAll = true,
+  ) {
+    const problem = replayProblem(engine);
+    if (problem) throw new RangeError(problem);
+    const base = engine.timeframe;
+    this.period = periodMs(base);
+    this.aggregators = engine
+      .timeframes()
+      .filter((tf) => tf !== base)
+      .map((tf) => new CandleAggregator(base, tf));
+  }
+
+  /** Feeds the next closed base candle and returns each strategy's decision at its close. */
+  step(c: Candle): Decision[] {
+    const engine = this.engine;
+    for (const agg of this.aggregators) {
+      const s = agg.push(c);
+      if (s.closed) engine.onCandle(agg.to, s.closed, true);
+      engine.onCandle(agg.to, s.live, false);
+    }
+    engine.onCandle(engine.timeframe, c, true);
+    this.now = c.t + this.period;
+    return engine.evaluate(this.now, [], this.explainAll);
+  }
+
+  /** The decisions at the last close again, fully explained (strategies are pure: same outcome). */
+  explain(): Decision[] {
+    return this.engine.evaluate(this.now, [], true);
+  }
+}
+
+/** Feeds `candles` (ascending, base timeframe) and calls `onClose` with each close's decisions. */
+export function replay(
+  candles: readonly Candle[],
+  engine: SymbolEngine,
+  onClose: (decisions: Decision[], candle: Candle, index: number) => void,
+): void {
+  const r = new Replayer(engine);
+  for (let i = 0; i < candles.length; i++) onClose(r.step(candles[i]!), candles[i]!, i);
+}

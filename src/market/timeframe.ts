@@ -1,0 +1,36 @@
+/** Timeframe arithmetic on top of the exchange's timeframe table. */
+import { TIMEFRAME_MS, TIMEFRAMES, type Timeframe } from "../exchange/cryptocom/constants.js";
+
+export type { Timeframe } from "../exchange/cryptocom/constants.js";
+export { parseTimeframe, TIMEFRAMES } from "../exchange/cryptocom/constants.js";
+
+export function periodMs(tf: Timeframe): number {
+  return TIMEFRAME_MS[tf];
+}
+
+const DAY = 86_400_000;
+
+/**
+ * Timeframes whose candles are aligned to multiples of their length since the epoch (UTC): every
+ * length that divides a day, and the day itself. Weeks and months start on calendar boundaries
+ * that atp does not derive, so they are not bucketed here.
+ */
+export function isEpochAligned(tf: Timeframe): boolean {
+  const ms = TIMEFRAME_MS[tf];
+  return ms <= DAY && DAY % ms === 0;
+}
+
+/** Start of the candle of `tf` that contains time `t` (only for epoch-aligned timeframes). */
+export function bucketStart(t: number, tf: Timeframe): number {
+  const ms = TIMEFRAME_MS[tf];
+  return t - (((t % ms) + ms) % ms);
+}
+
+/** Whether candles of `from` can be combined into candles of `to`. */
+export function canAggregate(from: Timeframe, to: Timeframe): boolean {
+  return isEpochAligned(from) && isEpochAligned(to) && TIMEFRAME_MS[to] % TIMEFRAME_MS[from] === 0;
+}
+
+export function isTimeframe(s: string): s is Timeframe {
+  return (TIMEFRAMES as readonly string[]).includes(s);
+}
