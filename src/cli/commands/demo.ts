@@ -1,21 +1,31 @@
 /**
  * `atp demo` (what `npm start` runs): starts the built-in exchange emulator with a demo key, points
- * the exchange client at it, runs the connection test, then follows the demo watchlist's market and
- * prints what it sees until Ctrl-C, when it closes everything and exits 0.
+ * the exchange client at it, runs the connection test, then follows the demo watchlist's market with
+ * the live strategy pipeline (market feed → indicators → presets → throttle) and prints prices,
+ * decisions and signals until Ctrl-C, when it closes everything and exits 0. It never places orders.
  */
+import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { formatStep, runConnectionTest } from "../../app/connection-test.js";
+import { type SignalPipeline, startSignalPipeline } from "../../app/signals.js";
 import { formatFindings, loadConfig } from "../../config/load.js";
 import { startEmulator } from "../../emulator/index.js";
 import { CryptoComClient } from "../../exchange/cryptocom/client.js";
 import { createLogger } from "../../log/logger.js";
+import { DEFAULT_STRATEGIES_FILE, parseStrategyConfig } from "../../strategy/config.js";
+import type { Signal } from "../../strategy/signals.js";
 import { intFlag, usageError } from "../args.js";
 
 export const summary =
   "Start the demo: the built-in exchange emulator, a connection test and a live market view";
 
-const USAGE = "atp demo [--port 8100] [--speed 60] [--interval 5] [--once] [--live]";
-const WATCHLIST = ["BTC_USD", "ETH_USD", "SOL_USD"];
+const USAGE = "atp demo [--port 8100] [--speed 600] [--interval 5] [--once] [--live]";
+/** The demo watchlist and the preset each coin runs (1h candles; at --speed 600 one closes every 6 s). */
+const WATCHLIST: Record<string, string> = {
+  BTC_USD: "swing-aggressive",
+  ETH_USD: "intraday-aggressive",
+  SOL_USD: "scalp-aggressive",
+};
 const DEMO_KEY = { api_key: "demo-key", secret: "demo-secret" };
 
 export async function run(args: string[]): Promise<number> {
@@ -36,7 +46,7 @@ export async function run(args: string[]): Promise<number> {
       },
     });
     port = intFlag("port", values.port, 0) ?? 8100;
-    speed = intFlag("speed", values.speed, 1) ?? 60;
+    speed = intFlag("speed", values.speed, 1) ?? 600;
     intervalS = intFlag("interval", values.interval, 1) ?? 5;
     once = values.once ?? false;
     live = values.live ?? false;
@@ -86,6 +96,7 @@ export async function run(args: string[]): Promise<number> {
     apiSecret: DEMO_KEY.secret,
     logger: log,
   });
+  let pipeline: SignalPipeline | undefined;
   let stopping = false;
   let timer: NodeJS.Timeout | undefined;
   let wake: (() => void) | undefined;
@@ -102,21 +113,40 @@ export async function run(args: string[]): Promise<number> {
   try {
     say("\nconnection test:");
     const result = await runConnectionTest(client, {
-      symbol: WATCHLIST[0]!,
+      symbol: "BTC_USD",
       outboundIpUrl: emulator.ipEchoUrl,
       log,
       onStep: (s) => say(`  ${formatStep(s)}`),
       onOutboundIp: (ip) => say(`        outbound IP as the exchange sees it: ${ip ?? "unknown"}`),
     });
     say(result.ok ? "  all steps passed" : "  some steps failed (see above)");
-    say(`\nwatching ${WATCHLIST.join(", ")} every ${intervalS}s (Ctrl-C to stop)`);
+    const symbols = Object.keys(WATCHLIST);
+    const base = JSON.parse(readFileSync(DEFAULT_STRATEGIES_FILE, "utf8")) as Record<string, unknown>;
+    const parsed = parseStrategyConfig({
+      ...base,
+      coins: Object.fromEntries(symbols.map((s) => [s, { preset: WATCHLIST[s], timeframe: "1h" }])),
+    });
+    if (!parsed.config) throw new Error(`demo strategy config: ${parsed.problems.join("; ")}`);
+    pipeline = await startSignalPipeline({
+      client,
+      wsMarketUrl: emulator.wsMarketUrl,
+      config: parsed.config,
+      logger: log,
+      now: () => emulator.exchange.marketNow(),
+    });
+    pipeline.live.onSignal((s) => say(formatSignal(s)));
+    for (const sym of symbols) await pipeline.live.watch(sym);
+    say(
+      `\nwatching ${symbols.map((s) => `${s} (${WATCHLIST[s]})`).join(", ")} every ${intervalS}s (Ctrl-C to stop)`,
+    );
     while (!stopping) {
       const tickers = await client.getTickers();
       const t = new Date().toISOString().slice(11, 19);
-      const parts = WATCHLIST.map((sym) => {
+      const parts = symbols.map((sym) => {
         const k = tickers.find((x) => x.symbol === sym);
-        const change = k?.changeRatio ? `${k.changeRatio.mul(100).toFixed(2)}%` : "n/a";
-        return `${sym} ${k?.last?.toFixed() ?? "n/a"} (${change})`;
+        const d = pipeline?.live.latest(sym)?.[0];
+        const decision = d ? `${d.action} buy-index ${d.buyIndex}` : "warming up";
+        return `${sym} ${k?.last?.toFixed() ?? "n/a"} [${decision}]`;
       });
       say(`  ${t}  ${parts.join("   ")}`);
       if (once) break;
@@ -128,9 +158,16 @@ export async function run(args: string[]): Promise<number> {
   } finally {
     process.off("SIGINT", stop);
     process.off("SIGTERM", stop);
+    await pipeline?.stop();
     await client.close();
     await emulator.close();
     say("atp demo: stopped cleanly");
   }
   return 0;
+}
+
+function formatSignal(s: Signal): string {
+  const d = s.decision;
+  const risk = d.risk ? ` stop ${d.risk.slPrice.toFixed(2)} target ${d.risk.tpPrice.toFixed(2)}` : "";
+  return `  >>> SIGNAL ${s.side} ${d.symbol} at ${d.price} (${d.strategy}, ${d.timeframe})${risk}: ${d.reasons.join("; ")} [${s.throttle.code}]`;
 }
