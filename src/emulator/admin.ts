@@ -15,7 +15,7 @@ import {
   keySchema,
   pathText,
 } from "./config.js";
-import type { EmulatedExchange } from "./exchange.js";
+import type { EmulatedExchange, ReceivedOrder } from "./exchange.js";
 import { keyToPublic } from "./keys.js";
 import { FINAL_STATUSES } from "./matching/types.js";
 
@@ -50,20 +50,8 @@ const balancesSchema = z.record(
   z.string().regex(/^\d+(\.\d+)?$/, 'must be a non-negative decimal string like "100.5"'),
 );
 
-export interface AdminOrder {
-  received_at: number;
-  api_key: string;
-  account: string;
-  method: string;
-  transport: "rest" | "ws";
-  client_oid: string | null;
-  order_id: string | null;
-  list_id: string | null;
-  instrument_name: string | null;
-  side: string | null;
-  type: string | null;
-  /** Code of the response to the create request (0 = accepted). */
-  response_code: number;
+/** A received order request (`response_code`: 0 = accepted) with its current state. */
+export interface AdminOrder extends ReceivedOrder {
   /** Current status (REJECTED for a request refused before an order existed). */
   status: string;
   reason: number | null;

@@ -28,6 +28,7 @@ import { parseJson } from "../exchange/cryptocom/response.js";
 import { type Params, UnsignableParamError } from "../exchange/cryptocom/signing.js";
 import { HttpTransport, TransportError } from "../exchange/cryptocom/transport.js";
 import { type Logger, logOutboundIp, silentLogger } from "../log/logger.js";
+import { readBody } from "../util/http-body.js";
 import { fingerprint } from "../util/secrets.js";
 
 export const PROXY_SERVICE = "crypto-proxy";
@@ -65,24 +66,6 @@ function send(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
   res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text) });
   res.end(text);
-}
-
-function readBody(req: IncomingMessage): Promise<string | undefined> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on("data", (c: Buffer) => {
-      size += c.length;
-      if (size > MAX_BODY) {
-        resolve(undefined);
-        req.destroy();
-        return;
-      }
-      chunks.push(c);
-    });
-    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
-    req.on("error", reject);
-  });
 }
 
 /** The upstream body as the proxy returns it: JSON without the `original` echo, or the raw text. */
@@ -123,7 +106,7 @@ export async function startSigningProxy(opts: SigningProxyOptions): Promise<Sign
       send(res, 401, { error: "invalid proxy token", rid });
       return;
     }
-    const text = await readBody(req);
+    const text = await readBody(req, MAX_BODY);
     if (text === undefined) {
       send(res, 413, { error: "body too large", rid });
       return;

@@ -19,6 +19,7 @@ import {
   scalarText,
 } from "../../exchange/cryptocom/json-text.js";
 import { JsonNumberText } from "../../exchange/cryptocom/signing.js";
+import { readBody } from "../../util/http-body.js";
 import { authenticate } from "../auth.js";
 import type { EmulatedExchange } from "../exchange.js";
 import { normaliseIp } from "../keys.js";
@@ -109,7 +110,7 @@ export class RestServer {
         return;
       }
     }
-    const bodyText = req.method === "POST" ? await readBody(req) : "";
+    const bodyText = req.method === "POST" ? await readBody(req, MAX_BODY) : "";
     if (bodyText === undefined) {
       req.socket.destroy();
       return;
@@ -250,21 +251,4 @@ function faultMessage(code: number): string {
   if (code === 42901) return "TOO_MANY_REQUESTS";
   if (code === 50001) return "INTERNAL_SERVER_ERROR";
   return "EMULATED_FAULT";
-}
-
-function readBody(req: IncomingMessage): Promise<string | undefined> {
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on("data", (c: Buffer) => {
-      size += c.length;
-      if (size > MAX_BODY) {
-        resolve(undefined);
-        return;
-      }
-      chunks.push(c);
-    });
-    req.on("end", () => resolve(size > MAX_BODY ? undefined : Buffer.concat(chunks).toString("utf8")));
-    req.on("error", () => resolve(undefined));
-  });
 }
