@@ -70,17 +70,29 @@ interface Frame {
   w: number;
   h: number;
   pad: number;
+  /** Left margin, wide enough for the y-axis labels (prices up to 9 digits). */
+  left: number;
   x: (t: number) => number;
   y: (v: number) => number;
 }
 
-function frame(t0: number, t1: number, lo: number, hi: number, w = 1000, h = 300, pad = 40): Frame {
+function frame(
+  t0: number,
+  t1: number,
+  lo: number,
+  hi: number,
+  w = 1000,
+  h = 300,
+  pad = 40,
+  left = 90,
+): Frame {
   const span = hi - lo || Math.abs(hi) || 1;
   return {
     w,
     h,
     pad,
-    x: (t) => pad + ((t - t0) / (t1 - t0 || 1)) * (w - 2 * pad),
+    left,
+    x: (t) => left + ((t - t0) / (t1 - t0 || 1)) * (w - left - pad),
     y: (v) => h - pad - ((v - lo) / span) * (h - 2 * pad),
   };
 }
@@ -99,10 +111,10 @@ function axes(f: Frame, lo: number, hi: number, t0: number, t1: number): string 
   for (let k = 0; k <= 4; k++) {
     const v = lo + ((hi - lo) * k) / 4;
     const y = f.y(v).toFixed(1);
-    lines.push(`<line x1="${f.pad}" y1="${y}" x2="${f.w - f.pad}" y2="${y}" class="grid"/>`);
-    lines.push(`<text x="${f.pad - 4}" y="${y}" class="ylab">${esc(px(v))}</text>`);
+    lines.push(`<line x1="${f.left}" y1="${y}" x2="${f.w - f.pad}" y2="${y}" class="grid"/>`);
+    lines.push(`<text x="${f.left - 6}" y="${y}" class="ylab">${esc(px(v))}</text>`);
   }
-  lines.push(`<text x="${f.pad}" y="${f.h - 8}" class="xlab">${iso(t0)}</text>`);
+  lines.push(`<text x="${f.left}" y="${f.h - 8}" class="xlab">${iso(t0)}</text>`);
   lines.push(`<text x="${f.w - f.pad}" y="${f.h - 8}" class="xlab end">${iso(t1)}</text>`);
   return lines.join("");
 }
@@ -154,7 +166,7 @@ export function equitySvg(equity: readonly number[], times: readonly number[], i
   const f = frame(t0, t1, lo, hi, 1000, 220);
   const line = pts.map(([t, v], i) => `${i ? "L" : "M"}${f.x(t).toFixed(1)} ${f.y(v).toFixed(1)}`).join("");
   const y0 = f.y(initial).toFixed(1);
-  return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${f.w} ${f.h}" role="img" aria-label="equity curve">${axes(f, lo, hi, t0, t1)}<line x1="${f.pad}" y1="${y0}" x2="${f.w - f.pad}" y2="${y0}" class="base"/><path d="${line}" class="equity"/></svg>`;
+  return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${f.w} ${f.h}" role="img" aria-label="equity curve">${axes(f, lo, hi, t0, t1)}<line x1="${f.left}" y1="${y0}" x2="${f.w - f.pad}" y2="${y0}" class="base"/><path d="${line}" class="equity"/></svg>`;
 }
 
 function tradeRows(trades: readonly Trade[], limit: number): string {
