@@ -2,8 +2,8 @@
  * Configuration pipeline: load (process env, then .env.local, then .env, then defaults) → clean
  * credentials → validate every variable against the table in variables.ts → cross-field rules →
  * a typed AppConfig. It never throws: problems are findings, so `check-config` and `doctor` can
- * report a broken configuration; other commands call `requireValidConfig` which prints every
- * problem at once and exits 2.
+ * report a broken configuration; other commands print `invalidConfigText` (every problem at once)
+ * and exit 2.
  */
 import { join } from "node:path";
 import type { SecretValue } from "../log/redact.js";
@@ -294,17 +294,14 @@ export function formatFindings(findings: readonly Finding[]): string {
     .join("\n");
 }
 
-/** For commands that need a valid configuration: prints every problem at once and exits 2. */
-export function requireValidConfig(
-  report: ConfigReport,
-  out: NodeJS.WritableStream = process.stderr,
-): AppConfig {
-  if (!report.valid) {
-    out.write(
-      `atp: the configuration is invalid (${report.errors.length} problem(s)):\n${formatFindings(report.errors)}\n`,
-    );
-    out.write("Run `atp check-config` for the full picture.\n");
-    process.exit(2);
-  }
-  return report.config;
+/**
+ * For commands that need a valid configuration: the text that lists every problem at once (the
+ * caller prints it and exits 2), or undefined when the configuration is valid.
+ */
+export function invalidConfigText(report: ConfigReport): string | undefined {
+  if (report.valid) return undefined;
+  return (
+    `the configuration is invalid (${report.errors.length} problem(s)):\n${formatFindings(report.errors)}\n` +
+    "Run `atp check-config` for the full picture.\n"
+  );
 }

@@ -66,6 +66,17 @@ describe("atp test-connection against the emulator over loopback", () => {
     expect(out.steps[1].meaning).toMatch(/signature/);
   });
 
+  it("refuses an invalid configuration with exit 2, listing every problem at once", async () => {
+    const r = await runCli(["test-connection"], {
+      cwd,
+      env: { PORT: "99999", EXCHANGE_CUSTOM_BASE_URL: "nope" },
+    });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/2 problem/);
+    expect(r.stderr).toContain("PORT");
+    expect(r.stderr).toContain("EXCHANGE_CUSTOM_BASE_URL");
+  });
+
   it("reports 40103 IP_ILLEGAL for a key whitelisted elsewhere", async () => {
     const r = await runCli(["test-connection"], { cwd, env: env("walled-key-01", "walled-secret-1") });
     expect(r.code).toBe(1);

@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { formatStep, runConnectionTest } from "../../app/connection-test.js";
 import { type SignalPipeline, startSignalPipeline } from "../../app/signals.js";
-import { formatFindings, loadConfig } from "../../config/load.js";
+import { invalidConfigText, loadConfig } from "../../config/load.js";
 import { startEmulator } from "../../emulator/index.js";
 import { CryptoComClient } from "../../exchange/cryptocom/client.js";
 import { createLogger } from "../../log/logger.js";
@@ -54,10 +54,9 @@ export async function run(args: string[]): Promise<number> {
     return usageError("demo", err, USAGE);
   }
   const report = loadConfig();
-  if (!report.valid) {
-    process.stderr.write(
-      `atp: the configuration is invalid (${report.errors.length} problem(s)):\n${formatFindings(report.errors)}\n`,
-    );
+  const invalid = invalidConfigText(report);
+  if (invalid) {
+    process.stderr.write(`atp demo: ${invalid}`);
     return 2;
   }
   if (live || report.config.liveTrading) {

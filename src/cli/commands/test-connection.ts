@@ -7,7 +7,7 @@ import { parseArgs } from "node:util";
 import { formatStep, runConnectionTest } from "../../app/connection-test.js";
 import { createExchangeClient } from "../../app/exchange.js";
 import { loggerFor } from "../../app/logging.js";
-import { formatFindings, loadConfig } from "../../config/load.js";
+import { invalidConfigText, loadConfig } from "../../config/load.js";
 import { usageError } from "../args.js";
 
 export const summary = "Test public and signed calls against the configured exchange, one PASS/FAIL per step";
@@ -26,10 +26,9 @@ export async function run(args: string[]): Promise<number> {
     return usageError("test-connection", err, "atp test-connection [--json] [--symbol BTC_USD]");
   }
   const report = loadConfig();
-  if (!report.valid) {
-    process.stderr.write(
-      `atp test-connection: the configuration is invalid:\n${formatFindings(report.errors)}\n`,
-    );
+  const invalid = invalidConfigText(report);
+  if (invalid) {
+    process.stderr.write(`atp test-connection: ${invalid}`);
     return 2;
   }
   const config = report.config;
