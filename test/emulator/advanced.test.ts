@@ -128,6 +128,29 @@ describe("trigger orders", () => {
     expect(Number(f.avg_price)).toBeGreaterThan(66900);
   });
 
+  it("TAKE_PROFIT_LIMIT SELL becomes a resting LIMIT at its price when the market rises to ref_price", async () => {
+    const r = await call("private/advanced/create-order", {
+      instrument_name: "BTC_USD",
+      side: "SELL",
+      type: "TAKE_PROFIT_LIMIT",
+      quantity: "0.00500",
+      ref_price: "67000.00",
+      price: "67500.00",
+      client_oid: oid("tpl"),
+    });
+    expect(r.body.code).toBe(0);
+    const id = r.body.result.order_id;
+    await update("user.advanced.order", id, "PENDING");
+    expect(em.admin.balances("main").BTC!.reserved).toBe("0.005");
+    em.admin.setPrice("BTC_USD", "67100");
+    const active = await update("user.advanced.order", id, "ACTIVE");
+    expect(active.limit_price).toBe("67500.00");
+    em.admin.setPrice("BTC_USD", "67600");
+    const filled = await update("user.advanced.order", id, "FILLED");
+    expect(Number(filled.avg_price)).toBe(67500);
+    expect(em.admin.balances("main").BTC!.reserved).toBe("0");
+  });
+
   it("LIMIT and MARKET belong on private/create-order (218 on the advanced endpoint)", async () => {
     const r = await call("private/advanced/create-order", {
       instrument_name: "BTC_USD",
