@@ -97,7 +97,11 @@ function reachabilityLine(o: Observations): Line {
     );
   }
   const p = o.publicProbe;
-  if (!p) return { status: "skip", detail: parts.join("; ") || "not run" };
+  if (!p) {
+    // the public probe is not attempted when DNS already failed: that is a failed check, not a skipped one
+    if (o.dns?.failure) return { status: "fail", detail: parts.join("; ") };
+    return { status: "skip", detail: parts.join("; ") || "not run" };
+  }
   parts.push(`GET ${p.method} → ${outcomeText(p)}`);
   if (o.dns?.failure || p.kind === "transport") return { status: "fail", detail: parts.join("; ") };
   if (p.kind === "error" && (p.error.code === 9010001 || (p.error.httpStatus ?? 0) >= 500)) {

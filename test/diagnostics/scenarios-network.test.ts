@@ -95,6 +95,7 @@ describe("network_unreachable", () => {
     expect(c.summary).toMatch(/dns stage/);
     expect(c.evidence.join("\n")).toMatch(/ENOTFOUND/);
     expect(c.fix.join("\n")).toMatch(/getent hosts api\.crypto-typo\.example/);
+    expect(check(run.report, "reachability").status).toBe("fail");
   });
 
   it("EXCHANGE_LOCAL_ADDRESS is not an address of this host", async () => {
