@@ -29,21 +29,9 @@ const ALLOWED: Record<string, string[]> = {
     "strategy",
     "backtest",
   ],
-  cli: [
-    "util",
-    "log",
-    "config",
-    "exchange",
-    "emulator",
-    "proxy",
-    "diagnostics",
-    "indicators",
-    "market",
-    "strategy",
-    "backtest",
-    "app",
-  ],
 };
+// the CLI may use everything the composition root uses, and the root itself
+ALLOWED.cli = [...ALLOWED.app!, "app"];
 
 const SRC = fileURLToPath(new URL("../src/", import.meta.url));
 
