@@ -6,6 +6,8 @@
 
 export interface Command {
   summary: string;
+  /** One-line usage; when present, `--help`/`-h` prints it (commands without it handle help themselves). */
+  usage?: string;
   run(args: string[]): Promise<number>;
 }
 
@@ -48,5 +50,9 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const command = await load();
+  if (command.usage && (rest.includes("--help") || rest.includes("-h"))) {
+    process.stdout.write(`${command.summary}\nusage: ${command.usage}\n`);
+    return 0;
+  }
   return command.run(rest);
 }

@@ -96,3 +96,28 @@ describe("atp sign", () => {
     expect(r.stderr).toMatch(/EXCHANGE_CUSTOM_API_KEY/);
   });
 });
+
+describe("atp <command> --help", () => {
+  for (const command of [
+    "demo",
+    "sign",
+    "test-connection",
+    "check-config",
+    "doctor",
+    "backtest",
+    "emulator",
+  ]) {
+    it(`${command} --help prints its usage and exits 0`, async () => {
+      const r = await runCli([command, "--help"], { cwd: dir() });
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/usage: atp /);
+    });
+  }
+
+  it("an unknown command exits 2 with the list of commands", async () => {
+    const r = await runCli(["nope"], { cwd: dir() });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/unknown command 'nope'/);
+    expect(r.stderr).toMatch(/doctor/);
+  });
+});

@@ -19,7 +19,7 @@ import { intFlag, usageError } from "../args.js";
 export const summary =
   "Start the demo: the built-in exchange emulator, a connection test and a live market view";
 
-const USAGE = "atp demo [--port 8100] [--speed 600] [--interval 5] [--once] [--live]";
+export const usage = "atp demo [--port 8100] [--speed 600] [--interval 5] [--once] [--live]";
 /** The demo watchlist and the preset each coin runs (1h candles; at --speed 600 one closes every 6 s). */
 const WATCHLIST: Record<string, string> = {
   BTC_USD: "swing-aggressive",
@@ -51,7 +51,7 @@ export async function run(args: string[]): Promise<number> {
     once = values.once ?? false;
     live = values.live ?? false;
   } catch (err) {
-    return usageError("demo", err, USAGE);
+    return usageError("demo", err, usage);
   }
   const report = loadConfig();
   const invalid = invalidConfigText(report);

@@ -11,7 +11,7 @@ import { intFlag, usageError } from "../args.js";
 
 export const summary = "Show the param string, string to sign and signature for a request (key masked)";
 
-const USAGE =
+export const usage =
   'atp sign --method private/user-balance [--params \'{"a":"1"}\'] [--id 1] [--nonce 1700000000000] [--json]';
 
 export async function run(args: string[]): Promise<number> {
@@ -43,7 +43,7 @@ export async function run(args: string[]): Promise<number> {
     json = values.json ?? false;
     paramString(params); // refuses fractional numbers, naming the param
   } catch (err) {
-    return usageError("sign", err, USAGE);
+    return usageError("sign", err, usage);
   }
   const { config, errors } = loadConfig();
   const key = config.exchange.apiKey;

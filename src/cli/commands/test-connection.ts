@@ -11,6 +11,7 @@ import { invalidConfigText, loadConfig } from "../../config/load.js";
 import { usageError } from "../args.js";
 
 export const summary = "Test public and signed calls against the configured exchange, one PASS/FAIL per step";
+export const usage = "atp test-connection [--json] [--symbol BTC_USD]";
 
 export async function run(args: string[]): Promise<number> {
   let json = false;
@@ -23,7 +24,7 @@ export async function run(args: string[]): Promise<number> {
     json = values.json ?? false;
     symbol = values.symbol ?? symbol;
   } catch (err) {
-    return usageError("test-connection", err, "atp test-connection [--json] [--symbol BTC_USD]");
+    return usageError("test-connection", err, usage);
   }
   const report = loadConfig();
   const invalid = invalidConfigText(report);
