@@ -13,6 +13,8 @@ export interface SecretValue {
 }
 
 const SECRET_KEY_RE = /^(api_?secret|secret|sig|password|token|api_?key|authorization|x-proxy-token)$/i;
+/** A value that is already a safe mask (`len=N [last4=XXXX] fp=…` or `<not set>`), kept as it is. */
+const MASK_RE = /^(len=\d+( last4=\S{1,5})? fp=[0-9a-f]{8}|<not set>)$/;
 
 export class Redactor {
   private readonly secrets: { value: string; replacement: string }[];
@@ -52,7 +54,7 @@ export class Redactor {
   }
 
   private field(key: string, v: unknown, depth: number): unknown {
-    if (SECRET_KEY_RE.test(key) && typeof v === "string" && v.length > 0) {
+    if (SECRET_KEY_RE.test(key) && typeof v === "string" && v.length > 0 && !MASK_RE.test(v)) {
       const known = this.secrets.find((s) => s.value === v);
       return known ? known.replacement : "[redacted]";
     }

@@ -46,6 +46,23 @@ describe("logger redaction by value", () => {
     });
   });
 
+  it("keeps values that are already safe masks, even under secret-like keys", () => {
+    const r = new Redactor([]);
+    expect(
+      r.value({
+        api_key: "len=8 last4=-key fp=c48a01f4",
+        api_secret: "len=11 fp=cd577fe2",
+        token: "<not set>",
+      }),
+    ).toEqual({
+      api_key: "len=8 last4=-key fp=c48a01f4",
+      api_secret: "len=11 fp=cd577fe2",
+      token: "<not set>",
+    });
+    // a mask-looking prefix does not smuggle a secret through
+    expect(r.value({ api_key: "len=8 fp=c48a01f4 plus-the-real-secret" })).toEqual({ api_key: "[redacted]" });
+  });
+
   it("tags auth and outbound-IP lines so the seed's greps find them", () => {
     const { lines, stream } = capture();
     const log = createLogger({ destination: stream });
