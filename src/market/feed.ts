@@ -24,7 +24,7 @@ import {
   seriesProblems,
   tickerProblems,
 } from "./health.js";
-import { CandleSeries } from "./series.js";
+import { type ApplyResult, CandleSeries } from "./series.js";
 import type { CandleSource, LiveStream } from "./source.js";
 import type { Timeframe } from "./timeframe.js";
 
@@ -267,45 +267,43 @@ export class MarketFeed {
   }
 
   private async backfill(s: CandleSeries, warmup: number): Promise<void> {
-    if (this.busy.has(s)) return;
-    this.busy.add(s);
-    const tf = s.timeframe;
-    try {
-      const now = this.now();
-      const candles = await fetchCandleRange(
-        this.source,
-        s.symbol,
-        tf,
-        now - (warmup + 1) * s.periodMs,
-        now,
-        (fn) => this.rest(fn),
-      );
-      if (this.stopped || !this.isTracked(s)) return;
-      const r = s.applyBatch(candles, this.now());
+    const from = this.now() - (warmup + 1) * s.periodMs;
+    await this.load(s, "backfill", from, () =>
       this.emit({
         type: "backfilled",
         symbol: s.symbol,
-        timeframe: tf,
+        timeframe: s.timeframe,
         candles: s.closedCandles(),
         live: s.live,
-      });
-      if (s.live) this.emit({ type: "live", symbol: s.symbol, timeframe: tf, candle: s.live });
-      if (r.repairFrom !== undefined) {
-        this.busy.delete(s);
-        await this.repair(s, r.repairFrom);
-      }
-    } catch (err) {
-      s.lastError = err instanceof Error ? err.message : String(err);
-      this.log.warn(
-        { symbol: s.symbol, timeframe: tf, err: s.lastError },
-        "candle backfill failed; will retry",
-      );
-    } finally {
-      this.busy.delete(s);
-    }
+      }),
+    );
   }
 
   private async repair(s: CandleSeries, from: number): Promise<void> {
+    await this.load(s, "repair", from, (r) => {
+      for (let i = 0; i < r.closed.length; i++) {
+        this.emit({
+          type: "closed",
+          symbol: s.symbol,
+          timeframe: s.timeframe,
+          candle: r.closed[i]!,
+          catchUp: i < r.closed.length - 1,
+        });
+      }
+    });
+  }
+
+  /**
+   * Fetches candles from `from` to now over REST and applies them to the series (one load per series
+   * at a time). `onApplied` emits what the load means (a backfill or repaired closes); a gap found in
+   * the batch chains a repair. Failures are logged and retried by the next poll.
+   */
+  private async load(
+    s: CandleSeries,
+    what: "backfill" | "repair",
+    from: number,
+    onApplied: (r: ApplyResult) => void,
+  ): Promise<void> {
     if (this.busy.has(s) || this.stopped) return;
     this.busy.add(s);
     const tf = s.timeframe;
@@ -315,16 +313,7 @@ export class MarketFeed {
       );
       if (this.stopped || !this.isTracked(s)) return;
       const r = s.applyBatch(candles, this.now());
-      for (let i = 0; i < r.closed.length; i++) {
-        const candle = r.closed[i]!;
-        this.emit({
-          type: "closed",
-          symbol: s.symbol,
-          timeframe: tf,
-          candle,
-          catchUp: i < r.closed.length - 1,
-        });
-      }
+      onApplied(r);
       if (s.live) this.emit({ type: "live", symbol: s.symbol, timeframe: tf, candle: s.live });
       if (r.repairFrom !== undefined) {
         this.busy.delete(s);
@@ -334,7 +323,7 @@ export class MarketFeed {
       s.lastError = err instanceof Error ? err.message : String(err);
       this.log.warn(
         { symbol: s.symbol, timeframe: tf, err: s.lastError },
-        "candle repair failed; will retry",
+        `candle ${what} failed; will retry`,
       );
     } finally {
       this.busy.delete(s);
