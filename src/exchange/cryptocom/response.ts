@@ -60,10 +60,21 @@ export function parseJson(text: string): unknown {
 }
 
 /**
- * Interprets one response. `body` is the parsed JSON when there is one (undefined otherwise);
- * `text` is the raw text for the non-JSON message.
+ * A response body without the exchange's `original` field (an echo of our request, api_key and sig
+ * included), so it can be kept, shown or forwarded. Other values are returned as they are.
  */
-export function interpret(method: string, httpStatus: number, body: unknown, text: string): Interpreted {
+export function withoutOriginal(body: unknown): unknown {
+  if (body === null || typeof body !== "object" || Array.isArray(body) || !("original" in body)) return body;
+  const { original: _drop, ...rest } = body as Record<string, unknown>;
+  return rest;
+}
+
+/**
+ * Interprets one response. `body` is the parsed JSON when there is one (undefined otherwise);
+ * `text` is the raw text for the non-JSON message. The returned `body` never holds `original`.
+ */
+export function interpret(method: string, httpStatus: number, parsed: unknown, text: string): Interpreted {
+  const body = withoutOriginal(parsed);
   if (body !== null && typeof body === "object" && !Array.isArray(body)) {
     const b = body as Record<string, unknown>;
     const code = wireCode(b.code);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { interpret, wireCode } from "../../../src/exchange/cryptocom/response.js";
+import { interpret, wireCode, withoutOriginal } from "../../../src/exchange/cryptocom/response.js";
 
 const run = (status: number, body: unknown) =>
   interpret("private/create-order", status, body, typeof body === "string" ? body : JSON.stringify(body));
@@ -58,5 +58,21 @@ describe("interpret", () => {
   it("never keeps the `original` echo (it contains api_key and sig)", () => {
     const out = run(401, { code: 40101, message: "UNAUTHORIZED", original: '{"api_key":"k","sig":"s"}' });
     if (!out.ok) expect(JSON.stringify(out.error.toJSON())).not.toContain("original");
+  });
+});
+
+describe("the exchange's `original` echo", () => {
+  it("is dropped from every interpreted body (it carries our api_key and sig)", () => {
+    const body = {
+      id: 1,
+      method: "private/user-balance",
+      code: 40101,
+      message: "UNAUTHORIZED",
+      original: '{"api_key":"k","sig":"s"}',
+    };
+    const r = interpret("private/user-balance", 401, body, JSON.stringify(body));
+    expect(r.ok).toBe(false);
+    expect(r.body).not.toHaveProperty("original");
+    expect(withoutOriginal("text")).toBe("text");
   });
 });
