@@ -81,13 +81,27 @@ describe("atp sign", () => {
     expect(r.stdout).not.toContain("secretKey");
   });
 
-  it("refuses fractional numbers in params with exit 2, naming the param", async () => {
-    const r = await runCli(["sign", "--method", "private/create-order", "--params", '{"price":0.1}'], {
+  it("signs JSON numbers by their exact text, as the exchange parses them, and warns about each", async () => {
+    const r = await runCli(
+      ["sign", "--method", "private/create-order", "--params", '{"quantity":1.0,"price":1e2}', "--json"],
+      {
+        cwd: dir(),
+        env,
+      },
+    );
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).param_string).toBe("price1e2quantity1.0");
+    expect(r.stderr).toMatch(/params\.price is a JSON number \(1e2\)/);
+    expect(r.stderr).toMatch(/params\.quantity is a JSON number \(1\.0\)/);
+  });
+
+  it("rejects params that are not a JSON object with exit 2", async () => {
+    const r = await runCli(["sign", "--method", "private/create-order", "--params", "[1]"], {
       cwd: dir(),
       env,
     });
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/param price/);
+    expect(r.stderr).toMatch(/--params must be a JSON object/);
   });
 
   it("exits 2 without credentials", async () => {

@@ -5,6 +5,8 @@
  */
 import { parseArgs } from "node:util";
 import { loadConfig } from "../../config/load.js";
+import { numberHazards } from "../../diagnostics/self-test.js";
+import { isJsonObject, parseJsonBody } from "../../exchange/cryptocom/json-text.js";
 import { type Params, paramString, sign, stringToSign } from "../../exchange/cryptocom/signing.js";
 import { last4, maskSecret } from "../../util/secrets.js";
 import { intFlag, usageError } from "../args.js";
@@ -33,15 +35,13 @@ export async function run(args: string[]): Promise<number> {
     });
     if (!values.method) throw new Error("--method is required (e.g. private/create-order)");
     method = values.method;
-    const parsed: unknown = JSON.parse(values.params ?? "{}");
-    if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
-      throw new Error("--params must be a JSON object");
-    }
+    // parsed as the exchange parses it: a JSON number keeps its exact text (reference §3.4 pitfall 1)
+    const parsed = parseJsonBody(values.params ?? "{}");
+    if (!isJsonObject(parsed)) throw new Error("--params must be a JSON object");
     params = parsed as Params;
     id = intFlag("id", values.id, 0) ?? 1;
     nonce = intFlag("nonce", values.nonce, 0) ?? Date.now();
     json = values.json ?? false;
-    paramString(params); // refuses fractional numbers, naming the param
   } catch (err) {
     return usageError("sign", err, usage);
   }
@@ -55,6 +55,12 @@ export async function run(args: string[]): Promise<number> {
       `atp sign: API key and secret are needed (${why}).\nSet EXCHANGE_CUSTOM_API_KEY and EXCHANGE_CUSTOM_API_SECRET.\n`,
     );
     return 2;
+  }
+  for (const h of numberHazards(params)) {
+    process.stderr.write(
+      `warning: ${h.path} is a JSON number (${h.text}); it is signed here as written, but servers sign their own rendering of it` +
+        `${h.differing.length > 0 ? ` (${h.differing.join("; ")})` : ""}. Send decimals as strings.\n`,
+    );
   }
   const input = { method, id, apiKey: key, params, nonce };
   const shownKey = last4(key);

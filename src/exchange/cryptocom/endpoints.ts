@@ -20,8 +20,6 @@ export interface Endpoint {
   rateLimit: RateLimit;
   /** Relative cost as in ccxt's table (1 = one public request), documentation only. */
   cost: number;
-  /** Whether repeating the call can change state (orders, cancels): never blindly retried. */
-  mutating: boolean;
 }
 
 export const LIMITS = {
@@ -33,13 +31,13 @@ export const LIMITS = {
 } as const satisfies Record<string, RateLimit>;
 
 function pub(method: string): Endpoint {
-  return { method, access: "public", rateLimit: LIMITS.public, cost: 1, mutating: false };
+  return { method, access: "public", rateLimit: LIMITS.public, cost: 1 };
 }
 function read(method: string, rateLimit: RateLimit = LIMITS.otherPrivate, cost = 10 / 3): Endpoint {
-  return { method, access: "private", permission: "read", rateLimit, cost, mutating: false };
+  return { method, access: "private", permission: "read", rateLimit, cost };
 }
 function trade(method: string, rateLimit: RateLimit = LIMITS.orderEntry, cost = 2 / 3): Endpoint {
-  return { method, access: "private", permission: "trade", rateLimit, cost, mutating: true };
+  return { method, access: "private", permission: "trade", rateLimit, cost };
 }
 
 export const ENDPOINTS: readonly Endpoint[] = [
@@ -70,7 +68,6 @@ export const ENDPOINTS: readonly Endpoint[] = [
     permission: "withdraw",
     rateLimit: LIMITS.otherPrivate,
     cost: 10 / 3,
-    mutating: true,
   },
 ];
 
