@@ -30,8 +30,8 @@ export function createLogger(opts: LoggerOptions = {}): Logger {
   const options: pino.LoggerOptions = {
     level: opts.level ?? process.env.LOG_LEVEL ?? "info",
     base: opts.name ? { name: opts.name } : null,
+    // every argument is scrubbed once in the logMethod hook; child-logger bindings once here
     formatters: {
-      log: (obj) => redactor.value(obj) as Record<string, unknown>,
       bindings: (b) => redactor.value(b) as Record<string, unknown>,
     },
     hooks: {

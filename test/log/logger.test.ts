@@ -73,3 +73,16 @@ describe("logger redaction by value", () => {
     expect(JSON.parse(lines[1]!)).toMatchObject({ outbound_ip: "203.0.113.7" });
   });
 });
+
+describe("child loggers", () => {
+  it("redact secrets in bindings and in later records", () => {
+    const { lines, stream } = capture();
+    const log = createLogger({
+      destination: stream,
+      secrets: [{ value: SECRET, kind: "secret", label: "S" }],
+    });
+    log.child({ ctx: `bound ${SECRET}` }).info({ nested: { v: SECRET } }, `msg ${SECRET}`);
+    expect(lines.join("\n")).not.toContain(SECRET);
+    expect(lines).toHaveLength(1);
+  });
+});

@@ -4,6 +4,7 @@
  * resubscribe, user channels, stale-socket detection and the REST gap-fill after a reconnect.
  */
 import { afterEach, describe, expect, it } from "vitest";
+import { UnsignableParamError } from "../../../src/exchange/cryptocom/signing.js";
 import { MarketStream } from "../../../src/exchange/cryptocom/ws/market-stream.js";
 import { UserStream } from "../../../src/exchange/cryptocom/ws/user-stream.js";
 import type { Fill, Order, OrderBook, UpdateSource } from "../../../src/exchange/types.js";
@@ -143,6 +144,17 @@ describe("UserStream (emulator)", () => {
     stops.push(() => s.stop());
     return { s, rest };
   }
+
+  it("private calls over the socket: a result when valid, refused locally with a fractional number", async () => {
+    const { s } = user();
+    s.start();
+    await once(s, "ready");
+    const result = (await s.call("private/get-open-orders", {})) as { data: unknown[] };
+    expect(Array.isArray(result.data)).toBe(true);
+    await expect(s.call("private/create-order", { instrument_name: "BTC_USD", price: 0.1 })).rejects.toThrow(
+      UnsignableParamError,
+    );
+  });
 
   it("user.order / user.trade / user.balance after a REST order", async () => {
     const { s, rest } = user();

@@ -13,11 +13,12 @@
 import { EventEmitter } from "node:events";
 import type { Logger } from "../../../log/logger.js";
 import type { ExchangeClient, UserStreamEvents } from "../../types.js";
+import { assertSendableParams } from "../envelope.js";
 import { ExchangeError } from "../errors.js";
 import { NonceSource } from "../nonce.js";
 import { parseBalanceRow } from "../parsers/account.js";
 import { parseFillArray, parseOrderArray } from "../parsers/orders.js";
-import { sign } from "../signing.js";
+import { type Params, sign } from "../signing.js";
 import { FatalSocketError, ReconnectingSocket, type SocketOptions, type WsPush } from "./socket.js";
 
 type Args<T> = { [K in keyof T]: T[K] extends (...a: infer A) => void ? A : never };
@@ -80,8 +81,12 @@ export class UserStream extends EventEmitter<Args<UserStreamEvents>> {
     return this.socket.stop();
   }
 
-  /** Sends a private request over the authenticated socket (same result shape as REST). */
-  async call(method: string, params: Record<string, unknown> = {}): Promise<unknown> {
+  /**
+   * Sends a private request over the authenticated socket (same result shape as REST). Params obey
+   * the same rule as REST: no fractional numbers, decimals as strings (checked before sending).
+   */
+  async call(method: string, params: Params = {}): Promise<unknown> {
+    assertSendableParams(params);
     if (!this.authenticated) {
       throw new ExchangeError({ method, category: "auth", message: "user socket not authenticated yet" });
     }
