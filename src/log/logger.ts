@@ -6,6 +6,7 @@
  * the outbound IP line carries `CRYPTO_COM_OUTBOUND_IP`. Use `authLog()` / `logOutboundIp()`.
  */
 import pino, { type Logger } from "pino";
+import pinoPretty from "pino-pretty";
 import { Redactor, type SecretValue } from "./redact.js";
 
 export type { Logger } from "pino";
@@ -30,26 +31,29 @@ export function createLogger(opts: LoggerOptions = {}): Logger {
   const options: pino.LoggerOptions = {
     level: opts.level ?? process.env.LOG_LEVEL ?? "info",
     base: opts.name ? { name: opts.name } : null,
-    // every argument is scrubbed once in the logMethod hook; child-logger bindings once here
-    formatters: {
-      bindings: (b) => redactor.value(b) as Record<string, unknown>,
-    },
     hooks: {
+      // structured pass: secret-named fields are masked even when their value is not configured
       logMethod(args, method) {
         const scrubbed = args.map((a) => redactor.value(a)) as Parameters<typeof method>;
         method.apply(this, scrubbed);
       },
     },
   };
-  if (pretty && !opts.destination) {
-    const transport = pino.transport({
-      target: "pino-pretty",
-      options: { colorize: true, translateTime: "SYS:HH:MM:ss.l", ignore: "pid,hostname", destination: 2 },
-    });
-    return pino(options, transport);
-  }
-  const dest = opts.destination ?? pino.destination({ fd: 2, sync: true });
-  return pino(options, dest as pino.DestinationStream);
+  const sink: pino.DestinationStream =
+    pretty && !opts.destination
+      ? pinoPretty({
+          colorize: true,
+          translateTime: "SYS:HH:MM:ss.l",
+          ignore: "pid,hostname",
+          destination: 2,
+        })
+      : ((opts.destination as pino.DestinationStream | undefined) ?? pino.destination({ fd: 2, sync: true }));
+  // line pass: every serialised line, child-logger bindings included (pino serialises those
+  // once, outside the hooks), has every configured secret replaced before it is written
+  const out: pino.DestinationStream = redactor.active
+    ? { write: (line: string) => sink.write(redactor.line(line)) }
+    : sink;
+  return pino(options, out);
 }
 
 /** Log a CRYPTO_AUTH_DIAG line (the tag is in the record and in the message, so grep finds it). */

@@ -18,6 +18,8 @@ const MASK_RE = /^(len=\d+( last4=\S{1,5})? fp=[0-9a-f]{8}|<not set>)$/;
 
 export class Redactor {
   private readonly secrets: { value: string; replacement: string }[];
+  /** The same secrets as they appear inside a JSON string (quotes and backslashes escaped). */
+  private readonly escaped: { value: string; replacement: string }[];
 
   constructor(secrets: readonly SecretValue[]) {
     this.secrets = secrets
@@ -25,6 +27,9 @@ export class Redactor {
       .map((s) => ({ value: s.value, replacement: `[${s.label} ${maskSecret(s.value, s.kind)}]` }))
       // longer first, so a secret containing another is replaced whole
       .sort((a, b) => b.value.length - a.value.length);
+    this.escaped = this.secrets
+      .map((s) => ({ value: JSON.stringify(s.value).slice(1, -1), replacement: s.replacement }))
+      .filter((s, i) => s.value !== this.secrets[i]!.value);
   }
 
   get active(): boolean {
@@ -34,6 +39,13 @@ export class Redactor {
   string(text: string): string {
     let out = text;
     for (const s of this.secrets) if (out.includes(s.value)) out = out.split(s.value).join(s.replacement);
+    return out;
+  }
+
+  /** A serialised log line with every secret replaced, raw or JSON-escaped. */
+  line(text: string): string {
+    let out = this.string(text);
+    for (const s of this.escaped) if (out.includes(s.value)) out = out.split(s.value).join(s.replacement);
     return out;
   }
 

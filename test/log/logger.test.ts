@@ -86,3 +86,14 @@ describe("child loggers", () => {
     expect(lines).toHaveLength(1);
   });
 });
+
+describe("line pass", () => {
+  it("replaces a secret that JSON escapes (quotes, backslashes) in a child binding", () => {
+    const odd = 'pa"ss\\word-123';
+    const { lines, stream } = capture();
+    const log = createLogger({ destination: stream, secrets: [{ value: odd, kind: "secret", label: "S" }] });
+    log.child({ ctx: odd }).info("hello");
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0]!).ctx).toMatch(/^\[S len=14 fp=[0-9a-f]{8}\]$/);
+  });
+});
