@@ -22,10 +22,6 @@ export class Atr {
     this.period = period;
   }
 
-  get needed(): number {
-    return this.period;
-  }
-
   private trueRange(h: number, l: number): number {
     const range = h - l;
     if (this.count === 0) return range;

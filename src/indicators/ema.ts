@@ -16,10 +16,6 @@ export class Ema {
     this.alpha = 2 / (period + 1);
   }
 
-  get needed(): number {
-    return this.period;
-  }
-
   update(x: number): number {
     this.count++;
     if (this.count < this.period) {

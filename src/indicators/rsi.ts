@@ -14,8 +14,6 @@ export class Rsi {
   /** Closes seen so far. */
   count = 0;
   value = Number.NaN;
-  /** The value before the last update (for cross-up / cross-down checks). */
-  previous = Number.NaN;
 
   constructor(period = 14) {
     if (!Number.isInteger(period) || period < 1)
@@ -23,12 +21,7 @@ export class Rsi {
     this.period = period;
   }
 
-  get needed(): number {
-    return this.period + 1;
-  }
-
   update(close: number): number {
-    this.previous = this.value;
     this.count++;
     if (this.count === 1) {
       this.prevClose = close;

@@ -21,11 +21,6 @@ export class Sma {
     this.ring = new Float64Array(period);
   }
 
-  /** Inputs needed before the first value. */
-  get needed(): number {
-    return this.period;
-  }
-
   update(x: number): number {
     const n = this.period;
     if (this.count >= n) this.sum.add(-this.ring[this.pos]!);

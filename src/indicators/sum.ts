@@ -18,9 +18,4 @@ export class RunningSum {
   get value(): number {
     return this.sum + this.comp;
   }
-
-  reset(): void {
-    this.sum = 0;
-    this.comp = 0;
-  }
 }

@@ -21,10 +21,6 @@ export class VolumeRatio {
     this.ring = new Float64Array(period);
   }
 
-  get needed(): number {
-    return this.period + 1;
-  }
-
   /** Ratio of `v` to the average of the previous `period` volumes (NaN if unknown). */
   private ratio(v: number): number {
     if (this.count < this.period) return Number.NaN;

@@ -1,5 +1,5 @@
 /** Timeframe arithmetic on top of the exchange's timeframe table. */
-import { TIMEFRAME_MS, TIMEFRAMES, type Timeframe } from "../exchange/cryptocom/constants.js";
+import { TIMEFRAME_MS, type Timeframe } from "../exchange/cryptocom/constants.js";
 
 export type { Timeframe } from "../exchange/cryptocom/constants.js";
 export { parseTimeframe, TIMEFRAMES } from "../exchange/cryptocom/constants.js";
@@ -29,8 +29,4 @@ export function bucketStart(t: number, tf: Timeframe): number {
 /** Whether candles of `from` can be combined into candles of `to`. */
 export function canAggregate(from: Timeframe, to: Timeframe): boolean {
   return isEpochAligned(from) && isEpochAligned(to) && TIMEFRAME_MS[to] % TIMEFRAME_MS[from] === 0;
-}
-
-export function isTimeframe(s: string): s is Timeframe {
-  return (TIMEFRAMES as readonly string[]).includes(s);
 }
