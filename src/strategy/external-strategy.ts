@@ -6,6 +6,7 @@
  */
 import { buildDecision } from "./decision.js";
 import { fmt } from "./inputs.js";
+import { planRisk } from "./risk.js";
 import type {
   ConditionResult,
   Decision,
@@ -51,18 +52,10 @@ export class ExternalSignalStrategy implements Strategy {
         detail: hit ? describe(hit, input.now) : describeNone(sd, input.external, latest),
       };
     };
-    const risk = (sd: Side): RiskPlan => {
-      const dir = sd === "BUY" ? 1 : -1;
-      const p = input.candle.c;
-      return {
-        basis: "pct",
-        slFraction: this.opts.slPct / 100,
-        tpFraction: this.opts.tpPct / 100,
-        slPrice: p * (1 - (dir * this.opts.slPct) / 100),
-        tpPrice: p * (1 + (dir * this.opts.tpPct) / 100),
-        detail: `SL ${fmt(this.opts.slPct)} %, TP ${fmt(this.opts.tpPct)} %`,
-      };
-    };
+    // fixed-percent protection: the same planner as the presets (no ATR involved)
+    const rules = { sl: { pct: this.opts.slPct }, tp: { pct: this.opts.tpPct } };
+    const risk = (sd: Side): RiskPlan =>
+      planRisk(rules, sd, input.candle.c, { value: undefined, missing: undefined }).plan!;
     return buildDecision(this.key, input, {
       buy: [side("BUY")],
       sell: [side("SELL")],

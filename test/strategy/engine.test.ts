@@ -94,6 +94,8 @@ describe("ExternalSignalStrategy (webhook extension point)", () => {
     expect(ext!.strategy).toBe("external:tradingview");
     expect(ext!.conditions.find((x) => x.id === "buy.external")!.detail).toBe("signal tv-2 received 5 s ago");
     expect(ext!.risk).toMatchObject({ basis: "pct", slFraction: 0.02, tpFraction: 0.04 });
+    expect(ext!.risk!.slPrice).toBeCloseTo(c.c * 0.98, 9);
+    expect(ext!.risk!.tpPrice).toBeCloseTo(c.c * 1.04, 9);
     expect(preset!.strategy).toBe("scalp-aggressive");
     // "later" is still queued; consumed at a later close but then too old
     expect(e.evaluate(close + 200_000)[0]!.action).toBe("WAIT");
