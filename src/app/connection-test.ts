@@ -7,6 +7,7 @@ import { ExchangeError } from "../exchange/cryptocom/errors.js";
 import { HttpTransport } from "../exchange/cryptocom/transport.js";
 import type { ExchangeClient } from "../exchange/types.js";
 import { type Logger, logOutboundIp } from "../log/logger.js";
+import { parseIpAnswer } from "../util/ip.js";
 
 export interface StepResult {
   step: string;
@@ -52,8 +53,11 @@ export async function runConnectionTest(
         step: name,
         method,
         pass: false,
+        // an exchange answer shows its code and name; a transport or proxy failure what happened
         detail: e
-          ? `${e.code ?? e.category} ${e.codeName}`
+          ? e.code !== undefined
+            ? `${e.code} ${e.codeName}`
+            : `${e.category}: ${e.exchangeMessage ?? e.message}`
           : err instanceof Error
             ? err.message
             : String(err),
@@ -111,8 +115,7 @@ export async function lookupOutboundIp(
   const transport = new HttpTransport({ localAddress, timeouts: { connectMs: 3_000, requestMs: 5_000 } });
   try {
     const res = await transport.get(url);
-    const ip = res.text.trim();
-    return res.status === 200 && /^[0-9a-fA-F.:]{3,45}$/.test(ip) ? ip : undefined;
+    return res.status === 200 ? parseIpAnswer(res.text) : undefined;
   } catch {
     return undefined;
   } finally {

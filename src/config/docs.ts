@@ -1,5 +1,5 @@
 /** Renders `.env.example` and docs/configuration.md from the variable table (see variables.ts). */
-import { type Group, VARIABLES } from "./variables.js";
+import { CREDENTIAL_PAIR_ORDER, CREDENTIAL_PAIRS, type Group, VARIABLES } from "./variables.js";
 
 const GROUP_TITLES: Record<Group, string> = {
   exchange: "Exchange",
@@ -33,6 +33,7 @@ export function renderEnvExample(): string {
 }
 
 export function renderConfigurationDoc(): string {
+  const [primary, alias] = CREDENTIAL_PAIR_ORDER.map((p) => CREDENTIAL_PAIRS[p]);
   const lines = [
     "# Configuration",
     "",
@@ -52,9 +53,11 @@ export function renderConfigurationDoc(): string {
     "`atp check-config` and `atp doctor` never refuse a broken configuration; they report it (exit 1).",
     "",
     "Secrets are never printed: only `len=N last4=XXXX fp=<first 8 hex of SHA-256>` (no last4 for secrets).",
+    "A password inside a URL setting (`DATABASE_URL=postgres://user:password@host/db`) is a secret too: listings",
+    "show the URL with the password masked, and the log redactor replaces it wherever it appears.",
     "",
-    "Credential pairs: `EXCHANGE_CUSTOM_API_KEY`/`EXCHANGE_CUSTOM_API_SECRET` (the seed's names) are used when",
-    "either is set; otherwise `CRYPTO_COM_API_KEY`/`CRYPTO_COM_API_SECRET`. `check-config` says which pair is used",
+    `Credential pairs: \`${primary!.key}\`/\`${primary!.secret}\` (the seed's names) are used when`,
+    `either is set; otherwise \`${alias!.key}\`/\`${alias!.secret}\`. \`check-config\` says which pair is used`,
     "and warns when both are set and differ.",
   ];
   for (const [g, vars] of groups()) {

@@ -10,12 +10,43 @@ import type { SecretValue } from "../log/redact.js";
 import { maskSecret } from "../util/secrets.js";
 import { cleanCredential } from "./clean.js";
 import { readEnvFile } from "./env-file.js";
-import { parseBool, VARIABLE_BY_NAME, VARIABLES, type Variable } from "./variables.js";
+import { maskUrlPassword, urlPassword } from "./url-password.js";
+import {
+  CREDENTIAL_PAIR_ORDER,
+  CREDENTIAL_PAIRS,
+  type CredentialPair,
+  PRIMARY_PAIR,
+  parseBool,
+  VARIABLE_BY_NAME,
+  VARIABLES,
+  type Variable,
+} from "./variables.js";
+
+export type { CredentialPair };
 
 export type Source = "env" | ".env.local" | ".env" | "default";
 
+/**
+ * What a finding is, for code that acts on findings (the doctor): never inferred from `problem`,
+ * whose wording is for humans.
+ * - env_file: a line of .env / .env.local that is not KEY=value
+ * - cleaned: a credential value atp cleaned (whitespace, CR, quotes) and used (warning)
+ * - invalid: a value atp refuses (characters it cannot clean, not a URL / port / boolean...)
+ * - missing_partner: one half of a credential pair is set, the other is not
+ * - pair_conflict: both credential pairs are set and differ (warning)
+ * - cross_field: a rule across variables (proxy without URL or token, live trading without credentials)
+ */
+export type FindingKind =
+  | "env_file"
+  | "cleaned"
+  | "invalid"
+  | "missing_partner"
+  | "pair_conflict"
+  | "cross_field";
+
 export interface Finding {
   severity: "error" | "warning";
+  kind: FindingKind;
   /** The variable (or file) the finding is about. */
   variable: string;
   problem: string;
@@ -30,8 +61,6 @@ export interface VariableState {
   display: string;
   secret: boolean;
 }
-
-export type CredentialPair = "EXCHANGE_CUSTOM_API_*" | "CRYPTO_COM_API_*";
 
 export interface AppConfig {
   exchange: {
@@ -78,6 +107,7 @@ export function loadConfig(opts: LoadOptions = {}): ConfigReport {
     for (const [line, reason] of parsed.errors) {
       errors.push({
         severity: "error",
+        kind: "env_file",
         variable: `${file}:${line}`,
         problem: reason,
         fix: "write the line as KEY=value",
@@ -110,6 +140,7 @@ export function loadConfig(opts: LoadOptions = {}): ConfigReport {
       if (c.cleaned.length > 0) {
         warnings.push({
           severity: "warning",
+          kind: "cleaned",
           variable: v.name,
           problem: `value had ${c.cleaned.join(" and ")} (from ${r.source}); atp removed it`,
           fix: `rewrite ${v.name} in ${r.source === "env" ? "the environment" : r.source} without it`,
@@ -118,6 +149,7 @@ export function loadConfig(opts: LoadOptions = {}): ConfigReport {
       if (c.error) {
         errors.push({
           severity: "error",
+          kind: "invalid",
           variable: v.name,
           problem: c.error,
           fix: `copy ${v.name} again from the exchange, as one line without spaces`,
@@ -130,42 +162,38 @@ export function loadConfig(opts: LoadOptions = {}): ConfigReport {
     }
     const problem = v.check?.(text);
     if (problem) {
-      errors.push({ severity: "error", variable: v.name, problem, fix: fixFor(v) });
+      errors.push({ severity: "error", kind: "invalid", variable: v.name, problem, fix: fixFor(v) });
       continue;
     }
     value.set(v.name, text);
   }
 
-  // 4. credentials: which pair is used
-  const primary = pair(value, "EXCHANGE_CUSTOM_API_KEY", "EXCHANGE_CUSTOM_API_SECRET");
-  const alias = pair(value, "CRYPTO_COM_API_KEY", "CRYPTO_COM_API_SECRET");
-  let credentialPair: CredentialPair | undefined;
-  let chosen = primary;
-  if (primary.key !== undefined || primary.secret !== undefined) credentialPair = "EXCHANGE_CUSTOM_API_*";
-  else if (alias.key !== undefined || alias.secret !== undefined) {
-    credentialPair = "CRYPTO_COM_API_*";
-    chosen = alias;
-  }
-  if (credentialPair === "EXCHANGE_CUSTOM_API_*" && (alias.key !== undefined || alias.secret !== undefined)) {
-    const same = alias.key === primary.key && alias.secret === primary.secret;
-    if (!same) {
-      warnings.push({
-        severity: "warning",
-        variable: "CRYPTO_COM_API_KEY",
-        problem:
-          "both EXCHANGE_CUSTOM_API_* and CRYPTO_COM_API_* are set and differ; atp uses EXCHANGE_CUSTOM_API_*",
-        fix: "remove the pair you do not use",
-      });
-    }
+  // 4. credentials: the first pair (in order of preference) with either half set is used
+  const pairs = CREDENTIAL_PAIR_ORDER.map((name) => ({
+    name,
+    key: value.get(CREDENTIAL_PAIRS[name].key),
+    secret: value.get(CREDENTIAL_PAIRS[name].secret),
+  }));
+  const isSet = (p: (typeof pairs)[number]) => p.key !== undefined || p.secret !== undefined;
+  const used = pairs.find(isSet);
+  const credentialPair: CredentialPair | undefined = used?.name;
+  const chosen = used ?? { key: undefined, secret: undefined };
+  for (const other of pairs.filter((p) => p !== used && isSet(p))) {
+    if (other.key === chosen.key && other.secret === chosen.secret) continue;
+    warnings.push({
+      severity: "warning",
+      kind: "pair_conflict",
+      variable: CREDENTIAL_PAIRS[other.name].key,
+      problem: `both ${credentialPair} and ${other.name} are set and differ; atp uses ${credentialPair}`,
+      fix: "remove the pair you do not use",
+    });
   }
   if (credentialPair) {
-    const [keyName, secretName] =
-      credentialPair === "EXCHANGE_CUSTOM_API_*"
-        ? ["EXCHANGE_CUSTOM_API_KEY", "EXCHANGE_CUSTOM_API_SECRET"]
-        : ["CRYPTO_COM_API_KEY", "CRYPTO_COM_API_SECRET"];
+    const { key: keyName, secret: secretName } = CREDENTIAL_PAIRS[credentialPair];
     if (chosen.key === undefined && !errors.some((e) => e.variable === keyName)) {
       errors.push({
         severity: "error",
+        kind: "missing_partner",
         variable: keyName,
         problem: `not set while ${secretName} is`,
         fix: `set ${keyName}`,
@@ -174,6 +202,7 @@ export function loadConfig(opts: LoadOptions = {}): ConfigReport {
     if (chosen.secret === undefined && !errors.some((e) => e.variable === secretName)) {
       errors.push({
         severity: "error",
+        kind: "missing_partner",
         variable: secretName,
         problem: `not set while ${keyName} is`,
         fix: `set ${secretName}`,
@@ -190,6 +219,7 @@ export function loadConfig(opts: LoadOptions = {}): ConfigReport {
   ) {
     errors.push({
       severity: "error",
+      kind: "cross_field",
       variable: "CRYPTO_PROXY_URL",
       problem: "USE_CRYPTO_PROXY=true but no proxy URL is set",
       fix: "set CRYPTO_PROXY_URL (e.g. http://10.0.0.5:9000) or USE_CRYPTO_PROXY=false",
@@ -198,6 +228,7 @@ export function loadConfig(opts: LoadOptions = {}): ConfigReport {
   if (proxyEnabled && !value.has("CRYPTO_PROXY_TOKEN")) {
     warnings.push({
       severity: "warning",
+      kind: "cross_field",
       variable: "CRYPTO_PROXY_TOKEN",
       problem: "the proxy is enabled without a token",
       fix: "set CRYPTO_PROXY_TOKEN to the proxy's token (a proxy that requires one will refuse every call)",
@@ -205,11 +236,13 @@ export function loadConfig(opts: LoadOptions = {}): ConfigReport {
   }
   const hasCredentials = chosen.key !== undefined && chosen.secret !== undefined;
   if (liveTrading && !hasCredentials && !proxyEnabled) {
+    const primary = CREDENTIAL_PAIRS[PRIMARY_PAIR];
     errors.push({
       severity: "error",
+      kind: "cross_field",
       variable: "LIVE_TRADING",
       problem: "LIVE_TRADING=true without API credentials",
-      fix: "set EXCHANGE_CUSTOM_API_KEY and EXCHANGE_CUSTOM_API_SECRET, or LIVE_TRADING=false",
+      fix: `set ${primary.key} and ${primary.secret}, or LIVE_TRADING=false`,
     });
   }
 
@@ -251,24 +284,31 @@ export function loadConfig(opts: LoadOptions = {}): ConfigReport {
       name: v.name,
       set: r !== undefined && r.source !== "default",
       ...(r ? { source: r.source } : {}),
-      display: r === undefined ? "<not set>" : v.secret ? maskSecret(shown, v.secret) : (shown ?? ""),
+      display:
+        r === undefined ? "<not set>" : v.secret ? maskSecret(shown, v.secret) : maskUrlPassword(shown ?? ""),
       secret: v.secret !== undefined,
     };
   });
 
   const secrets: SecretValue[] = [];
   for (const v of VARIABLES) {
-    if (!v.secret) continue;
     for (const s of new Set([value.get(v.name), raw.get(v.name)?.value])) {
-      if (s) secrets.push({ value: s, kind: v.secret, label: v.name });
+      if (!s) continue;
+      if (v.secret) {
+        secrets.push({ value: s, kind: v.secret, label: v.name });
+        continue;
+      }
+      // a password inside a URL setting (DATABASE_URL=postgres://user:password@host/db)
+      const p = urlPassword(s);
+      if (!p) continue;
+      for (const pw of new Set([p.decoded, p.written])) {
+        if (!secrets.some((x) => x.value === pw))
+          secrets.push({ value: pw, kind: "secret", label: `${v.name} password` });
+      }
     }
   }
 
   return { config, valid: errors.length === 0, errors, warnings, variables, secrets };
-}
-
-function pair(values: Map<string, string>, key: string, secret: string) {
-  return { key: values.get(key), secret: values.get(secret) };
 }
 
 function optional<K extends string>(key: K, v: string | undefined): { [P in K]?: string } {

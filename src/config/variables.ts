@@ -17,8 +17,6 @@ export interface Variable {
   /** Example value for .env.example when there is no default. */
   example?: string;
   secret?: SecretKind;
-  /** Names accepted as aliases (seed compatibility). */
-  aliasOf?: string;
   /** Validates a (cleaned) raw value; returns an error text with the fix, or undefined when valid. */
   check?: (value: string) => string | undefined;
 }
@@ -79,14 +77,12 @@ export const VARIABLES: readonly Variable[] = [
     group: "exchange",
     description: "Alias of EXCHANGE_CUSTOM_API_KEY, used only when that one is not set.",
     secret: "key",
-    aliasOf: "EXCHANGE_CUSTOM_API_KEY",
   },
   {
     name: "CRYPTO_COM_API_SECRET",
     group: "exchange",
     description: "Alias of EXCHANGE_CUSTOM_API_SECRET, used only with CRYPTO_COM_API_KEY.",
     secret: "secret",
-    aliasOf: "EXCHANGE_CUSTOM_API_SECRET",
   },
   {
     name: "EXCHANGE_CUSTOM_BASE_URL",
@@ -151,7 +147,8 @@ export const VARIABLES: readonly Variable[] = [
   {
     name: "DATABASE_URL",
     group: "storage",
-    description: "PostgreSQL URL (postgres://user@host/db); unset means the built-in SQLite file.",
+    description:
+      "PostgreSQL URL (postgres://user:password@host/db); unset means the built-in SQLite file. A password in the URL is masked in every output and redacted from logs.",
     example: "postgres://atp@127.0.0.1:5432/atp",
     check: checkDatabaseUrl,
   },
@@ -190,5 +187,28 @@ export const VARIABLES: readonly Variable[] = [
     check: checkChatId,
   },
 ];
+
+/**
+ * The credential pairs atp accepts, in order of preference: the first pair with either variable set
+ * is used (the seed's EXCHANGE_CUSTOM_API_*; CRYPTO_COM_API_* is the alias pair). Every place that
+ * names a credential variable reads it from here.
+ */
+export const CREDENTIAL_PAIRS = {
+  "EXCHANGE_CUSTOM_API_*": { key: "EXCHANGE_CUSTOM_API_KEY", secret: "EXCHANGE_CUSTOM_API_SECRET" },
+  "CRYPTO_COM_API_*": { key: "CRYPTO_COM_API_KEY", secret: "CRYPTO_COM_API_SECRET" },
+} as const;
+
+export type CredentialPair = keyof typeof CREDENTIAL_PAIRS;
+
+/** Pair names in order of preference. */
+export const CREDENTIAL_PAIR_ORDER = Object.keys(CREDENTIAL_PAIRS) as CredentialPair[];
+
+/** The preferred pair (named in messages when nothing is configured). */
+export const PRIMARY_PAIR: CredentialPair = "EXCHANGE_CUSTOM_API_*";
+
+/** Every credential variable name (key and secret of every pair). */
+export const CREDENTIAL_VARIABLES: ReadonlySet<string> = new Set(
+  Object.values(CREDENTIAL_PAIRS).flatMap((p) => [p.key, p.secret]),
+);
 
 export const VARIABLE_BY_NAME: ReadonlyMap<string, Variable> = new Map(VARIABLES.map((v) => [v.name, v]));

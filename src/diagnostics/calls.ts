@@ -8,7 +8,6 @@
  * Invariants: no retries; every call is traced (onCall); the secret never leaves this module
  * except inside the HMAC (the swapped experiment sends it as api_key: see diagnose.ts for the guard).
  */
-import { isIP } from "node:net";
 import { type OffsetSample, offsetFromDate } from "../exchange/cryptocom/clock.js";
 import { buildPrivateEnvelope, buildProxyBody } from "../exchange/cryptocom/envelope.js";
 import type { ExchangeError } from "../exchange/cryptocom/errors.js";
@@ -17,6 +16,7 @@ import { RateLimiter } from "../exchange/cryptocom/rate-limiter.js";
 import { interpret, parseJson } from "../exchange/cryptocom/response.js";
 import type { Params } from "../exchange/cryptocom/signing.js";
 import type { HttpResponse } from "../exchange/cryptocom/transport.js";
+import { parseIpAnswer } from "../util/ip.js";
 import type { HttpFailure, ProbeHttp } from "./http.js";
 import type { CallRecord } from "./types.js";
 
@@ -70,31 +70,15 @@ export interface IpAnswer {
   failure: HttpFailure | undefined;
 }
 
-/*
- * IP echo services answer the caller's address as plain text ("203.0.113.7\n"), or as JSON
- * ({"ip":"203.0.113.7"}) with ?format=json; the proxy's /proxy/outbound-ip answers {"ip", "via"}.
- */
-export function parseIpAnswer(text: string): string | undefined {
-  const t = text.trim();
-  if (isIP(t)) return t;
-  const j = parseJson(t) as { ip?: unknown } | undefined;
-  if (j && typeof j === "object" && typeof j.ip === "string" && isIP(j.ip.trim())) return j.ip.trim();
-  return undefined;
-}
-
 /**
- * A 5xx that says the exchange is failing: without a code, or with a server-side code (50001,
- * 10001, 120009...). 5xx statuses the exchange documents for ordinary codes (212, 306, 415...) are not.
+ * An answer that says the exchange is failing. With a code, its category decides, whatever the HTTP
+ * status: server-side codes (50001 ERR_INTERNAL comes with HTTP 400 per §2.3, 10001, 120009...) count,
+ * while the 5xx statuses documented for ordinary codes (212, 306, 415...) do not. Without a code
+ * only the HTTP status is left: any 5xx counts.
  */
-function isServerFailure(status: number, err: ExchangeError): boolean {
-  if (status < 500) return false;
-  return err.code === undefined || err.category === "server" || err.category === "timeout";
-}
-
-function describe(status: number, err: ExchangeError): string {
-  return err.code === undefined
-    ? `HTTP ${status} without an exchange code`
-    : `${err.code} ${err.codeName} (HTTP ${status})`;
+export function isServerFailure(err: ExchangeError): boolean {
+  if (err.code !== undefined) return err.category === "server" || err.category === "timeout";
+  return (err.httpStatus ?? 0) >= 500;
 }
 
 export class DoctorCalls {
@@ -124,11 +108,11 @@ export class DoctorCalls {
 
   private interpretExchange(method: string, via: Via, res: HttpResponse): Outcome {
     const it = interpret(method, res.status, parseJson(res.text), res.text);
-    if (!it.ok && isServerFailure(res.status, it.error))
-      this.serverErrors.push(`${method}: ${describe(res.status, it.error)}`);
     if (it.ok)
       return { kind: "ok", method, via, httpStatus: res.status, result: it.result, latencyMs: res.latencyMs };
-    return { kind: "error", method, via, error: it.error, latencyMs: res.latencyMs };
+    const o: Outcome = { kind: "error", method, via, error: it.error, latencyMs: res.latencyMs };
+    if (isServerFailure(it.error)) this.serverErrors.push(`${method}: ${outcomeText(o)}`);
+    return o;
   }
 
   /** GET {base}/{method}?query (public API, no auth). */
@@ -171,7 +155,7 @@ export class DoctorCalls {
     }
     this.sample(r.res, this.exchangeSamples);
     const o = this.interpretExchange(method, "direct", r.res);
-    if (o.kind === "error" && o.error.code === 42901) this.limiter.onRateLimited(method);
+    if (o.kind === "error" && o.error.category === "rate_limit") this.limiter.onRateLimited(method);
     this.trace("exchange", method, "direct", outcomeText(o));
     return o;
   }
@@ -193,21 +177,19 @@ export class DoctorCalls {
       this.trace("proxy", method, "proxy", `HTTP ${un.proxyStatus} from the proxy`);
       return { kind: "proxy", method, via: "proxy", error: un, latencyMs: r.res.latencyMs };
     }
-    const upstream: HttpResponse = { ...r.res, status: un.status, text: un.text };
     const it = interpret(method, un.status, un.json, un.text);
-    if (!it.ok && isServerFailure(un.status, it.error)) {
-      this.serverErrors.push(`${method} (via proxy): ${describe(un.status, it.error)}`);
-    }
     const o: Outcome = it.ok
       ? {
           kind: "ok",
           method,
           via: "proxy",
-          httpStatus: upstream.status,
+          httpStatus: un.status,
           result: it.result,
           latencyMs: r.res.latencyMs,
         }
       : { kind: "error", method, via: "proxy", error: it.error, latencyMs: r.res.latencyMs };
+    if (o.kind === "error" && isServerFailure(o.error))
+      this.serverErrors.push(`${method} (via proxy): ${outcomeText(o)}`);
     this.trace("proxy", method, "proxy", outcomeText(o));
     return o;
   }

@@ -8,7 +8,11 @@
  * signature → permission → rate limit → order validation, the exchange's documented check order,
  * reference §3.5). The first problem on the path is the error the user sees now and the one to fix first.
  */
+import { CREDENTIAL_PAIRS, PRIMARY_PAIR } from "../config/variables.js";
+import { PRODUCTION } from "../exchange/cryptocom/constants.js";
 import type { CauseId } from "./types.js";
+
+const { key: KEY_VAR, secret: SECRET_VAR } = CREDENTIAL_PAIRS[PRIMARY_PAIR];
 
 export interface CauseInfo {
   id: CauseId;
@@ -34,7 +38,7 @@ export const CAUSES: readonly CauseInfo[] = [
       "Configuration check, offline (confirmed). In proxy mode the proxy holds the credentials, so this does not apply.",
     evidence: "Which variables are unset; which credential pair atp looked at.",
     fix: [
-      "Set EXCHANGE_CUSTOM_API_KEY and EXCHANGE_CUSTOM_API_SECRET in .env.local (or the environment).",
+      `Set ${KEY_VAR} and ${SECRET_VAR} in .env.local (or the environment).`,
       "Restart atp, then run `atp doctor` again.",
     ],
     codes: [],
@@ -56,9 +60,10 @@ export const CAUSES: readonly CauseInfo[] = [
     title: "API key and secret swapped",
     when: "The key and the secret are the wrong way round.",
     found:
-      "Discriminating experiment after a 40101: the same harmless signed read with key and secret exchanged succeeds (or is refused for a reason that proves the swapped key exists: 40103, 40102). Only against the official hosts or loopback, since it sends the secret as the key.",
-    evidence: "The 40101 of the normal read and the answer to the swapped read.",
-    fix: ["Exchange the values of EXCHANGE_CUSTOM_API_KEY and EXCHANGE_CUSTOM_API_SECRET."],
+      "Discriminating experiment after an auth refusal (40101; not after a permission refusal such as 10002): the same harmless signed read with key and secret exchanged succeeds (or is refused by a check the exchange makes only after finding the key: IP whitelist 40103, nonce 40102, permission). Only against the official hosts or loopback, since it sends the secret as the key.",
+    evidence:
+      "The 40101 of the normal read and the answer to the swapped read. The key variable then holds the secret, so it is shown like a secret (length and fingerprint, no last 4).",
+    fix: [`Exchange the values of ${KEY_VAR} and ${SECRET_VAR}.`],
     codes: [40101],
   },
   {
@@ -83,7 +88,7 @@ export const CAUSES: readonly CauseInfo[] = [
       "Base URL classification plus the signed read's failure (likely for UAT + 40101, confirmed for a legacy path that fails).",
     evidence: "The base URL, why it is UAT or legacy, and the exchange's answer.",
     fix: [
-      "Set EXCHANGE_CUSTOM_BASE_URL=https://api.crypto.com/exchange/v1 for production keys (or use UAT keys with the UAT URL).",
+      `Set EXCHANGE_CUSTOM_BASE_URL=${PRODUCTION.rest} for production keys (or use UAT keys with the UAT URL).`,
     ],
     codes: [40101, 40002],
   },
@@ -117,7 +122,7 @@ export const CAUSES: readonly CauseInfo[] = [
     title: "API key lacks the Trade permission",
     when: "Signed reads succeed but a harmless trade-permission probe is rejected for auth.",
     found:
-      "`private/cancel-order` for a random order id that cannot exist: a not-found answer proves the permission, an auth answer (40101, 10002, 40104) disproves it (confirmed). Never places an order.",
+      "`private/cancel-order` for a random order id that cannot exist: a not-found, invalid-order or bad-request answer proves the permission (the exchange checks content only after auth and permission); an auth or permission answer disproves it (confirmed for 40101 and 10002, likely for account states such as 40104 USER_TIER_INVALID). Never places an order.",
     evidence: "The read's success and the probe's auth code.",
     fix: ["exchange.crypto.com → Settings → API Keys → edit the key → enable Trade (keep Withdraw off)."],
     codes: [40101, 10002, 40104],
@@ -169,8 +174,9 @@ export const CAUSES: readonly CauseInfo[] = [
   {
     id: "exchange_maintenance",
     title: "Exchange in maintenance or failing",
-    when: "9010001, or repeated 5xx from the exchange.",
-    found: "Any call answering 9010001 (confirmed); two or more 5xx (likely), one (possible).",
+    when: "9010001, or repeated server errors from the exchange.",
+    found:
+      "Any call answering 9010001 (confirmed); server errors: a server-side code such as 50001 ERR_INTERNAL whatever its HTTP status (§2.3 documents HTTP 400), or a 5xx without a code. Two or more (likely), one (possible).",
     evidence: "Which calls answered what.",
     fix: ["Wait for the maintenance to end (status.crypto.com); atp holds new orders meanwhile."],
     codes: [9010001, 50001],

@@ -3,17 +3,19 @@
  * ("skip" with the reason when a check did not apply or could not run), each with its duration.
  * Statuses: pass (fine), fail (a problem), warn (works but deserves attention), skip.
  */
-import { NONCE_WINDOW_MS } from "../exchange/cryptocom/constants.js";
+import { CLOCK_WARN_MS, NONCE_WINDOW_MS } from "../exchange/cryptocom/constants.js";
 import { maskSecret } from "../util/secrets.js";
-import { codeOf, outcomeText } from "./calls.js";
+import { isServerFailure, outcomeText } from "./calls.js";
 import { describeKey, describeSecret } from "./credentials.js";
 import {
+  answered,
+  credentialsSwapped,
   offsetMeaning,
-  PROBE_AUTH_CODES,
-  PROBE_PASS_CODES,
+  probeVerdict,
   SKEW_LIKELY_MS,
-  SKEW_WARN_MS,
+  servesNoApi,
   signedMs,
+  swappedWorks,
 } from "./decide.js";
 import { isSkipped, type Observations, ran } from "./observations.js";
 import { describeOrder, fmt } from "./order-check.js";
@@ -34,7 +36,9 @@ function configLine(o: Observations): Line {
         : "no local credentials (the proxy holds them)",
     );
   } else {
-    parts.push(`credentials ${c.pair ?? "not configured"}: ${describeKey(c)}, ${describeSecret(c)}`);
+    parts.push(
+      `credentials ${c.pair ?? "not configured"}: ${describeKey(c, credentialsSwapped(o))}, ${describeSecret(c)}`,
+    );
   }
   parts.push(`base URL ${o.baseUrl} (${o.env.kind}: ${o.env.reason})`);
   if (o.localAddress) parts.push(`bound to ${o.localAddress}`);
@@ -104,10 +108,10 @@ function reachabilityLine(o: Observations): Line {
   }
   parts.push(`GET ${p.method} → ${outcomeText(p)}`);
   if (o.dns?.failure || p.kind === "transport") return { status: "fail", detail: parts.join("; ") };
-  if (p.kind === "error" && (p.error.code === 9010001 || (p.error.httpStatus ?? 0) >= 500)) {
+  if (answered(p, "maintenance") || (p.kind === "error" && isServerFailure(p.error))) {
     return { status: "fail", detail: parts.join("; ") };
   }
-  if (p.kind === "error" && (p.error.code === 40002 || p.error.httpStatus === 404)) {
+  if (servesNoApi(p)) {
     return { status: "fail", detail: `${parts.join("; ")}: the base URL does not serve the Exchange v1 API` };
   }
   return { status: "pass", detail: `${parts.join("; ")}${p.kind === "error" ? " (reachable)" : ""}` };
@@ -119,7 +123,7 @@ function clockLine(o: Observations): Line {
   const abs = Math.abs(c.offsetMs) - c.uncertaintyMs;
   const detail = `offset ${signedMs(c.offsetMs)} ± ${Math.round(c.uncertaintyMs)} ms from ${c.samples} Date header sample(s): ${offsetMeaning(c.offsetMs)}; nonce window ±${NONCE_WINDOW_MS / 1000} s`;
   if (abs > SKEW_LIKELY_MS) return { status: o.viaProxy ? "warn" : "fail", detail };
-  if (abs > SKEW_WARN_MS) return { status: "warn", detail };
+  if (abs > CLOCK_WARN_MS) return { status: "warn", detail };
   return { status: "pass", detail };
 }
 
@@ -152,21 +156,21 @@ function readLine(o: Observations): Line {
 function probeLine(o: Observations): Line {
   if (isSkipped(o.tradeProbe)) return { status: "skip", detail: o.tradeProbe?.skipped ?? "not run" };
   const p = o.tradeProbe;
-  const code = codeOf(p);
   const base = `private/cancel-order for non-existent order id ${o.probeOrderId} → ${outcomeText(p)}`;
-  if (code !== undefined && PROBE_PASS_CODES.has(code))
-    return { status: "pass", detail: `${base}: Trade permission present` };
-  if (code !== undefined && PROBE_AUTH_CODES.has(code))
-    return { status: "fail", detail: `${base}: refused for auth, Trade permission missing` };
-  return { status: "warn", detail: `${base}: inconclusive` };
+  switch (probeVerdict(p)) {
+    case "pass":
+      return { status: "pass", detail: `${base}: Trade permission present` };
+    case "refused":
+      return { status: "fail", detail: `${base}: refused for auth, Trade permission missing` };
+    default:
+      return { status: "warn", detail: `${base}: inconclusive` };
+  }
 }
 
 function swappedLine(o: Observations): Line {
   if (isSkipped(o.swapped)) return { status: "skip", detail: o.swapped?.skipped ?? "not run" };
   const s = o.swapped;
-  const works =
-    s.kind === "ok" ||
-    (s.kind === "error" && s.error.code !== undefined && s.error.code !== 40101 && s.error.code !== 10002);
+  const works = swappedWorks(s);
   return {
     status: works ? "fail" : "pass",
     detail: `read with key and secret exchanged → ${outcomeText(s)}: ${works ? "they ARE swapped" : "not swapped"}`,

@@ -10,8 +10,13 @@
  * equal to its secret is flagged.
  */
 import type { ConfigReport, CredentialPair, Finding } from "../config/load.js";
-import { VARIABLE_BY_NAME } from "../config/variables.js";
-import { maskSecret } from "../util/secrets.js";
+import {
+  CREDENTIAL_PAIRS,
+  CREDENTIAL_VARIABLES,
+  PRIMARY_PAIR,
+  VARIABLE_BY_NAME,
+} from "../config/variables.js";
+import { last4, maskSecret } from "../util/secrets.js";
 
 export interface CredentialIssue {
   variable: string;
@@ -36,19 +41,12 @@ export interface CredentialAssessment {
   usable: boolean;
 }
 
-const CREDENTIAL_VARS = new Set([
-  "EXCHANGE_CUSTOM_API_KEY",
-  "EXCHANGE_CUSTOM_API_SECRET",
-  "CRYPTO_COM_API_KEY",
-  "CRYPTO_COM_API_SECRET",
-]);
-
 const PLAUSIBLE_CHARS = /^[A-Za-z0-9_\-+/=.:~]+$/;
 const PLACEHOLDER_RE = /^(your[_-].*|changeme|change[_-]me|xxx+|<.*>|\.\.\.|todo|none|null|undefined)$/i;
 
 function placeholders(): Set<string> {
   const out = new Set<string>();
-  for (const name of CREDENTIAL_VARS) {
+  for (const name of CREDENTIAL_VARIABLES) {
     const ex = VARIABLE_BY_NAME.get(name)?.example;
     if (ex) out.add(ex);
   }
@@ -71,26 +69,29 @@ export function implausibility(value: string): string | undefined {
   return undefined;
 }
 
-function isCredentialFinding(f: Finding): boolean {
-  return CREDENTIAL_VARS.has(f.variable);
+/** A config finding about a credential variable (the doctor reports these itself). */
+export function isCredentialFinding(f: Finding): boolean {
+  return CREDENTIAL_VARIABLES.has(f.variable);
+}
+
+/** The config findings that assessCredentials turns into credential issues (the rest are shown as they are). */
+export function isAssessedFinding(f: Finding): boolean {
+  return isCredentialFinding(f) && (f.severity === "error" || f.kind === "cleaned");
 }
 
 export function assessCredentials(report: ConfigReport): CredentialAssessment {
   const ex = report.config.exchange;
   const pair = ex.credentialPair;
-  const [keyVar, secretVar] =
-    pair === "CRYPTO_COM_API_*"
-      ? ["CRYPTO_COM_API_KEY", "CRYPTO_COM_API_SECRET"]
-      : ["EXCHANGE_CUSTOM_API_KEY", "EXCHANGE_CUSTOM_API_SECRET"];
+  const { key: keyVar, secret: secretVar } = CREDENTIAL_PAIRS[pair ?? PRIMARY_PAIR];
   const missing: CredentialIssue[] = [];
   const malformed: CredentialIssue[] = [];
   const implausible: CredentialIssue[] = [];
   for (const e of report.errors.filter(isCredentialFinding)) {
-    if (/^not set while/.test(e.problem)) continue; // reported as missing below
+    if (e.kind === "missing_partner") continue; // reported as missing below
     malformed.push({ variable: e.variable, problem: e.problem });
   }
   const cleaned = report.warnings
-    .filter((w) => isCredentialFinding(w) && /atp removed it/.test(w.problem))
+    .filter((w) => isCredentialFinding(w) && w.kind === "cleaned")
     .map((w) => ({ variable: w.variable, problem: w.problem }));
 
   let key = ex.apiKey;
@@ -131,9 +132,21 @@ export function assessCredentials(report: ConfigReport): CredentialAssessment {
   };
 }
 
-/** `EXCHANGE_CUSTOM_API_KEY len=22 last4=ab12 fp=1a2b3c4d` (never the value). */
-export function describeKey(a: CredentialAssessment): string {
-  return `${a.keyVar} ${maskSecret(a.key, "key")}`;
+/**
+ * `EXCHANGE_CUSTOM_API_KEY len=22 last4=ab12 fp=1a2b3c4d` (never the value). `holdsSecret`: the
+ * doctor found key and secret swapped, so the key variable holds the secret: no last 4 then.
+ */
+export function describeKey(a: CredentialAssessment, holdsSecret = false): string {
+  return `${a.keyVar} ${maskSecret(a.key, holdsSecret ? "secret" : "key")}`;
+}
+
+/**
+ * "the key ending in …ab12". When key and secret are swapped the real key is the value of the secret
+ * variable: it is named by variable only (nothing of a value configured as the secret is shown).
+ */
+export function keyPlace(a: CredentialAssessment, swapped = false): string {
+  if (swapped) return `the API key (the value now in ${a.secretVar})`;
+  return a.key ? `the key ending in ${last4(a.key)}` : "your API key";
 }
 
 export function describeSecret(a: CredentialAssessment): string {

@@ -10,11 +10,14 @@
  * - possible: not ruled out (e.g. the engine's error that the doctor cannot reproduce now).
  * An exchange answer that a cause predicts but that did not happen rules the cause out.
  */
-import { NONCE_WINDOW_MS } from "../exchange/cryptocom/constants.js";
-import { codeInfo } from "../exchange/cryptocom/error-codes.js";
-import { maskSecret } from "../util/secrets.js";
-import { codeOf, type Outcome, outcomeText } from "./calls.js";
-import { describeKey, describeSecret } from "./credentials.js";
+import { CREDENTIAL_PAIR_ORDER } from "../config/variables.js";
+import { NONCE_WINDOW_MS, PRODUCTION, UAT } from "../exchange/cryptocom/constants.js";
+import { rateLimitFor } from "../exchange/cryptocom/endpoints.js";
+import { codeInfo, type ErrorCategory } from "../exchange/cryptocom/error-codes.js";
+import type { ExchangeError } from "../exchange/cryptocom/errors.js";
+import { last4, maskSecret } from "../util/secrets.js";
+import { type Outcome, outcomeText } from "./calls.js";
+import { describeKey, describeSecret, keyPlace } from "./credentials.js";
 import type { HttpFailure } from "./http.js";
 import { type Observations, ran } from "./observations.js";
 import { describeOrder, fmt, orderJson } from "./order-check.js";
@@ -22,17 +25,86 @@ import type { Cause, CauseId, Confidence } from "./types.js";
 
 /** |offset| beyond which clock_skew is at least likely: half the documented 60 s nonce window. */
 export const SKEW_LIKELY_MS = NONCE_WINDOW_MS / 2;
-/** |offset| above which the clock check warns. */
-export const SKEW_WARN_MS = 5_000;
 
-export const KEY_CODES = new Set([40101, 10002]);
-export const IP_CODES = new Set([40103, 10003]);
-export const NONCE_CODES = new Set([40102, 10007]);
-/** Answers to the cancel-order probe that prove the Trade permission (the call passed auth). */
-export const PROBE_PASS_CODES = new Set([0, 40401, 212, 316, 307, 40003, 40004]);
-/** Answers to the probe that disprove it. */
-export const PROBE_AUTH_CODES = new Set([40101, 10002, 40104, 10005]);
 const ORDER_CATEGORIES = new Set(["invalid_order", "insufficient_funds", "not_tradable"]);
+
+// --- reading the exchange's answers: by the category of their code (error-codes.ts) ---------------
+
+type Refusal = Extract<Outcome, { kind: "error" }>;
+
+/**
+ * The answer when the exchange answered with a code of one of these categories, else undefined.
+ * Only answers with a code count: a bare HTTP 401 from a gateway or mirror is not the exchange's 40101.
+ */
+export function answered(out: Outcome | undefined, ...categories: ErrorCategory[]): Refusal | undefined {
+  if (out?.kind !== "error" || out.error.code === undefined) return undefined;
+  return categories.includes(out.error.category) ? out : undefined;
+}
+
+/** Rate-limited: a rate_limit code (42901, legacy 10006), or a bare HTTP 429 without a code. */
+export function isRateLimited(out: Outcome | undefined): boolean {
+  return out?.kind === "error" && out.error.category === "rate_limit";
+}
+
+/**
+ * The base URL does not serve the Exchange v1 API: 40002 METHOD_NOT_FOUND for a method that exists
+ * (a specific code, because its category, bad_request, also covers ordinary parameter errors that
+ * prove the API is there), or a bare HTTP 404 without a code.
+ */
+export function servesNoApi(out: Outcome | undefined): boolean {
+  if (out?.kind !== "error") return false;
+  return out.error.code === 40002 || (out.error.code === undefined && out.error.httpStatus === 404);
+}
+
+/** "40103 IP_ILLEGAL", for summaries: the code the exchange actually used (v1 or its legacy twin). */
+function codeName(e: ExchangeError): string {
+  return e.code !== undefined ? `${e.code} ${e.codeName}` : e.codeName;
+}
+
+/**
+ * The read with key and secret exchanged proves the exchange knows the swapped "key" (the configured
+ * secret): it succeeded, or it was refused by a check the exchange makes only after finding the key
+ * (reference §3.5: IP whitelist, nonce window, then permission). An auth refusal (40101) proves
+ * nothing, and neither does an answer unrelated to the key (rate limit, server error, maintenance).
+ */
+export function swappedWorks(swapped: Outcome | undefined): boolean {
+  return swapped?.kind === "ok" || !!answered(swapped, "ip_not_whitelisted", "nonce", "permission");
+}
+
+/** The doctor concludes credentials_swapped: the read failed and the swapped read works. */
+export function credentialsSwapped(o: Observations): boolean {
+  return ran(o.read)?.kind === "error" && swappedWorks(ran(o.swapped));
+}
+
+/**
+ * 10002 is the answer of a key that lacks the method's permission (reference §9); the other
+ * permission codes (40104/10005 user tier, 202 suspended account...) are account states that make the
+ * probe fail too but do not prove a missing Trade permission, so they only make it likely.
+ */
+const KEY_PERMISSION_CODE = 10002;
+
+export type ProbeVerdict = "pass" | "refused" | "inconclusive";
+
+/**
+ * The trade-permission probe (cancel of an order that cannot exist). The exchange looks the order
+ * up and validates parameters only after the key, IP, nonce, signature and permission checks (§3.5),
+ * so a not-found / invalid-order / bad-request answer (or a success) proves the Trade permission; an
+ * auth or permission refusal disproves it; anything else (rate limit, server error) says nothing.
+ */
+export function probeVerdict(probe: Outcome | undefined): ProbeVerdict {
+  if (probe?.kind === "ok" || answered(probe, "not_found", "invalid_order", "bad_request")) return "pass";
+  if (answered(probe, "auth", "permission")) return "refused";
+  return "inconclusive";
+}
+
+/** How the report names the configured key: never by the last 4 of a value that is the secret. */
+function keyText(o: Observations): string {
+  return keyPlace(o.creds, credentialsSwapped(o));
+}
+
+function keyFacts(o: Observations): string {
+  return describeKey(o.creds, credentialsSwapped(o));
+}
 
 function cause(
   id: CauseId,
@@ -68,16 +140,17 @@ function clockFix(offsetMs: number | undefined, host = "this host"): string[] {
   return lines;
 }
 
-function keyPlace(o: Observations): string {
-  return o.creds.key ? `the key ending in ${o.creds.key.slice(-4)}` : "your API key";
-}
-
-function whitelistFix(ip: string | undefined, keyText: string, where = "this host"): string[] {
+function whitelistFix(
+  o: Observations,
+  ip: string | undefined,
+  keyText: string,
+  where = "this host",
+): string[] {
   return [
     `Open exchange.crypto.com → Settings → API Keys → edit ${keyText} → IP whitelist.`,
     ip
       ? `Add exactly ${ip} (the outbound IP of ${where} as the exchange sees it) and save.`
-      : `Add the outbound IP of ${where} (run \`curl https://api.ipify.org\` there; it must go out through the same interface as atp).`,
+      : `Add the outbound IP of ${where} (run \`curl ${o.outboundIpUrl}\` there; it must go out through the same interface as atp).`,
     "Wait 30-60 s for the change to propagate, then run `atp doctor` again.",
   ];
 }
@@ -100,11 +173,6 @@ function clockEvidence(o: Observations): string | undefined {
   return `clock offset to the exchange: ${signedMs(o.clock.offsetMs)} ± ${Math.round(o.clock.uncertaintyMs)} ms (${o.clock.samples} samples of the HTTP Date header): ${offsetMeaning(o.clock.offsetMs)}; the exchange accepts nonces within ±${NONCE_WINDOW_MS / 1000} s`;
 }
 
-function isAuthAnswer(out: Outcome | undefined): boolean {
-  const c = codeOf(out);
-  return c !== undefined && (KEY_CODES.has(c) || IP_CODES.has(c) || NONCE_CODES.has(c));
-}
-
 // ---------------------------------------------------------------------------------------------
 
 function configurationCauses(o: Observations, out: Cause[]): void {
@@ -117,7 +185,7 @@ function configurationCauses(o: Observations, out: Cause[]): void {
         `${c.missing.map((m) => m.variable).join(" and ")} ${c.missing.length > 1 ? "are" : "is"} not configured: atp cannot sign private calls`,
         [
           ...c.missing.map((m) => `${m.variable}: ${m.problem}`),
-          `credential pair looked at: ${c.pair ?? "EXCHANGE_CUSTOM_API_* (nothing set; CRYPTO_COM_API_* neither)"}`,
+          `credential pair looked at: ${c.pair ?? `${CREDENTIAL_PAIR_ORDER.join(", then ")} (nothing set in either)`}`,
           `private calls go direct to ${o.baseUrl} (USE_CRYPTO_PROXY is off)`,
         ],
         [
@@ -146,7 +214,8 @@ function configurationCauses(o: Observations, out: Cause[]): void {
   }
   if (c.implausible.length > 0 && !o.viaProxy) {
     const read = ran(o.read);
-    const refused = read?.kind === "error" && KEY_CODES.has(read.error.code ?? -1);
+    const refused = answered(read, "auth");
+    const swapped = credentialsSwapped(o);
     if (refused || !read) {
       out.push(
         cause(
@@ -155,12 +224,12 @@ function configurationCauses(o: Observations, out: Cause[]): void {
           `${c.implausible.map((m) => m.variable).join(" and ")} do${c.implausible.length > 1 ? "" : "es"} not look like a Crypto.com credential`,
           [
             ...c.implausible.map((m) => `${m.variable}: ${m.problem}`),
-            describeKey(c),
+            keyFacts(o),
             describeSecret(c),
-            ...(refused ? [`the exchange refused the signed read: ${outcomeText(read)}`] : []),
+            ...(refused ? [`the exchange refused the signed read: ${outcomeText(refused)}`] : []),
           ],
           [
-            `Compare ${c.keyVar} with the key shown on exchange.crypto.com (Settings → API Keys): same length and last 4 characters (${c.key ? `…${c.key.slice(-4)}` : "unset"}).`,
+            `Compare ${c.keyVar} with the key shown on exchange.crypto.com (Settings → API Keys): same length${c.key && !swapped ? ` and last 4 characters (${last4(c.key)})` : ""}.`,
             "Paste both values again, as plain ASCII without quotes.",
           ],
         ),
@@ -189,7 +258,7 @@ function signingCauses(o: Observations, out: Cause[]): void {
       cause(
         "signature_mismatch",
         "confirmed",
-        "atp's own signing self-test fails: every signed request would be refused with 40101",
+        "atp's own signing self-test fails: every signed request would be refused (40101 UNAUTHORIZED)",
         [
           ...(st.failedVectors.length > 0
             ? [
@@ -285,7 +354,7 @@ function networkCauses(o: Observations, out: Cause[]): void {
           ...(o.proxyIp?.ip ? [`the proxy's outbound IP: ${o.proxyIp.ip}`] : []),
         ],
         [
-          "On the proxy host, check DNS and outbound HTTPS to api.crypto.com (`curl -sI https://api.crypto.com/exchange/v1/public/get-instruments`).",
+          `On the proxy host, check DNS and outbound HTTPS to ${hostOf(PRODUCTION.rest)} (\`curl -sI ${PRODUCTION.rest}/public/get-instruments\`).`,
         ],
       ),
     );
@@ -312,7 +381,7 @@ function networkFix(stage: string, o: Observations): string[] {
     case "dns":
       return [
         `Check that ${host} resolves on this host: \`getent hosts ${host}\`; fix /etc/resolv.conf or the container's DNS.`,
-        "Check EXCHANGE_CUSTOM_BASE_URL for a typo (production: https://api.crypto.com/exchange/v1).",
+        `Check EXCHANGE_CUSTOM_BASE_URL for a typo (production: ${PRODUCTION.rest}).`,
       ];
     case "tcp":
       return [
@@ -337,6 +406,8 @@ function networkFix(stage: string, o: Observations): string[] {
 function proxyCauses(o: Observations, out: Cause[]): void {
   if (!o.viaProxy || !o.proxyUrl) return;
   const read = ran(o.read);
+  // the exchange refused the request the proxy signed and forwarded
+  const upstream = answered(read, "auth", "ip_not_whitelisted", "nonce", "permission");
   const healthFail = o.proxyHealth && !o.proxyHealth.ok ? o.proxyHealth : undefined;
   if (read?.kind === "transport") {
     const f = read.failure;
@@ -387,33 +458,38 @@ function proxyCauses(o: Observations, out: Cause[]): void {
         ),
       );
     }
-  } else if (read?.kind === "error" && isAuthAnswer(read)) {
-    const code = read.error.code!;
+  } else if (upstream) {
+    const what = codeName(upstream.error);
     const pip = o.proxyIp?.ip;
     const evidence = [
-      `the proxy signed and forwarded private/user-balance; the exchange answered ${outcomeText(read)}`,
+      `the proxy signed and forwarded private/user-balance; the exchange answered ${outcomeText(upstream)}`,
       pip
         ? `the proxy's own outbound IP (what the exchange sees): ${pip}`
         : `the proxy's outbound IP is unknown: ${o.proxyIp?.problem ?? "not measured"}`,
     ];
     let summary: string;
     let fix: string[];
-    if (IP_CODES.has(code)) {
-      summary = `the exchange refuses the proxy's IP${pip ? ` ${pip}` : ""} (40103 IP_ILLEGAL)`;
-      fix = whitelistFix(pip, "the proxy's API key", "the proxy host");
-    } else if (NONCE_CODES.has(code)) {
+    if (upstream.error.category === "ip_not_whitelisted") {
+      summary = `the exchange refuses the proxy's IP${pip ? ` ${pip}` : ""} (${what})`;
+      fix = whitelistFix(o, pip, "the proxy's API key", "the proxy host");
+    } else if (upstream.error.category === "nonce") {
       const proxyOffset =
         o.clock && o.proxyClockOffsetMs !== undefined ? o.clock.offsetMs - o.proxyClockOffsetMs : undefined;
-      summary = "the exchange refuses the proxy's nonces (40102): the proxy host's clock is off";
+      summary = `the exchange refuses the proxy's nonces (${what}): the proxy host's clock is off`;
       if (proxyOffset !== undefined) {
         evidence.push(
           `proxy host clock offset to the exchange: ${signedMs(proxyOffset)} (±1000 ms; from the proxy's Date header): ${offsetMeaning(proxyOffset, "the proxy host's clock")}`,
         );
       }
       fix = clockFix(proxyOffset, "the proxy host");
+    } else if (upstream.error.category === "permission") {
+      summary = `the exchange refuses the proxy's key for its permissions or account (${what})`;
+      fix = [
+        upstream.error.info?.remedy ??
+          "Check the proxy's API key permissions and account on exchange.crypto.com → Settings → API Keys.",
+      ];
     } else {
-      summary =
-        "the exchange refuses the proxy's key (40101): the proxy's key or secret is invalid or revoked";
+      summary = `the exchange refuses the proxy's key (${what}): the proxy's key or secret is invalid or revoked`;
       fix = [
         "On the proxy host, check CRYPTO_API_KEY / CRYPTO_API_SECRET (the proxy's own credentials) against exchange.crypto.com → Settings → API Keys.",
       ];
@@ -436,13 +512,13 @@ function maintenanceAndLimits(o: Observations, out: Cause[]): void {
     ran(o.nonceRetry),
     ran(o.direct),
   ];
-  const maint = all.filter((x) => x?.kind === "error" && x.error.code === 9010001) as Outcome[];
+  const maint = all.map((x) => answered(x, "maintenance")).filter((x) => x !== undefined);
   if (maint.length > 0) {
     out.push(
       cause(
         "exchange_maintenance",
         "confirmed",
-        "the exchange is in maintenance (9010001 SYSTEM_MAINTENANCE)",
+        `the exchange is in maintenance (${codeName(maint[0]!.error)})`,
         maint.map((m) => `${m.method}${m.via === "proxy" ? " (via proxy)" : ""} → ${outcomeText(m)}`),
         [
           "Wait for the maintenance to end (https://status.crypto.com); atp holds new orders and retries reads meanwhile.",
@@ -454,28 +530,23 @@ function maintenanceAndLimits(o: Observations, out: Cause[]): void {
       cause(
         "exchange_maintenance",
         o.serverErrors.length >= 2 ? "likely" : "possible",
-        `the exchange answers with server errors (${o.serverErrors.length} × 5xx)`,
+        `the exchange answers with server errors (${o.serverErrors.length} of the doctor's calls)`,
         o.serverErrors,
         ["Retry in a few minutes and check https://status.crypto.com; nothing to change on this host."],
       ),
     );
   }
-  const limited = all.filter(
-    (x) =>
-      x?.kind === "error" &&
-      (x.error.code === 42901 ||
-        x.error.code === 10006 ||
-        (x.error.code === undefined && x.error.httpStatus === 429)),
-  ) as Outcome[];
+  const limited = all.filter((x) => x !== undefined && isRateLimited(x)) as Outcome[];
   if (limited.length > 0) {
+    const readLimit = rateLimitFor("private/user-balance");
     out.push(
       cause(
         "rate_limited",
         "confirmed",
-        "the exchange rate-limits this key or IP (42901 TOO_MANY_REQUESTS)",
+        `the exchange rate-limits this key or IP (${outcomeText(limited[0]!)})`,
         [
           ...limited.map((m) => `${m.method} → ${outcomeText(m)}`),
-          "the doctor itself stays within the documented per-method limits (3 per 100 ms for reads)",
+          `the doctor itself stays within the documented per-method limits (${readLimit.limit} per ${readLimit.windowMs} ms for reads)`,
         ],
         [
           "Stop other programs (another bot, a second atp instance) that use the same API key; atp queues its own calls within the limits.",
@@ -490,12 +561,10 @@ function environmentCauses(o: Observations, out: Cause[]): void {
   const read = ran(o.read);
   const pub = o.publicProbe;
   const readFailed = read !== undefined && read.kind === "error";
-  const pubNoApi =
-    pub?.kind === "error" &&
-    (pub.error.code === 40002 || (pub.error.code === undefined && pub.error.httpStatus === 404));
+  const pubNoApi = servesNoApi(pub);
   const prodFix = [
-    "Set EXCHANGE_CUSTOM_BASE_URL=https://api.crypto.com/exchange/v1 (production), with a production API key.",
-    "Or, to test on the sandbox, use a UAT API key (UAT access is by invitation) with https://uat-api.3ona.co/exchange/v1.",
+    `Set EXCHANGE_CUSTOM_BASE_URL=${PRODUCTION.rest} (production), with a production API key.`,
+    `Or, to test on the sandbox, use a UAT API key (UAT access is by invitation) with ${UAT.rest}.`,
   ];
   if (o.env.kind === "legacy") {
     out.push(
@@ -505,7 +574,7 @@ function environmentCauses(o: Observations, out: Cause[]): void {
         `EXCHANGE_CUSTOM_BASE_URL points at a legacy API: ${o.env.reason}`,
         [
           `base URL: ${o.baseUrl}`,
-          "atp speaks the Exchange v1 API only (https://api.crypto.com/exchange/v1)",
+          `atp speaks the Exchange v1 API only (${PRODUCTION.rest})`,
           ...(read ? [`private/user-balance → ${outcomeText(read)}`] : []),
           ...(pub && pub.kind !== "ok" ? [`${pub.method} → ${outcomeText(pub)}`] : []),
         ],
@@ -514,19 +583,20 @@ function environmentCauses(o: Observations, out: Cause[]): void {
     );
     return;
   }
-  if (o.env.kind === "uat" && read?.kind === "error" && KEY_CODES.has(read.error.code ?? -1)) {
+  const authRefusal = answered(read, "auth");
+  if (o.env.kind === "uat" && authRefusal) {
     out.push(
       cause(
         "wrong_environment",
         "likely",
-        `the base URL is the UAT sandbox and it refuses the key (40101): production keys do not work on UAT`,
-        [`base URL: ${o.baseUrl} (${o.env.reason})`, `private/user-balance → ${outcomeText(read)}`],
+        `the base URL is the UAT sandbox and it refuses the key (${codeName(authRefusal.error)}): production keys do not work on UAT`,
+        [`base URL: ${o.baseUrl} (${o.env.reason})`, `private/user-balance → ${outcomeText(authRefusal)}`],
         prodFix,
       ),
     );
     return;
   }
-  if (o.env.kind === "custom" && pubNoApi) {
+  if (o.env.kind === "custom" && pub && pubNoApi) {
     out.push(
       cause(
         "wrong_environment",
@@ -534,7 +604,7 @@ function environmentCauses(o: Observations, out: Cause[]): void {
         `the base URL does not serve the Exchange v1 API (${pub.method} → ${outcomeText(pub)})`,
         [`base URL: ${o.baseUrl} (${o.env.reason})`, `${pub.method} → ${outcomeText(pub)}`],
         [
-          "Set EXCHANGE_CUSTOM_BASE_URL to the v1 root, e.g. https://api.crypto.com/exchange/v1 or http://127.0.0.1:8100/exchange/v1 (emulator).",
+          `Set EXCHANGE_CUSTOM_BASE_URL to the v1 root, e.g. ${PRODUCTION.rest} or http://127.0.0.1:8100/exchange/v1 (emulator).`,
         ],
       ),
     );
@@ -547,16 +617,11 @@ function authCauses(o: Observations, out: Cause[]): void {
   const swapped = ran(o.swapped);
   const retry = ran(o.nonceRetry);
   const c = o.creds;
-  const keyText = keyPlace(o);
+  const isSwapped = credentialsSwapped(o);
+  const keyName = keyText(o);
 
   // credentials_swapped: the exchange knows the swapped "key".
-  const swappedWorks =
-    swapped !== undefined &&
-    (swapped.kind === "ok" ||
-      (swapped.kind === "error" &&
-        !KEY_CODES.has(swapped.error.code ?? -1) &&
-        swapped.error.code !== undefined));
-  if (swapped && swappedWorks && read?.kind === "error") {
+  if (swapped && isSwapped && read) {
     out.push(
       cause(
         "credentials_swapped",
@@ -565,6 +630,7 @@ function authCauses(o: Observations, out: Cause[]): void {
         [
           `private/user-balance with the key and secret as configured → ${outcomeText(read)}`,
           `the same read with them exchanged → ${outcomeText(swapped)}${swapped.kind === "ok" ? "" : " (a refusal that proves the exchange knows that key)"}`,
+          `${keyFacts(o)} (it holds the secret, so it is shown as one)`,
         ],
         [`Exchange the values of ${c.keyVar} and ${c.secretVar}, restart atp and run \`atp doctor\` again.`],
       ),
@@ -572,18 +638,19 @@ function authCauses(o: Observations, out: Cause[]): void {
   }
 
   // IP whitelist: from the read, the swapped read, or the corrected-nonce read.
-  const ipRefusal = [read, swapped, retry].find(
-    (x) => x?.kind === "error" && IP_CODES.has(x.error.code ?? -1),
-  );
+  const ipRefusal = [read, swapped, retry]
+    .map((x) => answered(x, "ip_not_whitelisted"))
+    .find((x) => x !== undefined);
   if (ipRefusal) {
     const ip = o.directIp?.ip;
+    const what = codeName(ipRefusal.error);
     out.push(
       cause(
         "ip_not_whitelisted",
         "confirmed",
         ip
-          ? `the exchange refuses requests from ${ip}: it is not in the key's IP whitelist (40103)`
-          : "the exchange refuses this host's IP: it is not in the key's IP whitelist (40103)",
+          ? `the exchange refuses requests from ${ip}: it is not in the key's IP whitelist (${what})`
+          : `the exchange refuses this host's IP: it is not in the key's IP whitelist (${what})`,
         [
           `${ipRefusal.method} → ${outcomeText(ipRefusal)}`,
           ipEvidence(o, ip, o.directIp?.problem),
@@ -593,15 +660,13 @@ function authCauses(o: Observations, out: Cause[]): void {
               ]
             : []),
         ],
-        whitelistFix(ip, keyText),
+        whitelistFix(o, ip, keyName),
       ),
     );
   }
 
-  // Clock: the exchange's 40102 or the measurement.
-  const nonceRefusal = [read, swapped].find(
-    (x) => x?.kind === "error" && NONCE_CODES.has(x.error.code ?? -1),
-  );
+  // Clock: the exchange's nonce refusal or the measurement.
+  const nonceRefusal = [read, swapped].map((x) => answered(x, "nonce")).find((x) => x !== undefined);
   const skewMeasured = o.clock ? Math.abs(o.clock.offsetMs) - o.clock.uncertaintyMs : undefined;
   if (nonceRefusal || (skewMeasured !== undefined && skewMeasured > SKEW_LIKELY_MS)) {
     const evidence: string[] = [];
@@ -621,7 +686,7 @@ function authCauses(o: Observations, out: Cause[]): void {
     else confidence = "likely";
     if (!nonceRefusal && skewMeasured !== undefined && skewMeasured < NONCE_WINDOW_MS) {
       evidence.push(
-        `inside the 60 s window today, but less than ${Math.round((NONCE_WINDOW_MS - skewMeasured) / 1000)} s of margin; the exchange's future-side tolerance was reported tighter`,
+        `inside the ${NONCE_WINDOW_MS / 1000} s window today, but less than ${Math.round((NONCE_WINDOW_MS - skewMeasured) / 1000)} s of margin; the exchange's future-side tolerance was reported tighter`,
       );
     }
     if (nonceRefusal && withinWindow(o) === true) {
@@ -635,58 +700,55 @@ function authCauses(o: Observations, out: Cause[]): void {
         confidence,
         o.clock
           ? `${offsetMeaning(o.clock.offsetMs)} (offset ${signedMs(o.clock.offsetMs)}): nonces fall outside the exchange's window`
-          : "the exchange refuses our nonces (40102): this host's clock is off",
+          : `the exchange refuses our nonces (${nonceRefusal ? codeName(nonceRefusal.error) : "nonce"}): this host's clock is off`,
         evidence,
         clockFix(o.clock?.offsetMs),
       ),
     );
   }
 
-  // 40101 on the read, not explained by swapped keys.
-  if (read?.kind === "error" && KEY_CODES.has(read.error.code ?? -1) && !(swapped && swappedWorks)) {
+  // An auth refusal (40101) of the read, not explained by swapped keys.
+  const authRefusal = answered(read, "auth");
+  const permissionRefusal = answered(read, "permission");
+  if (authRefusal && !isSwapped) {
     if (o.env.kind === "legacy") return;
     const selfOk = o.selfTest.failedVectors.length === 0 && !o.selfTest.roundTripProblem;
     const clockOk = withinWindow(o);
     const measuredAll = selfOk && clockOk === true && swapped !== undefined;
     const evidence = [
-      `private/user-balance → ${outcomeText(read)}`,
+      `private/user-balance → ${outcomeText(authRefusal)}`,
       selfOk
-        ? "the signing self-test passes (8 known-answer vectors and a serialisation round trip)"
+        ? `the signing self-test passes (${o.selfTest.vectorCount} known-answer vectors and a serialisation round trip)`
         : "the signing self-test FAILS",
       clockEvidence(o) ?? "the clock offset could not be measured",
       swapped
         ? `the read with key and secret exchanged → ${outcomeText(swapped)}: they are not swapped`
         : `the swapped-credentials experiment was not run (${(o.swapped as { skipped?: string }).skipped ?? "n/a"})`,
-      describeKey(c),
+      keyFacts(o),
       describeSecret(c),
     ];
     out.push(
       cause(
         "key_invalid_or_revoked",
         measuredAll && o.env.kind !== "uat" && c.implausible.length === 0 ? "confirmed" : "likely",
-        `the exchange does not accept ${keyText} with this secret (40101 on a correctly signed, correctly timed read)`,
+        `the exchange does not accept ${keyName} with this secret (${codeName(authRefusal.error)} on a correctly signed, correctly timed read)`,
         evidence,
         [
-          `On exchange.crypto.com → Settings → API Keys, check that the key ending in ${c.key ? c.key.slice(-4) : "????"} exists and is enabled (not deleted, not expired).`,
+          `On exchange.crypto.com → Settings → API Keys, check that ${keyName} exists and is enabled (not deleted, not expired).`,
           `If it is, the secret does not belong to it: create a new key (Read + Trade, no Withdraw), whitelist ${o.directIp?.ip ?? "this host's outbound IP"}, and set ${c.keyVar} / ${c.secretVar} again.`,
           "Restart atp and run `atp doctor` again.",
         ],
       ),
     );
-  } else if (
-    read?.kind === "error" &&
-    (read.error.code === 40104 || read.error.code === 202 || read.error.code === 10005)
-  ) {
+  } else if (permissionRefusal) {
+    const p = permissionRefusal;
     out.push(
       cause(
         "key_invalid_or_revoked",
         "likely",
-        `the account behind ${keyText} may not use the API (${outcomeText(read)})`,
-        [
-          `private/user-balance → ${outcomeText(read)}: ${read.error.info?.meaning ?? ""}`.trim(),
-          describeKey(c),
-        ],
-        [read.error.info?.remedy ?? "Contact Crypto.com support about the account's API access."],
+        `the account behind ${keyName} may not use the API (${outcomeText(p)})`,
+        [`private/user-balance → ${outcomeText(p)}: ${p.error.info?.meaning ?? ""}`.trim(), keyFacts(o)],
+        [p.error.info?.remedy ?? "Contact Crypto.com support about the account's API access."],
       ),
     );
   }
@@ -694,14 +756,13 @@ function authCauses(o: Observations, out: Cause[]): void {
 
 function permissionCauses(o: Observations, out: Cause[]): void {
   const probe = ran(o.tradeProbe);
-  if (probe?.kind !== "error") return;
-  const code = probe.error.code;
-  if (code === undefined || !PROBE_AUTH_CODES.has(code)) return;
-  const who = o.viaProxy ? "the proxy's API key" : keyPlace(o);
+  if (probeVerdict(probe) !== "refused" || probe?.kind !== "error") return;
+  const who = o.viaProxy ? "the proxy's API key" : keyText(o);
+  const certain = probe.error.category === "auth" || probe.error.code === KEY_PERMISSION_CODE;
   out.push(
     cause(
       "missing_trade_permission",
-      code === 40104 || code === 10005 ? "likely" : "confirmed",
+      certain ? "confirmed" : "likely",
       `${who} can read but not trade: it lacks the Trade permission`,
       [
         `private/user-balance (needs Read) → code 0: the key, signature, IP and clock are fine`,
@@ -753,7 +814,7 @@ function orderCauses(o: Observations, out: Cause[]): boolean {
     const read = ran(o.read);
     if (engine?.code !== undefined && !engineOrderCode && read?.kind === "ok" && a.violations.length > 0) {
       evidence.push(
-        `the engine reported ${engine.code} ${engine.codeName}, but the doctor's signed read${PROBE_PASS_CODES.has(codeOf(ran(o.tradeProbe)) ?? -1) ? " and trade-permission probe" : ""} pass with the same credentials: the failure is the order, not authentication`,
+        `the engine reported ${engine.code} ${engine.codeName}, but the doctor's signed read${probeVerdict(ran(o.tradeProbe)) === "pass" ? " and trade-permission probe" : ""} pass with the same credentials: the failure is the order, not authentication`,
       );
     }
     if (a.shortfall) {
@@ -810,61 +871,85 @@ function unreproducedEngineError(o: Observations, out: Cause[], orderExplains: b
     `the engine's ${e.method ?? "request"} got ${e.code} ${e.codeName}`,
     `now private/user-balance → ${outcomeText(read)}${probe ? `, trade-permission probe → ${outcomeText(probe)}` : ""}: not reproduced`,
   ];
-  if (KEY_CODES.has(e.code)) {
-    out.push(
-      cause(
-        "key_invalid_or_revoked",
-        "possible",
-        "the engine was refused (40101) but the same credentials work now: the engine may run with other (older) credentials",
-        [...ev, describeKey(o.creds)],
-        [
-          "Restart the engine so it loads the credentials the doctor used (compare the key fingerprint in its start-up log).",
-        ],
-      ),
-    );
-  } else if (IP_CODES.has(e.code)) {
-    out.push(
-      cause(
-        "ip_not_whitelisted",
-        "possible",
-        `the engine was refused for its IP (40103) but this host's IP ${o.directIp?.ip ?? ""} is accepted now: the engine may run elsewhere`.replace(
-          "  ",
-          " ",
+  const what = `${e.code} ${e.codeName}`;
+  switch (e.category) {
+    case "auth":
+      out.push(
+        cause(
+          "key_invalid_or_revoked",
+          "possible",
+          `the engine was refused (${what}) but the same credentials work now: the engine may run with other (older) credentials`,
+          [...ev, keyFacts(o)],
+          [
+            "Restart the engine so it loads the credentials the doctor used (compare the key fingerprint in its start-up log).",
+          ],
         ),
-        [...ev, ipEvidence(o, o.directIp?.ip, o.directIp?.problem)],
-        whitelistFix(undefined, keyPlace(o), "the host or container the engine runs in"),
-      ),
-    );
-  } else if (NONCE_CODES.has(e.code)) {
-    out.push(
-      cause(
-        "clock_skew",
-        "possible",
-        "the engine's nonce was refused (40102) but the clock is fine now: it may have stepped",
-        [...ev, clockEvidence(o) ?? "clock offset not measured"],
-        clockFix(o.clock?.offsetMs),
-      ),
-    );
-  } else if (e.code === 42901) {
-    out.push(
-      cause(
-        "rate_limited",
-        "likely",
-        "the engine's request was rate-limited (42901); it is not limited now",
-        ev,
-        ["Nothing to fix if it was a burst; otherwise stop other programs using the same key."],
-      ),
-    );
-  } else if (e.code === 9010001) {
-    out.push(
-      cause(
-        "exchange_maintenance",
-        "likely",
-        "the engine's request hit a maintenance window (9010001); the exchange answers again now",
-        ev,
-        ["Nothing to fix: retry the order."],
-      ),
-    );
+      );
+      break;
+    case "ip_not_whitelisted":
+      out.push(
+        cause(
+          "ip_not_whitelisted",
+          "possible",
+          `the engine was refused for its IP (${what}) but this host's IP ${o.directIp?.ip ?? ""} is accepted now: the engine may run elsewhere`.replace(
+            "  ",
+            " ",
+          ),
+          [...ev, ipEvidence(o, o.directIp?.ip, o.directIp?.problem)],
+          whitelistFix(o, undefined, keyText(o), "the host or container the engine runs in"),
+        ),
+      );
+      break;
+    case "nonce":
+      out.push(
+        cause(
+          "clock_skew",
+          "possible",
+          `the engine's nonce was refused (${what}) but the clock is fine now: it may have stepped`,
+          [...ev, clockEvidence(o) ?? "clock offset not measured"],
+          clockFix(o.clock?.offsetMs),
+        ),
+      );
+      break;
+    case "permission":
+      out.push(
+        cause(
+          "missing_trade_permission",
+          "possible",
+          `the engine was refused for its key's permissions or account (${what}) but the doctor's calls pass now`,
+          [...ev, keyFacts(o)],
+          [
+            e.code !== undefined
+              ? codeInfo(e.code).remedy
+              : "Check the key's permissions on exchange.crypto.com → Settings → API Keys.",
+          ],
+        ),
+      );
+      break;
+    case "rate_limit":
+      out.push(
+        cause(
+          "rate_limited",
+          "likely",
+          `the engine's request was rate-limited (${what}); it is not limited now`,
+          ev,
+          ["Nothing to fix if it was a burst; otherwise stop other programs using the same key."],
+        ),
+      );
+      break;
+    case "maintenance":
+      out.push(
+        cause(
+          "exchange_maintenance",
+          "likely",
+          `the engine's request hit a maintenance window (${what}); the exchange answers again now`,
+          ev,
+          ["Nothing to fix: retry the order."],
+        ),
+      );
+      break;
+    default:
+      break;
   }
 }
 

@@ -18,16 +18,16 @@
 import { randomInt } from "node:crypto";
 import { lookup as dnsLookup } from "node:dns";
 import { isIP, type LookupFunction } from "node:net";
-import { ClockOffset } from "../exchange/cryptocom/clock.js";
+import { ClockOffset, type OffsetSample } from "../exchange/cryptocom/clock.js";
 import { ExchangeError } from "../exchange/cryptocom/errors.js";
 import { parseInstruments, parseTickers } from "../exchange/cryptocom/parsers/market.js";
 import { authLog, logOutboundIp, silentLogger } from "../log/logger.js";
 import { Redactor } from "../log/redact.js";
 import type { Dec } from "../util/decimal.js";
-import { type Credentials, DoctorCalls, type Outcome, type ProxyTarget } from "./calls.js";
+import { type Credentials, codeOf, DoctorCalls, type Outcome, type ProxyTarget } from "./calls.js";
 import { buildChecks } from "./checks.js";
-import { assessCredentials } from "./credentials.js";
-import { decide, IP_CODES, KEY_CODES, NONCE_CODES } from "./decide.js";
+import { assessCredentials, isAssessedFinding } from "./credentials.js";
+import { answered, decide } from "./decide.js";
 import { classifyBaseUrl } from "./environment.js";
 import { Deadline, type HttpFailure, ProbeHttp } from "./http.js";
 import type { ClockReading, DnsReading, EngineErrorInfo, Observations, Skipped } from "./observations.js";
@@ -91,8 +91,9 @@ function orderInput(ctx: DoctorContext): FailingOrderInput | undefined {
   return undefined;
 }
 
-function clockReading(calls: DoctorCalls): ClockReading | undefined {
-  const samples = [...calls.exchangeSamples].sort((a, b) => a.at - b.at);
+/** The clock offset from Date-header samples (the exchange's, or the proxy host's), in time order. */
+function clockReading(list: readonly OffsetSample[]): ClockReading | undefined {
+  const samples = [...list].sort((a, b) => a.at - b.at);
   if (samples.length === 0) return undefined;
   const c = new ClockOffset();
   let used = 0;
@@ -103,14 +104,6 @@ function clockReading(calls: DoctorCalls): ClockReading | undefined {
   }
   const e = c.estimate!;
   return { offsetMs: e.offsetMs, uncertaintyMs: Math.max(0, (e.highMs - e.lowMs) / 2), samples: used };
-}
-
-function proxyClock(calls: DoctorCalls): number | undefined {
-  const samples = [...calls.proxySamples].sort((a, b) => a.at - b.at);
-  if (samples.length === 0) return undefined;
-  const c = new ClockOffset();
-  for (const s of samples) c.add(s);
-  return c.estimate?.offsetMs;
 }
 
 function dnsLookupTimed(
@@ -171,10 +164,6 @@ function marketPrice(pub: Outcome | undefined, order: NormalisedOrder): Dec | un
   }
 }
 
-function isCode(o: Outcome | undefined, set: ReadonlySet<number>): boolean {
-  return o?.kind === "error" && o.error.code !== undefined && set.has(o.error.code);
-}
-
 export async function diagnose(ctx: DoctorContext): Promise<DoctorReport> {
   const t: DoctorTimeouts = { ...DEFAULT_TIMEOUTS, ...ctx.timeouts };
   const log = ctx.logger ?? silentLogger();
@@ -195,9 +184,9 @@ export async function diagnose(ctx: DoctorContext): Promise<DoctorReport> {
 
   // 1. configuration and 5. signing self-test: offline.
   let t0 = performance.now();
-  const credVars = /^(EXCHANGE_CUSTOM_API_|CRYPTO_COM_API_)(KEY|SECRET)$/;
-  const otherErrors = ctx.config.errors.filter((e) => !credVars.test(e.variable));
-  const otherWarnings = ctx.config.warnings.filter((w) => !credVars.test(w.variable));
+  // findings assessCredentials turns into credential issues are not repeated as they are
+  const otherErrors = ctx.config.errors.filter((e) => !isAssessedFinding(e));
+  const otherWarnings = ctx.config.warnings.filter((w) => !isAssessedFinding(w));
   durations.config = performance.now() - t0;
 
   t0 = performance.now();
@@ -344,7 +333,8 @@ export async function diagnose(ctx: DoctorContext): Promise<DoctorReport> {
     }
     obs.tradeProbe = skip("the signed read failed: the probe would fail the same way");
     if (proxy || !local) return;
-    if (isCode(read, KEY_CODES)) {
+    // only an auth refusal (40101) can mean swapped credentials; a permission refusal (10002) cannot
+    if (answered(read, "auth")) {
       if (env.official || env.loopback) {
         obs.swapped = await timed("swapped_credentials", () =>
           calls.privateDirect(BALANCE, {}, { apiKey: local.apiSecret, apiSecret: local.apiKey }),
@@ -354,9 +344,9 @@ export async function diagnose(ctx: DoctorContext): Promise<DoctorReport> {
           `not run against ${env.host}: it would send the secret as the key to a host that is not Crypto.com's`,
         );
       }
-    } else if (isCode(read, NONCE_CODES)) {
+    } else if (answered(read, "nonce")) {
       await publicTask;
-      const clock = clockReading(calls);
+      const clock = clockReading(calls.exchangeSamples);
       if (!clock) {
         obs.nonceRetry = skip("the clock offset could not be measured");
         return;
@@ -366,8 +356,8 @@ export async function diagnose(ctx: DoctorContext): Promise<DoctorReport> {
       );
       obs.nonceRetry = retry;
       if (retry.kind === "ok") obs.tradeProbe = await probe(local, clock.offsetMs);
-    } else if (isCode(read, IP_CODES)) {
-      obs.swapped = skip("after a 40103 the key is known to the exchange: not swapped");
+    } else if (answered(read, "ip_not_whitelisted")) {
+      obs.swapped = skip(`after a ${codeOf(read)} the key is known to the exchange: not swapped`);
     }
   })();
 
@@ -391,9 +381,8 @@ export async function diagnose(ctx: DoctorContext): Promise<DoctorReport> {
   calls.dispose();
   await http.close();
 
-  obs.clock = clockReading(calls);
-  const pc = proxyClock(calls);
-  if (pc !== undefined) obs.proxyClockOffsetMs = pc;
+  obs.clock = clockReading(calls.exchangeSamples);
+  obs.proxyClockOffsetMs = clockReading(calls.proxySamples)?.offsetMs;
 
   // 9. the failing order, validated without sending it.
   if (order) {

@@ -8,7 +8,7 @@
  * - custom: anything else (a local emulator, a mirror); not by itself a wrong environment
  */
 import { isIP } from "node:net";
-import { PRODUCTION, UAT } from "../exchange/cryptocom/constants.js";
+import { LEGACY, PRODUCTION, UAT, UAT_DOMAIN } from "../exchange/cryptocom/constants.js";
 
 export type EnvironmentKind = "production" | "uat" | "legacy" | "custom";
 
@@ -25,6 +25,12 @@ export interface EnvironmentInfo {
 
 const PRODUCTION_HOST = new URL(PRODUCTION.rest).hostname;
 const UAT_HOST = new URL(UAT.rest).hostname;
+const LEGACY_DERIVATIVES_HOST = new URL(LEGACY.derivatives).hostname;
+
+/** One of the UAT sandbox's hosts (uat-api.3ona.co, or another host under its domain). */
+function isUatHost(host: string): boolean {
+  return host === UAT_HOST || host.endsWith(`.${UAT_DOMAIN}`);
+}
 
 export function isLoopbackHost(host: string): boolean {
   const h = host.replace(/^\[|\]$/g, "").toLowerCase();
@@ -42,7 +48,7 @@ export function classifyBaseUrl(baseUrl: string): EnvironmentInfo {
   }
   const host = url.hostname.toLowerCase();
   const path = url.pathname.replace(/\/+$/, "").toLowerCase();
-  const official = host === PRODUCTION_HOST || host === UAT_HOST || host.endsWith(".3ona.co");
+  const official = host === PRODUCTION_HOST || isUatHost(host);
   const loopback = isLoopbackHost(host);
   const base = { host, official, loopback };
   if (/(^|\/)v2$/.test(path)) {
@@ -51,10 +57,10 @@ export function classifyBaseUrl(baseUrl: string): EnvironmentInfo {
   if (path === "/v1") {
     return { ...base, kind: "legacy", reason: "the path /v1 (without /exchange) is the pre-2021 API" };
   }
-  if (host === "deriv-api.crypto.com") {
-    return { ...base, kind: "legacy", reason: "deriv-api.crypto.com is the legacy Derivatives API" };
+  if (host === LEGACY_DERIVATIVES_HOST) {
+    return { ...base, kind: "legacy", reason: `${host} is the legacy Derivatives API` };
   }
-  if (host === UAT_HOST || host.endsWith(".3ona.co")) {
+  if (isUatHost(host)) {
     return {
       ...base,
       kind: "uat",

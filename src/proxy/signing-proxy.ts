@@ -4,6 +4,8 @@
  *
  *   POST /proxy/private   header X-Proxy-Token, body {method, params}
  *       → HTTP 401 {error} when the token is wrong (nothing is forwarded)
+ *       → HTTP 403 {error, rid} for a method atp does not call (not in endpoints.ts) or one that
+ *         needs the withdraw permission: the proxy never signs a withdrawal, whatever its key allows
  *       → the proxy signs with its own key/secret (the shared envelope: serialised once, signed as
  *         sent), POSTs to {upstreamBaseUrl}/{method} and answers HTTP 200
  *         {status: <upstream HTTP status>, body: <upstream JSON, or its text>, rid}
@@ -15,20 +17,23 @@
  *         local address binding as its upstream calls, so `atp doctor` can name the IP to whitelist.
  *
  * Invariants: refuses to start without key, secret and token; compares tokens in constant time;
- * only `private/*` methods are forwarded; nothing secret is logged or answered (the upstream's
- * `original` echo, which contains api_key and sig, is dropped from the body).
+ * only the private methods of the endpoint table are signed, never a withdrawal; nothing secret is
+ * logged or answered (the upstream's `original` echo, which contains api_key and sig, is dropped
+ * from the body); the outbound IP is answered only when the echo service answered exactly one IP.
  */
 import { createHash, randomUUID, timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { endpoint } from "../exchange/cryptocom/endpoints.js";
 import { buildPrivateEnvelope } from "../exchange/cryptocom/envelope.js";
 import { NonceSource } from "../exchange/cryptocom/nonce.js";
 import { PROXY_TOKEN_HEADER } from "../exchange/cryptocom/proxy.js";
-import { parseJson } from "../exchange/cryptocom/response.js";
+import { parseJson, withoutOriginal } from "../exchange/cryptocom/response.js";
 import { type Params, UnsignableParamError } from "../exchange/cryptocom/signing.js";
 import { HttpTransport, TransportError } from "../exchange/cryptocom/transport.js";
 import { type Logger, logOutboundIp, silentLogger } from "../log/logger.js";
 import { readBody } from "../util/http-body.js";
+import { parseIpAnswer } from "../util/ip.js";
 import { fingerprint } from "../util/secrets.js";
 
 export const PROXY_SERVICE = "crypto-proxy";
@@ -43,8 +48,8 @@ export interface SigningProxyOptions {
   port?: number | undefined;
   /** Bind upstream connections (and the outbound-IP echo) to this local IP. */
   localAddress?: string | undefined;
-  /** IP echo service for GET /proxy/outbound-ip (default https://api.ipify.org). */
-  outboundIpUrl?: string | undefined;
+  /** IP echo service for GET /proxy/outbound-ip (the configured OUTBOUND_IP_URL). */
+  outboundIpUrl: string;
   /** Upstream request deadline (default 10 s); exceeded → 504. */
   upstreamTimeoutMs?: number | undefined;
   logger?: Logger | undefined;
@@ -71,12 +76,17 @@ function send(res: ServerResponse, status: number, body: unknown): void {
 /** The upstream body as the proxy returns it: JSON without the `original` echo, or the raw text. */
 function upstreamBody(text: string): unknown {
   const json = parseJson(text);
-  if (json === undefined) return text;
-  if (json && typeof json === "object" && !Array.isArray(json) && "original" in json) {
-    const { original: _drop, ...rest } = json as Record<string, unknown>;
-    return rest;
-  }
-  return json;
+  return json === undefined ? text : withoutOriginal(json);
+}
+
+/** Why the proxy refuses to sign `method` (undefined: it may). */
+function refusal(method: string): string | undefined {
+  const e = endpoint(method);
+  if (e?.access !== "private")
+    return `${method} is not a private method atp calls: this proxy signs only those`;
+  if (e.permission === "withdraw")
+    return `${method} needs the withdraw permission: this proxy never signs withdrawals`;
+  return undefined;
 }
 
 export async function startSigningProxy(opts: SigningProxyOptions): Promise<SigningProxy> {
@@ -84,7 +94,7 @@ export async function startSigningProxy(opts: SigningProxyOptions): Promise<Sign
   if (!opts.token) throw new Error("signing proxy: a token is required (clients send it as X-Proxy-Token)");
   const log = opts.logger ?? silentLogger();
   const upstream = opts.upstreamBaseUrl.replace(/\/+$/, "");
-  const outboundIpUrl = opts.outboundIpUrl ?? "https://api.ipify.org";
+  const outboundIpUrl = opts.outboundIpUrl;
   const tokenDigest = digest(opts.token);
   const nonces = new NonceSource();
   const timeoutMs = opts.upstreamTimeoutMs ?? 10_000;
@@ -119,6 +129,12 @@ export async function startSigningProxy(opts: SigningProxyOptions): Promise<Sign
       !body.method.startsWith("private/")
     ) {
       send(res, 400, { error: 'body must be {"method": "private/...", "params": {...}}', rid });
+      return;
+    }
+    const refused = refusal(body.method);
+    if (refused) {
+      log.warn({ rid, method: body.method }, "proxy: refused to sign a method outside its allow-list");
+      send(res, 403, { error: refused, rid });
       return;
     }
     const params = body.params ?? {};
@@ -167,11 +183,9 @@ export async function startSigningProxy(opts: SigningProxyOptions): Promise<Sign
     }
     try {
       const r = await transport.get(outboundIpUrl);
-      const t = r.text.trim();
-      const json = parseJson(t) as { ip?: unknown } | undefined;
-      const ip = json && typeof json === "object" && typeof json.ip === "string" ? json.ip : t;
-      if (r.status !== 200 || !ip) {
-        send(res, 502, { error: `IP echo answered HTTP ${r.status}` });
+      const ip = r.status === 200 ? parseIpAnswer(r.text) : undefined;
+      if (!ip) {
+        send(res, 502, { error: `IP echo answered HTTP ${r.status} without an IP address` });
         return;
       }
       logOutboundIp(log, ip, `signing proxy${opts.localAddress ? `, bound to ${opts.localAddress}` : ""}`);

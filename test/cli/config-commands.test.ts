@@ -47,6 +47,21 @@ describe("atp check-config", () => {
     expect(r.stdout).toMatch(/EXCHANGE_CUSTOM_API_KEY: value had a line break/);
   });
 
+  it("masks a password inside DATABASE_URL, in the listing and in --json", async () => {
+    const env = { DATABASE_URL: "postgres://atp:db-Pass-w0rd-31@db.internal:5432/atp" };
+    const text = await runCli(["check-config"], { cwd: dir(), env });
+    const json = await runCli(["check-config", "--json"], { cwd: dir(), env });
+    for (const r of [text, json]) {
+      expect(r.code).toBe(0);
+      expect(r.stdout + r.stderr).not.toContain("db-Pass-w0rd-31");
+    }
+    expect(text.stdout).toMatch(
+      /DATABASE_URL\s+postgres:\/\/atp:<len=15 fp=[0-9a-f]{8}>@db\.internal:5432\/atp/,
+    );
+    const db = JSON.parse(json.stdout).variables.find((v: { name: string }) => v.name === "DATABASE_URL");
+    expect(db.value).toMatch(/^postgres:\/\/atp:<len=15 fp=[0-9a-f]{8}>@db\.internal:5432\/atp$/);
+  });
+
   it("exits 2 on an unknown flag", async () => {
     const r = await runCli(["check-config", "--nope"], { cwd: dir() });
     expect(r.code).toBe(2);

@@ -5,6 +5,8 @@ import { describe, expect, it } from "vitest";
 import { cleanCredential } from "../../src/config/clean.js";
 import { parseEnvFile } from "../../src/config/env-file.js";
 import { loadConfig } from "../../src/config/load.js";
+import { CREDENTIAL_PAIRS, CREDENTIAL_VARIABLES, VARIABLES } from "../../src/config/variables.js";
+import { Redactor } from "../../src/log/redact.js";
 
 function dir(files: Record<string, string> = {}): string {
   const d = mkdtempSync(join(tmpdir(), "atp-config-"));
@@ -146,5 +148,80 @@ describe(".env parsing", () => {
     );
     expect(Object.fromEntries(values)).toEqual({ A: "1", B: "two\nlines", C: "x y", D: "spaced" });
     expect(errors).toEqual([[6, "expected KEY=value"]]);
+  });
+});
+
+describe("a password inside DATABASE_URL", () => {
+  const URL_WITH_PASSWORD = "postgres://atp:S3cr%40t-pw-77@db.internal:5432/atp";
+
+  it("is listed masked and handed to the redactor, written and decoded", () => {
+    const r = loadConfig({ cwd: dir(), env: { DATABASE_URL: URL_WITH_PASSWORD } });
+    expect(r.valid).toBe(true);
+    expect(r.config.databaseUrl).toBe(URL_WITH_PASSWORD); // the application still gets the real URL
+    const shown = r.variables.find((v) => v.name === "DATABASE_URL")!.display;
+    expect(shown).toMatch(/^postgres:\/\/atp:<len=12 fp=[0-9a-f]{8}>@db\.internal:5432\/atp$/);
+    expect(shown).not.toContain("S3cr");
+    const pw = r.secrets.filter((s) => s.label === "DATABASE_URL password");
+    expect(pw.map((s) => [s.value, s.kind]).sort()).toEqual([
+      ["S3cr%40t-pw-77", "secret"],
+      ["S3cr@t-pw-77", "secret"],
+    ]);
+    const logged = new Redactor(r.secrets).string(`connecting to ${URL_WITH_PASSWORD} as atp/S3cr@t-pw-77`);
+    expect(logged).not.toContain("S3cr");
+    expect(logged).toContain("[DATABASE_URL password len=");
+  });
+
+  it("a URL without a password is listed as it is and adds no secret", () => {
+    const r = loadConfig({ cwd: dir(), env: { DATABASE_URL: "postgres://atp@127.0.0.1:5432/atp" } });
+    expect(r.variables.find((v) => v.name === "DATABASE_URL")!.display).toBe(
+      "postgres://atp@127.0.0.1:5432/atp",
+    );
+    expect(r.secrets).toEqual([]);
+  });
+
+  it("is masked even when the URL is refused", () => {
+    const r = loadConfig({ cwd: dir(), env: { DATABASE_URL: "mysql://root:hunter2-long@db/atp" } });
+    expect(r.errors.map((e) => [e.variable, e.kind])).toEqual([["DATABASE_URL", "invalid"]]);
+    expect(JSON.stringify(r.variables)).not.toContain("hunter2");
+    expect(r.secrets.map((s) => s.value)).toEqual(["hunter2-long"]);
+  });
+});
+
+describe("findings carry a machine-readable kind", () => {
+  it("cleaned, invalid, missing_partner, pair_conflict, cross_field, env_file", () => {
+    const cwd = dir({ ".env": "not a line\n" });
+    const r = loadConfig({
+      cwd,
+      env: {
+        EXCHANGE_CUSTOM_API_KEY: "primarykey1\r",
+        CRYPTO_COM_API_KEY: "otherkey1",
+        CRYPTO_COM_API_SECRET: "othersecret1",
+        PORT: "99999",
+        USE_CRYPTO_PROXY: "true",
+      },
+    });
+    const kinds = (list: typeof r.errors) => list.map((f) => `${f.variable}:${f.kind}`).sort();
+    expect(kinds(r.errors)).toEqual([
+      ".env:1:env_file",
+      "CRYPTO_PROXY_URL:cross_field",
+      "EXCHANGE_CUSTOM_API_SECRET:missing_partner",
+      "PORT:invalid",
+    ]);
+    expect(kinds(r.warnings)).toEqual([
+      "CRYPTO_COM_API_KEY:pair_conflict",
+      "CRYPTO_PROXY_TOKEN:cross_field",
+      "EXCHANGE_CUSTOM_API_KEY:cleaned",
+    ]);
+  });
+});
+
+describe("credential pairs", () => {
+  it("CREDENTIAL_PAIRS names every credential variable of the table, as key and secret", () => {
+    const credentialVars = VARIABLES.filter((v) => v.group === "exchange" && v.secret).map((v) => v.name);
+    expect([...CREDENTIAL_VARIABLES].sort()).toEqual(credentialVars.sort());
+    for (const p of Object.values(CREDENTIAL_PAIRS)) {
+      expect(VARIABLES.find((v) => v.name === p.key)?.secret).toBe("key");
+      expect(VARIABLES.find((v) => v.name === p.secret)?.secret).toBe("secret");
+    }
   });
 });

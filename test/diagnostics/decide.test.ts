@@ -1,10 +1,12 @@
 /** decide(): rules that no emulator configuration can trigger, on hand-built observations. */
 import { describe, expect, it } from "vitest";
-import type { Outcome } from "../../src/diagnostics/calls.js";
+import { isServerFailure, type Outcome } from "../../src/diagnostics/calls.js";
+import { buildChecks } from "../../src/diagnostics/checks.js";
 import { assessCredentials } from "../../src/diagnostics/credentials.js";
-import { decide } from "../../src/diagnostics/decide.js";
+import { decide, probeVerdict, swappedWorks } from "../../src/diagnostics/decide.js";
 import { classifyBaseUrl } from "../../src/diagnostics/environment.js";
 import type { Observations } from "../../src/diagnostics/observations.js";
+import { rateLimitFor } from "../../src/exchange/cryptocom/endpoints.js";
 import { ExchangeError } from "../../src/exchange/cryptocom/errors.js";
 import { configFrom } from "./helpers.js";
 
@@ -17,13 +19,26 @@ const ok = (method: string): Outcome => ({
   result: {},
   latencyMs: 5,
 });
-const refused = (method: string, code: number): Outcome => ({
+const refused = (method: string, code: number, httpStatus = 401): Outcome => ({
   kind: "error",
   method,
   via: "direct",
-  error: new ExchangeError({ method, code, httpStatus: 401 }),
+  error: new ExchangeError({ method, code, httpStatus }),
   latencyMs: 5,
 });
+/** An answer without an exchange code (HTML error page, bare status). */
+const bare = (method: string, httpStatus: number): Outcome => ({
+  kind: "error",
+  method,
+  via: "direct",
+  error: new ExchangeError({ method, httpStatus }),
+  latencyMs: 5,
+});
+const engineError = (code: number) => {
+  const e = new ExchangeError({ method: "private/create-order", code });
+  return { method: e.method, code, httpStatus: undefined, category: e.category, codeName: e.codeName };
+};
+const checkOf = (o: Observations, id: string) => buildChecks(o, {}).find((c) => c.id === id)!;
 
 function healthy(over: Partial<Observations> = {}): Observations {
   const config = configFrom({
@@ -128,5 +143,131 @@ describe("decide", () => {
     const causes = decide(healthy({ clock: { offsetMs: -40_000, uncertaintyMs: 200, samples: 3 } }));
     expect(causes.map((c) => [c.id, c.confidence])).toEqual([["clock_skew", "likely"]]);
     expect(causes[0]!.summary).toMatch(/ahead of the exchange/);
+  });
+});
+
+describe("decisions follow the error catalogue's categories, not code lists", () => {
+  const BALANCE = "private/user-balance";
+
+  it("a permission refusal of the read (10002) is an account/permission problem, not a bad key", () => {
+    const causes = decide(healthy({ read: refused(BALANCE, 10002), tradeProbe: { skipped: "x" } }));
+    expect(causes.map((c) => [c.id, c.confidence])).toEqual([["key_invalid_or_revoked", "likely"]]);
+    expect(causes[0]!.summary).toMatch(/may not use the API \(10002 UNAUTHORIZED/);
+  });
+
+  it("the swapped read proves the key only by a check made after finding it (IP, nonce, permission)", () => {
+    expect(swappedWorks(ok(BALANCE))).toBe(true);
+    expect(swappedWorks(refused(BALANCE, 40103))).toBe(true);
+    expect(swappedWorks(refused(BALANCE, 10003))).toBe(true);
+    expect(swappedWorks(refused(BALANCE, 40102, 400))).toBe(true);
+    expect(swappedWorks(refused(BALANCE, 10002))).toBe(true);
+    expect(swappedWorks(refused(BALANCE, 40101))).toBe(false);
+    for (const code of [42901, 10006, 9010001, 50001, 10001]) {
+      expect(swappedWorks(refused(BALANCE, code, 500)), String(code)).toBe(false);
+    }
+    expect(swappedWorks(bare(BALANCE, 401))).toBe(false);
+  });
+
+  it("a rate-limited or failing swapped read does not claim credentials_swapped", () => {
+    for (const code of [42901, 9010001, 50001]) {
+      const o = healthy({
+        read: refused(BALANCE, 40101),
+        tradeProbe: { skipped: "x" },
+        swapped: refused(BALANCE, code, 500),
+      });
+      expect(
+        decide(o).map((c) => c.id),
+        String(code),
+      ).not.toContain("credentials_swapped");
+      expect(checkOf(o, "swapped_credentials").status, String(code)).toBe("pass");
+    }
+  });
+
+  it("the trade probe: not-found style answers pass, auth/permission answers refuse, others say nothing", () => {
+    for (const code of [212, 316, 40401, 307, 40003, 40004])
+      expect(probeVerdict(refused("p", code))).toBe("pass");
+    for (const code of [40101, 10002, 40104, 10005]) expect(probeVerdict(refused("p", code))).toBe("refused");
+    for (const code of [42901, 9010001, 50001]) expect(probeVerdict(refused("p", code))).toBe("inconclusive");
+    expect(probeVerdict(bare("p", 401))).toBe("inconclusive");
+  });
+
+  it("missing_trade_permission: confirmed for 40101 and 10002, likely for the account tier (40104)", () => {
+    const conf = (code: number) =>
+      decide(healthy({ tradeProbe: refused("private/cancel-order", code) })).map((c) => [c.id, c.confidence]);
+    expect(conf(40101)).toEqual([["missing_trade_permission", "confirmed"]]);
+    expect(conf(10002)).toEqual([["missing_trade_permission", "confirmed"]]);
+    expect(conf(40104)).toEqual([["missing_trade_permission", "likely"]]);
+    expect(conf(42901)).toEqual([["rate_limited", "confirmed"]]);
+  });
+
+  it("rate limits: 42901, the legacy 10006 and a bare HTTP 429 all count", () => {
+    for (const read of [refused(BALANCE, 42901, 429), refused(BALANCE, 10006, 429), bare(BALANCE, 429)]) {
+      const causes = decide(healthy({ read, tradeProbe: { skipped: "x" } }));
+      expect(causes.map((c) => [c.id, c.confidence])).toEqual([["rate_limited", "confirmed"]]);
+    }
+    const limit = rateLimitFor(BALANCE);
+    const causes = decide(healthy({ read: bare(BALANCE, 429), tradeProbe: { skipped: "x" } }));
+    expect(causes[0]!.evidence.join("\n")).toContain(`${limit.limit} per ${limit.windowMs} ms for reads`);
+  });
+
+  it("the engine's unreproduced errors are read by category (10006, 10003, 10007, 10002)", () => {
+    const one = (code: number) =>
+      decide(healthy({ engine: engineError(code) })).map((c) => [c.id, c.confidence]);
+    expect(one(10006)).toEqual([["rate_limited", "likely"]]);
+    expect(one(10003)).toEqual([["ip_not_whitelisted", "possible"]]);
+    expect(one(10007)).toEqual([["clock_skew", "possible"]]);
+    expect(one(10002)).toEqual([["missing_trade_permission", "possible"]]);
+    expect(one(40101)).toEqual([["key_invalid_or_revoked", "possible"]]);
+  });
+
+  it("maintenance is a code (9010001), not a bare HTTP 503", () => {
+    const maint = decide(healthy({ publicProbe: refused("public/get-tickers", 9010001, 503) }));
+    expect(maint.map((c) => [c.id, c.confidence])).toEqual([["exchange_maintenance", "confirmed"]]);
+    const bare503 = decide(healthy({ publicProbe: bare("public/get-tickers", 503) }));
+    expect(bare503.map((c) => c.id)).not.toContain("exchange_maintenance"); // counted as a server error instead
+  });
+});
+
+describe("server errors are decided by the code's category, by the HTTP status only without a code", () => {
+  const err = (code: number | undefined, httpStatus: number) =>
+    new ExchangeError({ method: "public/get-tickers", code, httpStatus });
+
+  it("50001 ERR_INTERNAL with HTTP 400 (reference §2.3) is a server failure; 212 with HTTP 500 is not", () => {
+    expect(isServerFailure(err(50001, 400))).toBe(true);
+    expect(isServerFailure(err(10001, 500))).toBe(true);
+    expect(isServerFailure(err(212, 500))).toBe(false);
+    expect(isServerFailure(err(306, 500))).toBe(false);
+    expect(isServerFailure(err(undefined, 502))).toBe(true);
+    expect(isServerFailure(err(undefined, 404))).toBe(false);
+  });
+
+  it("the reachability check fails on a server-category code whatever its HTTP status", () => {
+    const o = healthy({ publicProbe: refused("public/get-tickers", 50001, 400) });
+    expect(checkOf(o, "reachability").status).toBe("fail");
+    expect(
+      checkOf(healthy({ publicProbe: refused("public/get-tickers", 40003, 400) }), "reachability").status,
+    ).toBe("pass");
+  });
+});
+
+describe("texts come from the shared tables", () => {
+  it("the self-test's vector count, and the configured IP echo in the whitelist fix", () => {
+    const o = healthy({
+      read: refused("private/user-balance", 40103),
+      tradeProbe: { skipped: "x" },
+      directIp: { ip: undefined, problem: "no answer", failure: undefined },
+      outboundIpUrl: "https://ifconfig.example/ip",
+    });
+    const ip = decide(o).find((c) => c.id === "ip_not_whitelisted")!;
+    expect(ip.fix.join("\n")).toContain("curl https://ifconfig.example/ip");
+    const bad = decide(
+      healthy({
+        read: refused("private/user-balance", 40101),
+        tradeProbe: { skipped: "x" },
+        swapped: refused("private/user-balance", 40101),
+        selfTest: { failedVectors: [], vectorCount: 7, roundTripProblem: undefined },
+      }),
+    );
+    expect(bad[0]!.evidence.join("\n")).toContain("(7 known-answer vectors and a serialisation round trip)");
   });
 });

@@ -73,6 +73,17 @@ function common(run: Run, secrets: string[]): void {
   expect(run.report.checks.map((c) => c.id)).toHaveLength(12);
 }
 
+/**
+ * Key and secret swapped: the key variable holds the real secret, so nothing of it may be shown,
+ * not even the last 4 characters a key gets (JSON, human and the shareable markdown).
+ */
+function expectNoSecretTail(run: Run, secret: string): void {
+  const tail = secret.slice(-4);
+  for (const [name, text] of Object.entries(run.outputs)) {
+    expect(text.includes(tail), `the secret's last 4 (${tail}) appear in the ${name} output`).toBe(false);
+  }
+}
+
 describe("healthy set-ups: verdict ok, no cause", () => {
   it("direct, whitelisted, in sync, read + trade", async () => {
     const s = setup();
@@ -110,6 +121,23 @@ describe("healthy set-ups: verdict ok, no cause", () => {
     const run = await runDoctor({ config: configFrom(s.env) });
     expect(run.report.verdict).toBe("ok");
     expect(check(run.report, "config").detail).toMatch(/CRYPTO_COM_API_\*/);
+  });
+
+  it("both credential pairs set and different: the config check warns which pair is used", async () => {
+    const s = setup({
+      configured: (key, secret) => ({
+        EXCHANGE_CUSTOM_API_KEY: key,
+        EXCHANGE_CUSTOM_API_SECRET: secret,
+        CRYPTO_COM_API_KEY: "OtherKey0123456789abc",
+        CRYPTO_COM_API_SECRET: "OtherSecret0123456789abcdef",
+      }),
+    });
+    const run = await runDoctor({ config: configFrom(s.env) });
+    expect(run.report.causes).toEqual([]);
+    expect(check(run.report, "config").status).toBe("warn");
+    expect(check(run.report, "config").detail).toMatch(
+      /CRYPTO_COM_API_KEY: both EXCHANGE_CUSTOM_API_\* and CRYPTO_COM_API_\* are set and differ/,
+    );
   });
 
   it("a small clock offset (3 s) passes", async () => {
@@ -183,6 +211,8 @@ describe("credentials", () => {
     expect(evidenceText(run.report, "credentials_swapped")).toMatch(/exchanged → code 0/);
     expect(ids(run.report)).not.toContain("key_invalid_or_revoked");
     expect(check(run.report, "swapped_credentials").status).toBe("fail");
+    expect(check(run.report, "config").detail).toMatch(/EXCHANGE_CUSTOM_API_KEY len=\d+ fp=[0-9a-f]{8}/);
+    expectNoSecretTail(run, s.secret);
     common(run, [s.key, s.secret]);
   });
 
@@ -194,7 +224,7 @@ describe("credentials", () => {
     const text = evidenceText(run.report, "key_invalid_or_revoked");
     expect(text).toMatch(/40101 UNAUTHORIZED/);
     expect(text).toMatch(/self-test passes/);
-    expect(text).toMatch(new RegExp(`ending in ${s.key.slice(-4)}`));
+    expect(text).toContain(`ending in …${s.key.slice(-4)}`);
     expect(check(run.report, "swapped_credentials").status).toBe("pass");
     expect(ids(run.report)).not.toContain("wrong_environment"); // a local emulator is not a wrong environment
     common(run, [s.key, s.secret]);
@@ -360,6 +390,11 @@ describe("combined faults (precedence, docs/doctor.md)", () => {
     const run = await runDoctor({ config: configFrom(s.env) });
     expect(ids(run.report).slice(0, 2)).toEqual(["credentials_swapped", "ip_not_whitelisted"]);
     expect(evidenceText(run.report, "credentials_swapped")).toMatch(/40103/);
+    // the whitelist fix names the key by where it really is, not by the secret's last 4
+    expect(evidenceText(run.report, "ip_not_whitelisted")).toMatch(
+      /the value now in EXCHANGE_CUSTOM_API_SECRET/,
+    );
+    expectNoSecretTail(run, s.secret);
     common(run, [s.key, s.secret]);
   });
 
@@ -387,6 +422,23 @@ describe("safety", () => {
     expect(check(run.report, "swapped_credentials").detail).toMatch(/would send the secret as the key/);
     expect(run.calls.filter((c) => c.method === "private/user-balance")).toHaveLength(1);
     expect(ids(run.report)).not.toContain("wrong_environment"); // a mirror is not by itself a wrong environment
+  });
+
+  it("a permission refusal of the read (10002) never runs the swapped experiment", async () => {
+    const s = setup();
+    emu.admin.setFaults([
+      { kind: "error", code: 10002, http_status: 401, methods: ["private/user-balance"] },
+    ]);
+    const run = await runDoctor({ config: configFrom(s.env) });
+    emu.admin.clearFaults();
+    // only the read: the secret was never sent as the key
+    expect(run.calls.filter((c) => c.method === "private/user-balance")).toHaveLength(1);
+    expect(check(run.report, "swapped_credentials").status).toBe("skip");
+    expect(ids(run.report)).not.toContain("credentials_swapped");
+    expect(run.report.causes[0]!.id).toBe("key_invalid_or_revoked");
+    expect(run.report.causes[0]!.confidence).toBe("likely");
+    expect(run.report.causes[0]!.summary).toMatch(/may not use the API \(10002 UNAUTHORIZED/);
+    common(run, [s.key, s.secret]);
   });
 
   it("hands every finished report to onReport (the store keeps the last one)", async () => {

@@ -138,6 +138,30 @@ describe("the exchange's state", () => {
     expect(run.report.causes[0]!.confidence).toBe("likely");
   });
 
+  it("exchange_maintenance: 50001 ERR_INTERNAL answered with HTTP 400 (reference §2.3) is a server error", async () => {
+    emu.admin.setFaults([{ kind: "error", code: 50001, http_status: 400, methods: ["public/get-tickers"] }]);
+    const run = await runDoctor({ config: configFrom(env) });
+    expect(run.report.causes[0]!.id).toBe("exchange_maintenance");
+    expect(run.report.causes[0]!.confidence).toBe("likely"); // every clock sample answered it
+    expect(evidenceText(run.report, "exchange_maintenance")).toMatch(/50001 ERR_INTERNAL \(HTTP 400\)/);
+    expect(check(run.report, "reachability").status).toBe("fail");
+  });
+
+  it("rate_limited: a bare HTTP 429 without an exchange code", async () => {
+    emu.admin.setFaults([
+      {
+        kind: "error",
+        code: 42901,
+        http_status: 429,
+        raw_body: "Too Many Requests",
+        methods: ["private/user-balance"],
+      },
+    ]);
+    const run = await runDoctor({ config: configFrom(env) });
+    expect(run.report.causes.map((c) => [c.id, c.confidence])).toEqual([["rate_limited", "confirmed"]]);
+    expect(evidenceText(run.report, "rate_limited")).toMatch(/HTTP 429 without an exchange code/);
+  });
+
   it("rate_limited: 42901 on the signed read", async () => {
     emu.admin.setFaults([
       { kind: "error", code: 42901, http_status: 429, methods: ["private/user-balance"] },
@@ -147,6 +171,15 @@ describe("the exchange's state", () => {
     expect(run.report.causes[0]!.confidence).toBe("confirmed");
     expect(evidenceText(run.report, "rate_limited")).toMatch(/42901 TOO_MANY_REQUESTS/);
     expectWithinBudget(run.calls);
+  });
+
+  it("the engine's legacy 10006, not reproduced now: rate_limited (likely)", async () => {
+    const run = await runDoctor({
+      config: configFrom(env),
+      error: { method: "private/create-order", code: 10006 },
+    });
+    expect(run.report.causes.map((c) => [c.id, c.confidence])).toEqual([["rate_limited", "likely"]]);
+    expect(run.report.causes[0]!.summary).toMatch(/10006 TOO_MANY_REQUESTS/);
   });
 
   it("the engine's 42901, not reproduced now: rate_limited (likely)", async () => {

@@ -62,6 +62,51 @@ describe("signing proxy", () => {
     expect((await post({ method: "private/user-balance" }, null)).status).toBe(401);
   });
 
+  it("never signs a withdrawal or a method outside the endpoint table: HTTP 403, nothing forwarded", async () => {
+    // a fault on those methods would fire if the proxy forwarded anything to the exchange
+    emu.admin.setFaults([
+      { kind: "error", code: 10002, methods: ["private/create-withdrawal", "private/get-deposit-address"] },
+    ]);
+    try {
+      const withdraw = await post({
+        method: "private/create-withdrawal",
+        params: { currency: "BTC", amount: "1", address: "bc1qexample" },
+      });
+      expect(withdraw.status).toBe(403);
+      expect(withdraw.json.error).toMatch(/private\/create-withdrawal needs the withdraw permission/);
+      const unknown = await post({ method: "private/get-deposit-address", params: { currency: "BTC" } });
+      expect(unknown.status).toBe(403);
+      expect(unknown.json.error).toMatch(/private\/get-deposit-address is not a private method atp calls/);
+      expect(emu.admin.faults().map((f) => f.fired)).toEqual([0]);
+    } finally {
+      emu.admin.clearFaults();
+    }
+    // the methods atp calls still go through
+    expect((await post({ method: "private/user-balance", params: {} })).status).toBe(200);
+  });
+
+  it("drops the upstream's `original` echo (api_key and sig) from the body it answers", async () => {
+    const echoed = JSON.stringify({ api_key: KEY, sig: "ab".repeat(32), method: "private/get-open-orders" });
+    emu.admin.setFaults([
+      {
+        kind: "error",
+        code: 40101,
+        http_status: 401,
+        raw_body: JSON.stringify({ id: 1, method: "private/get-open-orders", code: 40101, original: echoed }),
+        methods: ["private/get-open-orders"],
+      },
+    ]);
+    try {
+      const r = await post({ method: "private/get-open-orders", params: {} });
+      expect(r.status).toBe(200);
+      expect(r.json.status).toBe(401);
+      expect(r.json.body).toEqual({ id: 1, method: "private/get-open-orders", code: 40101 });
+      expect(JSON.stringify(r.json)).not.toContain(KEY);
+    } finally {
+      emu.admin.clearFaults();
+    }
+  });
+
   it("refuses bad requests with HTTP 400", async () => {
     expect((await post("not json")).status).toBe(400);
     expect((await post({ method: "public/get-tickers" })).status).toBe(400);
@@ -93,6 +138,7 @@ describe("signing proxy", () => {
       apiKey: KEY,
       apiSecret: SECRET,
       token: TOKEN,
+      outboundIpUrl: emu.ipEchoUrl,
     });
     try {
       const res = await request(`${dead.url}/proxy/private`, {
@@ -108,11 +154,12 @@ describe("signing proxy", () => {
   });
 
   it("refuses to start without credentials or a token", async () => {
-    await expect(
-      startSigningProxy({ upstreamBaseUrl: emu.baseUrl, apiKey: KEY, apiSecret: SECRET, token: "" }),
-    ).rejects.toThrow(/token/);
-    await expect(
-      startSigningProxy({ upstreamBaseUrl: emu.baseUrl, apiKey: "", apiSecret: SECRET, token: TOKEN }),
-    ).rejects.toThrow(/key and secret/);
+    const base = { upstreamBaseUrl: emu.baseUrl, outboundIpUrl: emu.ipEchoUrl };
+    await expect(startSigningProxy({ ...base, apiKey: KEY, apiSecret: SECRET, token: "" })).rejects.toThrow(
+      /token/,
+    );
+    await expect(startSigningProxy({ ...base, apiKey: "", apiSecret: SECRET, token: TOKEN })).rejects.toThrow(
+      /key and secret/,
+    );
   });
 });

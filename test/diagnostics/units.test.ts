@@ -131,6 +131,21 @@ describe("credential assessment (never returns values in text)", () => {
   });
 });
 
+describe("credential findings are read by kind, not by wording", () => {
+  it("a cleaned value and half a pair are classified whatever the loader's text says", () => {
+    const report = configFrom({ EXCHANGE_CUSTOM_API_KEY: "Xq7LmN2pR8sT4vW6yZ0b\r" });
+    const reworded = {
+      ...report,
+      errors: report.errors.map((e) => ({ ...e, problem: "reworded for humans" })),
+      warnings: report.warnings.map((w) => ({ ...w, problem: "reworded for humans" })),
+    };
+    const a = assessCredentials(reworded);
+    expect(a.cleaned.map((c) => c.variable)).toEqual(["EXCHANGE_CUSTOM_API_KEY"]);
+    expect(a.missing.map((m) => m.variable)).toEqual(["EXCHANGE_CUSTOM_API_SECRET"]);
+    expect(a.malformed).toEqual([]); // the missing half is not a malformed value
+  });
+});
+
 describe("signing self-test", () => {
   it("the embedded vectors are the shared file, and all pass", () => {
     const shared = JSON.parse(

@@ -33,7 +33,7 @@ import type {
 } from "../types.js";
 import { clientOidFor } from "./client-oid.js";
 import { ClockOffset, type OffsetSample, offsetFromDate } from "./clock.js";
-import { NONCE_WINDOW_MS, PRODUCTION } from "./constants.js";
+import { CLOCK_WARN_MS, NONCE_WINDOW_MS, PRODUCTION } from "./constants.js";
 import type { RateLimit } from "./endpoints.js";
 import { assertSendableParams, buildPrivateEnvelope, buildProxyBody, publicQuery } from "./envelope.js";
 import { ExchangeError } from "./errors.js";
@@ -71,9 +71,6 @@ import { interpret, parseJson, transportError } from "./response.js";
 import { backoffDelay, DEFAULT_RETRY, isRetryableRead, type RetryPolicy, sleep } from "./retry.js";
 import type { Params } from "./signing.js";
 import { type HttpResponse, HttpTransport, TransportError, type TransportTimeouts } from "./transport.js";
-
-/** |offset| above which a CRYPTO_AUTH_DIAG warning is logged. */
-export const CLOCK_WARN_MS = 5_000;
 
 export interface CryptoComClientOptions {
   /** REST base, e.g. https://api.crypto.com/exchange/v1 (default) or an emulator's baseUrl. */

@@ -98,3 +98,22 @@ export const WS_MAX_MARKET_SUBSCRIPTIONS = 400;
 
 /** Default nonce tolerance of the exchange (reference §3.2). */
 export const NONCE_WINDOW_MS = 60_000;
+
+/** The UAT sandbox's domain: every UAT host lives under it (uat-api.3ona.co, uat-stream.3ona.co). */
+export const UAT_DOMAIN = "3ona.co";
+
+/**
+ * Crypto.com APIs that are not Exchange v1 and easy to confuse with it (reference §4). atp does not
+ * speak them; they are listed to recognise a misconfigured base URL.
+ */
+export const LEGACY = {
+  /** The legacy Spot v2 API (codes 10xxx). */
+  spotV2: "https://api.crypto.com/v2",
+  /** The very old pre-2021 API (form-urlencoded, SHA-256 `sign`). */
+  oldV1: "https://api.crypto.com/v1",
+  /** The legacy Derivatives API. */
+  derivatives: "https://deriv-api.crypto.com/v1",
+} as const;
+
+/** |clock offset| to the exchange above which atp warns: well inside NONCE_WINDOW_MS, but worth fixing. */
+export const CLOCK_WARN_MS = 5_000;

@@ -9,7 +9,8 @@
  * - Anything else the proxy answers (401 token refused, 502 upstream network error, 504 upstream
  *   timeout, 500, or a 200 that is not the envelope) is a `ProxyError`: `source: "proxy"`, so an
  *   operator never mistakes "the proxy refused my token" for "the exchange refused my key".
- *   401/403 → category `auth`; everything else → `network`. 502/504/500 are ambiguous for orders
+ *   401 (token refused) → category `auth`; 403 (the proxy refuses to sign that method, e.g. a
+ *   withdrawal) → `permission`; everything else → `network`. 502/504/500 are ambiguous for orders
  *   (the proxy may have forwarded the request); 401/403 are not (nothing was forwarded).
  */
 
@@ -37,7 +38,8 @@ export class ProxyError extends ExchangeError {
   readonly rid: string | undefined;
 
   constructor(method: string, proxyStatus: number, category: ErrorCategory, message: string, rid?: string) {
-    const ambiguous = category !== "auth";
+    // a refused token (401) or method (403) was never forwarded: not ambiguous
+    const ambiguous = category !== "auth" && category !== "permission";
     super({ method, httpStatus: proxyStatus, category, message: `proxy: ${message}`, ambiguous });
     this.name = "ProxyError";
     this.proxyStatus = proxyStatus;
@@ -64,15 +66,18 @@ export function unwrapProxyResponse(method: string, res: HttpResponse): Unwrappe
   const outer = parseJson(res.text) as Record<string, unknown> | undefined;
   const rid = outer && typeof outer.rid === "string" ? outer.rid : undefined;
   if (res.status !== 200) {
-    const category: ErrorCategory = res.status === 401 || res.status === 403 ? "auth" : "network";
+    const category: ErrorCategory =
+      res.status === 401 ? "auth" : res.status === 403 ? "permission" : "network";
     const what =
-      category === "auth"
+      res.status === 401
         ? "the proxy refused X-Proxy-Token (check CRYPTO_PROXY_TOKEN)"
-        : res.status === 504
-          ? "the proxy timed out waiting for the exchange"
-          : res.status === 502
-            ? "the proxy could not reach the exchange"
-            : `the proxy failed with HTTP ${res.status}`;
+        : res.status === 403
+          ? `the proxy refuses to sign ${method} (it signs only the methods atp uses, never withdrawals)`
+          : res.status === 504
+            ? "the proxy timed out waiting for the exchange"
+            : res.status === 502
+              ? "the proxy could not reach the exchange"
+              : `the proxy failed with HTTP ${res.status}`;
     return new ProxyError(method, res.status, category, what, rid);
   }
   if (!outer || typeof outer !== "object" || typeof outer.status !== "number" || !("body" in outer)) {
