@@ -8,6 +8,7 @@
 import { z } from "zod";
 import { dec } from "../util/decimal.js";
 import {
+  accountSchema,
   type FaultConfig,
   type FaultInput,
   faultSchema,
@@ -45,10 +46,8 @@ function parse<T extends z.ZodType>(schema: T, value: unknown, what: string): z.
   return r.data;
 }
 
-const balancesSchema = z.record(
-  z.string().regex(/^[A-Z0-9]+$/, "currency codes are upper case"),
-  z.string().regex(/^\d+(\.\d+)?$/, 'must be a non-negative decimal string like "100.5"'),
-);
+/** The same rules as `accounts.*.balances` in the config. */
+const balancesSchema = accountSchema.shape.balances;
 
 /** A received order request (`response_code`: 0 = accepted) with its current state. */
 export interface AdminOrder extends ReceivedOrder {
@@ -202,7 +201,6 @@ export class EmulatorAdmin {
   setTradable(symbol: string, tradable: boolean): void {
     this.requireInstrument(symbol);
     this.ex.engine.setTradable(symbol, parse(z.boolean(), tradable, "tradable"));
-    this.ex.market.updateInstrument(this.ex.engine.instrument(symbol)!);
   }
 
   // ---- orders

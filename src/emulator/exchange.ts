@@ -7,7 +7,7 @@
  * an unexpected exception becomes 50001 (logged by the transport).
  */
 import { codeInfo } from "../exchange/cryptocom/error-codes.js";
-import type { JsonObject } from "../exchange/cryptocom/json-text.js";
+import { isJsonObject, type JsonObject, type JsonValue } from "../exchange/cryptocom/json-text.js";
 import { Dec } from "../util/decimal.js";
 import { EmulatorClock } from "./clock.js";
 import type { EmulatorConfig, FaultConfig } from "./config.js";
@@ -34,6 +34,20 @@ export interface CallContext {
 }
 
 export type Handler = (ex: EmulatedExchange, ctx: CallContext) => Reply;
+
+/** An authenticated private call as a transport received it (`EmulatedExchange.callPrivate`). */
+export interface PrivateRequest {
+  method: string;
+  key: KeyRecord;
+  /** The request's `params`, not yet checked to be an object. */
+  params: JsonValue | undefined;
+  /** Nonce text of the request (default client_oid). */
+  nonceText: string | undefined;
+  ip: string;
+  transport: "rest" | "ws";
+  /** REST: the method named in the signed body, which must be the URL's. */
+  bodyMethod?: string | undefined;
+}
 
 /** One order request as received (admin `GET /emulator/admin/orders`). */
 export interface ReceivedOrder {
@@ -232,6 +246,44 @@ export class EmulatedExchange {
 
   recordReceived(r: Omit<ReceivedOrder, "received_at">): void {
     this.received.push({ received_at: this.clock.now(), ...r });
+  }
+
+  /**
+   * The private-call pipeline after authentication, shared by REST and the user WebSocket, in the
+   * exchange's order: permission (missing_permission_code) → rate limit per API key and method
+   * (42901; one budget whichever transport the call came over) → method (40002) → the body's method
+   * matches the URL's (REST only, 40003) → params is an object (40003) → handler. Never throws.
+   */
+  callPrivate(r: PrivateRequest): Reply {
+    const info = methodInfo(r.method);
+    if (info?.permission && !r.key.permissions.has(info.permission)) {
+      return fail(this.config.missing_permission_code, "UNAUTHORIZED");
+    }
+    if (this.config.rate_limits && info) {
+      const { limit, windowMs } = info.rateLimit;
+      if (!this.limiter.allow(`key|${r.key.apiKey}|${r.method}`, limit, windowMs)) {
+        return fail(42901, codeInfo(42901).name);
+      }
+    }
+    if (!info?.handler) return fail(40002, "METHOD_NOT_FOUND");
+    if (r.bodyMethod !== undefined && r.bodyMethod !== r.method) {
+      return fail(
+        40003,
+        `INVALID_REQUEST: method ${r.bodyMethod} in the body does not match the URL (${r.method})`,
+      );
+    }
+    const params = r.params;
+    if (params !== undefined && params !== null && !isJsonObject(params)) {
+      return fail(40003, "INVALID_REQUEST: params must be an object");
+    }
+    return this.call({
+      method: r.method,
+      params: params ?? Object.create(null),
+      key: r.key,
+      nonceText: r.nonceText,
+      ip: r.ip,
+      transport: r.transport,
+    });
   }
 
   /** Dispatches a method call that passed the transport's checks; never throws. */

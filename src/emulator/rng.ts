@@ -1,7 +1,7 @@
 /**
  * Seeded pseudo-random numbers (sfc32, seeded through a string hash) so a seed reproduces the same
  * market, the same fault decisions and the same ids. Independent streams are derived by name
- * (`rngFor(seed, "BTC_USD")`), so adding an instrument does not change another one's prices.
+ * (`new Rng(seed, "BTC_USD")`), so adding an instrument does not change another one's prices.
  */
 
 /** 32-bit FNV-1a style hash mixed with a seed. */
@@ -73,8 +73,4 @@ export class Rng {
   chance(p: number): boolean {
     return p >= 1 || (p > 0 && this.next() < p);
   }
-}
-
-export function rngFor(seed: number, stream: string): Rng {
-  return new Rng(seed, stream);
 }

@@ -1,6 +1,7 @@
 /** The admin API over loopback HTTP (and its in-process twin). */
 import { networkInterfaces } from "node:os";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type EmulatorConfigError, parseEmulatorConfig } from "../../src/emulator/config.js";
 import { type EmulatorHandle, startEmulator } from "../../src/emulator/index.js";
 import { isLoopback } from "../../src/emulator/keys.js";
 import { admin, http, type Msg, privateCall, publicCall, WsClient } from "./helpers.js";
@@ -66,6 +67,27 @@ describe("balances, clock, prices, market", () => {
     const bad = await admin(em.adminUrl, "PUT", "/balances", { account: "main", balances: { USD: 5 } });
     expect([bad.status, bad.body.error]).toEqual([400, expect.stringMatching(/balances\.USD/)]);
     em.admin.setBalances("main", { USD: "10000" });
+  });
+
+  it("refuses a bad balance exactly as the config does", async () => {
+    const bad = { USD: "-5" };
+    let configProblem = "";
+    try {
+      parseEmulatorConfig({ accounts: { main: { balances: bad } } });
+    } catch (err) {
+      configProblem = (err as EmulatorConfigError).problems[0] ?? "";
+    }
+    const rule = configProblem.slice(configProblem.indexOf(": ") + 2);
+    expect(rule).toMatch(/non-negative decimal/);
+    const r = await admin(em.adminUrl, "PUT", "/balances", { account: "main", balances: bad });
+    expect([r.status, r.body.error]).toEqual([400, `balances.USD: ${rule}`]);
+  });
+
+  it("refuses a body over 1 MiB with 413 without applying it", async () => {
+    const body = JSON.stringify({ account: "main", balances: { USD: "7" }, pad: "x".repeat(1 << 20) });
+    const r = await http(`${em.adminUrl}/balances`, { method: "PUT", body });
+    expect([r.status, r.body.error]).toEqual([413, expect.stringMatching(/at most 1048576 bytes/)]);
+    expect(em.admin.balances("main").USD?.total).not.toBe("7");
   });
 
   it("sets the clock offset", async () => {

@@ -64,6 +64,32 @@ describe("determinism", () => {
     expect(await run()).toEqual(await run());
   });
 
+  it("the same seed gives the same withdrawal ids, whatever the clock", async () => {
+    const run = async (clock_offset_ms: number) => {
+      const em = await start({
+        seed: 11,
+        clock_offset_ms,
+        keys: [{ api_key: "wd", secret: "wd-secret", account: "main", permissions: ["read", "withdraw"] }],
+      });
+      const ids: unknown[] = [];
+      for (let i = 0; i < 2; i++) {
+        const r = await privateCall(
+          em.baseUrl,
+          "private/create-withdrawal",
+          { currency: "USD", amount: "1", address: "XYZ" },
+          { apiKey: "wd", secret: "wd-secret", nonce: Date.now() + clock_offset_ms },
+        );
+        expect(r.body.code).toBe(0);
+        ids.push(r.body.result.id);
+      }
+      return ids;
+    };
+    const a = await run(0);
+    expect(a.every((id) => typeof id === "number")).toBe(true);
+    expect(new Set(a).size).toBe(2);
+    expect(await run(7_777)).toEqual(a);
+  });
+
   it("fault probabilities draw from the seed", async () => {
     const pattern = async (seed: number) => {
       const em = await start({

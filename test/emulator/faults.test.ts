@@ -201,6 +201,19 @@ describe("WebSocket faults", () => {
     expect((await c.call("private/create-order", order("ws-f"))).code).toBe(50001);
     c.close();
   });
+
+  it("an error fault without a message answers the same text over REST and the user socket", async () => {
+    const em = await start({
+      faults: [{ kind: "error", code: 42901, methods: ["private/get-open-orders"] }],
+    });
+    const rest = await privateCall(em.baseUrl, "private/get-open-orders", {});
+    expect([rest.status, rest.body.code, rest.body.message]).toEqual([429, 42901, "TOO_MANY_REQUESTS"]);
+    const c = await WsClient.connect(em.wsUserUrl);
+    await c.auth();
+    const ws = await c.call("private/get-open-orders", {});
+    expect([ws.code, ws.message]).toEqual([42901, "TOO_MANY_REQUESTS"]);
+    c.close();
+  });
 });
 
 describe("faults through the admin API", () => {

@@ -9,7 +9,7 @@ import {
   type OrderRequest,
   orderToWire,
 } from "../../src/emulator/matching/index.js";
-import type { Instrument } from "../../src/exchange/cryptocom/instruments.js";
+import { type Instrument, validateOrder } from "../../src/exchange/cryptocom/instruments.js";
 import { Dec, dec } from "../../src/util/decimal.js";
 import { btcUsd } from "../helpers/instruments.js";
 
@@ -101,6 +101,33 @@ describe("MatchingEngine", () => {
     });
     expect(codes).toEqual([209, 308, 213, 415, 306, 315, 40004]);
     expect(engine.ledger.reserved("a", "USD").toFixed()).toBe("0");
+  });
+
+  it("rejects exactly as the shared validateOrder does (one rule set for client and emulator)", () => {
+    const TYPES = ["LIMIT", "MARKET", "STOP_LOSS", "STOP_LIMIT", "TAKE_PROFIT", "TAKE_PROFIT_LIMIT"] as const;
+    const opt = <T>(a: fc.Arbitrary<T>) => fc.option(a, { nil: undefined });
+    fc.assert(
+      fc.property(
+        fc.record({
+          type: fc.constantFrom(...TYPES),
+          side: fc.constantFrom("BUY" as const, "SELL" as const),
+          quantity: opt(fc.constantFrom("0.00001", "0.01000", "0.000011")),
+          notional: opt(fc.constantFrom("0.50", "20.00", "20.001")),
+          price: opt(fc.constantFrom("100.00", "100.005", "99.00")),
+          ref_price: opt(fc.constantFrom("90.00", "110.00")),
+          exec_inst: opt(fc.constantFrom(["POST_ONLY"], ["POST_ONLY", "SMART_POST_ONLY"])),
+          time_in_force: opt(fc.constantFrom("GOOD_TILL_CANCEL" as const, "IMMEDIATE_OR_CANCEL" as const)),
+        }),
+        (o) => {
+          const { engine, market } = setup({ USD: "100000", BTC: "100" });
+          const r = engine.submit("a", req(o));
+          const v = validateOrder(BTC, { instrument_name: "BTC_USD", ...o }, { marketPrice: market.mark });
+          if (v.length > 0) expect(r.ok ? 0 : r.code).toBe(v[0]!.code);
+          else if (!r.ok) expect([229, 306, 315, 318, 43005]).toContain(r.code);
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 
   it("a resting limit fills as MAKER at its own price when the book crosses it (onMarket)", () => {

@@ -147,6 +147,57 @@ describe("validation codes (synchronous rejections)", () => {
     expect([again.status, again.body.code]).toEqual([400, 204]);
   });
 
+  it("204: a re-sent client_oid is a duplicate whatever else is wrong with it, and keeps naming the original", async () => {
+    const id = oid("resend");
+    const first = await create({
+      instrument_name: "BTC_USD",
+      side: "SELL",
+      type: "MARKET",
+      quantity: "0.00002",
+      client_oid: id,
+    });
+    expect(first.body.code).toBe(0);
+    const originalId = first.body.result.order_id;
+    await orderUpdate(originalId, "FILLED");
+    // 0.00002 BTC at 40000 is 0.80 USD, below min_notional 1: alone this request would be a 415.
+    em.admin.setPrice("BTC_USD", "40000");
+    const again = await create({
+      instrument_name: "BTC_USD",
+      side: "SELL",
+      type: "MARKET",
+      quantity: "0.00002",
+      client_oid: id,
+    });
+    expect([again.status, again.body.code, again.body.result]).toEqual([400, 204, undefined]);
+    // Other faults of the retry (off-tick quantity, missing price, price on a MARKET) do not hide it.
+    for (const bad of [
+      { instrument_name: "BTC_USD", side: "SELL", type: "MARKET", quantity: "0.000021" },
+      { instrument_name: "BTC_USD", side: "BUY", type: "LIMIT", quantity: "0.00100" },
+      { instrument_name: "BTC_USD", side: "SELL", type: "MARKET", quantity: "0.00100", price: "1.00" },
+    ]) {
+      expect((await create({ ...bad, client_oid: id })).body.code).toBe(204);
+    }
+    const byOid = await privateCall(em.baseUrl, "private/get-order-detail", { client_oid: id });
+    expect(byOid.body.result).toMatchObject({ order_id: originalId, status: "FILLED", client_oid: id });
+    expect(em.exchange.engine.order("main", { clientOid: id })?.orderId).toBe(originalId);
+  });
+
+  it("40004: a price on a MARKET order and a ref_price on a LIMIT are refused, not ignored", async () => {
+    const market = await create({
+      instrument_name: "BTC_USD",
+      side: "BUY",
+      type: "MARKET",
+      notional: "20.00",
+      price: "65000.00",
+      client_oid: oid("mp"),
+    });
+    expect([market.status, market.body.code]).toEqual([400, 40004]);
+    expect(market.body.message).toMatch(/^price: /);
+    const limit = await create({ ...limitBuy, ref_price: "63000.00", client_oid: oid("lr") });
+    expect([limit.status, limit.body.code]).toEqual([400, 40004]);
+    expect(limit.body.message).toMatch(/^ref_price: /);
+  });
+
   it("318: too many open orders on an instrument", async () => {
     for (let i = 0; i < 4; i++)
       expect((await create({ ...limitBuy, quantity: "0.00100", client_oid: oid("many") })).body.code).toBe(0);
@@ -497,7 +548,18 @@ describe("switches", () => {
           await privateCall(e.baseUrl, "private/get-order-detail", { order_id: first.body.result.order_id })
         ).body.result.status;
       }
-      expect((await privateCall(e.baseUrl, "private/create-order", p)).body.code).toBe(0);
+      // A rejected reuse (415 with a result) is recorded but does not take over the client_oid.
+      const tiny = await privateCall(e.baseUrl, "private/create-order", { ...p, notional: "0.50" });
+      expect(tiny.body.code).toBe(415);
+      const byOid = () =>
+        privateCall(e.baseUrl, "private/get-order-detail", { client_oid: "again" }).then(
+          (r) => r.body.result,
+        );
+      expect((await byOid()).order_id).toBe(first.body.result.order_id);
+      // An accepted reuse does: lookups and cancels by client_oid reach the newest order.
+      const second = await privateCall(e.baseUrl, "private/create-order", p);
+      expect(second.body.code).toBe(0);
+      expect((await byOid()).order_id).toBe(second.body.result.order_id);
     } finally {
       await e.close();
     }

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type EmulatorHandle, startEmulator } from "../../src/emulator/index.js";
 import { methodInfo, servedMethods } from "../../src/emulator/methods/table.js";
 import { CalendarSecondLimiter, SlidingWindowLimiter } from "../../src/emulator/rate-limit.js";
-import { privateCall } from "./helpers.js";
+import { privateCall, WsClient } from "./helpers.js";
 
 describe("SlidingWindowLimiter", () => {
   it("allows `limit` requests in any window, per bucket", () => {
@@ -77,5 +77,46 @@ describe("REST rate limits over loopback", () => {
     expect([second.status, second.body.code]).toEqual([429, 42901]);
     // A different method has its own budget.
     expect((await privateCall(em.baseUrl, "private/get-order-history", {})).body.code).toBe(0);
+  });
+});
+
+describe("WebSocket private calls and the per-key method limits", () => {
+  let em: EmulatorHandle;
+  beforeAll(async () => {
+    // ws_rate_limits (the per-connection 150/s) off: what is left is the per-key, per-method budget.
+    em = await startEmulator({ market_tick_ms: 0, ws_rate_limits: false });
+  });
+  afterAll(async () => {
+    await em.close();
+  });
+
+  it("count against the same budget as REST: private/get-trades 1 per second per key", async () => {
+    const c = await WsClient.connect(em.wsUserUrl);
+    try {
+      expect((await c.auth()).code).toBe(0);
+      expect((await c.call("private/get-trades", {})).code).toBe(0);
+      const second = await c.call("private/get-trades", {});
+      expect([second.code, second.message]).toEqual([42901, "TOO_MANY_REQUESTS"]);
+      // REST shares the budget of the key and method.
+      const rest = await privateCall(em.baseUrl, "private/get-trades", {});
+      expect([rest.status, rest.body.code]).toEqual([429, 42901]);
+      // A different method has its own budget.
+      expect((await c.call("private/get-order-history", {})).code).toBe(0);
+    } finally {
+      c.close();
+    }
+  });
+
+  it("answer permission, unknown method and non-object params like REST", async () => {
+    const c = await WsClient.connect(em.wsUserUrl);
+    try {
+      await c.auth();
+      expect((await c.call("private/create-withdrawal", {})).code).toBe(40101);
+      expect((await c.call("private/get-account-summary", {})).code).toBe(40002);
+      const bad = await c.call("private/get-open-orders", [] as never);
+      expect(bad.code).toBe(40003);
+    } finally {
+      c.close();
+    }
   });
 });

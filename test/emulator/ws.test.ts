@@ -1,5 +1,5 @@
 /** WebSocket servers over real loopback: heartbeats, auth, subscriptions, book u/pu continuity. */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { type EmulatorHandle, startEmulator } from "../../src/emulator/index.js";
 import { type Msg, publicCall, WsClient } from "./helpers.js";
 
@@ -138,6 +138,47 @@ describe("market socket", () => {
     const before = c.messages.length;
     em.admin.tick(3);
     await c.next((m) => m.result?.channel === "ticker", 5_000, before);
+  });
+
+  it("builds each payload once per market event, however many connections subscribe", async () => {
+    const m = em.exchange.market;
+    const subs = [] as WsClient[];
+    for (let i = 0; i < 3; i++) {
+      const c = await connect(em.wsMarketUrl);
+      await c.call("subscribe", {
+        channels: ["ticker.SOL_USD", "book.SOL_USD.10", "candlestick.5m.SOL_USD"],
+      });
+      await c.next((x) => x.result?.channel === "candlestick");
+      subs.push(c);
+    }
+    const tickers = vi.spyOn(m, "tickerWire");
+    const books = vi.spyOn(m, "bookWire");
+    const candles = vi.spyOn(m, "candleToWire");
+    let tickEvents = 0;
+    let bookEvents = 0;
+    const off = m.on((e) => {
+      if (e.symbol !== "SOL_USD") return;
+      if (e.type === "tick") tickEvents++;
+      if (e.type !== "trade") bookEvents++;
+    });
+    try {
+      const from = subs.map((c) => c.messages.length);
+      em.admin.tick(2);
+      const sol = (spy: { mock: { calls: unknown[][] } }) =>
+        spy.mock.calls.filter((args) => args[0] === "SOL_USD").length;
+      expect(tickEvents).toBe(2);
+      expect(sol(tickers)).toBe(tickEvents);
+      expect(sol(candles)).toBe(tickEvents);
+      expect(sol(books)).toBe(bookEvents);
+      // Every connection still got its own pushes.
+      await Promise.all(subs.map((c, i) => c.next((x) => x.result?.channel === "ticker", 5_000, from[i])));
+    } finally {
+      off();
+      tickers.mockRestore();
+      books.mockRestore();
+      candles.mockRestore();
+      for (const c of subs) c.close();
+    }
   });
 
   it("refuses an invalid channel (10004) and more than max_market_subscriptions (40107)", async () => {

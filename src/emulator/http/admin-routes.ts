@@ -1,6 +1,7 @@
 /**
  * HTTP admin API under /emulator/admin/ (loopback callers only, 403 otherwise). Plain JSON in and
- * out (not the exchange envelope); errors are `{"error": "..."}` with 400/403/404/405.
+ * out (not the exchange envelope); errors are `{"error": "..."}` with 400/403/404/405, and 413 for a
+ * body over 1 MiB.
  *
  *   GET  /emulator/admin/state                 seed, speed, clocks, counts
  *   GET  /emulator/admin/keys                  keys (secrets masked)
@@ -20,11 +21,15 @@
  *   POST /emulator/admin/ws-drop               drop every WebSocket connection now
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { readBody } from "../../util/http-body.js";
 import { AdminError, type EmulatorAdmin } from "../admin.js";
 import type { EmulatedExchange } from "../exchange.js";
 import { isLoopback } from "../keys.js";
 
 type Json = Record<string, unknown>;
+
+/** Admin bodies are small JSON objects (a key list is the largest); more is refused with 413. */
+const MAX_BODY = 1 << 20;
 
 export function adminRouter(ex: EmulatedExchange, admin: EmulatorAdmin) {
   return (req: IncomingMessage, res: ServerResponse, path: string, query: string): void => {
@@ -40,11 +45,12 @@ export function adminRouter(ex: EmulatedExchange, admin: EmulatorAdmin) {
       send(403, { error: "the admin API answers loopback callers only" });
       return;
     }
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => {
+    void readBody(req, MAX_BODY).then((text) => {
+      if (text === undefined) {
+        send(413, { error: `body must be at most ${MAX_BODY} bytes` });
+        return;
+      }
       let body: Json = {};
-      const text = Buffer.concat(chunks).toString("utf8");
       if (text.trim() !== "") {
         try {
           const parsed: unknown = JSON.parse(text);

@@ -5,6 +5,7 @@
  * are strings (the 2026 OpenAPI examples) instead of numbers (every earlier live capture).
  */
 
+import { codeInfo } from "../../exchange/cryptocom/error-codes.js";
 import type { JsonValue } from "../../exchange/cryptocom/json-text.js";
 import { JsonNumberText } from "../../exchange/cryptocom/signing.js";
 
@@ -27,6 +28,15 @@ export function ok(result?: unknown, message?: string): Reply {
 
 export function fail(code: number, message: string, result?: unknown): Reply {
   return result === undefined ? { code, message } : { code, message, result };
+}
+
+/**
+ * The message of an injected `error` fault without its own `message`, on both transports: the
+ * catalogue name of the code (42901 → TOO_MANY_REQUESTS), except 50001, which the exchange's
+ * documented examples answer with `INTERNAL_SERVER_ERROR` (reference §2.3).
+ */
+export function faultMessage(code: number): string {
+  return code === 50001 ? "INTERNAL_SERVER_ERROR" : codeInfo(code).name;
 }
 
 const INTEGER = /^-?\d+$/;

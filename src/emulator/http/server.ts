@@ -7,6 +7,7 @@
  *   faults (latency, reset_before, error) → JSON body (40001) → key (40101) → IP (40103) →
  *   nonce window (40102) → signature (40101) → permission (missing_permission_code) →
  *   rate limit (42901) → method (40002) → params (40003/40004/…) → handler → lose_response fault.
+ * Everything after the signature is `EmulatedExchange.callPrivate`, shared with the user WebSocket.
  * Every response carries a `Date` header from the emulator clock and the HTTP status of its code.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
@@ -24,7 +25,7 @@ import { authenticate } from "../auth.js";
 import type { EmulatedExchange } from "../exchange.js";
 import { normaliseIp } from "../keys.js";
 import { methodInfo } from "../methods/table.js";
-import { envelope, fail, idToken, type Reply } from "./envelope.js";
+import { envelope, fail, faultMessage, idToken, type Reply } from "./envelope.js";
 
 const PREFIX = "/exchange/v1/";
 const MAX_BODY = 1 << 20;
@@ -215,40 +216,14 @@ export class RestServer {
       },
     );
     if (!auth.ok) return fail(auth.code, auth.message);
-    const key = auth.key;
-    const info = methodInfo(method);
-    if (info?.permission && !key.permissions.has(info.permission)) {
-      return fail(ex.config.missing_permission_code, "UNAUTHORIZED");
-    }
-    if (ex.config.rate_limits && info) {
-      if (!ex.limiter.allow(`key|${key.apiKey}|${method}`, info.rateLimit.limit, info.rateLimit.windowMs)) {
-        return fail(42901, "TOO_MANY_REQUESTS");
-      }
-    }
-    if (!info?.handler) return fail(40002, "METHOD_NOT_FOUND");
-    if (signedMethod !== method) {
-      return fail(
-        40003,
-        `INVALID_REQUEST: method ${signedMethod} in the body does not match the URL (${method})`,
-      );
-    }
-    const params = body.params;
-    if (params !== undefined && params !== null && !isJsonObject(params)) {
-      return fail(40003, "INVALID_REQUEST: params must be an object");
-    }
-    return ex.call({
+    return ex.callPrivate({
       method,
-      params: (params as JsonObject | null | undefined) ?? Object.create(null),
-      key,
+      key: auth.key,
+      params: body.params,
       nonceText: scalarText(body.nonce),
       ip,
       transport: "rest",
+      bodyMethod: signedMethod,
     });
   }
-}
-
-function faultMessage(code: number): string {
-  if (code === 42901) return "TOO_MANY_REQUESTS";
-  if (code === 50001) return "INTERNAL_SERVER_ERROR";
-  return "EMULATED_FAULT";
 }

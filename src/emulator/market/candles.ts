@@ -4,7 +4,7 @@
  * timeframe since the epoch, except 7D/14D (Monday 00:00 UTC) and 1M (calendar month, UTC).
  * Values are floats (analytics); the market formats them to the instrument's ticks on output.
  */
-import { TIMEFRAME_MS, TIMEFRAMES, type Timeframe } from "../../exchange/cryptocom/constants.js";
+import { candleStart, TIMEFRAMES, type Timeframe } from "../../exchange/cryptocom/constants.js";
 
 export interface Candle {
   t: number;
@@ -15,20 +15,7 @@ export interface Candle {
   v: number;
 }
 
-const DAY = 86_400_000;
-/** 1970-01-05 was a Monday. */
-const MONDAY = 4 * DAY;
 const MAX_CANDLES = 12_000;
-
-export function bucketStart(tf: Timeframe, t: number): number {
-  if (tf === "1M") {
-    const d = new Date(t);
-    return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);
-  }
-  const ms = TIMEFRAME_MS[tf];
-  if (tf === "7D" || tf === "14D") return Math.floor((t - MONDAY) / ms) * ms + MONDAY;
-  return Math.floor(t / ms) * ms;
-}
 
 export const MINUTE_TIMEFRAMES: readonly Timeframe[] = ["1m", "5m", "15m", "30m"];
 export const HOUR_TIMEFRAMES: readonly Timeframe[] = TIMEFRAMES.filter(
@@ -54,7 +41,7 @@ export class CandleStore {
   ): void {
     for (const tf of tfs) {
       const list = this.series.get(tf)!;
-      const start = bucketStart(tf, t);
+      const start = candleStart(tf, t);
       const last = list[list.length - 1];
       if (last && last.t === start) {
         if (h > last.h) last.h = h;
@@ -96,9 +83,5 @@ export class CandleStore {
   latest(tf: Timeframe): Candle | undefined {
     const list = this.series.get(tf)!;
     return list[list.length - 1];
-  }
-
-  all(tf: Timeframe): readonly Candle[] {
-    return this.series.get(tf)!;
   }
 }

@@ -15,7 +15,7 @@ import type { BookLevel, MarketView, RefPriceType, Side } from "../matching/type
 import { Rng } from "../rng.js";
 import { type Book, consumeLevel, generateBook, levelsToWire, type WireLevel } from "./book.js";
 import { type Candle, CandleStore, HOUR_TIMEFRAMES } from "./candles.js";
-import { PriceProcess } from "./price-process.js";
+import { hourlyVolumeFor, nextBar, PriceProcess } from "./price-process.js";
 
 const MINUTE = 60_000;
 const HOUR = 3_600_000;
@@ -47,7 +47,11 @@ export interface MarketOptions {
 }
 
 interface State {
-  inst: Instrument;
+  /**
+   * Static metadata (ticks, currencies) for prices and sizes. Whether the instrument is tradable is
+   * not read here: the matching engine's instrument table is the one place that flag lives.
+   */
+  readonly inst: Instrument;
   process: PriceProcess;
   bookRng: Rng;
   tapeRng: Rng;
@@ -81,7 +85,7 @@ export class SimulatedMarket implements MarketView {
         book: { bids: [], asks: [], u: 0, t: 0 },
         tape: [],
         last: new Dec(0),
-        hourlyVolume: 2_000_000 / initialPrice,
+        hourlyVolume: hourlyVolumeFor(initialPrice),
       };
       this.backfill(state, opts.historyEnd, days);
       // Anchor the generated history so that it ends at the configured price (returns are kept).
@@ -119,12 +123,6 @@ export class SimulatedMarket implements MarketView {
     return s;
   }
 
-  /** Replaces the instrument metadata (e.g. tradable flag) while keeping the market state. */
-  updateInstrument(inst: Instrument): void {
-    const s = this.states.get(inst.symbol);
-    if (s) s.inst = inst;
-  }
-
   // ------------------------------------------------------------ history
 
   private backfill(s: State, end: number, days: number): void {
@@ -133,17 +131,8 @@ export class SimulatedMarket implements MarketView {
     const rng = new Rng(this.opts.seed, `volume:${s.inst.symbol}`);
     // Hourly bars (4 sub-steps for high/low) feed the timeframes of one hour and more.
     for (let t = start; t + HOUR <= minuteStart; t += HOUR) {
-      const o = s.process.price;
-      let h = o;
-      let l = o;
-      for (let k = 0; k < 4; k++) {
-        const p = s.process.step(HOUR / 4);
-        if (p > h) h = p;
-        if (p < l) l = p;
-      }
-      const c = s.process.price;
-      const v = s.hourlyVolume * rng.range(0.4, 1.6) * (1 + 30 * Math.abs(Math.log(c / o)));
-      s.candles.add(t, o, h, l, c, v, HOUR_TIMEFRAMES);
+      const b = nextBar(s.process, rng, t, HOUR, s.hourlyVolume);
+      s.candles.add(t, b.o, b.h, b.l, b.c, b.v, HOUR_TIMEFRAMES);
     }
     // Minute bars feed every timeframe.
     for (let t = minuteStart; t + MINUTE <= end; t += MINUTE) {

@@ -88,6 +88,52 @@ export class PriceProcess {
   }
 }
 
+/** One OHLCV bar (float analytics; structurally a `Candle` of src/market/candle.ts). */
+export interface Bar {
+  t: number;
+  o: number;
+  h: number;
+  l: number;
+  c: number;
+  v: number;
+}
+
+const HOUR_MS = 3_600_000;
+
+/** Base-currency volume per hour of an instrument: about 2,000,000 quote units at its initial price. */
+export function hourlyVolumeFor(initialPrice: number): number {
+  return 2_000_000 / initialPrice;
+}
+
+/**
+ * The bar starting at `t` and lasting `periodMs`, built by advancing `process`: `subSteps` equal
+ * steps whose extremes are the high and low, and a volume of `hourlyVolume` pro rata to the period,
+ * times a random 0.4–1.6 from `volRng` and growing with the size of the bar's move. The emulator's
+ * hourly history and the backtester's generated candles are both this function, so a seed means
+ * the same kind of path in both. Draws `subSteps` process steps, then one `volRng` value.
+ */
+export function nextBar(
+  process: PriceProcess,
+  volRng: Rng,
+  t: number,
+  periodMs: number,
+  hourlyVolume: number,
+  subSteps = 4,
+): Bar {
+  const o = process.price;
+  let h = o;
+  let l = o;
+  for (let k = 0; k < subSteps; k++) {
+    const x = process.step(periodMs / subSteps);
+    if (x > h) h = x;
+    if (x < l) l = x;
+  }
+  const c = process.price;
+  const v =
+    ((hourlyVolume * periodMs) / HOUR_MS) * volRng.range(0.4, 1.6) * (1 + 30 * Math.abs(Math.log(c / o)));
+  return { t, o, h, l, c, v };
+}
+
 function pick(options: [Regime, number][], draw: number): Regime {
   let acc = 0;
   for (const [regime, w] of options) {

@@ -195,6 +195,7 @@ export class MatchingEngine {
     return [...this.instruments.values()];
   }
 
+  /** The one place an instrument's tradable flag lives (orders, get-instruments and admin read it here). */
   setTradable(symbol: string, tradable: boolean): boolean {
     const i = this.instruments.get(symbol);
     if (!i) return false;
@@ -251,10 +252,6 @@ export class MatchingEngine {
       .filter((t) => inWindow(t.time, f))
       .sort((a, b) => b.time - a.time);
     return f.limit !== undefined ? out.slice(0, f.limit) : out;
-  }
-
-  listOrders(listId: string): readonly Order[] {
-    return this.lists.get(listId) ?? [];
   }
 
   // ---------------------------------------------------------------- submit (synchronous part)
@@ -348,34 +345,14 @@ export class MatchingEngine {
   private plan(account: string, req: OrderRequest, skipBalance: boolean): Plan {
     const inst = this.instruments.get(req.instrument_name);
     if (!inst) throw new Rejection(209, `Invalid instrument_name: ${req.instrument_name}`);
+    // Duplicate client_oid: answered whatever else is wrong with the request (the exchange knows the
+    // id before it looks at the order; a retry of an accepted order must never become a new one).
+    const existing = this.clientOids.get(account)?.get(req.client_oid);
+    if (existing && (this.opts.duplicateClientOidScope === "all" || !FINAL_STATUSES.has(existing.status))) {
+      throw new Rejection(204, `Duplicate client_oid ${req.client_oid}`);
+    }
     const trigger = isTrigger(req.type);
     const limitLike = req.type === "LIMIT" || req.type === "STOP_LIMIT" || req.type === "TAKE_PROFIT_LIMIT";
-    const marketLike = req.type === "MARKET" || req.type === "STOP_LOSS" || req.type === "TAKE_PROFIT";
-
-    // Required parameters by type (reference §5.3).
-    if (limitLike) {
-      if (req.price === undefined) throw new Rejection(40004, `price is required for ${req.type} orders`);
-      if (req.quantity === undefined)
-        throw new Rejection(40004, `quantity is required for ${req.type} orders`);
-      if (req.notional !== undefined)
-        throw new Rejection(40004, `notional is not allowed on ${req.type} orders`);
-    }
-    if (marketLike) {
-      if (req.side === "SELL") {
-        if (req.notional !== undefined) throw new Rejection(40004, "notional is only allowed on BUY orders");
-        if (req.quantity === undefined)
-          throw new Rejection(40004, `quantity is required for ${req.type} SELL`);
-      } else if (req.quantity === undefined && req.notional === undefined) {
-        throw new Rejection(40004, `notional or quantity is required for ${req.type} BUY`);
-      }
-    }
-    if (trigger && req.ref_price === undefined) {
-      throw new Rejection(40004, `ref_price is required for ${req.type} orders`);
-    }
-    if (!trigger && req.ref_price !== undefined && req.type !== "LIMIT" && req.type !== "MARKET") {
-      throw new Rejection(40004, "ref_price is only allowed on trigger orders");
-    }
-
     const tif = req.time_in_force ?? "GOOD_TILL_CANCEL";
     const execInst = [...(req.exec_inst ?? [])];
     for (const e of execInst) {
@@ -384,25 +361,22 @@ export class MatchingEngine {
       }
     }
     const postOnly = execInst.includes("POST_ONLY") || execInst.includes("SMART_POST_ONLY");
-    if (execInst.includes("POST_ONLY") && execInst.includes("SMART_POST_ONLY")) {
-      throw new Rejection(219, "POST_ONLY and SMART_POST_ONLY are mutually exclusive");
-    }
-    if (postOnly && !limitLike) throw new Rejection(219, `POST_ONLY is only allowed on limit orders`);
-    if (postOnly && tif !== "GOOD_TILL_CANCEL") {
-      throw new Rejection(43005, "POST_ONLY requires time_in_force GOOD_TILL_CANCEL");
-    }
 
-    // Instrument rules (tick, decimals, minimum, tradable): the shared validator, first violation wins.
+    // Order shape (reference §5.3 mandatory params, POST_ONLY rules) and instrument rules (tick,
+    // decimals, minimum order value, tradable): the shared validator, first violation wins.
+    const mark = this.options.market.refPrice(inst.symbol, "MARK_PRICE");
     const fields: OrderFields = {
       instrument_name: req.instrument_name,
       side: req.side,
-      type: req.type === "STOP_LOSS" || req.type === "TAKE_PROFIT" ? "MARKET" : req.type,
+      type: req.type,
       quantity: req.quantity,
       notional: req.notional,
-      price: limitLike ? req.price : undefined,
-      ref_price: trigger ? req.ref_price : undefined,
+      price: req.price,
+      ref_price: req.ref_price,
+      time_in_force: req.time_in_force,
+      exec_inst: req.exec_inst,
     };
-    const violations = validateOrder(inst, fields);
+    const violations = validateOrder(inst, fields, { marketPrice: mark });
     const quantity = req.quantity !== undefined ? safeDec(req.quantity) : undefined;
     const notional = req.notional !== undefined ? safeDec(req.notional) : undefined;
     const price = limitLike && req.price !== undefined ? safeDec(req.price) : undefined;
@@ -425,26 +399,6 @@ export class MatchingEngine {
       const msg = `${first.field}: ${first.rule}`;
       if (first.code === 415) throw new PlanRejection(415, msg, partial);
       throw new Rejection(first.code, msg);
-    }
-
-    const mark = this.options.market.refPrice(inst.symbol, "MARK_PRICE");
-    // Minimum notional (value of the order in quote currency).
-    if (inst.minNotional !== undefined) {
-      const at = price ?? (trigger ? refPrice : undefined) ?? mark;
-      const value = notional ?? (quantity && at ? quantity.mul(at) : undefined);
-      if (value?.lt(inst.minNotional)) {
-        throw new PlanRejection(
-          415,
-          `order value ${value.toFixed()} ${inst.quoteCcy} is below the minimum ${inst.minNotional.toFixed()}`,
-          partial,
-        );
-      }
-    }
-
-    // Duplicate client_oid.
-    const existing = this.clientOids.get(account)?.get(req.client_oid);
-    if (existing && (this.opts.duplicateClientOidScope === "all" || !FINAL_STATUSES.has(existing.status))) {
-      throw new Rejection(204, `Duplicate client_oid ${req.client_oid}`);
     }
 
     // Open-order limits.
@@ -563,14 +517,15 @@ export class MatchingEngine {
     origin: Origin,
   ): SubmitResult {
     if (this.opts.rejectWithResult && WITH_RESULT.has(check.code) && check.plan) {
-      const order = this.create(account, req, check.plan, origin, undefined);
+      const order = this.create(account, req, check.plan, origin, undefined, true);
       this.finish(order, "REJECTED", check.code);
       return { ok: false, code: check.code, message: check.message, order };
     }
     return { ok: false, code: check.code, message: check.message };
   }
 
-  private newId(): string {
+  /** The next id of the seeded sequence (orders and OCO lists; the emulator's withdrawals too). */
+  newId(): string {
     const id = this.nextId;
     this.nextId += 1n;
     return id.toString();
@@ -582,6 +537,7 @@ export class MatchingEngine {
     p: Plan,
     origin: Origin,
     listId: string | undefined,
+    rejected = false,
   ): Order {
     const now = this.options.now();
     const order: Order = {
@@ -622,7 +578,11 @@ export class MatchingEngine {
       byOid = new Map();
       this.clientOids.set(account, byOid);
     }
-    byOid.set(order.clientOid, order);
+    // The client_oid index keeps the order a client_oid first named: a REJECTED record never replaces
+    // an earlier order, and an accepted order replaces only a final one (reuse allowed by
+    // duplicate_client_oid_scope "open"), so lookups and cancels by client_oid reach the live order.
+    const prev = byOid.get(order.clientOid);
+    if (!prev || (!rejected && FINAL_STATUSES.has(prev.status))) byOid.set(order.clientOid, order);
     this.openOrders.set(order.orderId, order);
     return order;
   }
@@ -806,7 +766,7 @@ export class MatchingEngine {
       takerSide: role === "TAKER" ? order.side : order.side === "BUY" ? "SELL" : "BUY",
       time: now,
     });
-    if (order.listId) this.cancelSiblings(order, "fill");
+    if (order.listId) this.cancelSiblings(order);
     return true;
   }
 
@@ -847,7 +807,7 @@ export class MatchingEngine {
     res.amount = ZERO;
   }
 
-  private cancelSiblings(order: Order, _why: "fill" | "trigger"): void {
+  private cancelSiblings(order: Order): void {
     for (const s of this.lists.get(order.listId!) ?? []) {
       if (s === order || FINAL_STATUSES.has(s.status)) continue;
       this.finish(s, "CANCELED", undefined);
@@ -900,7 +860,7 @@ export class MatchingEngine {
     o.triggered = true;
     o.status = "ACTIVE";
     o.updateTime = this.options.now();
-    if (o.listId) this.cancelSiblings(o, "trigger");
+    if (o.listId) this.cancelSiblings(o);
     this.work(o);
     return true;
   }

@@ -9,10 +9,17 @@ import { Dec, plain } from "../../util/decimal.js";
 import type { Ledger } from "./ledger.js";
 import type { Fill, Order } from "./types.js";
 
-/** A stable UUID-shaped account id derived from the account name. */
+const accountIds = new Map<string, string>();
+
+/** A stable UUID-shaped account id derived from the account name (hashed once per account). */
 export function accountId(account: string): string {
-  const h = createHash("sha256").update(`atp-emulator:${account}`).digest("hex");
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+  let id = accountIds.get(account);
+  if (id === undefined) {
+    const h = createHash("sha256").update(`atp-emulator:${account}`).digest("hex");
+    id = `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+    accountIds.set(account, id);
+  }
+  return id;
 }
 
 function ns(ms: number): string {
@@ -127,7 +134,6 @@ export function balanceToWire(
   ledger: Ledger,
   account: string,
   usdPrice: (ccy: string) => Dec | undefined,
-  only?: readonly string[],
 ): Record<string, unknown> {
   let totalValue = new Dec(0);
   let availableValue = new Dec(0);
@@ -138,7 +144,6 @@ export function balanceToWire(
     const available = row.total.sub(row.reserved);
     totalValue = totalValue.add(value);
     availableValue = availableValue.add(available.mul(px));
-    if (only && !only.includes(ccy)) continue;
     positions.push({
       instrument_name: ccy,
       quantity: trim(row.total, 16),

@@ -58,7 +58,8 @@ const createWithdrawal: Handler = (ex, ctx) => {
   const current = ex.engine.ledger.total(account, currency);
   ex.engine.setBalances(account, { [currency]: current.sub(amount).toFixed() });
   return ok({
-    id: ex.clock.now() % 1_000_000_000,
+    // A small number as in the sample, from the seeded id sequence (reproducible, unlike the clock).
+    id: Number(BigInt(ex.engine.newId()) % 1_000_000_000n),
     amount: amountText,
     fee: "0",
     symbol: currency,

@@ -24,13 +24,12 @@ import {
 import { authenticate } from "../auth.js";
 import type { FaultConfig } from "../config.js";
 import type { EmulatedExchange, UserPush } from "../exchange.js";
-import { envelope, fail, idToken, type Reply } from "../http/envelope.js";
+import { envelope, fail, faultMessage, idToken, type Reply } from "../http/envelope.js";
 import type { KeyRecord } from "../keys.js";
 import { normaliseIp } from "../keys.js";
 import { diffSide, type WireLevel } from "../market/book.js";
-import type { MarketEvent } from "../market/market.js";
+import type { MarketEvent, SimulatedMarket } from "../market/market.js";
 import { orderToWire } from "../matching/wire.js";
-import { methodInfo } from "../methods/table.js";
 import { CalendarSecondLimiter } from "../rate-limit.js";
 
 export type SocketKind = "user" | "market";
@@ -59,6 +58,7 @@ interface UserSub {
   instrument: string | undefined;
 }
 type Sub = BookSub | SimpleSub | UserSub;
+type BookWire = ReturnType<SimulatedMarket["bookWire"]>;
 
 class Connection {
   readonly subs = new Map<string, Sub>();
@@ -327,25 +327,17 @@ export class WsHub {
     }
     const f = faults.fire("error", method);
     if (f) {
-      this.reply(c, msg.id, method, fail(f.code, f.message ?? "EMULATED_FAULT"));
+      this.reply(c, msg.id, method, fail(f.code, f.message ?? faultMessage(f.code)));
       return;
     }
-    const info = methodInfo(method);
-    let r: Reply;
-    if (info?.permission && !key.permissions.has(info.permission)) {
-      r = fail(ex.config.missing_permission_code, "UNAUTHORIZED");
-    } else if (msg.params !== undefined && msg.params !== null && !isJsonObject(msg.params)) {
-      r = fail(40003, "INVALID_REQUEST: params must be an object");
-    } else {
-      r = ex.call({
-        method,
-        params: (msg.params as JsonObject | undefined) ?? Object.create(null),
-        key,
-        nonceText: scalarText(msg.nonce) ?? scalarText(msg.id),
-        ip: c.ip,
-        transport: "ws",
-      });
-    }
+    const r = ex.callPrivate({
+      method,
+      key,
+      params: msg.params,
+      nonceText: scalarText(msg.nonce) ?? scalarText(msg.id),
+      ip: c.ip,
+      transport: "ws",
+    });
     if (faults.fire("lose_response", method)) {
       r.after?.();
       return;
@@ -498,8 +490,8 @@ export class WsHub {
     this.push(c, result, id);
   }
 
-  private bookSnapshot(c: Connection, name: string, sub: BookSub): void {
-    const b = this.ex.market.bookWire(sub.symbol, sub.depth);
+  private bookSnapshot(c: Connection, name: string, sub: BookSub, wire?: BookWire): void {
+    const b = wire ?? this.ex.market.bookWire(sub.symbol, sub.depth);
     sub.view = { bids: b.bids, asks: b.asks };
     sub.lastU = b.u;
     sub.lastSent = Date.now();
@@ -512,63 +504,87 @@ export class WsHub {
     });
   }
 
-  private pushCandle(c: Connection, name: string, sub: SimpleSub): void {
+  private pushCandle(c: Connection, name: string, sub: SimpleSub, wire?: Record<string, unknown>): void {
     const m = this.ex.market;
-    const candle = m.latestCandle(sub.symbol, sub.tf!);
-    if (!candle) return;
+    let data = wire;
+    if (!data) {
+      const candle = m.latestCandle(sub.symbol, sub.tf!);
+      if (!candle) return;
+      data = m.candleToWire(sub.symbol, candle);
+    }
     this.push(c, {
       instrument_name: sub.symbol,
       subscription: name,
       channel: "candlestick",
       interval: sub.tfText,
-      data: [m.candleToWire(sub.symbol, candle)],
+      data: [data],
     });
   }
 
   // ------------------------------------------------------------ market fan-out
 
+  /**
+   * Fans one market event out to the market connections. Each wire payload (ticker, book of a
+   * depth, candle of a timeframe) is built at most once per event, whatever the subscriber count.
+   */
   private onMarket(e: MarketEvent): void {
     if (this.conns.size === 0) return;
     const m = this.ex.market;
+    let ticker: Record<string, unknown> | undefined;
+    let trade: Record<string, unknown> | undefined;
+    const books = new Map<number, BookWire>();
+    const bookAt = (depth: number): BookWire => {
+      let b = books.get(depth);
+      if (!b) {
+        b = m.bookWire(e.symbol, depth);
+        books.set(depth, b);
+      }
+      return b;
+    };
+    const candles = new Map<Timeframe, Record<string, unknown> | null>();
     for (const c of this.conns) {
       if (c.kind !== "market" || c.subs.size === 0) continue;
       for (const [name, sub] of c.subs) {
         if (sub.kind === "user" || sub.symbol !== e.symbol) continue;
         if (e.type === "trade") {
           if (sub.kind === "trade") {
-            this.push(c, {
-              instrument_name: e.symbol,
-              subscription: name,
-              channel: "trade",
-              data: [m.tradeToWire(e.symbol, e.trade)],
-            });
+            trade ??= m.tradeToWire(e.symbol, e.trade);
+            this.push(c, { instrument_name: e.symbol, subscription: name, channel: "trade", data: [trade] });
           }
           continue;
         }
         if (sub.kind === "book") {
-          this.bookDelta(c, name, sub, false);
+          this.bookDelta(c, name, sub, false, bookAt(sub.depth));
         } else if (e.type === "tick") {
           if (sub.kind === "ticker") {
+            ticker ??= m.tickerWire(e.symbol);
             this.push(c, {
               instrument_name: e.symbol,
               subscription: name,
               channel: "ticker",
-              data: [m.tickerWire(e.symbol)],
+              data: [ticker],
             });
           } else if (sub.kind === "candlestick") {
-            this.pushCandle(c, name, sub);
+            const tf = sub.tf!;
+            let candle = candles.get(tf);
+            if (candle === undefined) {
+              const latest = m.latestCandle(e.symbol, tf);
+              candle = latest ? m.candleToWire(e.symbol, latest) : null;
+              candles.set(tf, candle);
+            }
+            if (candle) this.pushCandle(c, name, sub, candle);
           }
         }
       }
     }
   }
 
-  private bookDelta(c: Connection, name: string, sub: BookSub, idle: boolean): void {
+  private bookDelta(c: Connection, name: string, sub: BookSub, idle: boolean, wire?: BookWire): void {
     if (sub.snapshotOnly) {
-      if (!idle) this.bookSnapshot(c, name, sub);
+      if (!idle) this.bookSnapshot(c, name, sub, wire);
       return;
     }
-    const b = this.ex.market.bookWire(sub.symbol, sub.depth);
+    const b = wire ?? this.ex.market.bookWire(sub.symbol, sub.depth);
     const bids = diffSide(sub.view.bids, b.bids);
     const asks = diffSide(sub.view.asks, b.asks);
     if (bids.length === 0 && asks.length === 0 && !idle) return;

@@ -1,7 +1,9 @@
 /**
  * Instrument rules and order sizing: pure functions over `public/get-instruments` data, decimal only.
- * They exist so that atp never sends an order the exchange would reject for precision or size:
- * a doomed order becomes a local OrderValidationError naming the field, the rule and the code it prevents.
+ * They exist so that atp never sends an order the exchange would reject for precision, size or
+ * shape: a doomed order becomes a local OrderValidationError naming the field, the rule and the code
+ * it prevents. `validateOrder` is the single statement of those rules; the client's order params and
+ * the emulator's matching engine both call it.
  *
  * Rounding rules (documented invariants):
  * - quantities are floored to `qty_tick_size` (never sell or buy more than asked);
@@ -22,12 +24,12 @@ import {
   plain,
 } from "../../util/decimal.js";
 import type { Instrument } from "../types.js";
-import type { OrderSide } from "./constants.js";
+import { ORDER_TYPES, type OrderSide, TRIGGER_TYPES } from "./constants.js";
 
 export type { Instrument };
 
 /** The exchange code a local rule prevents. */
-export type PreventedCode = 213 | 308 | 415 | 40004 | 209 | 309;
+export type PreventedCode = 213 | 308 | 415 | 40004 | 209 | 309 | 218 | 219 | 43005;
 
 export interface Violation {
   field: string;
@@ -131,6 +133,17 @@ export interface OrderFields {
   notional?: string | undefined;
   price?: string | undefined;
   ref_price?: string | undefined;
+  time_in_force?: string | undefined;
+  exec_inst?: readonly string[] | undefined;
+}
+
+export interface ValidateOptions {
+  /**
+   * The price an order given by quantity alone (MARKET or a BUY STOP_LOSS/TAKE_PROFIT without a
+   * usable price) is valued at for the minimum order value; without it that check is skipped for
+   * such orders. The emulator passes its mark price; a client may pass the last price it saw.
+   */
+  marketPrice?: DecInput | undefined;
 }
 
 function textDecimals(text: string): number {
@@ -138,31 +151,86 @@ function textDecimals(text: string): number {
   return i < 0 ? 0 : text.length - i - 1;
 }
 
+const LIMIT_TYPES: ReadonlySet<string> = new Set(["LIMIT", "STOP_LIMIT", "TAKE_PROFIT_LIMIT"]);
+const MARKET_TYPES: ReadonlySet<string> = new Set(["MARKET", "STOP_LOSS", "TAKE_PROFIT"]);
+const TRIGGERS: ReadonlySet<string> = new Set(TRIGGER_TYPES);
+const ALL_TYPES = [...ORDER_TYPES, ...TRIGGER_TYPES];
+
 /**
- * Checks an order's decimal strings against the instrument rules exactly as the exchange would,
- * without sending it. Returns every violation (empty when the order is valid).
+ * Which fields an order of its type and side must, may and must not carry (reference §5.3,
+ * "mandatory params by type"), and the POST_ONLY rules. The one statement of these rules: the
+ * client's order params and the emulator's engine both go through `validateOrder`.
+ *
+ * - LIMIT, STOP_LIMIT, TAKE_PROFIT_LIMIT: `price` and `quantity`; no `notional`.
+ * - MARKET, STOP_LOSS, TAKE_PROFIT: no `price` (they execute at market: a price is refused, not
+ *   ignored). SELL: `quantity`, no `notional`. BUY: `notional` or `quantity`, never both.
+ * - Trigger types: `ref_price`; LIMIT and MARKET: no `ref_price`.
+ * - `exec_inst` POST_ONLY / SMART_POST_ONLY: not both (219), limit types only (219), and only with
+ *   time in force GOOD_TILL_CANCEL (43005).
  */
-export function validateOrder(inst: Instrument | undefined, order: OrderFields): Violation[] {
+function shapeViolations(order: OrderFields): Violation[] {
+  const out: Violation[] = [];
+  const { type, side } = order;
+  const has = (f: "quantity" | "notional" | "price" | "ref_price") => order[f] !== undefined;
+  const v = (field: string, rule: string, code: PreventedCode = 40004) => out.push({ field, rule, code });
+  if (LIMIT_TYPES.has(type)) {
+    if (!has("price")) v("price", `a ${type} order needs a price`);
+    if (!has("quantity")) v("quantity", `a ${type} order needs a quantity`);
+    if (has("notional")) v("notional", `notional is not allowed on a ${type} order (MARKET-type BUY only)`);
+  } else if (MARKET_TYPES.has(type)) {
+    if (side === "SELL") {
+      if (!has("quantity")) v("quantity", `a ${type} SELL needs a quantity`);
+      if (has("notional")) v("notional", `notional is not allowed on a ${type} SELL (BUY only)`);
+    } else if (!has("notional") && !has("quantity")) {
+      v("notional", `a ${type} BUY needs a notional or a quantity`);
+    } else if (has("notional") && has("quantity")) {
+      v("notional", `notional and quantity are mutually exclusive on a ${type} BUY`);
+    }
+    if (has("price")) v("price", `a ${type} order executes at market and takes no price`);
+  } else {
+    v("type", `${type} is not an order type (${ALL_TYPES.join(", ")})`, 218);
+    return out;
+  }
+  if (TRIGGERS.has(type)) {
+    if (!has("ref_price")) v("ref_price", `a ${type} order needs a ref_price (its trigger price)`);
+  } else if (has("ref_price")) {
+    v("ref_price", `ref_price is only for trigger orders, not ${type}`);
+  }
+  const exec = order.exec_inst ?? [];
+  const postOnly = exec.includes("POST_ONLY");
+  const smart = exec.includes("SMART_POST_ONLY");
+  if (postOnly && smart) v("exec_inst", "POST_ONLY and SMART_POST_ONLY are mutually exclusive", 219);
+  if ((postOnly || smart) && !LIMIT_TYPES.has(type)) {
+    v("exec_inst", `POST_ONLY is only allowed on limit orders, not ${type}`, 219);
+  }
+  const tif = order.time_in_force;
+  if ((postOnly || smart) && tif !== undefined && tif !== "GOOD_TILL_CANCEL") {
+    v("time_in_force", `POST_ONLY requires GOOD_TILL_CANCEL, not ${tif}`, 43005);
+  }
+  return out;
+}
+
+/**
+ * Checks an order's decimal strings against the order-shape rules (above) and the instrument rules
+ * exactly as the exchange would, without sending it. Returns every violation (empty when the order
+ * is valid), in the order the exchange checks them: shape (40004/218/219/43005), tradable (309),
+ * values (40004), ticks (213/308), minimum quantity and order value (415).
+ */
+export function validateOrder(
+  inst: Instrument | undefined,
+  order: OrderFields,
+  opts: ValidateOptions = {},
+): Violation[] {
   if (!inst) {
     return [{ field: "instrument_name", rule: `unknown instrument ${order.instrument_name}`, code: 209 }];
   }
-  const out: Violation[] = [];
+  const out = shapeViolations(order);
   if (!inst.tradable)
     out.push({ field: "instrument_name", rule: `${inst.symbol} is not tradable`, code: 309 });
-  if (
-    order.type === "MARKET" &&
-    order.side === "BUY" &&
-    order.quantity !== undefined &&
-    order.notional !== undefined
-  ) {
-    out.push({
-      field: "notional",
-      rule: "notional and quantity are mutually exclusive on a market BUY",
-      code: 40004,
-    });
-  }
+  let q: Dec | undefined;
+  let n: Dec | undefined;
   if (order.quantity !== undefined) {
-    const q = parseField(order.quantity, "quantity", out);
+    q = parseField(order.quantity, "quantity", out);
     if (q) {
       const floored = floorQuantity(inst, q);
       const tooManyDecimals =
@@ -180,39 +248,47 @@ export function validateOrder(inst: Instrument | undefined, order: OrderFields):
           rule: `${order.quantity} is below the minimum ${plain(inst.qtyTickSize)}`,
           code: 415,
         });
+        q = undefined; // already refused as too small; no order-value check on top
       }
     }
   }
   if (order.notional !== undefined) {
-    const n = parseField(order.notional, "notional", out);
-    if (n) {
-      if (textDecimals(order.notional) > inst.quoteDecimals) {
-        out.push({
-          field: "notional",
-          rule: `${order.notional} has more than ${inst.quoteDecimals} decimals (${inst.quoteCcy} precision)`,
-          code: 213,
-          corrected: formatNotional(inst, n),
-        });
-      }
-      if (inst.minNotional && n.lt(inst.minNotional)) {
-        out.push({
-          field: "notional",
-          rule: `${order.notional} is below the minimum notional ${plain(inst.minNotional)}`,
-          code: 415,
-        });
-      }
+    n = parseField(order.notional, "notional", out);
+    if (n && textDecimals(order.notional) > inst.quoteDecimals) {
+      out.push({
+        field: "notional",
+        rule: `${order.notional} has more than ${inst.quoteDecimals} decimals (${inst.quoteCcy} precision)`,
+        code: 213,
+        corrected: formatNotional(inst, n),
+      });
     }
   }
+  const prices: { price?: Dec | undefined; ref_price?: Dec | undefined } = {};
   for (const field of ["price", "ref_price"] as const) {
     const text = order[field];
     if (text === undefined) continue;
     const p = parseField(text, field, out);
+    prices[field] = p;
     if (p && !isMultipleOf(p, inst.priceTickSize)) {
       out.push({
         field,
         rule: `${text} is not a multiple of price_tick_size ${plain(inst.priceTickSize)}`,
         code: 308,
         corrected: formatPrice(inst, roundPrice(inst, p, order.side)),
+      });
+    }
+  }
+  // Minimum order value (quote currency): the notional, or quantity × (price, else ref_price, else
+  // the market price the caller supplied).
+  if (inst.minNotional) {
+    const market = opts.marketPrice !== undefined ? dec(opts.marketPrice) : undefined;
+    const at = prices.price ?? prices.ref_price ?? market;
+    const value = n ?? (q && at ? q.mul(at) : undefined);
+    if (value?.lt(inst.minNotional)) {
+      out.push({
+        field: n ? "notional" : "quantity",
+        rule: `order value ${plain(value)} ${inst.quoteCcy} is below the minimum ${plain(inst.minNotional)}`,
+        code: 415,
       });
     }
   }
@@ -238,7 +314,11 @@ function parseField(text: string, field: string, out: Violation[]): Dec | undefi
 }
 
 /** Throws OrderValidationError when `validateOrder` finds anything. */
-export function assertValidOrder(inst: Instrument | undefined, order: OrderFields): void {
-  const v = validateOrder(inst, order);
+export function assertValidOrder(
+  inst: Instrument | undefined,
+  order: OrderFields,
+  opts: ValidateOptions = {},
+): void {
+  const v = validateOrder(inst, order, opts);
   if (v.length > 0) throw new OrderValidationError(order.instrument_name, v);
 }

@@ -5,11 +5,13 @@
  * - Every decimal is written exactly once: a string is sent verbatim, a `Dec` through `plain()`
  *   (exact, never rounded here; rounding is the caller's decision via instruments.ts).
  * - A doomed order (tick, decimals, minimum, unknown or untradable instrument, missing or
- *   conflicting fields) throws `OrderValidationError` and never leaves the process.
+ *   conflicting fields) throws `OrderValidationError` and never leaves the process. The rules are
+ *   `validateOrder`'s (instruments.ts), the same the emulator's matching engine applies.
  */
 import { Dec, plain } from "../../util/decimal.js";
 import type { DecimalText, Instrument, OcoRequest, OrderRequest, TriggerOrderRequest } from "../types.js";
 import { legIntentId } from "./client-oid.js";
+import { TRIGGER_TYPES } from "./constants.js";
 import { assertValidOrder, OrderValidationError, type Violation } from "./instruments.js";
 import { UnsignableParamError } from "./signing.js";
 
@@ -34,7 +36,10 @@ function prune(f: Fields): Record<string, string | string[]> {
   return out;
 }
 
-/** private/create-order params for a LIMIT or MARKET order. */
+/**
+ * private/create-order params for a LIMIT or MARKET order. Which fields a type and side need is
+ * `validateOrder`'s rule (instruments.ts); this only refuses types that belong to another endpoint.
+ */
 export function orderParams(
   inst: Instrument | undefined,
   req: OrderRequest,
@@ -44,30 +49,24 @@ export function orderParams(
   const notional = decimalText(req.notional, "notional");
   const price = decimalText(req.price, "price");
   const s = req.symbol;
-  if (req.type === "LIMIT") {
-    if (price === undefined) missing(s, "price", "a LIMIT order needs a price");
-    if (quantity === undefined) missing(s, "quantity", "a LIMIT order needs a quantity");
-    if (notional !== undefined) missing(s, "notional", "notional is only for MARKET BUY orders");
-  } else if (req.type === "MARKET") {
-    if (price !== undefined) missing(s, "price", "a MARKET order takes no price");
-    if (req.side === "SELL" && quantity === undefined)
-      missing(s, "quantity", "a MARKET SELL needs a quantity");
-    if (req.side === "SELL" && notional !== undefined)
-      missing(s, "notional", "notional is only for MARKET BUY");
-    if (req.side === "BUY" && quantity === undefined && notional === undefined) {
-      missing(s, "notional", "a MARKET BUY needs a notional or a quantity");
-    }
-  } else {
+  if (req.type !== "LIMIT" && req.type !== "MARKET") {
     missing(
       s,
       "type",
       `type ${String(req.type)} is not LIMIT or MARKET (trigger orders use placeTriggerOrder)`,
     );
   }
-  if (req.postOnly && req.timeInForce && req.timeInForce !== "GOOD_TILL_CANCEL") {
-    missing(s, "time_in_force", "POST_ONLY requires GOOD_TILL_CANCEL");
-  }
-  assertValidOrder(inst, { instrument_name: s, side: req.side, type: req.type, quantity, notional, price });
+  const exec_inst = req.postOnly ? ["POST_ONLY"] : undefined;
+  assertValidOrder(inst, {
+    instrument_name: s,
+    side: req.side,
+    type: req.type,
+    quantity,
+    notional,
+    price,
+    time_in_force: req.timeInForce,
+    exec_inst,
+  });
   return prune({
     instrument_name: s,
     side: req.side,
@@ -77,16 +76,19 @@ export function orderParams(
     notional,
     client_oid: clientOid,
     time_in_force: req.timeInForce,
-    exec_inst: req.postOnly ? ["POST_ONLY"] : undefined,
+    exec_inst,
   });
 }
 
-const LIMIT_TRIGGERS = new Set(["STOP_LIMIT", "TAKE_PROFIT_LIMIT"]);
+const TRIGGERS: ReadonlySet<string> = new Set(TRIGGER_TYPES);
 
-/** private/advanced/create-order params for a trigger order. */
+/**
+ * private/advanced/create-order params for a trigger order. Field rules are `validateOrder`'s
+ * (instruments.ts); this only refuses types that belong to another endpoint.
+ */
 export function triggerParams(
   inst: Instrument | undefined,
-  req: Omit<TriggerOrderRequest, "intentId">,
+  req: Omit<TriggerOrderRequest, "intentId" | "refPrice"> & { refPrice?: DecimalText | undefined },
   clientOid: string,
 ): Record<string, string | string[]> {
   const quantity = decimalText(req.quantity, "quantity");
@@ -94,23 +96,7 @@ export function triggerParams(
   const price = decimalText(req.price, "price");
   const refPrice = decimalText(req.refPrice, "ref_price");
   const s = req.symbol;
-  if (refPrice === undefined) missing(s, "ref_price", "a trigger order needs a ref_price");
-  if (LIMIT_TRIGGERS.has(req.type)) {
-    if (price === undefined) missing(s, "price", `${req.type} needs a limit price`);
-    if (quantity === undefined) missing(s, "quantity", `${req.type} needs a quantity`);
-  } else if (req.type === "STOP_LOSS" || req.type === "TAKE_PROFIT") {
-    if (price !== undefined) missing(s, "price", `${req.type} executes at market and takes no price`);
-    if (req.side === "SELL" && quantity === undefined)
-      missing(s, "quantity", `a SELL ${req.type} needs a quantity`);
-    if (req.side === "BUY" && quantity === undefined && notional === undefined) {
-      missing(s, "notional", `a BUY ${req.type} needs a notional or a quantity`);
-    }
-    if (quantity !== undefined && notional !== undefined) {
-      missing(s, "notional", "notional and quantity are mutually exclusive");
-    }
-  } else {
-    missing(s, "type", `type ${String(req.type)} is not a trigger type`);
-  }
+  if (!TRIGGERS.has(req.type)) missing(s, "type", `type ${String(req.type)} is not a trigger type`);
   assertValidOrder(inst, {
     instrument_name: s,
     side: req.side,
@@ -119,6 +105,7 @@ export function triggerParams(
     notional,
     price,
     ref_price: refPrice,
+    time_in_force: req.timeInForce,
   });
   return prune({
     instrument_name: s,
@@ -165,8 +152,6 @@ export function ocoParams(
         oid,
       );
     }
-    if (leg.refPrice === undefined)
-      missing(s, `order_list[${i}].ref_price`, "the trigger leg needs a ref_price");
     return triggerParams(
       inst,
       {

@@ -152,6 +152,40 @@ describe("orderParams", () => {
     ).toBe("price");
   });
 
+  it("POST_ONLY with a time in force other than GTC is the exchange's 43005", () => {
+    const e = refusal(() =>
+      orderParams(
+        BTC,
+        {
+          intentId: "i",
+          symbol: "BTC_USD",
+          side: "BUY",
+          type: "LIMIT",
+          quantity: "0.001",
+          price: "50000.00",
+          postOnly: true,
+          timeInForce: "IMMEDIATE_OR_CANCEL",
+        },
+        "o",
+      ),
+    );
+    expect([e.code, e.violations[0]!.field]).toEqual([43005, "time_in_force"]);
+  });
+
+  it("below the instrument's minimum order value (quantity × price) is a local 415", () => {
+    const withMin = { ...BTC, minNotional: dec("1") };
+    const req = {
+      intentId: "i",
+      symbol: "BTC_USD",
+      side: "BUY",
+      type: "LIMIT",
+      quantity: "0.00001",
+      price: "65000.00",
+    } as const;
+    expect(refusal(() => orderParams(withMin, req, "o")).code).toBe(415);
+    expect(orderParams(withMin, { ...req, quantity: "0.00002" }, "o").quantity).toBe("0.00002");
+  });
+
   it("unknown or untradable instruments are refused (209 / 309)", () => {
     expect(
       refusal(() =>
@@ -229,6 +263,43 @@ describe("triggerParams / ocoParams", () => {
         ),
       ).violations[0]!.field,
     ).toBe("price");
+  });
+
+  it("a STOP_LIMIT carrying a notional is refused before it leaves the process", () => {
+    const e = refusal(() =>
+      triggerParams(
+        BTC,
+        {
+          symbol: "BTC_USD",
+          side: "BUY",
+          type: "STOP_LIMIT",
+          refPrice: "51000.00",
+          price: "51100.00",
+          quantity: "0.001",
+          notional: "51.10",
+        },
+        "o",
+      ),
+    );
+    expect([e.code, e.violations[0]!.field]).toEqual([40004, "notional"]);
+  });
+
+  it("an OCO trigger leg without ref_price is refused by the shared rule", () => {
+    const e = refusal(() =>
+      ocoParams(
+        BTC,
+        {
+          intentId: "x",
+          symbol: "BTC_USD",
+          legs: [
+            { type: "LIMIT", side: "SELL", quantity: "0.001", price: "55000.00" },
+            { type: "STOP_LOSS", side: "SELL", quantity: "0.001" },
+          ],
+        },
+        clientOidFor,
+      ),
+    );
+    expect([e.code, e.violations[0]!.field]).toEqual([40004, "ref_price"]);
   });
 
   it("OCO: one LIMIT and one trigger leg, each with its own deterministic client_oid", () => {
