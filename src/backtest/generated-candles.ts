@@ -5,13 +5,10 @@
  * configured price and volatility; others start at 100 with 3 % daily volatility.
  */
 import { DEFAULT_INSTRUMENTS } from "../emulator/default-instruments.js";
-import { PriceProcess } from "../emulator/market/price-process.js";
+import { hourlyVolumeFor, nextBar, PriceProcess } from "../emulator/market/price-process.js";
 import { Rng } from "../emulator/rng.js";
 import type { Candle } from "../market/candle.js";
-import { periodMs, type Timeframe } from "../market/timeframe.js";
-
-/** Sub-steps per candle: the high and low are the extremes of these. */
-const SUB_STEPS = 4;
+import { candleStart, nextCandleStart, periodMs, type Timeframe } from "../market/timeframe.js";
 
 export interface GenerateOptions {
   symbol: string;
@@ -27,24 +24,14 @@ export function generateCandles(o: GenerateOptions): Candle[] {
   const base = o.symbol.split(/[_-]/)[0] ?? o.symbol;
   const initial = spec ? Number(spec.initial_price) : 100;
   const vol = spec?.daily_volatility ?? 0.03;
-  // Same stream names as the emulator's market, so a seed means the same kind of path there and here.
+  // Same stream names and bar builder as the emulator's market history.
   const process = new PriceProcess(new Rng(o.seed, `price:${base}`), initial, vol);
   const rng = new Rng(o.seed, `volume:${o.symbol}`);
   const p = periodMs(o.timeframe);
-  const perHour = 2_000_000 / initial;
+  const perHour = hourlyVolumeFor(initial);
   const out: Candle[] = [];
-  for (let t = Math.floor(o.from / p) * p; t < o.to; t += p) {
-    const open = process.price;
-    let h = open;
-    let l = open;
-    for (let k = 0; k < SUB_STEPS; k++) {
-      const x = process.step(p / SUB_STEPS);
-      if (x > h) h = x;
-      if (x < l) l = x;
-    }
-    const c = process.price;
-    const v = ((perHour * p) / 3_600_000) * rng.range(0.4, 1.6) * (1 + 30 * Math.abs(Math.log(c / open)));
-    out.push({ t, o: open, h, l, c, v });
+  for (let t = candleStart(o.timeframe, o.from); t < o.to; t = nextCandleStart(o.timeframe, t)) {
+    out.push(nextBar(process, rng, t, p, perHour));
   }
   return out;
 }

@@ -5,7 +5,7 @@
  * candle would show at that moment, so no future data leaks into an evaluation.
  */
 import type { Candle } from "./candle.js";
-import { bucketStart, canAggregate, type Timeframe } from "./timeframe.js";
+import { canAggregate, candleStart, type Timeframe } from "./timeframe.js";
 
 export interface AggregateStep {
   /** The higher-timeframe candle that just completed, if any. */
@@ -26,7 +26,7 @@ export class CandleAggregator {
 
   /** Adds the next lower-timeframe candle (ascending `t`). */
   push(c: Candle): AggregateStep {
-    const start = bucketStart(c.t, this.to);
+    const start = candleStart(this.to, c.t);
     const cur = this.current;
     if (cur === undefined || start > cur.t) {
       this.current = { t: start, o: c.o, h: c.h, l: c.l, c: c.c, v: c.v };

@@ -1,7 +1,7 @@
 /** Fetching a time range of candles through a CandleSource, paged by its request size. */
 import type { Candle } from "./candle.js";
 import type { CandleSource } from "./source.js";
-import { periodMs, type Timeframe } from "./timeframe.js";
+import { candleStart, periodMs, type Timeframe } from "./timeframe.js";
 
 /**
  * Candles overlapping [start, end] (the one containing `start` included), ascending, without
@@ -20,7 +20,7 @@ export async function fetchCandleRange(
   const max = source.maxCandlesPerRequest;
   const period = periodMs(timeframe);
   const out: Candle[] = [];
-  for (let from = start - (((start % period) + period) % period); from <= end; from += max * period) {
+  for (let from = candleStart(timeframe, start); from <= end; from += max * period) {
     const to = Math.min(end, from + (max - 1) * period);
     const page = await run(() =>
       source.fetchCandles(symbol, timeframe, { start: from, end: to, count: max }),

@@ -2,7 +2,7 @@
 import { TIMEFRAME_MS, type Timeframe } from "../exchange/cryptocom/constants.js";
 
 export type { Timeframe } from "../exchange/cryptocom/constants.js";
-export { parseTimeframe, TIMEFRAMES } from "../exchange/cryptocom/constants.js";
+export { candleStart, nextCandleStart, parseTimeframe, TIMEFRAMES } from "../exchange/cryptocom/constants.js";
 
 export function periodMs(tf: Timeframe): number {
   return TIMEFRAME_MS[tf];
@@ -18,12 +18,6 @@ const DAY = 86_400_000;
 export function isEpochAligned(tf: Timeframe): boolean {
   const ms = TIMEFRAME_MS[tf];
   return ms <= DAY && DAY % ms === 0;
-}
-
-/** Start of the candle of `tf` that contains time `t` (only for epoch-aligned timeframes). */
-export function bucketStart(t: number, tf: Timeframe): number {
-  const ms = TIMEFRAME_MS[tf];
-  return t - (((t % ms) + ms) % ms);
 }
 
 /** Whether candles of `from` can be combined into candles of `to`. */

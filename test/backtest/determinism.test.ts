@@ -81,3 +81,17 @@ const PINNED = {
   trades: 65,
   fingerprint: "eccc84f0ee0daf939e8e8d093f62840d073e9e639008b0ac3eadd9bfb0b29c0d",
 };
+
+describe("generated candles are aligned like the exchange's", () => {
+  it("weekly candles start on Mondays and monthly ones on the 1st (UTC)", () => {
+    const from = Date.UTC(2024, 0, 10);
+    const to = Date.UTC(2025, 0, 1);
+    const months = generateCandles({ symbol: "BTC_USD", timeframe: "1M", from, to, seed: 3 });
+    expect(months.map((c) => new Date(c.t).toISOString().slice(0, 10))).toEqual(
+      Array.from({ length: 12 }, (_, m) => new Date(Date.UTC(2024, m, 1)).toISOString().slice(0, 10)),
+    );
+    const weeks = generateCandles({ symbol: "BTC_USD", timeframe: "7D", from, to, seed: 3 });
+    expect(weeks.every((c) => new Date(c.t).getUTCDay() === 1)).toBe(true);
+    expect(weeks[0]!.t).toBe(Date.UTC(2024, 0, 8));
+  });
+});

@@ -3,7 +3,7 @@ import { CandleAggregator } from "../../src/market/aggregate.js";
 import type { Candle } from "../../src/market/candle.js";
 import { formatDuration } from "../../src/market/health.js";
 import { Ring } from "../../src/market/ring.js";
-import { bucketStart, canAggregate } from "../../src/market/timeframe.js";
+import { canAggregate, candleStart } from "../../src/market/timeframe.js";
 
 const H = 3_600_000;
 const DAY = 24 * H;
@@ -33,7 +33,14 @@ describe("CandleAggregator", () => {
     expect(canAggregate("1D", "7D")).toBe(false);
     expect(canAggregate("1h", "30m")).toBe(false);
     expect(() => new CandleAggregator("1D", "7D")).toThrow(/cannot build 7D candles from 1D/);
-    expect(bucketStart(DAY + 5 * H + 123, "4h")).toBe(DAY + 4 * H);
+    expect(candleStart("4h", DAY + 5 * H + 123)).toBe(DAY + 4 * H);
+    // weeks start on Monday 00:00 UTC, months on the 1st (2024-12-26 was a Thursday)
+    expect(new Date(candleStart("7D", Date.UTC(2024, 11, 26, 13))).toISOString()).toBe(
+      "2024-12-23T00:00:00.000Z",
+    );
+    expect(new Date(candleStart("1M", Date.UTC(2024, 11, 26, 13))).toISOString()).toBe(
+      "2024-12-01T00:00:00.000Z",
+    );
   });
 });
 

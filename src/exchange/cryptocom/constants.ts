@@ -61,6 +61,33 @@ export const TIMEFRAME_MS: Readonly<Record<Timeframe, number>> = {
   "1M": 30 * DAY,
 };
 
+/** 1970-01-05 00:00 UTC was a Monday: weekly candles start on Mondays. */
+const MONDAY_MS = 4 * DAY;
+
+/**
+ * Start (ms, UTC) of the `tf` candle that contains time `t`: multiples of the length since the epoch
+ * for 1m…1D, Monday 00:00 UTC boundaries for 7D/14D, the first of the month for 1M. The one
+ * definition used by the market feed, the backtester and the emulator.
+ */
+export function candleStart(tf: Timeframe, t: number): number {
+  if (tf === "1M") {
+    const d = new Date(t);
+    return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);
+  }
+  const ms = TIMEFRAME_MS[tf];
+  if (tf === "7D" || tf === "14D") return Math.floor((t - MONDAY_MS) / ms) * ms + MONDAY_MS;
+  return Math.floor(t / ms) * ms;
+}
+
+/** Start of the candle after the one starting at `start` (calendar months for 1M). */
+export function nextCandleStart(tf: Timeframe, start: number): number {
+  if (tf === "1M") {
+    const d = new Date(start);
+    return Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
+  }
+  return start + TIMEFRAME_MS[tf];
+}
+
 export function parseTimeframe(tf: string): Timeframe | undefined {
   if ((TIMEFRAMES as readonly string[]).includes(tf)) return tf as Timeframe;
   return TIMEFRAME_ALIASES[tf];
