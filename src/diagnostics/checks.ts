@@ -210,10 +210,20 @@ function orderLine(o: Observations): Line {
       status: "skip",
       detail: `${describeOrder(a.order)}: instrument rules unavailable (public/get-instruments failed)`,
     };
+  const sized = a.sizing ? `${a.sizing.text}; ` : "";
+  const checked = a.checked ?? a.order;
   if (a.violations.length === 0 && !a.shortfall) {
+    const notes = [
+      ...a.assumptions.map((x) => `checked against an assumption: ${x}`),
+      ...a.unknowns.map((x) => `not checked: ${x}`),
+      "not checkable before sending: the open-order limit (318)",
+    ];
     return {
-      status: "pass",
-      detail: `${describeOrder(a.order)} passes the instrument rules`,
+      status: a.unknowns.length > 0 ? "warn" : "pass",
+      detail:
+        a.passed.length > 0
+          ? `${sized}${describeOrder(checked)} passes ${a.passed.join(", ")} (${notes.join("; ")})`
+          : `${describeOrder(checked)}: not checked (${a.unknowns.join("; ")})`,
     };
   }
   const parts = a.violations.map((v) => `${v.field}: ${v.rule} (code ${v.code})`);
@@ -221,8 +231,14 @@ function orderLine(o: Observations): Line {
     parts.push(
       `available ${a.shortfall.currency} ${fmt(a.shortfall.available)} < ${fmt(a.shortfall.needed)} (code 306)`,
     );
-  const instead = a.corrected ? `; atp would send ${describeOrder(a.corrected)}` : "";
-  return { status: "fail", detail: `${describeOrder(a.order)}: ${parts.join("; ")}${instead}` };
+  const instead = a.corrected
+    ? `; atp would send ${describeOrder(a.corrected)}`
+    : a.alternative
+      ? `; instead: ${describeOrder(a.alternative.order)} (${a.alternative.why})`
+      : a.noOrderFits
+        ? `; no order fits: ${a.noOrderFits}`
+        : "";
+  return { status: "fail", detail: `${sized}${describeOrder(checked)}: ${parts.join("; ")}${instead}` };
 }
 
 const BUILDERS: Record<CheckId, (o: Observations) => Line> = {

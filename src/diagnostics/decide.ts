@@ -15,12 +15,13 @@ import { NONCE_WINDOW_MS, PRODUCTION, UAT } from "../exchange/cryptocom/constant
 import { rateLimitFor } from "../exchange/cryptocom/endpoints.js";
 import { codeInfo, type ErrorCategory } from "../exchange/cryptocom/error-codes.js";
 import type { ExchangeError } from "../exchange/cryptocom/errors.js";
+import type { OrderFields } from "../exchange/cryptocom/instruments.js";
 import { last4, maskSecret } from "../util/secrets.js";
 import { type Outcome, outcomeText } from "./calls.js";
 import { describeKey, describeSecret, keyPlace } from "./credentials.js";
 import type { HttpFailure } from "./http.js";
 import { type Observations, ran } from "./observations.js";
-import { describeOrder, fmt, orderJson } from "./order-check.js";
+import { describeOrder, fmt, type OrderAssessment, orderJson } from "./order-check.js";
 import type { Cause, CauseId, Confidence } from "./types.js";
 
 /** |offset| beyond which clock_skew is at least likely: half the documented 60 s nonce window. */
@@ -777,6 +778,43 @@ function permissionCauses(o: Observations, out: Cause[]): void {
   );
 }
 
+/** The order's fix: the corrected order, else each finding's own fix, the nearest placeable order, the balance. */
+function orderFixes(a: OrderAssessment): string[] {
+  const fix: string[] = [];
+  const check = (x: OrderFields) =>
+    `Check it before sending: atp doctor --order '${orderJson(x)}' (the order check must pass).`;
+  if (a.corrected && a.violations.length > 0) {
+    fix.push(
+      `Send ${describeOrder(a.corrected)} (atp's order path floors quantities to the tick and rounds prices safely).`,
+      check(a.corrected),
+    );
+    return fix;
+  }
+  if (a.suggestions.length > 0) {
+    fix.push(
+      `Use an exact instrument name from public/get-instruments, e.g. ${a.suggestions[0]} (case-sensitive).`,
+    );
+  }
+  for (const v of a.violations) {
+    const line = `${v.fix.charAt(0).toUpperCase()}${v.fix.slice(1)}.`;
+    if (a.suggestions.length === 0 && !fix.includes(line)) fix.push(line);
+  }
+  if (a.shortfall) {
+    fix.push(
+      `Fund the account with at least ${fmt(a.shortfall.needed.minus(a.shortfall.available))} ${a.shortfall.currency} more, or reduce the order; balances reserved by open orders are not available.`,
+    );
+  }
+  if (a.alternative) {
+    fix.push(
+      `Or send ${describeOrder(a.alternative.order)}: ${a.alternative.why}.`,
+      check(a.alternative.order),
+    );
+  } else if (a.noOrderFits) {
+    fix.push(`No order fits: ${a.noOrderFits}.`);
+  }
+  return fix;
+}
+
 function orderCauses(o: Observations, out: Cause[]): boolean {
   const a = o.order;
   const engine = o.engine;
@@ -802,15 +840,12 @@ function orderCauses(o: Observations, out: Cause[]): boolean {
       evidence.push(
         `${v.field}: ${v.rule} → exchange code ${v.code} ${name}${v.corrected ? `; corrected: ${v.corrected}` : ""}`.trim(),
       );
-      confirmed = true;
+      if (v.certain) confirmed = true;
+      else likely = true;
     }
     if (a.suggestions.length > 0)
       evidence.push(`instruments with a similar name: ${a.suggestions.join(", ")}`);
-    if (a.sizing && a.instrument) {
-      evidence.push(
-        `amount ${a.sizing.amount} ${a.instrument.quoteCcy} at ${fmt(a.sizing.price)} is ${fmt(a.sizing.raw.toDecimalPlaces(12))} ${a.instrument.baseCcy}, floored to the ${fmt(a.instrument.qtyTickSize)} tick: ${a.sizing.quantity}`,
-      );
-    }
+    if (a.sizing) evidence.push(a.sizing.text);
     const read = ran(o.read);
     if (engine?.code !== undefined && !engineOrderCode && read?.kind === "ok" && a.violations.length > 0) {
       evidence.push(
@@ -824,26 +859,9 @@ function orderCauses(o: Observations, out: Cause[]): boolean {
       if (engineOrderCode?.code === 306) confirmed = true;
       else likely = true;
     }
-    if (a.corrected && (a.violations.length > 0 || a.shortfall)) {
-      if (a.violations.length > 0) {
-        evidence.push(`atp would send instead: ${describeOrder(a.corrected)}`);
-        fix.push(
-          `Send ${describeOrder(a.corrected)} (atp's order path floors quantities to the tick and rounds prices safely).`,
-          `Check it before sending: atp doctor --order '${orderJson(a.corrected)}' (the order check must pass).`,
-        );
-      }
-      if (a.shortfall) {
-        fix.push(
-          `Fund the account with at least ${fmt(a.shortfall.needed.minus(a.shortfall.available))} ${a.shortfall.currency} more, or reduce the order; balances reserved by open orders are not available.`,
-        );
-      }
-    } else if (a.uncorrectable) {
-      fix.push(
-        a.suggestions.length > 0
-          ? `Use an exact instrument name from public/get-instruments, e.g. ${a.suggestions[0]} (case-sensitive).`
-          : `The order cannot be placed as asked: ${a.uncorrectable}. Increase the amount or pick another instrument.`,
-      );
-    }
+    if (a.corrected && a.violations.length > 0)
+      evidence.push(`atp would send instead: ${describeOrder(a.corrected)}`);
+    fix.push(...orderFixes(a));
     if (!a.rulesKnown && !engineOrderCode) return false;
   }
   if (!confirmed && !likely) return false;

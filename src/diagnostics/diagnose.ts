@@ -23,7 +23,6 @@ import { ExchangeError } from "../exchange/cryptocom/errors.js";
 import { parseInstruments, parseTickers } from "../exchange/cryptocom/parsers/market.js";
 import { authLog, logOutboundIp, silentLogger } from "../log/logger.js";
 import { Redactor } from "../log/redact.js";
-import type { Dec } from "../util/decimal.js";
 import { type Credentials, codeOf, DoctorCalls, type Outcome, type ProxyTarget } from "./calls.js";
 import { buildChecks } from "./checks.js";
 import { assessCredentials, isAssessedFinding } from "./credentials.js";
@@ -34,6 +33,7 @@ import type { ClockReading, DnsReading, EngineErrorInfo, Observations, Skipped }
 import {
   assessOrder,
   availableBalances,
+  type MarketPrices,
   type NormalisedOrder,
   normaliseOrder,
   type OrderAssessment,
@@ -153,12 +153,12 @@ function dnsLookupTimed(
   });
 }
 
-function marketPrice(pub: Outcome | undefined, order: NormalisedOrder): Dec | undefined {
+/** Best bid, ask and last price of the order's instrument from the reachability ticker. */
+function marketPrices(pub: Outcome | undefined, order: NormalisedOrder): MarketPrices | undefined {
   if (pub?.kind !== "ok") return undefined;
   try {
     const t = parseTickers(pub.result).find((x) => x.symbol === order.instrument_name);
-    if (!t) return undefined;
-    return (order.side === "SELL" ? t.bid : t.ask) ?? t.last;
+    return t ? { bid: t.bid, ask: t.ask, last: t.last } : undefined;
   } catch {
     return undefined;
   }
@@ -399,7 +399,7 @@ export async function diagnose(ctx: DoctorContext): Promise<DoctorReport> {
     obs.order = assessOrder({
       order,
       instruments: list,
-      marketPrice: marketPrice(obs.publicProbe, order),
+      market: marketPrices(obs.publicProbe, order),
       balances,
     }) satisfies OrderAssessment;
   }

@@ -1,81 +1,52 @@
 /**
- * Checks a failing order without sending it: against the instrument rules (validateOrder, the same
- * rules atp's order path applies), the available balance from the signed read, and says what atp
- * would send instead. Pure: the instruments, the market price and the balances are passed in.
+ * Checks a failing order without sending it, against every rule the exchange applies that can be
+ * known before sending: the order's shape and the instrument rules (`validateOrder`, the same
+ * rules atp's order path and the emulator apply: ticks, decimals, tradable, minimum quantity), the
+ * minimum order value, a limit price too far from the market and a trigger on the wrong side of it
+ * (order-rules.ts, at the mark price from the ticker), and the available balance from the signed
+ * read. Pure: the instruments, the market prices and the balances are passed in.
+ *
+ * Invariants:
+ * - Never "passes" an order silently on a rule it cannot know: an assumed limit (the minimum order
+ *   value, the price band) is named in the pass, a finding on one is `certain: false`, and what
+ *   cannot be checked at all is listed in `unknowns`.
+ * - Every order it suggests (`corrected`, `alternative`) passes the same checks: `validateOrder`
+ *   for the instrument (with the minimum it checks against), the market rules, and, when the
+ *   balance is known, fits the available balance. A suggestion is re-checked before it is made;
+ *   when none can be made, `noOrderFits` or the findings' own fixes say why.
+ * - `corrected` keeps the order's intent (only ticks, decimals, notation fixed: what atp's order path
+ *   does); `alternative` is the nearest order that can be placed (the smallest one for an order
+ *   below the minimum, the largest the balance covers for one above it).
  *
  * The seed's order is the reference case: SELL BTC_USD for $10.00 sent with quantity 0.00011119 is
  * a 213 (quantity not on BTC_USD's 0.00001 tick), and atp would send 0.00011.
  */
-import { ORDER_SIDES, type OrderSide } from "../exchange/cryptocom/constants.js";
 import {
   formatNotional,
+  formatQuantity,
   type Instrument,
   type OrderFields,
   OrderValidationError,
   quantityForAmount,
-  type Violation,
   validateOrder,
 } from "../exchange/cryptocom/instruments.js";
 import { parseUserBalance } from "../exchange/cryptocom/parsers/account.js";
-import { JsonNumberText } from "../exchange/cryptocom/signing.js";
-import { type Dec, dec, plain } from "../util/decimal.js";
-import { type NumberHazard, numberHazards } from "./self-test.js";
-import type { FailingOrderInput, OrderValue } from "./types.js";
+import { ceilToStep, Dec, dec, floorToStep, plain } from "../util/decimal.js";
+import { explainFinding } from "./order-advice.js";
+import { LIMIT_ORDER_TYPES, type NormalisedOrder, TRIGGER_ORDER_TYPES } from "./order-input.js";
+import {
+  balanceNeed,
+  MARKET_MARGIN,
+  type MarketPrices,
+  marketFindings,
+  markOf,
+  minimumFor,
+  minimumText,
+  withMinimum,
+} from "./order-rules.js";
 
-export interface NormalisedOrder extends OrderFields {
-  amount?: string | undefined;
-  /** JSON numbers found in the order (a signature hazard as well as a style problem). */
-  numbers: NumberHazard[];
-}
-
-export class OrderInputError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "OrderInputError";
-  }
-}
-
-function text(v: OrderValue | undefined): string | undefined {
-  if (v === undefined || v === null) return undefined;
-  if (v instanceof JsonNumberText) return v.text;
-  if (typeof v === "number") return String(v);
-  if (typeof v === "string") return v.trim();
-  return String(v);
-}
-
-/** Normalises `--order` JSON or the engine's order; throws OrderInputError naming the field. */
-export function normaliseOrder(input: FailingOrderInput): NormalisedOrder {
-  const instrument = (input.instrument_name ?? input.symbol ?? "").trim();
-  if (!instrument) throw new OrderInputError('the order needs "instrument_name" (e.g. "BTC_USD")');
-  const side = (input.side ?? "").trim().toUpperCase();
-  if (!(ORDER_SIDES as readonly string[]).includes(side)) {
-    throw new OrderInputError(
-      `the order's "side" must be BUY or SELL, got ${JSON.stringify(input.side ?? "")}`,
-    );
-  }
-  const price = text(input.price);
-  const type = (input.type ?? (price !== undefined ? "LIMIT" : "MARKET")).trim().toUpperCase();
-  const fields = {
-    quantity: input.quantity,
-    notional: input.notional,
-    price: input.price,
-    ref_price: input.ref_price,
-  };
-  if (fields.quantity === undefined && fields.notional === undefined && input.amount === undefined) {
-    throw new OrderInputError('the order needs "quantity", "notional" or "amount"');
-  }
-  return {
-    instrument_name: instrument,
-    side: side as OrderSide,
-    type,
-    quantity: text(input.quantity),
-    notional: text(input.notional),
-    price,
-    ref_price: text(input.ref_price),
-    amount: text(input.amount),
-    numbers: numberHazards(fields),
-  };
-}
+export { type NormalisedOrder, normaliseOrder, OrderInputError } from "./order-input.js";
+export type { MarketPrices } from "./order-rules.js";
 
 /** The order as `--order` JSON (decimal fields as strings). */
 export function orderJson(o: OrderFields): string {
@@ -107,22 +78,63 @@ export interface BalanceCheck {
   needed: Dec;
 }
 
+/** A rule the order breaks, with the exchange code it would get and its own fix. */
+export interface OrderFinding {
+  field: string;
+  rule: string;
+  /** The exchange code the order would be rejected with. */
+  code: number;
+  /** False when the rule rests on an assumption (a limit the exchange does not publish) or a moving market. */
+  certain: boolean;
+  /** The value atp would send instead: set only when the corrected order carries it. */
+  corrected?: string | undefined;
+  /** How to fix this finding (specific to the field and the rule). */
+  fix: string;
+}
+
+export interface Suggestion {
+  order: OrderFields;
+  /** Why this order, e.g. "the smallest order that passes". */
+  why: string;
+}
+
+export interface Sizing {
+  amount: string;
+  /** The order field the amount became, and its value. */
+  field: "quantity" | "notional";
+  value: string;
+  /** One evidence line: how the amount was sized. */
+  text: string;
+}
+
 export interface OrderAssessment {
   order: NormalisedOrder;
   instrument: Instrument | undefined;
   /** False when the instrument list could not be fetched: nothing could be validated. */
   rulesKnown: boolean;
-  violations: Violation[];
-  /** The order atp would send (undefined when it cannot be placed at all). */
+  /** The order checked, as atp would send it (an `amount` sized as atp sizes it). */
+  checked: OrderFields | undefined;
+  violations: OrderFinding[];
+  /** The order atp would send instead: same intent, every rule met, fits the known balance. */
   corrected: OrderFields | undefined;
-  /** Why no corrected order exists (e.g. below the minimum). */
+  /** The nearest order that can be placed, when the corrected one cannot. */
+  alternative: Suggestion | undefined;
+  /** Why no order of this kind can be placed (e.g. the balance covers none above the minimum). */
+  noOrderFits: string | undefined;
+  /** The first rule that could not be corrected. */
   uncorrectable: string | undefined;
   /** Set when the balance is known and short (code 306). */
   shortfall: BalanceCheck | undefined;
   /** Similar instrument names when the instrument is unknown. */
   suggestions: string[];
-  /** How atp sizes the order's amount at the market price (when both are known). */
-  sizing: { amount: string; price: Dec; raw: Dec; quantity: string } | undefined;
+  /** How atp sizes the order's amount (when it has one and it can be sized). */
+  sizing: Sizing | undefined;
+  /** The rules checked, for the pass line ("the instrument rules", "the balance", …). */
+  passed: string[];
+  /** Rules checked against an assumption (named in the report). */
+  assumptions: string[];
+  /** Rules that could not be checked, and why. */
+  unknowns: string[];
 }
 
 function squash(s: string): string {
@@ -139,10 +151,11 @@ export function suggestInstruments(name: string, instruments: readonly Instrumen
     .slice(0, 5);
 }
 
-function safeDec(s: string | undefined): Dec | undefined {
+function positive(s: string | undefined): Dec | undefined {
   if (s === undefined) return undefined;
   try {
-    return dec(s);
+    const d = dec(s);
+    return d.gt(0) ? d : undefined;
   } catch {
     return undefined;
   }
@@ -152,25 +165,205 @@ export interface AssessInput {
   order: NormalisedOrder;
   /** undefined: the instrument list is not available. */
   instruments: readonly Instrument[] | undefined;
-  /** A market price for sizing (last/bid/ask), when known. */
+  /** Best bid, ask and last price of the order's instrument, when known. */
+  market?: MarketPrices | undefined;
+  /** Shorthand for a market where bid = ask = last (tests, callers with one price). */
   marketPrice?: Dec | undefined;
   balances?: Balances | undefined;
 }
 
-export function assessOrder(input: AssessInput): OrderAssessment {
-  const { order, instruments } = input;
-  const base: OrderAssessment = {
+/** What an order is checked with: the instrument (with the minimum checked), the market, the balance. */
+interface Ctx {
+  inst: Instrument;
+  rules: Instrument;
+  market: MarketPrices | undefined;
+  mark: Dec | undefined;
+  balances: Balances | undefined;
+}
+
+type RawFinding = Omit<OrderFinding, "fix">;
+
+/** Every rule `o` breaks, in the exchange's order; the balance is separate (shortfall). */
+function ruleFindings(c: Ctx, o: OrderFields): RawFinding[] {
+  const opts = { marketPrice: c.mark };
+  const known = validateOrder(c.inst, o, opts);
+  const out: RawFinding[] = known.map((v) => ({ ...v, certain: true }));
+  if (c.rules !== c.inst) {
+    const assumed = validateOrder(c.rules, o, opts);
+    // the minimum order value is the only rule that depends on minNotional, and comes last
+    if (assumed.length > known.length) {
+      const v = assumed[assumed.length - 1]!;
+      const value = orderValue(c, o);
+      out.push({
+        field: v.field,
+        code: v.code,
+        certain: false,
+        rule: `order value ${value ? `${plain(value)} ${c.inst.quoteCcy}` : "unknown"}: ${minimumText(c.inst)}`,
+      });
+    }
+  }
+  for (const f of marketFindings(c.inst, o, c.mark)) out.push({ ...f, certain: false });
+  return out;
+}
+
+/** The order's value as the exchange computes it for the minimum (quote currency). */
+function orderValue(c: Ctx, o: OrderFields): Dec | undefined {
+  const n = positive(o.notional);
+  if (n) return n;
+  const q = positive(o.quantity);
+  const at = positive(o.price) ?? positive(o.ref_price) ?? c.mark;
+  return q && at ? q.mul(at) : undefined;
+}
+
+function shortfallOf(c: Ctx, o: OrderFields): BalanceCheck | undefined {
+  if (!c.balances) return undefined;
+  const need = balanceNeed(c.inst, o, c.market);
+  if (!need) return undefined;
+  const available = c.balances.get(need.currency) ?? dec("0");
+  return available.lt(need.amount) ? { currency: need.currency, available, needed: need.amount } : undefined;
+}
+
+/** True when `o` passes every rule and fits the known balance: the condition for suggesting it. */
+function placeable(c: Ctx, o: OrderFields): boolean {
+  return ruleFindings(c, o).length === 0 && !shortfallOf(c, o);
+}
+
+const CORRECTABLE = new Set(["quantity", "notional", "price", "ref_price"]);
+
+/**
+ * Applies the corrections atp's order path would make (floor to the tick, round prices safely,
+ * write out exponents, drop a notional next to a quantity) until the order passes the rules, or
+ * stops at the first finding with no correction. Every step is re-checked, so a correction that
+ * itself breaks a rule (1e-8 → 0.00000001, off the 0.00001 tick) is never the answer.
+ */
+function correct(c: Ctx, start: OrderFields): { order: OrderFields; stop: RawFinding | undefined } {
+  let o: OrderFields = { ...start };
+  for (let i = 0; i < 6; i++) {
+    const fs = ruleFindings(c, o);
+    if (fs.length === 0) return { order: o, stop: undefined };
+    const next: OrderFields = { ...o };
+    for (const f of fs) {
+      if (f.corrected !== undefined && CORRECTABLE.has(f.field)) {
+        next[f.field as "quantity"] = f.corrected;
+      } else if (f.code === 40004 && f.field === "notional" && positive(o.quantity)) {
+        next.notional = undefined; // a quantity is given: the notional is the extra field
+      } else {
+        return { order: o, stop: f };
+      }
+    }
+    o = next;
+  }
+  return { order: o, stop: ruleFindings(c, o)[0] };
+}
+
+/** A 415 (below the minimum value or quantity) or a quantity below the tick: fixed by a bigger order. */
+function tooSmall(f: RawFinding): boolean {
+  return f.code === 415 || (f.code === 213 && f.field === "quantity" && f.corrected === undefined);
+}
+
+function ceilNotional(inst: Instrument, v: Dec): string {
+  return plain(v.toDecimalPlaces(inst.quoteDecimals, Dec.ROUND_UP), inst.quoteDecimals);
+}
+
+/** The smallest order of this kind that passes the rules (the price it is valued at: its own, else the market). */
+function smallest(c: Ctx, o: OrderFields): OrderFields | undefined {
+  const min = minimumFor(c.inst).value;
+  if (o.notional !== undefined && o.quantity === undefined) {
+    return { ...o, notional: ceilNotional(c.inst, min ?? new Dec(10).pow(-c.inst.quoteDecimals)) };
+  }
+  const own = LIMIT_ORDER_TYPES.has(o.type) ? positive(o.price) : undefined;
+  const at = own ?? (TRIGGER_ORDER_TYPES.has(o.type) ? positive(o.ref_price) : undefined);
+  const tick = c.inst.qtyTickSize;
+  let q = tick;
+  if (min) {
+    const price = at ?? c.mark;
+    if (!price) return undefined;
+    const target = at ? min : min.mul(Dec.add(1, MARKET_MARGIN));
+    q = Dec.max(tick, ceilToStep(target.div(price), tick));
+  }
+  return { ...o, quantity: formatQuantity(c.inst, q), notional: undefined };
+}
+
+/** The largest order of this kind the available balance covers (undefined: none). */
+function largest(c: Ctx, o: OrderFields, available: Dec): OrderFields | undefined {
+  const tick = c.inst.qtyTickSize;
+  const byQuantity = (q: Dec) => {
+    const f = floorToStep(q, tick);
+    return f.gte(tick) ? { ...o, quantity: formatQuantity(c.inst, f), notional: undefined } : undefined;
+  };
+  if (o.side === "SELL") return byQuantity(available);
+  if (o.notional !== undefined && o.quantity === undefined) {
+    const n = available.toDecimalPlaces(c.inst.quoteDecimals, Dec.ROUND_DOWN);
+    return n.gt(0) ? { ...o, notional: plain(n, c.inst.quoteDecimals) } : undefined;
+  }
+  const limit = LIMIT_ORDER_TYPES.has(o.type) ? positive(o.price) : undefined;
+  const ref = TRIGGER_ORDER_TYPES.has(o.type) ? positive(o.ref_price) : undefined;
+  const ask = c.market?.ask?.gt(0) ? c.market.ask : c.mark;
+  const cost = limit ?? ref ?? ask?.mul(Dec.add(1, MARKET_MARGIN));
+  return cost ? byQuantity(available.div(cost)) : undefined;
+}
+
+function base(order: NormalisedOrder, rulesKnown: boolean): OrderAssessment {
+  return {
     order,
     instrument: undefined,
-    rulesKnown: instruments !== undefined,
+    rulesKnown,
+    checked: undefined,
     violations: [],
     corrected: undefined,
+    alternative: undefined,
+    noOrderFits: undefined,
     uncorrectable: undefined,
     shortfall: undefined,
     suggestions: [],
     sizing: undefined,
+    passed: ["the instrument rules"],
+    assumptions: [],
+    unknowns: [],
   };
-  if (!instruments) return base;
+}
+
+/** The amount sized as atp sizes it: a MARKET BUY spends it as notional, anything else buys or sells a quantity. */
+function size(
+  inst: Instrument,
+  order: NormalisedOrder,
+  price: Dec | undefined,
+): { sizing: Sizing } | { error: RawFinding } | { unknown: string } | undefined {
+  const amount = order.amount;
+  if (amount === undefined) return undefined;
+  if (order.type === "MARKET" && order.side === "BUY") {
+    const n = formatNotional(inst, amount);
+    return {
+      sizing: {
+        amount,
+        field: "notional",
+        value: n,
+        text: `amount ${amount} ${inst.quoteCcy}: a MARKET BUY spends it as notional ${n}`,
+      },
+    };
+  }
+  if (!price) return { unknown: `amount ${amount} ${inst.quoteCcy} cannot be sized without a market price` };
+  try {
+    const s = quantityForAmount(inst, amount, price);
+    return {
+      sizing: {
+        amount,
+        field: "quantity",
+        value: s.text,
+        text: `amount ${amount} ${inst.quoteCcy} at ${plain(price)} is ${plain(s.raw.toDecimalPlaces(12))} ${inst.baseCcy}, floored to the ${plain(inst.qtyTickSize)} tick: ${s.text}`,
+      },
+    };
+  } catch (err) {
+    if (!(err instanceof OrderValidationError)) throw err;
+    const v = err.violations[0]!;
+    return { error: { field: v.field, rule: v.rule, code: v.code, certain: true } };
+  }
+}
+
+export function assessOrder(input: AssessInput): OrderAssessment {
+  const { order, instruments } = input;
+  const out = base(order, instruments !== undefined);
+  if (!instruments) return out;
   const inst = instruments.find((i) => i.symbol === order.instrument_name);
   const fields: OrderFields = {
     instrument_name: order.instrument_name,
@@ -181,90 +374,147 @@ export function assessOrder(input: AssessInput): OrderAssessment {
     ...(order.price !== undefined ? { price: order.price } : {}),
     ...(order.ref_price !== undefined ? { ref_price: order.ref_price } : {}),
   };
-  const price = safeDec(order.price) ?? input.marketPrice;
-  // An order given only by its amount: size it as atp would (market BUY by notional, others by quantity).
-  if (inst && fields.quantity === undefined && fields.notional === undefined && order.amount !== undefined) {
-    if (order.type === "MARKET" && order.side === "BUY") fields.notional = formatNotional(inst, order.amount);
-    else if (price) {
-      try {
-        fields.quantity = quantityForAmount(inst, order.amount, price).text;
-      } catch (err) {
-        if (!(err instanceof OrderValidationError)) throw err;
-        return {
-          ...base,
-          instrument: inst,
-          violations: err.violations,
-          uncorrectable: err.violations[0]?.rule,
-        };
-      }
-    }
-  }
-  let sizing: OrderAssessment["sizing"];
-  if (inst && order.amount !== undefined && price && !(order.type === "MARKET" && order.side === "BUY")) {
-    try {
-      const s = quantityForAmount(inst, order.amount, price);
-      sizing = { amount: order.amount, price, raw: s.raw, quantity: s.text };
-    } catch {
-      sizing = undefined;
-    }
-  }
-  const violations = validateOrder(inst, fields);
   if (!inst) {
+    const [v] = validateOrder(undefined, fields);
     return {
-      ...base,
-      violations,
+      ...out,
+      checked: fields,
+      violations: [
+        {
+          ...v!,
+          certain: true,
+          fix: `use an exact instrument name from public/get-instruments (case-sensitive)`,
+        },
+      ],
       uncorrectable: `${order.instrument_name} is not an instrument of this exchange`,
       suggestions: suggestInstruments(order.instrument_name, instruments),
     };
   }
-  const corrected: OrderFields = { ...fields };
-  let uncorrectable: string | undefined;
-  for (const v of violations) {
-    if (
-      v.corrected !== undefined &&
-      (v.field === "quantity" || v.field === "notional" || v.field === "price")
-    ) {
-      corrected[v.field] = v.corrected;
-    } else if (v.corrected !== undefined && v.field === "ref_price") {
-      corrected.ref_price = v.corrected;
-    } else if (v.code === 40004 && v.field === "notional" && corrected.quantity !== undefined) {
-      corrected.notional = undefined; // market BUY: keep quantity, drop the notional
-    } else {
-      uncorrectable ??= v.rule;
-    }
+  const market: MarketPrices | undefined =
+    input.market ??
+    (input.marketPrice
+      ? { bid: input.marketPrice, ask: input.marketPrice, last: input.marketPrice }
+      : undefined);
+  const mark = markOf(market);
+  const c: Ctx = { inst, rules: withMinimum(inst), market, mark, balances: input.balances };
+  const assumptions: string[] = [];
+  const unknowns: string[] = [];
+
+  // An amount: size it as atp would, at the order's own price, else the market on its side.
+  const sidePrice = (order.side === "SELL" ? market?.bid : market?.ask) ?? mark;
+  const priceForAmount =
+    (LIMIT_ORDER_TYPES.has(order.type) ? positive(order.price) : undefined) ??
+    (TRIGGER_ORDER_TYPES.has(order.type) ? positive(order.ref_price) : undefined) ??
+    (sidePrice?.gt(0) ? sidePrice : undefined);
+  const sized = size(inst, order, priceForAmount);
+  const byAmount = fields.quantity === undefined && fields.notional === undefined;
+  let sizing: Sizing | undefined;
+  if (sized && "sizing" in sized) {
+    sizing = sized.sizing;
+    if (byAmount) fields[sizing.field] = sizing.value;
+  } else if (sized && byAmount) {
+    if ("unknown" in sized) return { ...out, instrument: inst, passed: [], unknowns: [sized.unknown] };
+    const f = sized.error;
+    const finding = { ...f, fix: explainFinding(f, { inst, order: fields, mark }) };
+    const alt = smallest(c, fields);
+    return finish(
+      c,
+      { ...out, instrument: inst, checked: fields, violations: [finding], uncorrectable: f.rule },
+      alt,
+    );
   }
-  const shortfall = balanceShortfall(inst, uncorrectable ? fields : corrected, price, input.balances);
-  return {
-    ...base,
+
+  const findings = ruleFindings(c, fields);
+  const minimum = minimumFor(inst);
+  if (minimum.source === "assumed") assumptions.push(`minimum order value: ${minimumText(inst)}`);
+  if (minimum.source === "unknown") unknowns.push(`minimum order value: ${minimumText(inst)}`);
+  if (minimum.value && !mark && !orderValue(c, fields))
+    unknowns.push("the order's value (no market price to value it at)");
+  if (LIMIT_ORDER_TYPES.has(fields.type)) {
+    if (mark) assumptions.push("limit price band: about ±50% of the market (not published by the exchange)");
+    else unknowns.push("how far the limit price is from the market (no market price)");
+  }
+  if (!input.balances) unknowns.push("the available balance (the signed read did not succeed)");
+  const passed = ["the instrument rules (shape, ticks, tradable)"];
+  if (minimum.value && orderValue(c, fields)) passed.push("the minimum order value");
+  if (mark && LIMIT_ORDER_TYPES.has(fields.type)) passed.push("the limit price band");
+  if (mark && TRIGGER_ORDER_TYPES.has(fields.type)) passed.push("the trigger side of the market");
+  if (input.balances) passed.push("the available balance");
+
+  const { order: fixed, stop } = correct(c, fields);
+  const result: OrderAssessment = {
+    ...out,
     instrument: inst,
-    violations,
-    corrected: uncorrectable ? undefined : corrected,
-    uncorrectable,
-    shortfall,
+    checked: fields,
+    violations: [],
     sizing,
+    passed,
+    assumptions,
+    unknowns,
+    uncorrectable: stop?.rule,
+    corrected: stop ? undefined : fixed,
   };
+  // the corrected value of a field is shown only when the corrected order carries it
+  result.violations = findings.map((f) => ({
+    ...f,
+    corrected:
+      !stop && f.corrected !== undefined && fixed[f.field as "quantity"] === f.corrected
+        ? f.corrected
+        : undefined,
+    fix: explainFinding(f, { inst, order: fields, mark }),
+  }));
+  // a rule the corrections run into (1e-8 written out is 0.00000001: below the 0.00001 tick)
+  if (stop && !findings.some((f) => f.code === stop.code && f.field === stop.field)) {
+    const value = fixed[stop.field as "quantity"];
+    result.violations.push({
+      ...stop,
+      corrected: undefined,
+      rule: value !== undefined ? `with ${stop.field} written as ${value}: ${stop.rule}` : stop.rule,
+      fix: explainFinding(stop, { inst, order: fixed, mark }),
+    });
+  }
+  const alt = stop && tooSmall(stop) ? smallest(c, fixed) : undefined;
+  return finish(c, result, alt);
 }
 
-function balanceShortfall(
-  inst: Instrument,
-  o: OrderFields,
-  price: Dec | undefined,
-  balances: Balances | undefined,
-): BalanceCheck | undefined {
-  if (!balances) return undefined;
-  let currency: string;
-  let needed: Dec | undefined;
-  if (o.side === "SELL") {
-    currency = inst.baseCcy;
-    needed = safeDec(o.quantity);
-  } else {
-    currency = inst.quoteCcy;
-    const q = safeDec(o.quantity);
-    needed = safeDec(o.notional) ?? (q && price ? q.mul(price) : undefined);
+/** Balance, then the suggestion: the corrected order if it fits, else the nearest placeable one. */
+function finish(c: Ctx, a: OrderAssessment, smallestOrder: OrderFields | undefined): OrderAssessment {
+  const target = a.corrected ?? a.checked;
+  const shortfall = target ? shortfallOf(c, target) : undefined;
+  let corrected = a.corrected;
+  let alternative: Suggestion | undefined;
+  let noOrderFits: string | undefined;
+  const min = minimumFor(c.inst);
+  const minWords = min.value
+    ? `, worth at least ${min.source === "assumed" ? "about " : ""}${plain(min.value)} ${c.inst.quoteCcy}`
+    : "";
+  if (corrected && shortfall) {
+    corrected = undefined;
+    const big = largest(c, target!, shortfall.available);
+    if (big && placeable(c, big)) {
+      alternative = {
+        order: big,
+        why: `the largest order the available ${fmt(shortfall.available)} ${shortfall.currency} covers`,
+      };
+    } else {
+      noOrderFits = `the available ${fmt(shortfall.available)} ${shortfall.currency} covers no ${c.inst.symbol} order that passes the rules (at least ${plain(c.inst.qtyTickSize)} ${c.inst.baseCcy}${minWords})`;
+    }
+  } else if (smallestOrder) {
+    if (placeable(c, smallestOrder)) {
+      alternative = {
+        order: smallestOrder,
+        why: `the smallest ${c.inst.symbol} order that passes the rules${minWords}`,
+      };
+    } else {
+      const short = shortfallOf(c, smallestOrder);
+      if (short && ruleFindings(c, smallestOrder).length === 0) {
+        noOrderFits = `the smallest ${c.inst.symbol} order that passes the rules (${describeOrder(smallestOrder)}) needs ${fmt(short.needed)} ${short.currency}, and ${fmt(short.available)} is available`;
+      }
+    }
   }
-  if (!needed) return undefined;
-  const available = balances.get(currency) ?? dec("0");
-  return available.lt(needed) ? { currency, available, needed } : undefined;
+  // a field's corrected value is advice too: only while the corrected order is the one suggested
+  const violations = corrected ? a.violations : a.violations.map((v) => ({ ...v, corrected: undefined }));
+  return { ...a, violations, corrected, alternative, noOrderFits, shortfall };
 }
 
 /** Available balance per currency from a private/user-balance result (shared parser). */
