@@ -116,11 +116,9 @@ describe("REST auth failures", () => {
       type: "MARKET",
       notional: "10.00",
     });
-    expect(out.status).toBe("rejected");
-    if (out.status === "rejected") {
-      expect(out.error.code).toBe(fx.emu.config.missing_permission_code);
-      expect(out.attempts).toBe(1);
-    }
+    if (out.status !== "rejected") expect.fail(`expected rejected, got ${out.status}`);
+    expect(out.error.code).toBe(fx.emu.config.missing_permission_code);
+    expect(out.attempts).toBe(1);
   });
 
   it("request(): swapped key/secret and a nonce offset, for the doctor", async () => {
