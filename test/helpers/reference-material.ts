@@ -32,10 +32,15 @@ export function absentNote(file: ReferenceFile): string {
 }
 
 /**
- * Skips the running test (with the note above) when the file is absent; returns its text otherwise.
+ * Skips the running test when the file is absent, saying why (printed, since the default reporter
+ * lists a skipped test only by count, and as the skip's note); returns the file's text otherwise.
  * `skip` is the test context's `skip`.
  */
 export function skipUnlessPresent(file: ReferenceFile, skip: (note: string) => never): string {
-  if (file.text === undefined) skip(absentNote(file));
+  if (file.text === undefined) {
+    const note = absentNote(file);
+    console.info(`skipped: ${note}`);
+    skip(note);
+  }
   return file.text;
 }
