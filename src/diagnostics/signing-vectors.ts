@@ -1,6 +1,24 @@
 /**
- * The known-answer signing vectors (a copy of ../shared/vectors/cryptocom-signing.json, which a test
- * keeps identical), embedded so the doctor can self-test its signer on any machine.
+ * The known-answer signing vectors: the project's one copy, used by the doctor's signing self-test
+ * (self-test.ts) and by the tests (test/exchange/signing.test.ts, test/exchange/client/envelope.test.ts,
+ * test/diagnostics/units.test.ts), so a bare clone checks its signer on any machine.
+ *
+ * Provenance (the rows of the Crypto.com reference §3.3 "Worked examples"; every `sig` is
+ * HMAC-SHA256(secret, string_to_sign), recomputed independently with Python's hmac module when copied):
+ * - official-java-public-auth: the official Java sample (public/auth, id 11, nonce 1589594102779);
+ * - official-js-get-order-detail: the official JavaScript sample (string id and nonce);
+ * - nested-order-list: the official Python create-order-list sample, nonce fixed to 1587846358253;
+ * - create-order-with-array: an exec_inst array, written for the reference;
+ * - null-value: the shape of the official create-withdrawal sample (`network_id: null`, empty
+ *   `address_tag`, request id -1);
+ * - third-party-crosscheck: the payload documented by the `digdigdig3` crate (crypto_com/auth.rs);
+ * - empty-params-user-balance: `params: {}` contributes nothing (the note under the table);
+ * - seed-sell-btc-usd: the seed document's failing order (SELL MARKET BTC_USD) on the 0.00001 step.
+ * The same vectors are published as cryptocom-signing.json in the reference material that developers
+ * keep beside the checkout; when that folder is present, test/diagnostics/units.test.ts checks that
+ * this copy is identical to it, and says it skipped the comparison when it is not.
+ * The published sample `sig` values of the exchange's docs are not reproducible (their secrets are not
+ * given) and are deliberately absent.
  */
 export interface SigningVector {
   name: string;

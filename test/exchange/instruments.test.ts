@@ -32,7 +32,16 @@ describe("seed case: SELL BTC_USD for $10.00 at 89,936", () => {
 
 describe("order sizing", () => {
   it("refuses an amount below one tick with 415", () => {
-    expect(() => quantityForAmount(BTC_USD, "0.50", "89936")).toThrow(OrderValidationError);
+    const e = (() => {
+      try {
+        quantityForAmount(BTC_USD, "0.50", "89936");
+      } catch (err) {
+        return err;
+      }
+      return undefined;
+    })();
+    expect(e).toBeInstanceOf(OrderValidationError);
+    expect((e as OrderValidationError).code).toBe(415);
   });
   it("floors a notional to the quote decimals", () => {
     expect(formatNotional(BTC_USD, "10.129")).toBe("10.12");

@@ -12,11 +12,15 @@ afterEach(async () => {
   feed = undefined;
 });
 
-function setup(opts: { maxPerRequest?: number; pollMs?: number } = {}) {
+function setup(opts: { maxPerRequest?: number; pollMs?: number; capacity?: number } = {}) {
   const source = new FakeSource(T0, opts.maxPerRequest ?? 100);
   let now = T0;
   const events: FeedEvent[] = [];
-  feed = new MarketFeed(source, { now: () => now, pollIntervalMs: opts.pollMs ?? 60_000, capacity: 500 });
+  feed = new MarketFeed(source, {
+    now: () => now,
+    pollIntervalMs: opts.pollMs ?? 60_000,
+    capacity: opts.capacity ?? 500,
+  });
   feed.on((e) => events.push(e));
   feed.start();
   return {
@@ -158,11 +162,38 @@ describe("MarketFeed with an in-process source", () => {
     expect(reasons[0]).toBe("ETH_USD 1h: no candle update for 2 h 1 min (limit 2 h)");
   });
 
-  it("keeps only `capacity` closed candles per series", async () => {
-    const { feed } = setup();
+  it("keeps only `capacity` closed candles per series, dropping the oldest", async () => {
+    const M = 60_000;
+    const { source, feed, closes, setNow } = setup({ capacity: 30 });
     await feed.track("BTC_USD", [{ timeframe: "1m", warmup: 10 }]);
+    source.listener!.connection(true, "subscribed");
     const s = feed.series("BTC_USD", "1m")!;
-    expect(s.closed.capacity).toBe(500);
-    expect(s.closed.length).toBeLessThanOrEqual(500);
+    expect(s.closed.capacity).toBe(30);
+    const start = s.live!.t;
+    // 45 more minutes streamed: far more closed candles than the ring holds
+    for (let k = 1; k <= 45; k++) {
+      setNow(start + k * M + 1_000);
+      source.listener!.candle("BTC_USD", "1m", candleAt(start + k * M));
+    }
+    expect(
+      closes()
+        .map((e) => e.candle.t)
+        .at(-1),
+    ).toBe(start + 44 * M);
+    expect(s.closed.length).toBe(30);
+    const kept = s.closed.toArray().map((c) => c.t);
+    expect(kept[0]).toBe(start + 15 * M); // the 30 newest, oldest first
+    expect(kept.at(-1)).toBe(start + 44 * M);
+    kept.forEach((t, i) => {
+      if (i > 0) expect(t - kept[i - 1]!).toBe(M);
+    });
+  });
+
+  it("a warm-up larger than the capacity gets a ring that holds the whole warm-up", async () => {
+    const { feed } = setup({ capacity: 30 });
+    await feed.track("BTC_USD", [{ timeframe: "1h", warmup: 50 }]);
+    const s = feed.series("BTC_USD", "1h")!;
+    expect(s.closed.capacity).toBe(50);
+    expect(s.closed.length).toBeGreaterThanOrEqual(50);
   });
 });

@@ -8,7 +8,7 @@
  *   sig = lowercase hex HMAC-SHA256(secret, S)
  *
  * This module is shared by the client (which signs) and the emulator (which verifies), so both
- * sides agree by construction; the known-answer vectors in ../shared/vectors pin it to the spec.
+ * sides agree by construction; the known-answer vectors (src/diagnostics/signing-vectors.ts) pin it to the spec.
  */
 import { createHmac } from "node:crypto";
 

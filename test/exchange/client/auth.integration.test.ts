@@ -11,9 +11,13 @@ import { ExchangeError } from "../../../src/exchange/cryptocom/errors.js";
 import { ProxyError } from "../../../src/exchange/cryptocom/proxy.js";
 import { UserStream } from "../../../src/exchange/cryptocom/ws/user-stream.js";
 import { DEMO, useEmulator } from "./helpers/emulator.js";
-import { startTestProxy } from "./helpers/test-proxy.js";
+import { PROXY_LOG, startProxyUnderTest } from "./helpers/signing-proxy.js";
 
 const fx = useEmulator({
+  // Rate limits are tested elsewhere (faults.integration.test.ts). Here they would couple the tests:
+  // the emulator counts per key across clients, so a raw request() (never retried) right after another
+  // test's calls with demo-key could meet a 42901 depending on how fast the tests ran.
+  rate_limits: false,
   keys: [
     {
       api_key: "demo-key",
@@ -25,6 +29,8 @@ const fx = useEmulator({
     { api_key: "ro-key", secret: "ro-secret", account: "main", permissions: ["read"] },
     { api_key: "off-key", secret: "off-secret", account: "main", enabled: false },
     { api_key: "far-key", secret: "far-secret", account: "main", ip_whitelist: ["10.1.2.3"] },
+    // reachable only from the second loopback address (Linux routes all of 127/8 to lo)
+    { api_key: "lo2-key", secret: "lo2-secret", account: "main", ip_whitelist: ["127.0.0.2"] },
   ],
 });
 
@@ -64,8 +70,13 @@ describe("REST auth failures", () => {
     expect([e.code, e.httpStatus, e.category]).toEqual([40103, 401, "ip_not_whitelisted"]);
   });
 
-  it("bound to the whitelisted local address (EXCHANGE_LOCAL_ADDRESS) the same key works", async () => {
-    await expect(fx.client({ localAddress: "127.0.0.1" }).getBalance()).resolves.toBeDefined();
+  it("bound to the whitelisted local address (EXCHANGE_LOCAL_ADDRESS) a key refused otherwise works", async () => {
+    const lo2 = { apiKey: "lo2-key", apiSecret: "lo2-secret" };
+    // unbound, the connection comes from 127.0.0.1: not whitelisted
+    const e = await refusal(fx.client(lo2).getBalance());
+    expect(e.code).toBe(40103);
+    // bound to 127.0.0.2, the emulator sees that address and accepts the key
+    await expect(fx.client({ ...lo2, localAddress: "127.0.0.2" }).getBalance()).resolves.toBeDefined();
   });
 
   it("local clock 2 min slow → 40102 / HTTP 400 (nonce); the offset is measured from Date", async () => {
@@ -109,11 +120,9 @@ describe("REST auth failures", () => {
       type: "MARKET",
       notional: "10.00",
     });
-    expect(out.status).toBe("rejected");
-    if (out.status === "rejected") {
-      expect(out.error.code).toBe(fx.emu.config.missing_permission_code);
-      expect(out.attempts).toBe(1);
-    }
+    if (out.status !== "rejected") expect.fail(`expected rejected, got ${out.status}`);
+    expect(out.error.code).toBe(fx.emu.config.missing_permission_code);
+    expect(out.attempts).toBe(1);
   });
 
   it("request(): swapped key/secret and a nonce offset, for the doctor", async () => {
@@ -143,11 +152,12 @@ describe("REST auth failures", () => {
   });
 });
 
-describe("proxy mode against the emulator", () => {
+describe("proxy mode against the emulator (the real signing proxy, src/proxy)", () => {
   it("works end to end, and tells a refused proxy token from an exchange refusal", async () => {
-    const good = await startTestProxy({ upstream: fx.emu.baseUrl, ...DEMO, token: "proxy-token-1" });
-    const badKey = await startTestProxy({
-      upstream: fx.emu.baseUrl,
+    const proxyOpts = { upstreamBaseUrl: fx.emu.baseUrl, outboundIpUrl: fx.emu.ipEchoUrl };
+    const good = await startProxyUnderTest({ ...proxyOpts, ...DEMO, token: "proxy-token-1" });
+    const badKey = await startProxyUnderTest({
+      ...proxyOpts,
       apiKey: "demo-key",
       apiSecret: "wrong",
       token: "proxy-token-2",
@@ -167,13 +177,15 @@ describe("proxy mode against the emulator", () => {
         notional: "10.00",
       });
       expect(out.status).toBe("accepted");
-      expect(good.forwarded).toContain("private/create-order");
+      expect(good.logged(PROXY_LOG.forwarded).map((r) => r.method)).toContain("private/create-order");
+      const orders = fx.emu.admin.orders().length;
 
       const wrongToken = fx.client({ proxy: { url: good.url, token: "nope" } });
       const pe = await refusal(wrongToken.getBalance());
       expect(pe).toBeInstanceOf(ProxyError);
       expect([pe.category, (pe as ProxyError).source, pe.code]).toEqual(["auth", "proxy", undefined]);
-      const before = good.requests.length;
+      const before = good.logged(PROXY_LOG.refusedToken).length;
+      const forwarded = good.logged(PROXY_LOG.forwarded).length;
       const refused = await wrongToken.placeOrder({
         intentId: "via-proxy-refused",
         symbol: "BTC_USD",
@@ -183,7 +195,10 @@ describe("proxy mode against the emulator", () => {
       });
       expect(refused).toMatchObject({ status: "rejected", attempts: 1 });
       if (refused.status === "rejected") expect(refused.error).toBeInstanceOf(ProxyError);
-      expect(good.requests.length - before).toBe(1); // not re-sent, not probed
+      else expect.fail(`expected a rejection, got ${refused.status}`);
+      expect(good.logged(PROXY_LOG.refusedToken).length - before).toBe(1); // not re-sent, not probed
+      expect(good.logged(PROXY_LOG.forwarded).length).toBe(forwarded);
+      expect(fx.emu.admin.orders().length).toBe(orders); // nothing reached the exchange
 
       const upstreamRefused = fx.client({ proxy: { url: badKey.url, token: "proxy-token-2" } });
       const ee = await refusal(upstreamRefused.getBalance());

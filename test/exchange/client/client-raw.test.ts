@@ -1,8 +1,12 @@
 /**
  * CryptoComClient behaviours that need precise control of the server's answers, against raw
  * node:http servers on 127.0.0.1 (real loopback): signature of the exact bytes, CRYPTO_AUTH_DIAG
- * lines, clock-offset measurement, read retries, 42901 back-off, proxy mode and its errors.
+ * lines, clock-offset measurement, read retries, 42901 back-off, proxy mode and its errors (through
+ * the real signing proxy of src/proxy).
  */
+
+import type { AddressInfo } from "node:net";
+import { createServer as createNetServer } from "node:net";
 import { Writable } from "node:stream";
 import fc from "fast-check";
 import { afterEach, describe, expect, it } from "vitest";
@@ -12,7 +16,7 @@ import { ProxyError } from "../../../src/exchange/cryptocom/proxy.js";
 import { type Params, sign } from "../../../src/exchange/cryptocom/signing.js";
 import { createLogger } from "../../../src/log/logger.js";
 import { json, type RawServer, startRawServer } from "./helpers/raw-server.js";
-import { startTestProxy, type TestProxy } from "./helpers/test-proxy.js";
+import { PROXY_LOG, type ProxyUnderTest, startProxyUnderTest } from "./helpers/signing-proxy.js";
 
 const KEY = "raw-key-0001";
 const SECRET = "raw-secret-do-not-log-0001";
@@ -63,6 +67,15 @@ function logSink(): { lines: () => Record<string, unknown>[]; text: () => string
         .filter(Boolean)
         .map((l) => JSON.parse(l) as Record<string, unknown>),
   };
+}
+
+/** A loopback port nothing listens on (connection refused). */
+async function closedPort(): Promise<number> {
+  const probe = createNetServer();
+  await new Promise<void>((r) => probe.listen(0, "127.0.0.1", r));
+  const port = (probe.address() as AddressInfo).port;
+  await new Promise<void>((r) => probe.close(() => r()));
+  return port;
 }
 
 const fast = { retry: { baseDelayMs: 5, maxDelayMs: 20 }, rateLimit: { backoffMs: 20 } };
@@ -296,8 +309,9 @@ describe("retries", () => {
   });
 });
 
-describe("proxy mode", () => {
-  async function setup(): Promise<{ upstream: RawServer; proxy: TestProxy; client: CryptoComClient }> {
+describe("proxy mode (through the real signing proxy, src/proxy)", () => {
+  /** An upstream that checks the proxy's signature with the proxy's key, and a proxy in front of it. */
+  async function setup(): Promise<{ upstream: RawServer; proxy: ProxyUnderTest; client: CryptoComClient }> {
     const upstream = track(
       await startRawServer((req, res) => {
         if (req.method === "GET") return json(res, 200, { id: -1, code: 0, result: { data: [] } });
@@ -308,7 +322,12 @@ describe("proxy mode", () => {
       }),
     );
     const proxy = track(
-      await startTestProxy({ upstream: upstream.url, apiKey: KEY, apiSecret: SECRET, token: "tok-123456" }),
+      await startProxyUnderTest({
+        upstreamBaseUrl: upstream.url,
+        apiKey: KEY,
+        apiSecret: SECRET,
+        token: "tok-123456",
+      }),
     );
     const client = track(
       new CryptoComClient({ baseUrl: upstream.url, proxy: { url: proxy.url, token: "tok-123456" }, ...fast }),
@@ -316,16 +335,20 @@ describe("proxy mode", () => {
     return { upstream, proxy, client };
   }
 
-  it("private calls go through {proxyUrl}/proxy/private with X-Proxy-Token; public calls go direct", async () => {
+  it("private calls go through the proxy, which signs them with its key; public calls go direct", async () => {
     const { upstream, proxy, client } = await setup();
+    // the client holds no key: a valid signature upstream can only be the proxy's
     await expect(client.getOpenOrders()).resolves.toEqual([]);
-    expect(proxy.forwarded).toEqual(["private/get-open-orders"]);
-    const sent = proxy.requests[0]!;
-    expect(sent.headers["x-proxy-token"]).toBe("tok-123456");
-    expect(JSON.parse(sent.body.toString())).toEqual({ method: "private/get-open-orders", params: {} });
+    expect(proxy.logged(PROXY_LOG.forwarded).map((r) => r.method)).toEqual(["private/get-open-orders"]);
+    const posts = upstream.requests.filter((r) => r.method === "POST");
+    expect(posts.map((r) => r.url)).toEqual(["/private/get-open-orders"]);
+    const { body, valid } = verify(posts[0]!.body);
+    expect(valid).toBe(true);
+    expect([body.api_key, body.method, body.params]).toEqual([KEY, "private/get-open-orders", {}]);
     await client.getTickers();
+    // the proxy forwards only POST /proxy/private as POSTs: a GET upstream came straight from the client
     expect(upstream.requests.at(-1)!.method).toBe("GET");
-    expect(proxy.requests).toHaveLength(1);
+    expect(proxy.logged(PROXY_LOG.forwarded)).toHaveLength(1);
   });
 
   it("upstream errors come back as exchange errors (source exchange)", async () => {
@@ -336,12 +359,18 @@ describe("proxy mode", () => {
       }),
     );
     const proxy = track(
-      await startTestProxy({ upstream: upstream.url, apiKey: KEY, apiSecret: SECRET, token: "t0k3n-xyz" }),
+      await startProxyUnderTest({
+        upstreamBaseUrl: upstream.url,
+        apiKey: KEY,
+        apiSecret: SECRET,
+        token: "t0k3n-xyz",
+      }),
     );
     const client = track(
       new CryptoComClient({ baseUrl: upstream.url, proxy: { url: proxy.url, token: "t0k3n-xyz" } }),
     );
     const raw = await client.request("private/user-balance", {});
+    expect(proxy.logged(PROXY_LOG.forwarded).map((r) => r.upstream_status)).toEqual([401]);
     expect(raw.httpStatus).toBe(401);
     expect(raw.code).toBe(40103);
     expect(raw.error).not.toBeInstanceOf(ProxyError);
@@ -365,23 +394,62 @@ describe("proxy mode", () => {
     expect(err.proxyStatus).toBe(401);
     expect(err.code).toBeUndefined();
     expect(err.toJSON()).toMatchObject({ source: "proxy", proxy_status: 401 });
-    expect(proxy.requests).toHaveLength(1);
-    expect(proxy.forwarded).toHaveLength(0);
+    expect(proxy.logged(PROXY_LOG.refusedToken)).toHaveLength(1); // one request, not retried
+    expect(proxy.logged(PROXY_LOG.forwarded)).toHaveLength(0);
+    expect(upstream.requests).toHaveLength(0);
   });
 
-  it("proxy 502/504 are ProxyErrors (network, source proxy) and reads retry them", async () => {
-    const { proxy, client } = await setup();
-    for (const status of [502, 504]) {
-      proxy.control.forceStatus = status;
+  it("proxy 502 (upstream unreachable) and 504 (upstream timeout) are ProxyErrors (network); reads retry them", async () => {
+    const hanging = track(
+      await startRawServer(() => {
+        /* never answers */
+      }),
+    );
+    const refused = await closedPort();
+    const unreachable = track(
+      await startProxyUnderTest({
+        upstreamBaseUrl: `http://127.0.0.1:${refused}`,
+        apiKey: KEY,
+        apiSecret: SECRET,
+        token: "tok-123456",
+      }),
+    );
+    const slow = track(
+      await startProxyUnderTest({
+        upstreamBaseUrl: hanging.url,
+        apiKey: KEY,
+        apiSecret: SECRET,
+        token: "tok-123456",
+        upstreamTimeoutMs: 150,
+      }),
+    );
+    for (const [proxy, status] of [
+      [unreachable, 502],
+      [slow, 504],
+    ] as const) {
+      const client = track(
+        new CryptoComClient({
+          baseUrl: hanging.url,
+          proxy: { url: proxy.url, token: "tok-123456" },
+          ...fast,
+        }),
+      );
       const raw = await client.request("private/user-balance", {});
       expect(raw.error).toBeInstanceOf(ProxyError);
       expect(raw.error!.category).toBe("network");
       expect((raw.error as ProxyError).proxyStatus).toBe(status);
       expect(raw.error!.ambiguous).toBe(true);
     }
-    proxy.control.forceStatus = 502;
-    const before = proxy.requests.length;
+    expect(hanging.requests).toHaveLength(1); // the 504 proxy did forward, and gave up waiting
+    const client = track(
+      new CryptoComClient({
+        baseUrl: hanging.url,
+        proxy: { url: unreachable.url, token: "tok-123456" },
+        ...fast,
+      }),
+    );
+    const before = unreachable.logged(PROXY_LOG.upstreamFailed).length;
     await expect(client.getOpenOrders()).rejects.toBeInstanceOf(ProxyError);
-    expect(proxy.requests.length - before).toBe(4); // DEFAULT_RETRY.maxAttempts
+    expect(unreachable.logged(PROXY_LOG.upstreamFailed).length - before).toBe(4); // DEFAULT_RETRY.maxAttempts
   });
 });

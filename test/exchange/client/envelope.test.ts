@@ -1,6 +1,6 @@
-import { readFileSync } from "node:fs";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { SIGNING_VECTORS as VECTORS } from "../../../src/diagnostics/signing-vectors.js";
 import {
   assertSendableParams,
   buildPrivateEnvelope,
@@ -14,21 +14,6 @@ import {
   UnsignableParamError,
 } from "../../../src/exchange/cryptocom/signing.js";
 import { dec } from "../../../src/util/decimal.js";
-
-interface Vector {
-  name: string;
-  method: string;
-  id: string | number;
-  api_key: string;
-  params: Params;
-  nonce: string | number;
-  secret: string;
-  string_to_sign: string;
-  sig: string;
-}
-const VECTORS = JSON.parse(
-  readFileSync(new URL("../../../../shared/vectors/cryptocom-signing.json", import.meta.url), "utf8"),
-) as Vector[];
 
 const base = { method: "private/create-order", id: 7, nonce: 1_700_000_000_123, apiKey: "key-1" };
 
@@ -56,14 +41,20 @@ function serverSignature(body: string, secret: string): { sent: string; computed
 }
 
 describe("buildPrivateEnvelope", () => {
-  it("signs exactly what it sends, for every known-answer vector of ../shared/vectors", () => {
+  it("signs exactly what it sends, for every known-answer vector (src/diagnostics/signing-vectors.ts)", () => {
     // the client's own ids are non-negative; the one vector with id -1 (an official sample) is
     // covered by test/exchange/signing.test.ts
     const usable = VECTORS.filter((v) => Number(v.id) >= 0);
     expect(usable.length).toBeGreaterThanOrEqual(7);
     for (const v of usable) {
       const env = buildPrivateEnvelope(
-        { method: v.method, id: Number(v.id), nonce: Number(v.nonce), apiKey: v.api_key, params: v.params },
+        {
+          method: v.method,
+          id: Number(v.id),
+          nonce: Number(v.nonce),
+          apiKey: v.api_key,
+          params: v.params as Params,
+        },
         v.secret,
       );
       expect(env.sig, v.name).toBe(v.sig);

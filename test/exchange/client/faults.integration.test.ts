@@ -1,7 +1,7 @@
 /**
  * Failure handling against the emulator's faults over loopback: lost responses (the ambiguous
  * case), resets, 5xx, 42901 storms, maintenance, latency beyond the timeout, and the client's own
- * rate limits keeping a burst inside the exchange's limits.
+ * rate limits pacing a burst.
  */
 import { afterEach, describe, expect, it } from "vitest";
 import type { FaultInput } from "../../../src/emulator/index.js";
@@ -109,15 +109,19 @@ describe("order creation: ambiguity is probed, never blindly re-sent", () => {
     await expect(c.getOpenOrders()).resolves.toBeInstanceOf(Array);
   });
 
-  it("a timeout after the write (latency > headers timeout) is ambiguous and probed", async () => {
+  it("a timeout after the write (latency > headers timeout) is ambiguous and probed, never re-sent", async () => {
     const c = fx.client({ timeouts: { headersMs: 300, requestMs: 2_000 } });
     fault({ kind: "latency", ms: 1_500, methods: ["private/create-order"], count: 1 });
     const out = await c.placeOrder(limitBelow("slow-1"));
-    // The emulator processes the request after the delay; our probes may see it or not yet.
-    expect(["accepted", "not_found"]).toContain(out.status);
-    if (out.status === "accepted") expect(out.probed).toBe(true);
-    else if (out.status === "not_found") expect(out.error.category).toBe("timeout");
+    expect(fx.emu.admin.faults()[0]!.fired).toBe(1);
+    // The emulator holds the request before reading its body and drops it once we hang up, so the
+    // probes find nothing (a response lost after processing is the lose_response case above).
+    if (out.status !== "not_found") expect.fail(`expected not_found, got ${out.status}`);
+    expect(out.error.category).toBe("timeout");
+    expect(out.error.ambiguous).toBe(true);
+    expect(out.probes).toBe(3);
     expect(out.attempts).toBe(1);
+    expect(ordersWith(out.clientOid)).toHaveLength(0);
   });
 });
 
@@ -133,6 +137,7 @@ describe("reads retry; auth does not", () => {
     const c = fx.client();
     fault({ kind: "reset_before", methods: ["private/get-open-orders"], count: 2 });
     await expect(c.getOpenOrders()).resolves.toBeInstanceOf(Array);
+    expect(fx.emu.admin.faults()[0]!.fired).toBe(2); // two resets, then the third attempt answered
   });
 
   it("a read gives up after maxAttempts with the last classified error", async () => {
@@ -146,15 +151,19 @@ describe("reads retry; auth does not", () => {
 });
 
 describe("client-side rate limits", () => {
-  it("a burst of 40 get-open-orders (3 per 100 ms) is queued, never refused by the exchange", async () => {
-    // a 50 % margin absorbs the scheduling jitter of a loaded 2-core CI machine between the
-    // client's token clock and the arrival time the emulator sees
-    const c = fx.client({ retry: { maxAttempts: 1 }, rateLimit: { marginRatio: 0.5 } });
+  it("a burst of 40 get-open-orders (3 per 100 ms) is paced by the client and none is dropped", async () => {
+    // That the limiter never lets more than the limit through in any window is proven on a fake
+    // clock (rate-limiter.test.ts). Over real loopback the emulator judges by arrival time, which a
+    // loaded machine can bunch up (a stall longer than the window delivers two batches at once), so
+    // an occasional 42901 is possible here and the read retries it; what must hold is that the
+    // client paces the burst and every call completes. Without pacing, the 37 calls beyond the
+    // first window would exhaust their attempts against 42901s.
+    const c = fx.client({ retry: { maxAttempts: 6 } });
     const t0 = performance.now();
     const results = await Promise.allSettled(Array.from({ length: 40 }, () => c.getOpenOrders()));
     const failed = results.filter((r) => r.status === "rejected");
     expect(failed).toEqual([]);
-    // 40 calls at 3 per 110 ms cannot finish in under ~1.3 s
+    // paced, not just lucky: 40 calls at most 3 per 100 ms take at least 13 full windows
     expect(performance.now() - t0).toBeGreaterThan(1_300);
   });
 });

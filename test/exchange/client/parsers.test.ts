@@ -115,7 +115,7 @@ describe("account and order parsers", () => {
               quantity: "0.25",
               reserved_qty: "0.01",
               market_value: "12750.00",
-              max_withdrawal_balance: "0.24",
+              max_withdrawal_balance: "0.2", // differs from 0.25 − 0.01, so the test tells them apart
             },
           ],
         },
@@ -123,6 +123,8 @@ describe("account and order parsers", () => {
     });
     expect(b.totalAvailable.toFixed()).toBe("4721.05");
     expect(b.currencies[0]!.available.toFixed()).toBe("0.24");
+    expect(b.currencies[0]!.reserved.toFixed()).toBe("0.01");
+    expect(b.currencies[0]!.maxWithdrawal?.toFixed()).toBe("0.2");
   });
 
   it("orders: string/number timestamps and reason codes, zero prices as absent", () => {

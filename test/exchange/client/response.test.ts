@@ -55,9 +55,14 @@ describe("interpret", () => {
     } else expect.fail("should fail");
   });
 
-  it("never keeps the `original` echo (it contains api_key and sig)", () => {
-    const out = run(401, { code: 40101, message: "UNAUTHORIZED", original: '{"api_key":"k","sig":"s"}' });
-    if (!out.ok) expect(JSON.stringify(out.error.toJSON())).not.toContain("original");
+  it("never keeps the `original` echo (it contains api_key and sig): not in the body, not in the error", () => {
+    const echo = '{"api_key":"key-echoed-back","sig":"sig-echoed-back"}';
+    const out = run(401, { code: 40101, message: "UNAUTHORIZED", original: echo });
+    if (out.ok) expect.fail("a 40101 must not be a success");
+    expect(out.error.code).toBe(40101);
+    expect(out.body).toEqual({ code: 40101, message: "UNAUTHORIZED" });
+    const kept = JSON.stringify([out.body, out.error.toJSON(), out.error.message, out.error.result]);
+    expect(kept).not.toContain("echoed-back");
   });
 });
 

@@ -8,6 +8,7 @@ import { UnsignableParamError } from "../../../src/exchange/cryptocom/signing.js
 import { MarketStream } from "../../../src/exchange/cryptocom/ws/market-stream.js";
 import { UserStream } from "../../../src/exchange/cryptocom/ws/user-stream.js";
 import type { Fill, Order, OrderBook, UpdateSource } from "../../../src/exchange/types.js";
+import { dec } from "../../../src/util/decimal.js";
 import { DEMO, useEmulator } from "./helpers/emulator.js";
 
 const fx = useEmulator({ heartbeat_ms: 100, heartbeat_deadline_ms: 400 });
@@ -185,29 +186,94 @@ describe("UserStream (emulator)", () => {
     expect(orders.every(([, src]) => src === "stream")).toBe(true);
   });
 
-  it("after a drop: re-auth, resubscribe, and a REST gap-fill reports the order placed meanwhile", async () => {
-    const { s, rest } = user();
+  it("after a drop: re-auth, resubscribe, and a REST gap-fill reports what happened meanwhile (none on the first connect)", async () => {
+    const rest = fx.client();
+    // The gap-fill reads the emulator through the real client; after the drop it waits until the
+    // orders below exist, so a reconnect that beats them (a loaded machine) cannot miss them.
+    let dropped = false;
+    let placed!: () => void;
+    const allPlaced = new Promise<void>((r) => {
+      placed = r;
+    });
+    const held = async <T>(read: () => Promise<T>): Promise<T> => {
+      if (dropped) await allPlaced;
+      return read();
+    };
+    const { s } = user({
+      rest: {
+        getOpenOrders: () => held(() => rest.getOpenOrders()),
+        getOpenTriggerOrders: () => held(() => rest.getOpenTriggerOrders()),
+        getOrderHistory: (q) => held(() => rest.getOrderHistory(q)),
+      },
+    });
     const orders: [Order, UpdateSource][] = [];
+    const triggers: [Order, UpdateSource][] = [];
     s.on("order", (o, src) => orders.push([o, src]));
+    s.on("triggerOrder", (o, src) => triggers.push([o, src]));
+    const low = dec(fx.emu.admin.price("BTC_USD")).div(2).toDecimalPlaces(2).toFixed(2);
+    // resting before the stream starts: a gap-fill on the first connection would report it
+    const before = await rest.placeOrder({
+      intentId: "ws-gap-before",
+      symbol: "BTC_USD",
+      side: "BUY",
+      type: "LIMIT",
+      price: low,
+      quantity: "0.001",
+    });
+    if (before.status !== "accepted") throw new Error(before.status);
     s.start();
     await once(s, "ready");
+    expect([...orders, ...triggers].filter(([, src]) => src === "gapfill")).toEqual([]);
+
     const down = once(s, "disconnected");
+    dropped = true;
     fx.emu.admin.dropWebSockets();
     await down;
-    // placed while the socket is down (reconnect waits ≥ 150 ms + 50 ms warm-up)
-    const out = await rest.placeOrder({
+    // placed while the socket is down: one filled (order history), one resting (open orders), one
+    // trigger order (open trigger orders)
+    const filled = await rest.placeOrder({
       intentId: "ws-gap-1",
       symbol: "BTC_USD",
       side: "BUY",
       type: "MARKET",
       notional: "15.00",
     });
-    if (out.status !== "accepted") throw new Error(out.status);
+    const resting = await rest.placeOrder({
+      intentId: "ws-gap-2",
+      symbol: "BTC_USD",
+      side: "BUY",
+      type: "LIMIT",
+      price: low,
+      quantity: "0.001",
+    });
+    const stop = await rest.placeTriggerOrder({
+      intentId: "ws-gap-3",
+      symbol: "BTC_USD",
+      side: "SELL",
+      type: "STOP_LOSS",
+      refPrice: low,
+      quantity: "0.0001",
+    });
+    if (filled.status !== "accepted" || resting.status !== "accepted" || stop.status !== "accepted") {
+      throw new Error(`not accepted: ${[filled.status, resting.status, stop.status]}`);
+    }
+    placed();
     await once(s, "ready");
     expect(orders).toContainEqual([
-      expect.objectContaining({ orderId: out.orderId, status: "FILLED" }),
+      expect.objectContaining({ orderId: filled.orderId, status: "FILLED" }),
       "gapfill",
     ]);
+    expect(orders).toContainEqual([expect.objectContaining({ orderId: resting.orderId }), "gapfill"]);
+    expect(triggers).toContainEqual([expect.objectContaining({ orderId: stop.orderId }), "gapfill"]);
+
+    // resubscribed: a change after the reconnect arrives as a push again
+    await rest.cancelOrder({ orderId: resting.orderId });
+    await until(
+      () => orders.some(([o, src]) => o.orderId === resting.orderId && src === "stream"),
+      5_000,
+      "push after the reconnect",
+    );
+    await rest.cancelOrder({ orderId: before.orderId });
   });
 
   it("a silent socket (heartbeat_stall) is detected and replaced", async () => {

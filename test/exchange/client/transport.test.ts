@@ -63,10 +63,20 @@ describe("HttpTransport", () => {
   });
 
   it("binds the local address when configured", async () => {
+    // a second loopback address (Linux routes all of 127/8 to lo): unbound, the server would see 127.0.0.1
     server = await startRawServer((_req, res) => json(res, 200, { code: 0 }));
-    transport = new HttpTransport({ localAddress: "127.0.0.1" });
+    const unbound = new HttpTransport();
+    try {
+      await unbound.get(`${server.url}/a`);
+    } finally {
+      await unbound.close();
+    }
+    transport = new HttpTransport({ localAddress: "127.0.0.2" });
     await transport.get(`${server.url}/a`);
-    expect(server.requests[0]!.remoteAddress).toMatch(/127\.0\.0\.1$/);
+    expect(server.requests.map((r) => r.remoteAddress?.replace(/^::ffff:/, ""))).toEqual([
+      "127.0.0.1",
+      "127.0.0.2",
+    ]);
   });
 
   it("connection refused: not written (safe to re-send)", async () => {
