@@ -123,7 +123,7 @@ export class EmulatorAdmin {
   balances(account: string): Record<string, BalanceView> {
     const ledger = this.ex.engine.ledger;
     if (!ledger.hasAccount(account)) throw new AdminError(404, `no account ${account}`);
-    const out: Record<string, BalanceView> = {};
+    const out: Record<string, BalanceView> = Object.create(null);
     for (const [ccy, row] of ledger.rows(account)) {
       out[ccy] = {
         total: row.total.toFixed(),

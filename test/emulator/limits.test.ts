@@ -236,14 +236,13 @@ describe("oversized requests get the exchange's envelope, bounded", () => {
     expect(fits.body.code).toBe(0);
   });
 
-  it("a WebSocket message over the limit: 40001 without the payload; the connection stays usable", async () => {
+  it("a 50 MB WebSocket subscribe: 40001 without the payload; the connection stays usable", async () => {
     const em = await start();
     const c = await connect(em.wsMarketUrl);
-    const channels = Array.from({ length: 60_000 }, (_, i) => `ticker.NOPE${i}_USD`);
+    const channels = [`ticker.${"N".repeat(50_000_000)}`];
     const text = JSON.stringify({ id: 7, method: "subscribe", params: { channels } });
-    expect(text.length).toBeGreaterThan(1 << 20);
     c.ws.send(text);
-    const err = await c.next((m: Msg) => m.method === "ERROR");
+    const err = await c.next((m: Msg) => m.method === "ERROR" || m.id === 7, 15_000);
     expect(err).toEqual({
       id: -1,
       method: "ERROR",

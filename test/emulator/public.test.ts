@@ -48,8 +48,13 @@ describe("public/get-tickers and public/get-book", () => {
     const r = await publicCall(em.baseUrl, "public/get-tickers");
     expect(r.body.result.data.length).toBe(8);
     for (const t of r.body.result.data) {
+      for (const f of ["h", "l", "a", "v", "vv", "c", "b", "bs", "k", "ks", "oi"]) {
+        expect(typeof t[f], `${t.i}.${f}`).toBe("string");
+      }
+      expect(typeof t.t).toBe("number");
       expect(Number(t.b)).toBeLessThan(Number(t.k));
-      expect(typeof t.a).toBe("string");
+      const mid = (Number(t.b) + Number(t.k)) / 2;
+      expect(Math.abs(Number(t.a) / mid - 1), `${t.i} last vs mid`).toBeLessThan(0.01);
       expect(Math.abs(Number(t.c))).toBeLessThan(1);
     }
   });

@@ -133,9 +133,16 @@ describe("market socket", () => {
       "vv",
     ]);
     const candle = await c.next((m) => m.result?.channel === "candlestick");
+    expect(candle).toMatchObject({ id: -1, method: "subscribe", code: 0 });
     expect(candle.result).toMatchObject({ interval: "1m", subscription: "candlestick.1m.BTC_USD" });
     expect(Object.keys(candle.result.data[0]).sort()).toEqual(["c", "h", "l", "o", "t", "v"]);
-    await c.next((m) => m.result?.channel === "trade");
+    const trade = await c.next((m) => m.result?.channel === "trade");
+    expect(trade).toMatchObject({
+      id: -1,
+      method: "subscribe",
+      code: 0,
+      result: { subscription: "trade.BTC_USD" },
+    });
     const before = c.messages.length;
     em.admin.tick(3);
     await c.next((m) => m.result?.channel === "ticker", 5_000, before);
