@@ -1,6 +1,6 @@
 /**
  * The admin API in process: read and set keys, balances, clock offset, faults and instrument state;
- * set or nudge a price; step the market; list every order ever received. The HTTP admin routes
+ * set or nudge a price; step the market; read the order log (bounded, paged by seq). The HTTP admin routes
  * (/emulator/admin/*, loopback callers only) call exactly these methods. Inputs are validated with
  * the configuration's schemas; AdminError carries the HTTP status and names the field.
  * Secrets are never returned: keys are listed with `len=N fp=…` instead of the secret.
@@ -9,16 +9,19 @@ import { z } from "zod";
 import { dec } from "../util/decimal.js";
 import {
   accountSchema,
+  clockOffsetSchema,
   type FaultConfig,
   type FaultInput,
   faultSchema,
+  issueProblems,
   type KeyInput,
   keySchema,
-  pathText,
+  reservedKeyProblems,
 } from "./config.js";
-import type { EmulatedExchange, ReceivedOrder } from "./exchange.js";
+import type { EmulatedExchange } from "./exchange.js";
 import { keyToPublic } from "./keys.js";
 import { FINAL_STATUSES } from "./matching/types.js";
+import type { LoggedOrder } from "./order-log.js";
 
 export class AdminError extends Error {
   constructor(
@@ -31,17 +34,11 @@ export class AdminError extends Error {
 }
 
 function parse<T extends z.ZodType>(schema: T, value: unknown, what: string): z.output<T> {
+  const reserved = reservedKeyProblems(value, [what]);
   const r = schema.safeParse(value);
-  if (!r.success) {
-    throw new AdminError(
-      400,
-      r.error.issues
-        .map((i) => {
-          const sub = i.path.length ? pathText(i.path) : "";
-          return `${what}${sub && !sub.startsWith("[") ? "." : ""}${sub}: ${i.message}`;
-        })
-        .join("; "),
-    );
+  if (!r.success || reserved.length > 0) {
+    const issues = issueProblems(r.error?.issues ?? [], [what]);
+    throw new AdminError(400, [...reserved, ...issues].join("; "));
   }
   return r.data;
 }
@@ -49,12 +46,23 @@ function parse<T extends z.ZodType>(schema: T, value: unknown, what: string): z.
 /** The same rules as `accounts.*.balances` in the config. */
 const balancesSchema = accountSchema.shape.balances;
 
+const DEFAULT_PAGE = 1_000;
+const MAX_PAGE = 10_000;
+
 /** A received order request (`response_code`: 0 = accepted) with its current state. */
-export interface AdminOrder extends ReceivedOrder {
+export interface AdminOrder extends LoggedOrder {
   /** Current status (REJECTED for a request refused before an order existed). */
   status: string;
   reason: number | null;
   cumulative_quantity: string | null;
+}
+
+export interface OrdersPage {
+  orders: AdminOrder[];
+  next_after: number | null;
+  total: number;
+  dropped: number;
+  received: number;
 }
 
 export interface BalanceView {
@@ -115,7 +123,7 @@ export class EmulatorAdmin {
   balances(account: string): Record<string, BalanceView> {
     const ledger = this.ex.engine.ledger;
     if (!ledger.hasAccount(account)) throw new AdminError(404, `no account ${account}`);
-    const out: Record<string, BalanceView> = {};
+    const out: Record<string, BalanceView> = Object.create(null);
     for (const [ccy, row] of ledger.rows(account)) {
       out[ccy] = {
         total: row.total.toFixed(),
@@ -138,7 +146,7 @@ export class EmulatorAdmin {
   }
 
   setClockOffset(ms: number): void {
-    this.ex.clock.setOffset(parse(z.number().int(), ms, "offset_ms"));
+    this.ex.clock.setOffset(parse(clockOffsetSchema, ms, "offset_ms"));
   }
 
   // ---- faults
@@ -204,17 +212,56 @@ export class EmulatorAdmin {
   }
 
   // ---- orders
-  /** Every order request received (accepted or not), oldest first, with its current status. */
+  /** Every retained order request (accepted or not), oldest first, with its current status. */
   orders(): AdminOrder[] {
-    return this.ex.received.map((r) => {
-      const o = r.order_id ? this.ex.engine.orderById(r.order_id) : undefined;
-      return {
-        ...r,
-        status: o ? o.status : "REJECTED",
-        reason: o ? (o.reason ?? null) : r.response_code,
-        cumulative_quantity: o ? o.cumQty.toFixed() : null,
-      };
-    });
+    return this.ex.orderLog.all().map((r) => this.withStatus(r));
+  }
+
+  /**
+   * One page of the order log: up to `limit` (1–10000, default 1000) entries with `seq` > `after`
+   * (default 0), oldest first. `next_after` is the `after` of the next page (null on the last);
+   * `total` entries are retained, `dropped` (all final) were dropped to stay within
+   * `limits.order_log_size`, `received` = total + dropped.
+   */
+  ordersPage(q: { after?: unknown; limit?: unknown } = {}): OrdersPage {
+    const after = parse(
+      z
+        .number({ error: "must be a whole number (the seq of the last entry read, 0 for the start)" })
+        .int("must be a whole number")
+        .min(0, "must be 0 or more")
+        .default(0),
+      q.after,
+      "after",
+    );
+    const limit = parse(
+      z
+        .number({ error: `must be a whole number from 1 to ${MAX_PAGE}` })
+        .int(`must be a whole number from 1 to ${MAX_PAGE}`)
+        .min(1, `must be from 1 to ${MAX_PAGE}`)
+        .max(MAX_PAGE, `must be from 1 to ${MAX_PAGE}`)
+        .default(DEFAULT_PAGE),
+      q.limit,
+      "limit",
+    );
+    const log = this.ex.orderLog;
+    const page = log.page(after, limit);
+    return {
+      orders: page.entries.map((r) => this.withStatus(r)),
+      next_after: page.next ?? null,
+      total: log.size,
+      dropped: log.dropped,
+      received: log.received,
+    };
+  }
+
+  private withStatus(r: LoggedOrder): AdminOrder {
+    const o = r.order_id ? this.ex.engine.orderById(r.order_id) : undefined;
+    return {
+      ...r,
+      status: o ? o.status : "REJECTED",
+      reason: o ? (o.reason ?? null) : r.response_code,
+      cumulative_quantity: o ? o.cumQty.toFixed() : null,
+    };
   }
 
   openOrderCount(): number {

@@ -1,25 +1,82 @@
 /**
  * Emulator configuration: the JSON shape of issue 3 (snake_case names are a contract other tools
  * rely on) plus documented extensions (timers, fees, limits, fidelity switches). Validated with zod;
- * every problem is reported at once, each naming its field (`keys[0].api_key: ...`).
- * `parseEmulatorConfig(undefined)` yields a working demo exchange (demo-key/demo-secret).
+ * every problem is reported at once, each naming its field (`keys[0].api_key: ...`) and what to
+ * write instead. `parseEmulatorConfig(undefined)` yields a working demo exchange (demo-key/demo-secret).
+ *
+ * Names from the file (accounts, currencies) are read as own properties only; a `__proto__` key,
+ * which a JSON object can hold but a plain JavaScript object cannot, is refused rather than dropped.
+ * Every duration a timer waits for is at most MAX_TIMER_MS (Node.js runs longer timeouts after 1 ms).
  */
 import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { dec } from "../util/decimal.js";
 import { DEFAULT_INSTRUMENTS } from "./default-instruments.js";
+import { ipEntryProblem } from "./keys.js";
 
 const DECIMAL_RE = /^\d+(\.\d+)?$/;
+
+/** The longest delay setTimeout/setInterval can hold (2^31 − 1 ms, about 24.8 days). */
+export const MAX_TIMER_MS = 2_147_483_647;
+/** Largest clock offset or jump: ten years either way. */
+export const MAX_CLOCK_OFFSET_MS = 315_576_000_000;
+/**
+ * The WebSocket frame ceiling: a message up to it is read and, when over `max_request_bytes`,
+ * answered with an error envelope; beyond it the socket is closed with 1009 before it is buffered.
+ */
+export const WS_MAX_PAYLOAD_BYTES = 64 << 20;
+/** Default size limit of a REST body or WebSocket message. */
+export const DEFAULT_MAX_REQUEST_BYTES = 1 << 20;
 
 const decimalString = (what: string) =>
   z
     .string({ error: `must be a decimal string like "10000" (${what})` })
     .regex(DECIMAL_RE, `must be a non-negative decimal string like "0.25" (${what})`);
 
-const positiveDecimal = (what: string) =>
-  decimalString(what).refine((s) => dec(s).gt(0), `must be greater than 0 (${what})`);
+/** A decimal string > 0, with one message per problem (a malformed value is not also "not > 0"). */
+const positiveDecimal = (what: string, example: string) =>
+  z
+    .string({ error: `must be a positive decimal string like "${example}" (${what})` })
+    .superRefine((s, ctx) => {
+      if (!DECIMAL_RE.test(s)) {
+        ctx.addIssue({
+          code: "custom",
+          message: `must be a positive decimal string like "${example}", without sign or exponent (${what})`,
+        });
+      } else if (!dec(s).gt(0)) {
+        ctx.addIssue({ code: "custom", message: `must be greater than 0, e.g. "${example}" (${what})` });
+      }
+    });
 
-const intMs = (min = 0) => z.number().int("must be an integer number of milliseconds").min(min);
+/** An integer number of milliseconds that a timer can wait for. */
+const intMs = (min = 0) =>
+  z
+    .number({ error: "must be a number of milliseconds" })
+    .int("must be an integer number of milliseconds")
+    .min(min, `must be at least ${min} ms`)
+    .max(
+      MAX_TIMER_MS,
+      `must be at most ${MAX_TIMER_MS} ms (about 24.8 days, the longest timer Node.js can hold)`,
+    );
+
+const clockMs = () =>
+  z
+    .number({ error: "must be a number of milliseconds" })
+    .int("must be an integer number of milliseconds")
+    .min(-MAX_CLOCK_OFFSET_MS, `must be at least -${MAX_CLOCK_OFFSET_MS} ms (ten years back)`)
+    .max(MAX_CLOCK_OFFSET_MS, `must be at most ${MAX_CLOCK_OFFSET_MS} ms (ten years ahead)`);
+
+/** A clock offset (config `clock_offset_ms`, admin `PUT /clock`). */
+export const clockOffsetSchema = clockMs();
+
+const currencyCode = z
+  .string()
+  .regex(/^[A-Z0-9]+$/, 'currency codes are upper-case letters and digits, like "USD"');
+
+const ipWhitelistEntry = z.string().superRefine((s, ctx) => {
+  const problem = ipEntryProblem(s);
+  if (problem) ctx.addIssue({ code: "custom", message: problem });
+});
 
 const methodsField = z
   .array(z.string().min(1), { error: 'must be a list of method globs like ["private/*"]' })
@@ -76,7 +133,7 @@ export const faultSchema = z.discriminatedUnion(
     }),
     z.strictObject({
       kind: z.literal("clock_jump"),
-      ms: z.number().int(),
+      ms: clockMs(),
       after_ms: intMs().default(0),
     }),
     z.strictObject({
@@ -98,15 +155,15 @@ export type FaultInput = z.input<typeof faultSchema>;
 const instrumentSchema = z
   .strictObject({
     symbol: z.string().regex(/^[A-Z0-9]+_[A-Z0-9]+$/, 'must look like "BTC_USD"'),
-    base_ccy: z.string().min(1),
-    quote_ccy: z.string().min(1),
-    price_tick_size: positiveDecimal("price_tick_size"),
-    qty_tick_size: positiveDecimal("qty_tick_size"),
+    base_ccy: currencyCode,
+    quote_ccy: currencyCode,
+    price_tick_size: positiveDecimal("price_tick_size", "0.01"),
+    qty_tick_size: positiveDecimal("qty_tick_size", "0.00001"),
     quote_decimals: z.number().int().min(0).max(18).optional(),
     quantity_decimals: z.number().int().min(0).max(18).optional(),
     min_notional: decimalString("min_notional").optional(),
     tradable: z.boolean().default(true),
-    initial_price: positiveDecimal("initial_price"),
+    initial_price: positiveDecimal("initial_price", "65000"),
     /** Daily volatility of the simulated price (0.03 = 3 %). */
     daily_volatility: z.number().positive().max(2).default(0.03),
     display_name: z.string().optional(),
@@ -124,17 +181,14 @@ export const keySchema = z.strictObject({
   secret: z.string().min(1, "must not be empty"),
   account: z.string().min(1),
   permissions: z.array(z.enum(["read", "trade", "withdraw"])).default(["read", "trade"]),
-  ip_whitelist: z.array(z.string().min(1)).optional(),
+  ip_whitelist: z.array(ipWhitelistEntry).optional(),
   enabled: z.boolean().default(true),
 });
 export type KeyConfig = z.output<typeof keySchema>;
 export type KeyInput = z.input<typeof keySchema>;
 
 export const accountSchema = z.strictObject({
-  balances: z.record(
-    z.string().regex(/^[A-Z0-9]+$/, "currency codes are upper case"),
-    decimalString("balance"),
-  ),
+  balances: z.record(currencyCode, decimalString("balance")),
 });
 
 export const DEFAULT_ACCOUNTS = { main: { balances: { USD: "10000", USDT: "5000", BTC: "0.25", ETH: "2" } } };
@@ -188,7 +242,7 @@ const switchesSchema = z
 export const emulatorConfigSchema = z.strictObject({
   seed: z.number().int().min(0).default(42),
   speed: z.number().positive().max(100_000).default(1),
-  clock_offset_ms: z.number().int().default(0),
+  clock_offset_ms: clockOffsetSchema.default(0),
   nonce_window_ms: z
     .strictObject({ past: intMs().default(60_000), future: intMs().default(60_000) })
     .default({ past: 60_000, future: 60_000 }),
@@ -196,7 +250,11 @@ export const emulatorConfigSchema = z.strictObject({
   missing_permission_code: z.number().int().default(40101),
   accounts: z.record(z.string().min(1), accountSchema).default(() => structuredClone(DEFAULT_ACCOUNTS)),
   keys: z.array(keySchema).default(() => structuredClone(DEFAULT_KEYS)),
-  instruments: z.union([z.literal("default"), z.array(instrumentSchema).min(1)]).default("default"),
+  instruments: z
+    .union([z.literal("default"), z.array(instrumentSchema).min(1)], {
+      error: 'must be "default" or a non-empty list of instrument specs',
+    })
+    .default("default"),
   faults: z.array(faultSchema).default([]),
   // ---- extensions (documented in docs/emulator.md) ----
   heartbeat_ms: intMs(1).default(30_000),
@@ -204,7 +262,12 @@ export const emulatorConfigSchema = z.strictObject({
   /** Real milliseconds between market ticks; 0 = no automatic ticks (tests step with admin.tick()). */
   market_tick_ms: intMs().default(1_000),
   /** End of the backfilled candle history (default: the emulator clock at start). */
-  start_time_ms: z.number().int().min(0).optional(),
+  start_time_ms: z
+    .number()
+    .int()
+    .min(0)
+    .max(253_402_300_799_999, "must be a time before the year 10000")
+    .optional(),
   /** Delay between an order's acknowledgement and its processing. */
   order_latency_ms: intMs().default(0),
   fees: z
@@ -217,10 +280,19 @@ export const emulatorConfigSchema = z.strictObject({
       max_open_orders_per_instrument: z.number().int().min(1).default(200),
       max_open_orders_per_account: z.number().int().min(1).default(1000),
       /** A limit price outside [ref × (1 − r), ref × (1 + r)] is rejected with 315. */
-      far_limit_ratio: positiveDecimal("far_limit_ratio").default("0.5"),
+      far_limit_ratio: positiveDecimal("far_limit_ratio", "0.5").default("0.5"),
       max_market_subscriptions: z.number().int().min(1).default(400),
       ws_user_requests_per_second: z.number().int().min(1).default(150),
       ws_market_requests_per_second: z.number().int().min(1).default(100),
+      /** Largest REST body or WebSocket message; beyond it: 40001 in the exchange's envelope (HTTP 413 on REST). */
+      max_request_bytes: z
+        .number()
+        .int()
+        .min(1024, "must be at least 1024 bytes")
+        .max(WS_MAX_PAYLOAD_BYTES, `must be at most ${WS_MAX_PAYLOAD_BYTES} bytes`)
+        .default(DEFAULT_MAX_REQUEST_BYTES),
+      /** Entries of the order log (admin GET /orders); beyond it the oldest final entries are dropped and counted. */
+      order_log_size: z.number().int().min(1).max(10_000_000).default(100_000),
     })
     .default({
       max_open_orders_per_instrument: 200,
@@ -229,6 +301,8 @@ export const emulatorConfigSchema = z.strictObject({
       max_market_subscriptions: 400,
       ws_user_requests_per_second: 150,
       ws_market_requests_per_second: 100,
+      max_request_bytes: DEFAULT_MAX_REQUEST_BYTES,
+      order_log_size: 100_000,
     }),
   switches: switchesSchema,
 });
@@ -245,6 +319,30 @@ export class EmulatorConfigError extends Error {
   }
 }
 
+/**
+ * `field.path: message` for each issue. A union that fails in exactly one option below its root
+ * (a list of instruments with one bad field) reports that option's issues with their full path,
+ * not a bare "Invalid input" on the union.
+ */
+export function issueProblems(
+  issues: readonly z.core.$ZodIssue[],
+  base: readonly PropertyKey[] = [],
+): string[] {
+  const out: string[] = [];
+  for (const i of issues) {
+    const path = [...base, ...i.path];
+    if (i.code === "invalid_union" && i.errors.length > 0) {
+      const deep = i.errors.filter((option) => option.some((e) => e.path.length > 0));
+      if (deep.length === 1) {
+        out.push(...issueProblems(deep[0]!, path));
+        continue;
+      }
+    }
+    out.push(`${pathText(path)}: ${i.message}`);
+  }
+  return out;
+}
+
 export function pathText(path: readonly PropertyKey[]): string {
   let out = "";
   for (const p of path) {
@@ -254,16 +352,39 @@ export function pathText(path: readonly PropertyKey[]): string {
   return out || "(root)";
 }
 
+/**
+ * `field: problem` for every own `__proto__` key in a JSON value. JSON.parse keeps such a key as an
+ * own property, but the objects schemas build would silently drop it (a `__proto__` currency or
+ * account would vanish), so it is refused with its path instead.
+ */
+export function reservedKeyProblems(value: unknown, path: readonly PropertyKey[] = [], depth = 0): string[] {
+  if (value === null || typeof value !== "object" || depth > 64) return [];
+  const out: string[] = [];
+  if (Array.isArray(value)) {
+    for (const [i, v] of value.entries()) out.push(...reservedKeyProblems(v, [...path, i], depth + 1));
+    return out;
+  }
+  for (const k of Object.keys(value)) {
+    if (k === "__proto__") {
+      out.push(`${pathText([...path, k])}: "__proto__" cannot be used as a name; rename it`);
+      continue;
+    }
+    out.push(...reservedKeyProblems((value as Record<string, unknown>)[k], [...path, k], depth + 1));
+  }
+  return out;
+}
+
 /** Validates a config object; throws EmulatorConfigError listing every problem with its field. */
 export function parseEmulatorConfig(input: unknown): EmulatorConfig {
+  const reserved = reservedKeyProblems(input);
   const r = emulatorConfigSchema.safeParse(input ?? {});
-  if (!r.success) {
-    throw new EmulatorConfigError(r.error.issues.map((i) => `${pathText(i.path)}: ${i.message}`));
+  if (!r.success || reserved.length > 0) {
+    throw new EmulatorConfigError([...reserved, ...issueProblems(r.error?.issues ?? [])]);
   }
   const c = r.data;
   const problems: string[] = [];
   c.keys.forEach((k, i) => {
-    if (!c.accounts[k.account])
+    if (!Object.hasOwn(c.accounts, k.account))
       problems.push(`keys[${i}].account: no account named "${k.account}" in accounts`);
   });
   const seen = new Set<string>();

@@ -9,18 +9,28 @@
 import { codeInfo } from "../exchange/cryptocom/error-codes.js";
 import { isJsonObject, type JsonObject, type JsonValue } from "../exchange/cryptocom/json-text.js";
 import { Dec } from "../util/decimal.js";
-import { EmulatorClock } from "./clock.js";
-import type { EmulatorConfig, FaultConfig } from "./config.js";
+import { EmulatorClock, type TimeSource } from "./clock.js";
+import { type EmulatorConfig, type FaultConfig, MAX_TIMER_MS } from "./config.js";
 import { FaultEngine } from "./faults.js";
 import { fail, type Reply } from "./http/envelope.js";
 import { toInstrument } from "./instruments.js";
 import { type KeyRecord, KeyStore } from "./keys.js";
 import { SimulatedMarket } from "./market/market.js";
-import { balanceToWire, fillToWire, MatchingEngine, type Order, orderToWire } from "./matching/index.js";
+import {
+  balanceToWire,
+  FINAL_STATUSES,
+  fillToWire,
+  MatchingEngine,
+  type Order,
+  orderToWire,
+} from "./matching/index.js";
 import { ParamError } from "./methods/params.js";
 import { methodInfo } from "./methods/table.js";
+import { OrderLog, type ReceivedOrder } from "./order-log.js";
 import { SlidingWindowLimiter } from "./rate-limit.js";
 import { Rng } from "./rng.js";
+
+export type { ReceivedOrder } from "./order-log.js";
 
 export interface CallContext {
   method: string;
@@ -49,22 +59,6 @@ export interface PrivateRequest {
   bodyMethod?: string | undefined;
 }
 
-/** One order request as received (admin `GET /emulator/admin/orders`). */
-export interface ReceivedOrder {
-  received_at: number;
-  api_key: string;
-  account: string;
-  method: string;
-  transport: "rest" | "ws";
-  client_oid: string | null;
-  order_id: string | null;
-  list_id: string | null;
-  instrument_name: string | null;
-  side: string | null;
-  type: string | null;
-  response_code: number;
-}
-
 export type UserPush = { account: string; channel: string; instrument?: string | undefined; data: unknown[] };
 
 export class EmulatedExchange {
@@ -73,18 +67,25 @@ export class EmulatedExchange {
   readonly engine: MatchingEngine;
   readonly keys: KeyStore;
   readonly faults: FaultEngine;
-  readonly limiter = new SlidingWindowLimiter();
-  readonly received: ReceivedOrder[] = [];
+  readonly limiter: SlidingWindowLimiter;
+  /** Every order request received, bounded (admin `GET /emulator/admin/orders`). */
+  readonly orderLog: OrderLog;
   private readonly startedAt: number;
   private manualAdvance = 0;
   private readonly timers = new Set<NodeJS.Timeout>();
+  /** Requests held by latency faults: their timers and how to release them. */
+  private readonly holds = new Map<NodeJS.Timeout, (completed: boolean) => void>();
   private readonly jumpTimers = new Map<FaultConfig, NodeJS.Timeout>();
   private tickTimer: NodeJS.Timeout | undefined;
   private readonly userListeners: ((p: UserPush) => void)[] = [];
   private closed = false;
 
-  constructor(readonly config: EmulatorConfig) {
-    this.clock = new EmulatorClock(config.clock_offset_ms);
+  constructor(
+    readonly config: EmulatorConfig,
+    opts: { clock?: TimeSource | undefined } = {},
+  ) {
+    this.clock = new EmulatorClock(config.clock_offset_ms, opts.clock);
+    this.limiter = new SlidingWindowLimiter(() => this.clock.local());
     this.startedAt = this.clock.now();
     const instruments = config.instruments.map((spec) => ({
       inst: toInstrument(spec),
@@ -113,6 +114,10 @@ export class EmulatedExchange {
       idBase: 6_142_909_895_000_000_000n + BigInt(config.seed % 1000) * 1_000_000_000n,
     });
     for (const [account, a] of Object.entries(config.accounts)) this.engine.setBalances(account, a.balances);
+    this.orderLog = new OrderLog(config.limits.order_log_size, (id) => {
+      const o = this.engine.orderById(id);
+      return o !== undefined && !FINAL_STATUSES.has(o.status);
+    });
     this.keys = new KeyStore(config.keys);
     this.faults = new FaultEngine(new Rng(config.seed, "faults"), config.faults);
     this.faults.onChange(() => this.scheduleClockJumps());
@@ -172,6 +177,34 @@ export class EmulatedExchange {
     this.timers.clear();
     for (const t of this.jumpTimers.values()) clearTimeout(t);
     this.jumpTimers.clear();
+    for (const [t, release] of this.holds) {
+      clearTimeout(t);
+      release(false);
+    }
+    this.holds.clear();
+  }
+
+  /** Requests a latency fault holds right now. */
+  heldRequests(): number {
+    return this.holds.size;
+  }
+
+  /**
+   * Holds a request for `ms` (latency faults; capped at MAX_TIMER_MS). Resolves true when the wait
+   * is over, false at once when the emulator stops meanwhile: closing never waits for a held request.
+   */
+  hold(ms: number): Promise<boolean> {
+    if (this.closed) return Promise.resolve(false);
+    return new Promise((resolve) => {
+      const t = setTimeout(
+        () => {
+          this.holds.delete(t);
+          resolve(!this.closed);
+        },
+        Math.min(ms, MAX_TIMER_MS),
+      );
+      this.holds.set(t, resolve);
+    });
   }
 
   /** One timer per clock_jump fault, counted from when the fault was installed. */
@@ -245,7 +278,7 @@ export class EmulatedExchange {
   }
 
   recordReceived(r: Omit<ReceivedOrder, "received_at">): void {
-    this.received.push({ received_at: this.clock.now(), ...r });
+    this.orderLog.add({ received_at: this.clock.now(), ...r });
   }
 
   /**

@@ -2,10 +2,12 @@
  * The exchange emulator: a faithful, offline Crypto.com Exchange v1 (REST, WebSocket, IP echo and
  * an admin API) on one HTTP server. `startEmulator()` with no config gives a working demo exchange
  * (key demo-key / secret demo-secret, whitelisted for 127.0.0.1). See docs/emulator.md.
+ * `close()` closes at once: held requests (latency faults) are released, every connection destroyed.
  */
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { EmulatorAdmin } from "./admin.js";
+import type { TimeSource } from "./clock.js";
 import { type EmulatorConfig, type EmulatorConfigInput, parseEmulatorConfig } from "./config.js";
 import { EmulatedExchange } from "./exchange.js";
 import { adminRouter } from "./http/admin-routes.js";
@@ -13,6 +15,7 @@ import { RestServer } from "./http/server.js";
 import { WsHub } from "./ws/hub.js";
 
 export { AdminError, type AdminOrder, type BalanceView, EmulatorAdmin } from "./admin.js";
+export { ManualClock, type TimeSource } from "./clock.js";
 export {
   type EmulatorConfig,
   EmulatorConfigError,
@@ -48,6 +51,12 @@ export interface StartOptions {
   host?: string;
   /** 0 (default) picks a free port. */
   port?: number;
+  /**
+   * Where emulator time comes from (default: the wall clock). A `ManualClock` stands still until
+   * the test moves it: market time, `Date`, nonce window, heartbeat ids, order timestamps and
+   * rate-limit windows then depend on nothing but the test.
+   */
+  clock?: TimeSource;
 }
 
 function urlHost(host: string): string {
@@ -60,7 +69,7 @@ export async function startEmulator(
   opts: StartOptions = {},
 ): Promise<EmulatorHandle> {
   const cfg = parseEmulatorConfig(config ?? {});
-  const ex = new EmulatedExchange(cfg);
+  const ex = new EmulatedExchange(cfg, { clock: opts.clock });
   const hooks: { dropWebSockets?: () => number } = {};
   const admin = new EmulatorAdmin(ex, hooks);
   const rest = new RestServer(ex, adminRouter(ex, admin));

@@ -1,8 +1,10 @@
 /**
  * API keys the emulated exchange knows: secret, account, permissions, IP whitelist, enabled flag.
  * `ip_whitelist` absent or empty means any IP; entries are exact addresses or IPv4 CIDR blocks
- * (`10.0.0.0/8`). IPv4-mapped IPv6 socket addresses (`::ffff:127.0.0.1`) compare as IPv4.
+ * (`10.0.0.0/8`), checked when the configuration is read (`ipEntryProblem`). IPv4-mapped IPv6
+ * addresses (`::ffff:127.0.0.1`), of callers and of entries, compare as IPv4.
  */
+import { isIP, isIPv4, isIPv6 } from "node:net";
 import type { Permission } from "../exchange/cryptocom/endpoints.js";
 import { maskSecret } from "../util/secrets.js";
 import type { KeyConfig } from "./config.js";
@@ -31,6 +33,30 @@ function ipv4ToInt(ip: string): number | undefined {
     n = n * 256 + Number(p);
   }
   return n;
+}
+
+/**
+ * Why an `ip_whitelist` entry can never match (undefined when it is fine): entries are exact IPv4
+ * or IPv6 addresses, or IPv4 CIDR blocks with a prefix length of 0–32.
+ */
+export function ipEntryProblem(entry: string): string | undefined {
+  const slash = entry.indexOf("/");
+  if (slash < 0) {
+    if (isIP(entry) !== 0) return undefined;
+    return `"${entry}" is not an IP address: use an exact address like "203.0.113.7" or "::1", or an IPv4 CIDR block like "10.0.0.0/8"`;
+  }
+  const base = entry.slice(0, slash);
+  const bits = entry.slice(slash + 1);
+  if (isIPv6(base)) {
+    return `"${entry}": IPv6 CIDR blocks are not supported; list the exact IPv6 addresses`;
+  }
+  if (!isIPv4(base)) {
+    return `"${entry}" is not a CIDR block: "${base}" is not an IPv4 address (write it like "10.0.0.0/8")`;
+  }
+  if (!/^\d{1,2}$/.test(bits) || Number(bits) > 32) {
+    return `"${entry}" is not a CIDR block: the prefix length after "/" must be 0 to 32 (like "10.0.0.0/8")`;
+  }
+  return undefined;
 }
 
 export function ipAllowed(whitelist: readonly string[], ip: string): boolean {
@@ -63,7 +89,7 @@ export function toKeyRecord(k: KeyConfig): KeyRecord {
     secret: k.secret,
     account: k.account,
     permissions: new Set(k.permissions),
-    ipWhitelist: k.ip_whitelist ?? [],
+    ipWhitelist: (k.ip_whitelist ?? []).map((e) => normaliseIp(e)),
     enabled: k.enabled,
   };
 }

@@ -3,12 +3,13 @@
  * API key for private methods, method + IP for public ones) allowing `limit` requests in any
  * `windowMs`. WebSocket: an allowance per calendar second per connection, pro-rated in the second
  * the connection opened (why clients wait 1 s before their first message).
+ * Both read an injected clock (the emulator's), never the wall clock directly.
  */
 
 export class SlidingWindowLimiter {
   private readonly windows = new Map<string, number[]>();
 
-  constructor(private readonly now: () => number = () => performance.now()) {}
+  constructor(private readonly now: () => number) {}
 
   /** Records a request and says whether it is within `limit` per `windowMs`. */
   allow(bucket: string, limit: number, windowMs: number): boolean {
@@ -39,11 +40,12 @@ export class CalendarSecondLimiter {
     private readonly perSecond: number,
     openedAtMs: number,
     prorate: boolean,
-    private readonly now: () => number = Date.now,
+    private readonly now: () => number,
   ) {
     this.openedSecond = Math.floor(openedAtMs / 1000);
-    const remaining = 1 - (openedAtMs % 1000) / 1000;
-    this.firstAllowance = prorate ? Math.floor(perSecond * remaining) : perSecond;
+    // In integer milliseconds: 1 − 0.9 in floats is 0.0999…, which would round 10 % of 20 down to 1.
+    const remainingMs = 1000 - (((openedAtMs % 1000) + 1000) % 1000);
+    this.firstAllowance = prorate ? Math.floor((perSecond * remainingMs) / 1000) : perSecond;
   }
 
   allow(): boolean {

@@ -2,7 +2,7 @@
 import { networkInterfaces } from "node:os";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type EmulatorConfigError, parseEmulatorConfig } from "../../src/emulator/config.js";
-import { type EmulatorHandle, startEmulator } from "../../src/emulator/index.js";
+import { type EmulatorHandle, ManualClock, startEmulator } from "../../src/emulator/index.js";
 import { isLoopback } from "../../src/emulator/keys.js";
 import { admin, http, type Msg, privateCall, publicCall, WsClient } from "./helpers.js";
 
@@ -91,11 +91,21 @@ describe("balances, clock, prices, market", () => {
   });
 
   it("sets the clock offset", async () => {
-    const r = await admin(em.adminUrl, "PUT", "/clock", { offset_ms: -30_000 });
-    expect(r.body.offset_ms).toBe(-30_000);
-    expect(Math.abs(r.body.now - (Date.now() - 30_000))).toBeLessThan(2_000);
-    await admin(em.adminUrl, "PUT", "/clock", { offset_ms: 0 });
-    expect((await admin(em.adminUrl, "GET", "/clock")).body.offset_ms).toBe(0);
+    const clock = new ManualClock(Date.UTC(2030, 0, 1));
+    const e = await startEmulator({ market_tick_ms: 0 }, { clock });
+    try {
+      const r = await admin(e.adminUrl, "PUT", "/clock", { offset_ms: -30_000 });
+      expect(r.body).toEqual({ now: clock.now() - 30_000, offset_ms: -30_000 });
+      const bad = await admin(e.adminUrl, "PUT", "/clock", { offset_ms: 1e15 });
+      expect([bad.status, bad.body.error]).toEqual([
+        400,
+        expect.stringMatching(/^offset_ms: must be at most/),
+      ]);
+      await admin(e.adminUrl, "PUT", "/clock", { offset_ms: 0 });
+      expect((await admin(e.adminUrl, "GET", "/clock")).body).toEqual({ now: clock.now(), offset_ms: 0 });
+    } finally {
+      await e.close();
+    }
   });
 
   it("sets and nudges a price; the ticker follows", async () => {
@@ -112,9 +122,16 @@ describe("balances, clock, prices, market", () => {
   });
 
   it("steps the market", async () => {
-    const before = (await admin(em.adminUrl, "GET", "/state")).body.market_time;
-    const r = await admin(em.adminUrl, "POST", "/tick", { count: 10 });
-    expect(r.body.market_time - before).toBeGreaterThanOrEqual(10_000);
+    const clock = new ManualClock(Date.UTC(2030, 0, 1));
+    const e = await startEmulator({ market_tick_ms: 0 }, { clock });
+    try {
+      const before = (await admin(e.adminUrl, "GET", "/state")).body.market_time;
+      expect(before).toBe(clock.now());
+      const r = await admin(e.adminUrl, "POST", "/tick", { count: 10 });
+      expect(r.body.market_time - before).toBe(10_000); // ten nominal one-second steps
+    } finally {
+      await e.close();
+    }
   });
 
   it("makes an instrument untradable", async () => {

@@ -163,6 +163,31 @@ describe("trigger orders", () => {
   });
 
   it("cancel-all-orders type TRIGGER cancels untriggered trigger orders only", async () => {
+    // Survivors: a plain LIMIT and a STOP_LIMIT that has triggered (now a resting LIMIT).
+    const plain = await call("private/create-order", {
+      instrument_name: "BTC_USD",
+      side: "BUY",
+      type: "LIMIT",
+      price: "60000.00",
+      quantity: "0.00100",
+      client_oid: oid("keep"),
+    });
+    const plainId = plain.body.result.order_id;
+    await update("user.order", plainId, "ACTIVE");
+    const triggered = await call("private/advanced/create-order", {
+      instrument_name: "BTC_USD",
+      side: "BUY",
+      type: "STOP_LIMIT",
+      quantity: "0.00100",
+      ref_price: "66000.00",
+      price: "65000.00",
+      client_oid: oid("keep"),
+    });
+    const triggeredId = triggered.body.result.order_id;
+    await update("user.advanced.order", triggeredId, "PENDING");
+    em.admin.setPrice("BTC_USD", "66100");
+    await update("user.advanced.order", triggeredId, "ACTIVE");
+    // The target: an untriggered STOP_LOSS.
     const r = await call("private/advanced/create-order", {
       instrument_name: "BTC_USD",
       side: "SELL",
@@ -175,6 +200,12 @@ describe("trigger orders", () => {
     await update("user.advanced.order", id, "PENDING");
     expect((await call("private/advanced/cancel-all-orders", { type: "TRIGGER" })).body.code).toBe(0);
     await update("user.advanced.order", id, "CANCELED");
+    const status = async (orderId: string) =>
+      (await call("private/advanced/get-order-detail", { order_id: orderId })).body.result.status;
+    expect(await status(triggeredId)).toBe("ACTIVE");
+    expect(await status(plainId)).toBe("ACTIVE");
+    const open = await call("private/advanced/get-open-orders", {});
+    expect(open.body.result.data.map((o: Msg) => o.order_id)).toEqual([triggeredId]);
   });
 });
 

@@ -153,3 +153,137 @@ describe("emulator configuration", () => {
     expect(() => loadEmulatorConfigFile(broken)).toThrow(/broken\.json: not valid JSON/);
   });
 });
+
+describe("values the configuration refuses, naming the field and the fix", () => {
+  const instrument = {
+    symbol: "AAA_USD",
+    base_ccy: "AAA",
+    quote_ccy: "USD",
+    price_tick_size: "0.1",
+    qty_tick_size: "1",
+    initial_price: "5",
+  };
+  const inst = (over: Record<string, unknown>) => problems({ instruments: [{ ...instrument, ...over }] });
+
+  it.each([
+    ["price_tick_size", "0", /^instruments\[0\]\.price_tick_size: must be greater than 0, e\.g\. "0\.01"/],
+    ["price_tick_size", "0.000", /^instruments\[0\]\.price_tick_size: must be greater than 0/],
+    [
+      "price_tick_size",
+      "-1",
+      /^instruments\[0\]\.price_tick_size: must be a positive decimal string like "0\.01"/,
+    ],
+    ["qty_tick_size", "-0.5", /^instruments\[0\]\.qty_tick_size: must be a positive decimal string/],
+    ["qty_tick_size", "1e-5", /^instruments\[0\]\.qty_tick_size: must be a positive decimal string/],
+    [
+      "initial_price",
+      "abc",
+      /^instruments\[0\]\.initial_price: must be a positive decimal string like "65000"/,
+    ],
+    ["initial_price", 5, /^instruments\[0\]\.initial_price: must be a positive decimal string/],
+  ])("%s %j: exactly one problem, with the field path", (field, value, message) => {
+    const p = inst({ [field]: value });
+    expect(p).toHaveLength(1);
+    expect(p[0]).toMatch(message);
+  });
+
+  it.each([
+    ["10.0.0.0/99", /prefix length after "\/" must be 0 to 32/],
+    ["10.0.0.0/", /prefix length/],
+    ["10.0.0.0/8/8", /prefix length/],
+    ["not-an-ip", /is not an IP address/],
+    ["300.1.1.1", /is not an IP address/],
+    ["10.0.0/8", /"10\.0\.0" is not an IPv4 address/],
+    ["fe80::/10", /IPv6 CIDR blocks are not supported/],
+    ["", /is not an IP address/],
+  ])("ip_whitelist entry %j is refused", (entry, why) => {
+    const p = problems({
+      keys: [{ api_key: "k", secret: "s", account: "main", ip_whitelist: ["127.0.0.1", entry] }],
+    });
+    expect(p).toHaveLength(1);
+    expect(p[0]).toMatch(/^keys\[0\]\.ip_whitelist\[1\]: /);
+    expect(p[0]).toMatch(why);
+  });
+
+  it("accepts exact IPv4 and IPv6 addresses and IPv4 CIDR blocks", () => {
+    const entries = [
+      "127.0.0.1",
+      "::1",
+      "2001:db8::7",
+      "10.0.0.0/8",
+      "0.0.0.0/0",
+      "192.168.1.7/32",
+      "::ffff:10.1.2.3",
+    ];
+    expect(
+      problems({ keys: [{ api_key: "k", secret: "s", account: "main", ip_whitelist: entries }] }),
+    ).toEqual([]);
+  });
+
+  it("refuses a __proto__ currency or account instead of dropping it", () => {
+    const json = '{"accounts":{"main":{"balances":{"USD":"1","__proto__":"5"}},"__proto__":{"balances":{}}}}';
+    expect(problems(JSON.parse(json))).toEqual([
+      'accounts.main.balances.__proto__: "__proto__" cannot be used as a name; rename it',
+      'accounts.__proto__: "__proto__" cannot be used as a name; rename it',
+    ]);
+  });
+
+  it("an account named like an Object property exists only when the config defines it", () => {
+    for (const account of ["toString", "constructor", "hasOwnProperty"]) {
+      expect(problems({ keys: [{ api_key: "k", secret: "s", account }] })).toEqual([
+        `keys[0].account: no account named "${account}" in accounts`,
+      ]);
+    }
+    const c = parseEmulatorConfig({
+      accounts: { constructor: { balances: { USD: "1" } } },
+      keys: [{ api_key: "k", secret: "s", account: "constructor" }],
+    });
+    expect(Object.entries(c.accounts)).toContainEqual(["constructor", { balances: { USD: "1" } }]);
+  });
+
+  it("currency codes of instruments are upper-case letters and digits", () => {
+    expect(inst({ symbol: "aaa_USD", base_ccy: "aaa" }).join("\n")).toMatch(
+      /instruments\[0\]\.base_ccy: currency codes are upper-case letters and digits/,
+    );
+  });
+
+  it.each([
+    [
+      { faults: [{ kind: "latency", ms: 2_147_483_648 }] },
+      /^faults\[0\]\.ms: must be at most 2147483647 ms \(about 24\.8 days/,
+    ],
+    [{ faults: [{ kind: "latency", ms: -1 }] }, /^faults\[0\]\.ms: must be at least 0 ms/],
+    [
+      { faults: [{ kind: "latency", ms: 1.5 }] },
+      /^faults\[0\]\.ms: must be an integer number of milliseconds/,
+    ],
+    [
+      { faults: [{ kind: "ws_drop", every_ms: 1e12 }] },
+      /^faults\[0\]\.every_ms: must be at most 2147483647 ms/,
+    ],
+    [
+      { faults: [{ kind: "clock_jump", ms: 1000, after_ms: 2 ** 31 }] },
+      /^faults\[0\]\.after_ms: must be at most/,
+    ],
+    [
+      { faults: [{ kind: "clock_jump", ms: 1e15 }] },
+      /^faults\[0\]\.ms: must be at most 315576000000 ms \(ten years ahead\)/,
+    ],
+    [{ heartbeat_ms: 2 ** 31 }, /^heartbeat_ms: must be at most 2147483647 ms/],
+    [{ heartbeat_deadline_ms: 0 }, /^heartbeat_deadline_ms: must be at least 1 ms/],
+    [{ market_tick_ms: 3e9 }, /^market_tick_ms: must be at most/],
+    [{ order_latency_ms: -5 }, /^order_latency_ms: must be at least 0 ms/],
+    [{ clock_offset_ms: -1e13 }, /^clock_offset_ms: must be at least -315576000000 ms/],
+    [{ limits: { max_request_bytes: 10 } }, /^limits\.max_request_bytes: must be at least 1024 bytes/],
+    [{ limits: { order_log_size: 0 } }, /^limits\.order_log_size: /],
+  ])("durations and sizes are range-checked: %j", (input, message) => {
+    const p = problems(input);
+    expect(p).toHaveLength(1);
+    expect(p[0]).toMatch(message);
+  });
+
+  it("defaults the request size limit and the order log size", () => {
+    const c = parseEmulatorConfig({});
+    expect(c.limits).toMatchObject({ max_request_bytes: 1_048_576, order_log_size: 100_000 });
+  });
+});

@@ -176,9 +176,9 @@ export class WsClient {
     return this.next((m) => m.id === id && m.method === method, 10_000, from);
   }
 
-  async auth(apiKey = "demo-key", secret = "demo-secret"): Promise<Msg> {
+  /** `public/auth`; `nonce` defaults to the wall clock (pass the emulator's when it has an injected clock). */
+  async auth(apiKey = "demo-key", secret = "demo-secret", nonce = Date.now()): Promise<Msg> {
     const id = this.nextId++;
-    const nonce = Date.now();
     const sig = sign({ method: "public/auth", id, apiKey, params: {}, nonce }, secret);
     const from = this.messages.length;
     this.ws.send(JSON.stringify({ id, method: "public/auth", api_key: apiKey, sig, nonce }));

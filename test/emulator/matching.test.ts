@@ -103,7 +103,73 @@ describe("MatchingEngine", () => {
     expect(engine.ledger.reserved("a", "USD").toFixed()).toBe("0");
   });
 
-  it("rejects exactly as the shared validateOrder does (one rule set for client and emulator)", () => {
+  it("one rule set for client and emulator: both answer the documented code of each order", () => {
+    // Expected codes from the rules (docs/emulator.md "Checks in order"), not from either
+    // implementation: BTC_USD ticks 0.01 / 0.00001, min_notional 1, mark 100 (asks from 100.5).
+    const cases: [string, Partial<OrderRequest>, number][] = [
+      ["a valid LIMIT", { price: "100.00", quantity: "0.02000" }, 0],
+      ["a valid MARKET BUY by notional", { type: "MARKET", notional: "20.00" }, 0],
+      [
+        "a valid STOP_LIMIT SELL",
+        { type: "STOP_LIMIT", side: "SELL", price: "90.00", ref_price: "95.00", quantity: "0.02000" },
+        0,
+      ],
+      ["LIMIT without price", { quantity: "0.02000" }, 40004],
+      ["LIMIT with notional instead of quantity", { price: "100.00", notional: "2.00" }, 40004],
+      ["MARKET with a price", { type: "MARKET", notional: "20.00", price: "100.00" }, 40004],
+      [
+        "MARKET BUY with notional and quantity",
+        { type: "MARKET", notional: "20.00", quantity: "0.02000" },
+        40004,
+      ],
+      ["MARKET SELL by notional", { type: "MARKET", side: "SELL", notional: "20.00" }, 40004],
+      ["STOP_LOSS without ref_price", { type: "STOP_LOSS", side: "SELL", quantity: "0.02000" }, 40004],
+      ["LIMIT with a ref_price", { price: "100.00", quantity: "0.02000", ref_price: "95.00" }, 40004],
+      ["a negative quantity", { price: "100.00", quantity: "-0.02000" }, 40004],
+      ["a quantity in exponent form", { price: "100.00", quantity: "2e-2" }, 40004],
+      ["quantity off the tick", { price: "100.00", quantity: "0.020001" }, 213],
+      ["notional with more decimals than the quote", { type: "MARKET", notional: "20.001" }, 213],
+      ["price off the tick", { price: "100.005", quantity: "0.02000" }, 308],
+      [
+        "POST_ONLY and SMART_POST_ONLY both",
+        { price: "99.00", quantity: "0.02000", exec_inst: ["POST_ONLY", "SMART_POST_ONLY"] },
+        219,
+      ],
+      ["POST_ONLY on a MARKET order", { type: "MARKET", notional: "20.00", exec_inst: ["POST_ONLY"] }, 219],
+      [
+        "POST_ONLY with IOC",
+        {
+          price: "99.00",
+          quantity: "0.02000",
+          exec_inst: ["POST_ONLY"],
+          time_in_force: "IMMEDIATE_OR_CANCEL",
+        },
+        43005,
+      ],
+      ["LIMIT value below min_notional", { price: "100.00", quantity: "0.00500" }, 415],
+      ["MARKET BUY notional below min_notional", { type: "MARKET", notional: "0.50" }, 415],
+      [
+        "MARKET SELL by quantity below min_notional at the mark",
+        { type: "MARKET", side: "SELL", quantity: "0.00500" },
+        415,
+      ],
+    ];
+    for (const [name, fields, code] of cases) {
+      const { engine, market } = setup({ USD: "100000", BTC: "100" });
+      const r = engine.submit("a", req(fields));
+      const v = validateOrder(
+        BTC,
+        { instrument_name: "BTC_USD", side: "BUY", type: "LIMIT", ...fields },
+        {
+          marketPrice: market.mark,
+        },
+      );
+      expect([name, r.ok ? 0 : r.code], "emulator").toEqual([name, code]);
+      expect([name, v[0]?.code ?? 0], "client validator").toEqual([name, code]);
+    }
+  });
+
+  it("answers the shared validator's first violation before its own later checks", () => {
     const TYPES = ["LIMIT", "MARKET", "STOP_LOSS", "STOP_LIMIT", "TAKE_PROFIT", "TAKE_PROFIT_LIMIT"] as const;
     const opt = <T>(a: fc.Arbitrary<T>) => fc.option(a, { nil: undefined });
     fc.assert(
@@ -122,6 +188,8 @@ describe("MatchingEngine", () => {
           const { engine, market } = setup({ USD: "100000", BTC: "100" });
           const r = engine.submit("a", req(o));
           const v = validateOrder(BTC, { instrument_name: "BTC_USD", ...o }, { marketPrice: market.mark });
+          // The engine's own checks (open-order limits, trigger direction, price band, balance,
+          // sync POST_ONLY) come after the shared ones and never replace one of their codes.
           if (v.length > 0) expect(r.ok ? 0 : r.code).toBe(v[0]!.code);
           else if (!r.ok) expect([229, 306, 315, 318, 43005]).toContain(r.code);
         },

@@ -457,7 +457,8 @@ describe("asynchronous lifecycle", () => {
 
 describe("acknowledgement comes before processing", () => {
   it("right after the ack the order is NEW; it is FILLED later", async () => {
-    const slow = await startEmulator({ market_tick_ms: 0, rate_limits: false, order_latency_ms: 400 });
+    // 1.5 s between the ack and the processing: room for one loopback request on a loaded machine.
+    const slow = await startEmulator({ market_tick_ms: 0, rate_limits: false, order_latency_ms: 1_500 });
     try {
       const r = await privateCall(slow.baseUrl, "private/create-order", {
         instrument_name: "BTC_USD",
@@ -470,7 +471,7 @@ describe("acknowledgement comes before processing", () => {
       const now = await privateCall(slow.baseUrl, "private/get-order-detail", { client_oid: "slow-1" });
       expect(now.body.result).toMatchObject({ order_id: id, status: "NEW", cumulative_quantity: "0.00000" });
       let status = "NEW";
-      for (let i = 0; i < 100 && status === "NEW"; i++) {
+      for (let i = 0; i < 200 && status === "NEW"; i++) {
         await new Promise((res) => setTimeout(res, 50));
         status = (await privateCall(slow.baseUrl, "private/get-order-detail", { order_id: id })).body.result
           .status;

@@ -1,6 +1,6 @@
 /** Public market data over loopback HTTP: instruments, tickers, book, candles (backfilled history), trades. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type EmulatorHandle, startEmulator } from "../../src/emulator/index.js";
+import { type EmulatorHandle, ManualClock, startEmulator } from "../../src/emulator/index.js";
 import { TIMEFRAME_MS, TIMEFRAMES } from "../../src/exchange/cryptocom/constants.js";
 import { type Msg, publicCall } from "./helpers.js";
 
@@ -48,8 +48,13 @@ describe("public/get-tickers and public/get-book", () => {
     const r = await publicCall(em.baseUrl, "public/get-tickers");
     expect(r.body.result.data.length).toBe(8);
     for (const t of r.body.result.data) {
+      for (const f of ["h", "l", "a", "v", "vv", "c", "b", "bs", "k", "ks", "oi"]) {
+        expect(typeof t[f], `${t.i}.${f}`).toBe("string");
+      }
+      expect(typeof t.t).toBe("number");
       expect(Number(t.b)).toBeLessThan(Number(t.k));
-      expect(typeof t.a).toBe("string");
+      const mid = (Number(t.b) + Number(t.k)) / 2;
+      expect(Math.abs(Number(t.a) / mid - 1), `${t.i} last vs mid`).toBeLessThan(0.01);
       expect(Math.abs(Number(t.c))).toBeLessThan(1);
     }
   });
@@ -174,13 +179,14 @@ describe("public/get-trades", () => {
 
 describe("market time and switches", () => {
   it("--speed runs market time faster than the clock", async () => {
-    const fast = await startEmulator({ market_tick_ms: 0, speed: 60 });
+    const clock = new ManualClock(Date.UTC(2030, 0, 1));
+    const fast = await startEmulator({ market_tick_ms: 0, speed: 60 }, { clock });
     try {
       const ex = fast.exchange;
       const lead0 = ex.marketNow() - ex.clock.now();
-      await new Promise((r) => setTimeout(r, 200));
+      clock.advance(200);
       const lead1 = ex.marketNow() - ex.clock.now();
-      expect(lead1 - lead0).toBeGreaterThanOrEqual(59 * 190);
+      expect(lead1 - lead0).toBe(59 * 200);
     } finally {
       await fast.close();
     }
@@ -198,7 +204,11 @@ describe("market time and switches", () => {
 
 describe("public rate limit (per IP)", () => {
   it("answers 42901 beyond 100 requests per second per method", async () => {
-    const limited = await startEmulator({ market_tick_ms: 0 });
+    // Emulator time stands still: all 130 requests fall in one second however long they take.
+    const limited = await startEmulator(
+      { market_tick_ms: 0 },
+      { clock: new ManualClock(Date.UTC(2030, 0, 1)) },
+    );
     try {
       const rs = await Promise.all(
         Array.from({ length: 130 }, () =>
@@ -206,7 +216,8 @@ describe("public rate limit (per IP)", () => {
         ),
       );
       const codes = rs.map((r) => r.body.code);
-      expect(codes.filter((c) => c === 42901).length).toBeGreaterThan(0);
+      expect(codes.filter((c) => c === 0)).toHaveLength(100);
+      expect(codes.filter((c) => c === 42901)).toHaveLength(30);
       expect(rs.find((r) => r.body.code === 42901)?.status).toBe(429);
     } finally {
       await limited.close();

@@ -1,6 +1,6 @@
 /** Rate limiters with an injected clock (REST sliding window; WebSocket calendar second, pro-rated). */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type EmulatorHandle, startEmulator } from "../../src/emulator/index.js";
+import { type EmulatorHandle, ManualClock, startEmulator } from "../../src/emulator/index.js";
 import { methodInfo, servedMethods } from "../../src/emulator/methods/table.js";
 import { CalendarSecondLimiter, SlidingWindowLimiter } from "../../src/emulator/rate-limit.js";
 import { privateCall, WsClient } from "./helpers.js";
@@ -30,6 +30,14 @@ describe("CalendarSecondLimiter", () => {
     ok = 0;
     for (let i = 0; i < 150; i++) if (l.allow()) ok++;
     expect(ok).toBe(100);
+  });
+
+  it("pro-rates in whole milliseconds (10 % of 20 is 2, not the 1 that float rounding gives)", () => {
+    const t = 10_900;
+    const l = new CalendarSecondLimiter(20, t, true, () => t);
+    let ok = 0;
+    for (let i = 0; i < 5; i++) if (l.allow()) ok++;
+    expect(ok).toBe(2);
   });
 
   it("without pro-rating allows the full rate at once", () => {
@@ -62,29 +70,39 @@ describe("method table", () => {
   });
 });
 
+/** Emulator time for the loopback tests: a ManualClock, so a window never closes because the machine is slow. */
+const T0 = Date.UTC(2030, 0, 1);
+
 describe("REST rate limits over loopback", () => {
   let em: EmulatorHandle;
+  const clock = new ManualClock(T0);
   beforeAll(async () => {
-    em = await startEmulator({ market_tick_ms: 0 });
+    em = await startEmulator({ market_tick_ms: 0 }, { clock });
   });
   afterAll(async () => {
     await em.close();
   });
 
   it("private/get-trades allows 1 per second per key", async () => {
-    expect((await privateCall(em.baseUrl, "private/get-trades", {})).body.code).toBe(0);
-    const second = await privateCall(em.baseUrl, "private/get-trades", {});
+    const call = (method: string) => privateCall(em.baseUrl, method, {}, { nonce: clock.now() });
+    expect((await call("private/get-trades")).body.code).toBe(0);
+    const second = await call("private/get-trades");
     expect([second.status, second.body.code]).toEqual([429, 42901]);
     // A different method has its own budget.
-    expect((await privateCall(em.baseUrl, "private/get-order-history", {})).body.code).toBe(0);
+    expect((await call("private/get-order-history")).body.code).toBe(0);
+    clock.advance(999);
+    expect((await call("private/get-trades")).body.code).toBe(42901);
+    clock.advance(1);
+    expect((await call("private/get-trades")).body.code).toBe(0);
   });
 });
 
 describe("WebSocket private calls and the per-key method limits", () => {
   let em: EmulatorHandle;
+  const clock = new ManualClock(T0);
   beforeAll(async () => {
     // ws_rate_limits (the per-connection 150/s) off: what is left is the per-key, per-method budget.
-    em = await startEmulator({ market_tick_ms: 0, ws_rate_limits: false });
+    em = await startEmulator({ market_tick_ms: 0, ws_rate_limits: false }, { clock });
   });
   afterAll(async () => {
     await em.close();
@@ -93,15 +111,17 @@ describe("WebSocket private calls and the per-key method limits", () => {
   it("count against the same budget as REST: private/get-trades 1 per second per key", async () => {
     const c = await WsClient.connect(em.wsUserUrl);
     try {
-      expect((await c.auth()).code).toBe(0);
+      expect((await c.auth("demo-key", "demo-secret", clock.now())).code).toBe(0);
       expect((await c.call("private/get-trades", {})).code).toBe(0);
       const second = await c.call("private/get-trades", {});
       expect([second.code, second.message]).toEqual([42901, "TOO_MANY_REQUESTS"]);
       // REST shares the budget of the key and method.
-      const rest = await privateCall(em.baseUrl, "private/get-trades", {});
+      const rest = await privateCall(em.baseUrl, "private/get-trades", {}, { nonce: clock.now() });
       expect([rest.status, rest.body.code]).toEqual([429, 42901]);
       // A different method has its own budget.
       expect((await c.call("private/get-order-history", {})).code).toBe(0);
+      clock.advance(1_000);
+      expect((await c.call("private/get-trades", {})).code).toBe(0);
     } finally {
       c.close();
     }
@@ -110,7 +130,7 @@ describe("WebSocket private calls and the per-key method limits", () => {
   it("answer permission, unknown method and non-object params like REST", async () => {
     const c = await WsClient.connect(em.wsUserUrl);
     try {
-      await c.auth();
+      await c.auth("demo-key", "demo-secret", clock.now());
       expect((await c.call("private/create-withdrawal", {})).code).toBe(40101);
       expect((await c.call("private/get-account-summary", {})).code).toBe(40002);
       const bad = await c.call("private/get-open-orders", [] as never);

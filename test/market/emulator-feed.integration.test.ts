@@ -1,11 +1,13 @@
 /**
  * The market feed over real loopback against the emulator, through the Crypto.com client and its
  * market stream: REST backfill, live candles from `candlestick.1m.*`, REST polling while the socket
- * is down, and gap repair after the reconnect. Emulator time is stepped explicitly (clock offset +
- * one market tick), so candle boundaries are deterministic.
+ * is down, and gap repair after the reconnect. Emulator time comes from a ManualClock that never
+ * moves on its own; market time advances only by explicit one-second ticks, so candle boundaries do
+ * not depend on where the wall clock is. Every scenario runs twice: starting mid-minute and 100 ms
+ * before a minute boundary (the case that used to fail whenever the wall clock was there).
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { type EmulatorHandle, startEmulator } from "../../src/emulator/index.js";
+import { type EmulatorHandle, ManualClock, startEmulator } from "../../src/emulator/index.js";
 import { CryptoComClient } from "../../src/exchange/cryptocom/client.js";
 import type { Candle } from "../../src/market/candle.js";
 import { CryptoComCandleSource } from "../../src/market/cryptocom-source.js";
@@ -16,13 +18,16 @@ let emu: EmulatorHandle;
 let client: CryptoComClient;
 let feed: MarketFeed | undefined;
 
-beforeEach(async () => {
+/** 2026-03-02 10:00:00 UTC: any fixed minute works; the scenarios start at an offset into it. */
+const MINUTE_START = Date.UTC(2026, 2, 2, 10, 0, 0);
+
+async function startAt(t: number): Promise<void> {
   emu = await startEmulator(
     { market_tick_ms: 0, heartbeat_ms: 200, heartbeat_deadline_ms: 1_000 },
-    { port: 0 },
+    { port: 0, clock: new ManualClock(t) },
   );
   client = new CryptoComClient({ baseUrl: emu.baseUrl, retry: { baseDelayMs: 5, maxDelayMs: 40 } });
-});
+}
 afterEach(async () => {
   await feed?.stop();
   feed = undefined;
@@ -102,7 +107,15 @@ async function expectMatchesRest(history: Candle[]): Promise<void> {
 /** Start of the newest candle that has closed at market time `now()`. */
 const lastClosedStart = () => Math.floor(now() / MIN) * MIN - MIN;
 
-describe("MarketFeed ⇄ Crypto.com client ⇄ emulator (loopback)", () => {
+describe.each([
+  ["mid-minute", MINUTE_START + 30_000],
+  ["100 ms before a minute boundary", MINUTE_START + 59_900],
+])("MarketFeed ⇄ Crypto.com client ⇄ emulator (loopback), starting %s", (_when, startTime) => {
+  beforeEach(async () => {
+    await startAt(startTime);
+    expect(now()).toBe(startTime);
+  });
+
   it("backfills over REST, then closes candles from the live stream", async () => {
     const { feed, events } = start({ pollIntervalMs: 60_000, reconnectBaseMs: 50 });
     const connected = waitFor(feed, (e) => e.type === "connection" && e.connected, "stream connected");

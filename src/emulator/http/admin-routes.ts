@@ -17,7 +17,7 @@
  *   POST /emulator/admin/price     {instrument_name, price} | {instrument_name, nudge_pct}
  *   POST /emulator/admin/tick      {count}
  *   PUT  /emulator/admin/tradable  {instrument_name, tradable}
- *   GET  /emulator/admin/orders                every order received, with status and key
+ *   GET  /emulator/admin/orders?after=&limit=  the order log, a page at a time (cursor `after` = seq)
  *   POST /emulator/admin/ws-drop               drop every WebSocket connection now
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
@@ -86,6 +86,13 @@ function str(body: Json, name: string): string {
   return v;
 }
 
+/** A query parameter as a number when it is one (validation and its message are the admin's). */
+function intParam(q: URLSearchParams, name: string): unknown {
+  const v = q.get(name);
+  if (v === null || v === "") return undefined;
+  return /^-?\d+$/.test(v) ? Number(v) : v;
+}
+
 function dispatch(
   ex: EmulatedExchange,
   admin: EmulatorAdmin,
@@ -111,7 +118,8 @@ function dispatch(
         market_time: ex.marketNow(),
         instruments: ex.market.symbols(),
         accounts: admin.accounts(),
-        orders_received: ex.received.length,
+        orders_received: ex.orderLog.received,
+        orders_dropped: ex.orderLog.dropped,
         open_orders: admin.openOrderCount(),
       };
     case "GET /keys":
@@ -166,7 +174,7 @@ function dispatch(
       admin.setTradable(str(body, "instrument_name"), body.tradable as boolean);
       return undefined;
     case "GET /orders":
-      return { orders: admin.orders() };
+      return admin.ordersPage({ after: intParam(q, "after"), limit: intParam(q, "limit") });
     case "POST /ws-drop":
       return { dropped: admin.dropWebSockets() };
     default:

@@ -4,11 +4,14 @@
  * `/emulator/admin/` (loopback callers only).
  *
  * Private request pipeline, in the exchange's order (reference §3.5):
- *   faults (latency, reset_before, error) → JSON body (40001) → key (40101) → IP (40103) →
+ *   faults (latency, reset_before, error) → body size (40001, HTTP 413 over
+ *   limits.max_request_bytes; drained, never buffered) → JSON body (40001) → key (40101) → IP (40103) →
  *   nonce window (40102) → signature (40101) → permission (missing_permission_code) →
  *   rate limit (42901) → method (40002) → params (40003/40004/…) → handler → lose_response fault.
  * Everything after the signature is `EmulatedExchange.callPrivate`, shared with the user WebSocket.
- * Every response carries a `Date` header from the emulator clock and the HTTP status of its code.
+ * Every response carries a `Date` header from the emulator clock and the HTTP status of its code;
+ * every exchange answer is the JSON envelope, an unexpected exception included (50001). A request
+ * held by a latency fault is released (its connection destroyed) when the emulator closes.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { httpStatusFor } from "../../exchange/cryptocom/error-codes.js";
@@ -28,7 +31,6 @@ import { methodInfo } from "../methods/table.js";
 import { envelope, fail, faultMessage, idToken, type Reply } from "./envelope.js";
 
 const PREFIX = "/exchange/v1/";
-const MAX_BODY = 1 << 20;
 
 export type AdminRouter = (req: IncomingMessage, res: ServerResponse, path: string, query: string) => void;
 
@@ -40,12 +42,11 @@ export class RestServer {
 
   handle = (req: IncomingMessage, res: ServerResponse): void => {
     this.route(req, res).catch((err: unknown) => {
+      // A bug: still the exchange's envelope (valid JSON), never a hung or reset connection.
       if (!res.headersSent && !res.destroyed) {
-        this.send(
-          res,
-          500,
-          `{"code":50001,"message":${JSON.stringify(String((err as Error)?.message ?? err))}}`,
-        );
+        const message = `INTERNAL_SERVER_ERROR: ${String((err as Error)?.message ?? err)}`;
+        const nt = this.ex.config.response_number_types;
+        this.send(res, 500, envelope(idToken(undefined, nt), "ERROR", fail(50001, message), nt));
       }
     });
   };
@@ -105,15 +106,24 @@ export class RestServer {
       faults.has("lose_response");
     if (faulty) {
       const delay = faults.latency(method);
-      if (delay > 0) await new Promise((r) => setTimeout(r, delay));
+      if (delay > 0 && !(await ex.hold(delay))) {
+        req.socket.destroy(); // the emulator closed while the request was held
+        return;
+      }
       if (faults.fire("reset_before", method)) {
         req.socket.destroy();
         return;
       }
     }
-    const bodyText = req.method === "POST" ? await readBody(req, MAX_BODY) : "";
+    const maxBody = ex.config.limits.max_request_bytes;
+    const bodyText = req.method === "POST" ? await readBody(req, maxBody) : "";
     if (bodyText === undefined) {
-      req.socket.destroy();
+      // Over the limit (drained, never buffered) or a failed stream: a bounded error envelope.
+      if (res.destroyed) return;
+      this.reply(res, idToken(undefined, nt), method, {
+        ...fail(40001, `BAD_REQUEST: the body is over the limit of ${maxBody} bytes`),
+        httpStatus: 413,
+      });
       return;
     }
     let body: JsonValue | undefined;

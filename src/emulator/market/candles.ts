@@ -4,7 +4,12 @@
  * timeframe since the epoch, except 7D/14D (Monday 00:00 UTC) and 1M (calendar month, UTC).
  * Values are floats (analytics); the market formats them to the instrument's ticks on output.
  */
-import { candleStart, TIMEFRAMES, type Timeframe } from "../../exchange/cryptocom/constants.js";
+import {
+  candleStart,
+  parseTimeframe,
+  TIMEFRAMES,
+  type Timeframe,
+} from "../../exchange/cryptocom/constants.js";
 
 export interface Candle {
   t: number;
@@ -16,6 +21,18 @@ export interface Candle {
 }
 
 const MAX_CANDLES = 12_000;
+
+/**
+ * A timeframe named by a request (`timeframe=`, `candlestick.{tf}.{i}`), or undefined. The result
+ * must be one of TIMEFRAMES: names such as `__proto__` or `constructor` are unknown, whatever an
+ * alias table keyed by plain-object properties would give for them.
+ */
+export function timeframeOf(text: string): Timeframe | undefined {
+  const tf: unknown = parseTimeframe(text);
+  return typeof tf === "string" && (TIMEFRAMES as readonly string[]).includes(tf)
+    ? (tf as Timeframe)
+    : undefined;
+}
 
 export const MINUTE_TIMEFRAMES: readonly Timeframe[] = ["1m", "5m", "15m", "30m"];
 export const HOUR_TIMEFRAMES: readonly Timeframe[] = TIMEFRAMES.filter(

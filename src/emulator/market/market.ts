@@ -91,6 +91,10 @@ export class SimulatedMarket implements MarketView {
       // Anchor the generated history so that it ends at the configured price (returns are kept).
       state.candles.scale(initialPrice / process.price);
       process.set(initialPrice);
+      // The candle in progress at `historyEnd` exists from the start (flat at the price, no volume),
+      // as on the exchange: the minute the emulator starts in never goes missing, wherever in the
+      // minute that is and whenever the first tick comes.
+      state.candles.add(opts.historyEnd, process.price, process.price, process.price, process.price, 0);
       state.book = generateBook(inst, process.price, state.bookRng, this.updateSeq++, opts.historyEnd);
       state.last = this.toTick(inst, process.price);
       this.states.set(inst.symbol, state);

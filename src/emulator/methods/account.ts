@@ -69,8 +69,8 @@ const createWithdrawal: Handler = (ex, ctx) => {
   });
 };
 
-export const ACCOUNT_METHODS: Record<string, Handler> = {
-  "private/user-balance": userBalance,
-  "private/get-currency-networks": getCurrencyNetworks,
-  "private/create-withdrawal": createWithdrawal,
-};
+export const ACCOUNT_METHODS: ReadonlyArray<readonly [string, Handler]> = [
+  ["private/user-balance", userBalance],
+  ["private/get-currency-networks", getCurrencyNetworks],
+  ["private/create-withdrawal", createWithdrawal],
+];

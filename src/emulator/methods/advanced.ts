@@ -3,7 +3,7 @@
  * on `user.advanced.order` (and on `user.order` once triggered).
  */
 
-import { isJsonObject, scalarText } from "../../exchange/cryptocom/json-text.js";
+import { isJsonObject, type JsonObject, scalarText } from "../../exchange/cryptocom/json-text.js";
 import type { CallContext, EmulatedExchange, Handler } from "../exchange.js";
 import { fail, ok, type Reply } from "../http/envelope.js";
 import type { OrderRequest } from "../matching/types.js";
@@ -18,38 +18,44 @@ import {
 } from "./orders.js";
 import { ParamError, reqString } from "./params.js";
 
+/** Legs of an OCO list: exactly one LIMIT and one trigger order (reference §5.4). */
+export const OCO_LEGS = 2;
+
 /* {"id":…,"method":"private/advanced/create-oco","code":0,"result":{"list_id":"6498090546073120100"}} */
 function createOco(ex: EmulatedExchange, ctx: CallContext): Reply {
   const key = ctx.key!;
   const list = ctx.params.order_list;
-  const logLegs = (code: number, listId: string | null, ids: (string | null)[]) => {
-    const legs = Array.isArray(list) ? list : [];
-    legs.forEach((leg, i) => {
-      const p = isJsonObject(leg) ? leg : {};
-      ex.recordReceived({
-        api_key: key.apiKey,
-        account: key.account,
-        method: ctx.method,
-        transport: ctx.transport,
-        client_oid: scalarText(p.client_oid) ?? null,
-        order_id: ids[i] ?? null,
-        list_id: listId,
-        instrument_name: scalarText(p.instrument_name) ?? null,
-        side: scalarText(p.side) ?? null,
-        type: scalarText(p.type) ?? null,
-        response_code: code,
-      });
+  const log = (code: number, p: JsonObject, orderId: string | null, listId: string | null) =>
+    ex.recordReceived({
+      api_key: key.apiKey,
+      account: key.account,
+      method: ctx.method,
+      transport: ctx.transport,
+      client_oid: scalarText(p.client_oid) ?? null,
+      order_id: orderId,
+      list_id: listId,
+      instrument_name: scalarText(p.instrument_name) ?? null,
+      side: scalarText(p.side) ?? null,
+      type: scalarText(p.type) ?? null,
+      response_code: code,
     });
+  // The list's shape first, before any leg is read or logged: a list of the wrong length is one
+  // rejected request (one log entry), however many legs it carries.
+  if (!Array.isArray(list) || list.length !== OCO_LEGS || list.some((l) => !isJsonObject(l))) {
+    const message =
+      Array.isArray(list) && list.length !== OCO_LEGS
+        ? `Invalid order_list: an OCO list has exactly ${OCO_LEGS} orders (one LIMIT and one trigger), got ${list.length}`
+        : "Missing or invalid argument: order_list must be an array of 2 order objects";
+    log(40004, Object.create(null), null, null);
+    return fail(40004, message);
+  }
+  const legsIn = list as JsonObject[];
+  const logLegs = (code: number, listId: string | null, ids: readonly (string | null)[]) => {
+    for (const [i, p] of legsIn.entries()) log(code, p, ids[i] ?? null, listId);
   };
   let legs: OrderRequest[];
   try {
-    if (!Array.isArray(list) || list.some((l) => !isJsonObject(l))) {
-      throw new ParamError(
-        40004,
-        "Missing or invalid argument: order_list must be an array of order objects",
-      );
-    }
-    legs = list.map((leg, i) => readOrder(leg as Record<string, never>, `${ctx.nonceText ?? ""}-${i + 1}`));
+    legs = legsIn.map((leg, i) => readOrder(leg, `${ctx.nonceText ?? ""}-${i + 1}`));
   } catch (err) {
     if (err instanceof ParamError) logLegs(err.code, null, []);
     throw err;
@@ -59,12 +65,8 @@ function createOco(ex: EmulatedExchange, ctx: CallContext): Reply {
     logLegs(r.code, null, []);
     return fail(r.code, r.message);
   }
-  logLegs(
-    0,
-    r.listId,
-    r.orders.map((o) => o.orderId),
-  );
   const ids = r.orders.map((o) => o.orderId);
+  logLegs(0, r.listId, ids);
   return {
     ...ok({ list_id: r.listId }),
     after: () => {
@@ -80,13 +82,13 @@ function cancelOco(ex: EmulatedExchange, ctx: CallContext): Reply {
   return ok();
 }
 
-export const ADVANCED_METHODS: Record<string, Handler> = {
-  "private/advanced/create-order": (ex, ctx) => createOrder(ex, ctx, "advanced"),
-  "private/advanced/create-oco": createOco,
-  "private/advanced/cancel-oco": cancelOco,
-  "private/advanced/cancel-order": cancelOrder,
-  "private/advanced/cancel-all-orders": (ex, ctx) => cancelAll(ex, ctx, "advanced"),
-  "private/advanced/get-open-orders": (ex, ctx) => openOrders(ex, ctx, "advanced"),
-  "private/advanced/get-order-detail": orderDetail,
-  "private/advanced/get-order-history": (ex, ctx) => orderHistory(ex, ctx, "advanced"),
-};
+export const ADVANCED_METHODS: ReadonlyArray<readonly [string, Handler]> = [
+  ["private/advanced/create-order", (ex, ctx) => createOrder(ex, ctx, "advanced")],
+  ["private/advanced/create-oco", createOco],
+  ["private/advanced/cancel-oco", cancelOco],
+  ["private/advanced/cancel-order", cancelOrder],
+  ["private/advanced/cancel-all-orders", (ex, ctx) => cancelAll(ex, ctx, "advanced")],
+  ["private/advanced/get-open-orders", (ex, ctx) => openOrders(ex, ctx, "advanced")],
+  ["private/advanced/get-order-detail", orderDetail],
+  ["private/advanced/get-order-history", (ex, ctx) => orderHistory(ex, ctx, "advanced")],
+];

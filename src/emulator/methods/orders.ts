@@ -178,12 +178,12 @@ const getTrades: Handler = (ex, ctx) => {
   return ok({ data: fills.map(fillToWire) });
 };
 
-export const ORDER_METHODS: Record<string, Handler> = {
-  "private/create-order": (ex, ctx) => createOrder(ex, ctx, "plain"),
-  "private/cancel-order": cancelOrder,
-  "private/cancel-all-orders": (ex, ctx) => cancelAll(ex, ctx, "plain"),
-  "private/get-open-orders": (ex, ctx) => openOrders(ex, ctx, "plain"),
-  "private/get-order-detail": orderDetail,
-  "private/get-order-history": (ex, ctx) => orderHistory(ex, ctx, "plain"),
-  "private/get-trades": getTrades,
-};
+export const ORDER_METHODS: ReadonlyArray<readonly [string, Handler]> = [
+  ["private/create-order", (ex, ctx) => createOrder(ex, ctx, "plain")],
+  ["private/cancel-order", cancelOrder],
+  ["private/cancel-all-orders", (ex, ctx) => cancelAll(ex, ctx, "plain")],
+  ["private/get-open-orders", (ex, ctx) => openOrders(ex, ctx, "plain")],
+  ["private/get-order-detail", orderDetail],
+  ["private/get-order-history", (ex, ctx) => orderHistory(ex, ctx, "plain")],
+  ["private/get-trades", getTrades],
+];

@@ -2,11 +2,12 @@
  * Public market-data methods (reference §5.1), answered from the simulated market.
  * Unknown instruments give 40004 "Invalid instrument_name" (the message JKorf maps to UnknownSymbol).
  */
-import { parseTimeframe, TIMEFRAME_MS, type Timeframe } from "../../exchange/cryptocom/constants.js";
+import { TIMEFRAME_MS, type Timeframe } from "../../exchange/cryptocom/constants.js";
 import type { JsonObject } from "../../exchange/cryptocom/json-text.js";
 import type { EmulatedExchange, Handler } from "../exchange.js";
 import { ok } from "../http/envelope.js";
 import { instrumentToWire } from "../instruments.js";
+import { timeframeOf } from "../market/candles.js";
 import { optInt, optString, optTime, ParamError, reqString } from "./params.js";
 
 const DAY = 86_400_000;
@@ -48,7 +49,7 @@ const getBook: Handler = (ex, ctx) => {
 const getCandlestick: Handler = (ex, ctx) => {
   const name = instrumentParam(ex, ctx.params, true)!;
   const tfText = optString(ctx.params, "timeframe") ?? "1m";
-  const tf: Timeframe | undefined = parseTimeframe(tfText);
+  const tf: Timeframe | undefined = timeframeOf(tfText);
   if (!tf) throw new ParamError(40004, `Invalid timeframe: ${tfText}`);
   const count = optInt(ctx.params, "count", 1, 10_000) ?? 25;
   const end = optTime(ctx.params, "end_ts") ?? ex.marketNow();
@@ -79,10 +80,10 @@ const getTrades: Handler = (ex, ctx) => {
   return ok({ data: out });
 };
 
-export const PUBLIC_METHODS: Record<string, Handler> = {
-  "public/get-instruments": getInstruments,
-  "public/get-tickers": getTickers,
-  "public/get-book": getBook,
-  "public/get-candlestick": getCandlestick,
-  "public/get-trades": getTrades,
-};
+export const PUBLIC_METHODS: ReadonlyArray<readonly [string, Handler]> = [
+  ["public/get-instruments", getInstruments],
+  ["public/get-tickers", getTickers],
+  ["public/get-book", getBook],
+  ["public/get-candlestick", getCandlestick],
+  ["public/get-trades", getTrades],
+];

@@ -1,7 +1,9 @@
 /**
  * The methods the emulator serves, with their access (public/private), key permission and rate-limit
  * class. Permissions and limits come from the shared endpoint table (src/exchange/cryptocom/
- * endpoints.ts); the few methods it does not list are declared here.
+ * endpoints.ts); the few methods it does not list are declared here. Method names come from the
+ * request URL or message, so every lookup goes through a Map (`constructor`, `__proto__` or
+ * `toString` are unknown methods like any other: 40002).
  */
 import {
   endpoint,
@@ -25,21 +27,22 @@ export interface MethodInfo {
 }
 
 /** Methods served here but absent from the shared endpoint table. */
-const EXTRA: Record<string, { access: "public" | "private"; permission?: Permission; rateLimit: RateLimit }> =
-  {
-    "private/get-currency-networks": {
-      access: "private",
-      permission: "read",
-      rateLimit: LIMITS.otherPrivate,
-    },
-  };
+const EXTRA = new Map<
+  string,
+  { access: "public" | "private"; permission?: Permission; rateLimit: RateLimit }
+>([
+  [
+    "private/get-currency-networks",
+    { access: "private", permission: "read", rateLimit: LIMITS.otherPrivate },
+  ],
+]);
 
-const HANDLERS: Record<string, Handler> = {
+const HANDLERS = new Map<string, Handler>([
   ...PUBLIC_METHODS,
   ...ACCOUNT_METHODS,
   ...ORDER_METHODS,
   ...ADVANCED_METHODS,
-};
+]);
 
 const cache = new Map<string, MethodInfo | undefined>();
 
@@ -48,14 +51,14 @@ export function methodInfo(method: string): MethodInfo | undefined {
   if (cache.has(method)) return cache.get(method);
   let info: MethodInfo | undefined;
   const e = endpoint(method);
-  const extra = EXTRA[method];
+  const extra = EXTRA.get(method);
   if (e) {
     info = {
       method,
       access: e.access,
       permission: e.permission,
       rateLimit: e.rateLimit,
-      handler: HANDLERS[method],
+      handler: HANDLERS.get(method),
     };
   } else if (extra) {
     info = {
@@ -63,7 +66,7 @@ export function methodInfo(method: string): MethodInfo | undefined {
       access: extra.access,
       permission: extra.permission,
       rateLimit: extra.rateLimit,
-      handler: HANDLERS[method],
+      handler: HANDLERS.get(method),
     };
   } else if (method.startsWith("public/") || method.startsWith("private/")) {
     info = {
@@ -71,7 +74,7 @@ export function methodInfo(method: string): MethodInfo | undefined {
       access: method.startsWith("public/") ? "public" : "private",
       permission: undefined,
       rateLimit: rateLimitFor(method),
-      handler: HANDLERS[method],
+      handler: HANDLERS.get(method),
     };
   }
   if (cache.size < 10_000) cache.set(method, info);
@@ -79,5 +82,5 @@ export function methodInfo(method: string): MethodInfo | undefined {
 }
 
 export function servedMethods(): string[] {
-  return Object.keys(HANDLERS).sort();
+  return [...HANDLERS.keys()].sort();
 }

@@ -9,11 +9,17 @@
  * (`book.update`) whose `pu` is the previous message's `u` on that subscription.
  * Faults: ws_drop (terminate, no close frame), heartbeat_stall (a connection goes silent),
  * book_gap (a delta is skipped), and error/latency/reset_before/lose_response on private methods.
+ *
+ * Failure modes: a message over `limits.max_request_bytes` is answered `{id: -1, method: "ERROR",
+ * code: 40001}` without being parsed or echoed; a frame over WS_MAX_PAYLOAD_BYTES closes the socket
+ * with 1009 before it is buffered; error replies quote at most ECHO_MAX characters of the request;
+ * an unexpected exception answers 50001 and never ends the process. Every time read here (heartbeat
+ * ids, the per-second allowance, the book heartbeat) is the emulator clock's.
  */
 import type { IncomingMessage, Server } from "node:http";
 import type { Duplex } from "node:stream";
 import { type WebSocket, WebSocketServer } from "ws";
-import { parseTimeframe, type Timeframe } from "../../exchange/cryptocom/constants.js";
+import type { Timeframe } from "../../exchange/cryptocom/constants.js";
 import {
   isJsonObject,
   type JsonObject,
@@ -22,12 +28,13 @@ import {
   scalarText,
 } from "../../exchange/cryptocom/json-text.js";
 import { authenticate } from "../auth.js";
-import type { FaultConfig } from "../config.js";
+import { type FaultConfig, WS_MAX_PAYLOAD_BYTES } from "../config.js";
 import type { EmulatedExchange, UserPush } from "../exchange.js";
 import { envelope, fail, faultMessage, idToken, type Reply } from "../http/envelope.js";
 import type { KeyRecord } from "../keys.js";
 import { normaliseIp } from "../keys.js";
 import { diffSide, type WireLevel } from "../market/book.js";
+import { timeframeOf } from "../market/candles.js";
 import type { MarketEvent, SimulatedMarket } from "../market/market.js";
 import { orderToWire } from "../matching/wire.js";
 import { CalendarSecondLimiter } from "../rate-limit.js";
@@ -36,6 +43,12 @@ export type SocketKind = "user" | "market";
 
 const BOOK_DEPTHS = new Set([10, 50, 150]);
 const BOOK_IDLE_MS = 5_000;
+/** Error replies quote at most this much of what the client sent (`original`, channel names). */
+const ECHO_MAX = 4_096;
+
+function bounded(text: string, max = ECHO_MAX): string {
+  return text.length <= max ? text : `${text.slice(0, max)}…(${text.length - max} more characters)`;
+}
 
 interface BookSub {
   kind: "book";
@@ -75,8 +88,9 @@ class Connection {
     readonly ip: string,
     perSecond: number | undefined,
     prorate: boolean,
+    now: () => number,
   ) {
-    this.limiter = perSecond ? new CalendarSecondLimiter(perSecond, Date.now(), prorate) : undefined;
+    this.limiter = perSecond ? new CalendarSecondLimiter(perSecond, now(), prorate, now) : undefined;
   }
 }
 
@@ -93,8 +107,10 @@ export class WsHub {
     server: Server,
   ) {
     this.servers = {
-      user: new WebSocketServer({ noServer: true }),
-      market: new WebSocketServer({ noServer: true }),
+      // Frames beyond the ceiling are refused (close 1009) before they are buffered; messages over
+      // limits.max_request_bytes but under it are answered with an error envelope (onMessage).
+      user: new WebSocketServer({ noServer: true, maxPayload: WS_MAX_PAYLOAD_BYTES }),
+      market: new WebSocketServer({ noServer: true, maxPayload: WS_MAX_PAYLOAD_BYTES }),
     };
     for (const kind of ["user", "market"] as const) {
       this.servers[kind].on("connection", (ws: WebSocket, req: IncomingMessage) =>
@@ -166,12 +182,24 @@ export class WsHub {
       normaliseIp(req.socket.remoteAddress),
       perSecond,
       cfg.switches.ws_prorate_first_second,
+      () => this.ex.clock.now(),
     );
     this.conns.add(c);
     c.heartbeatTimer = setInterval(() => this.heartbeat(c), cfg.heartbeat_ms);
     ws.on("message", (data: Buffer, isBinary: boolean) => {
       if (isBinary) return;
-      this.onMessage(c, data.toString("utf8"));
+      const max = cfg.limits.max_request_bytes;
+      if (data.length > max) {
+        const why = `BAD_REQUEST: message of ${data.length} bytes is over the limit of ${max} bytes`;
+        this.sendRaw(c, this.errorText(40001, why));
+        return;
+      }
+      try {
+        this.onMessage(c, data.toString("utf8"));
+      } catch (err) {
+        // A bug must cost one request, never the process (an exception here would be uncaught).
+        this.sendRaw(c, this.errorText(50001, `INTERNAL_SERVER_ERROR: ${(err as Error).message}`));
+      }
     });
     ws.on("close", () => this.cleanup(c));
     ws.on("error", () => this.cleanup(c));
@@ -273,15 +301,19 @@ export class WsHub {
       return;
     }
     if (c.kind === "user" && method.startsWith("private/")) {
-      void this.privateCall(c, msg, method);
+      this.privateCall(c, msg, method).catch((err: unknown) => {
+        this.reply(c, msg.id, method, fail(50001, `INTERNAL_SERVER_ERROR: ${(err as Error).message}`));
+      });
       return;
     }
     this.reply(c, msg.id, method, fail(40002, "METHOD_NOT_FOUND"));
   }
 
-  private errorText(code: number, message: string, original: string): string {
+  /** `{id: -1, method: "ERROR", code, message, original?}`; `original` quotes at most ECHO_MAX characters. */
+  private errorText(code: number, message: string, original?: string): string {
     const nt = this.ex.config.response_number_types;
-    return `{"id":-1,"method":"ERROR","code":${nt ? code : `"${code}"`},"message":${JSON.stringify(message)},"original":${JSON.stringify(original)}}`;
+    const echo = original === undefined ? "" : `,"original":${JSON.stringify(bounded(original))}`;
+    return `{"id":-1,"method":"ERROR","code":${nt ? code : `"${code}"`},"message":${JSON.stringify(bounded(message))}${echo}}`;
   }
 
   private auth(c: Connection, msg: JsonObject): void {
@@ -320,7 +352,7 @@ export class WsHub {
     }
     const faults = ex.faults;
     const delay = faults.latency(method);
-    if (delay > 0) await new Promise((r) => setTimeout(r, delay));
+    if (delay > 0 && !(await ex.hold(delay))) return; // closed while held
     if (faults.fire("reset_before", method)) {
       c.ws.terminate();
       return;
@@ -371,7 +403,7 @@ export class WsHub {
           method,
           fail(
             this.ex.config.switches.invalid_channel_code,
-            `invalid channel {"channels":${JSON.stringify([name])}}`,
+            `invalid channel {"channels":${JSON.stringify([bounded(name, 256)])}}`,
           ),
         );
         return;
@@ -437,7 +469,7 @@ export class WsHub {
     }
     if (ch === "candlestick") {
       if (parts.length !== 3) return undefined;
-      const tf = parseTimeframe(parts[1]!);
+      const tf = timeframeOf(parts[1]!);
       if (!tf || !this.ex.market.has(parts[2]!)) return undefined;
       return { kind: "candlestick", symbol: parts[2]!, tf, tfText: parts[1]! };
     }
@@ -494,7 +526,7 @@ export class WsHub {
     const b = wire ?? this.ex.market.bookWire(sub.symbol, sub.depth);
     sub.view = { bids: b.bids, asks: b.asks };
     sub.lastU = b.u;
-    sub.lastSent = Date.now();
+    sub.lastSent = this.ex.clock.now();
     this.push(c, {
       instrument_name: sub.symbol,
       subscription: name,
@@ -592,7 +624,7 @@ export class WsHub {
     const u = idle && bids.length === 0 && asks.length === 0 ? pu : b.u;
     sub.view = { bids: b.bids, asks: b.asks };
     sub.lastU = u;
-    sub.lastSent = Date.now();
+    sub.lastSent = this.ex.clock.now();
     if (!idle && this.ex.faults.has("book_gap") && this.ex.faults.fire("book_gap", sub.symbol)) return;
     this.push(c, {
       instrument_name: sub.symbol,
@@ -605,7 +637,7 @@ export class WsHub {
 
   /** An empty delta after 5 s without change (the exchange's book heartbeat). */
   private idleBooks(): void {
-    const now = Date.now();
+    const now = this.ex.clock.now();
     for (const c of this.conns) {
       for (const [name, sub] of c.subs) {
         if (sub.kind === "book" && !sub.snapshotOnly && now - sub.lastSent >= BOOK_IDLE_MS) {
