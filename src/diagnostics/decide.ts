@@ -15,7 +15,7 @@ import { NONCE_WINDOW_MS, PRODUCTION, UAT } from "../exchange/cryptocom/constant
 import { rateLimitFor } from "../exchange/cryptocom/endpoints.js";
 import { codeInfo, type ErrorCategory } from "../exchange/cryptocom/error-codes.js";
 import type { ExchangeError } from "../exchange/cryptocom/errors.js";
-import { last4, maskSecret } from "../util/secrets.js";
+import { last4, maskSecret, showsLast4 } from "../util/secrets.js";
 import { type Outcome, outcomeText } from "./calls.js";
 import { describeKey, describeSecret, keyPlace } from "./credentials.js";
 import type { HttpFailure } from "./http.js";
@@ -229,7 +229,7 @@ function configurationCauses(o: Observations, out: Cause[]): void {
             ...(refused ? [`the exchange refused the signed read: ${outcomeText(refused)}`] : []),
           ],
           [
-            `Compare ${c.keyVar} with the key shown on exchange.crypto.com (Settings → API Keys): same length${c.key && !swapped ? ` and last 4 characters (${last4(c.key)})` : ""}.`,
+            `Compare ${c.keyVar} with the key shown on exchange.crypto.com (Settings → API Keys): same length${c.key && showsLast4(c.key) && !swapped ? ` and last 4 characters (${last4(c.key)})` : ""}.`,
             "Paste both values again, as plain ASCII without quotes.",
           ],
         ),
