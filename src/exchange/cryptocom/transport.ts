@@ -233,6 +233,11 @@ export class HttpTransport {
   async close(): Promise<void> {
     await this.agent.close();
   }
+
+  /** Closes at once: requests in flight fail now instead of being waited for (an overall deadline passed). */
+  async destroy(): Promise<void> {
+    await this.agent.destroy();
+  }
 }
 
 function rawHeaders(raw: Buffer[] | string[] | null): Record<string, string> {
