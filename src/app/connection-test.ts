@@ -2,12 +2,23 @@
  * The connection test shared by `atp test-connection` and the demo: public ticker, then (after
  * logging the outbound IP with CRYPTO_COM_OUTBOUND_IP) signed private/user-balance, open orders and
  * order history. Each step reports PASS/FAIL with the exchange code, its name, meaning and remedy.
+ *
+ * Invariants:
+ * - The whole test has one deadline (`deadlineMs`): an exchange that never answers costs at most
+ *   that long, however many retries a step would make. The step running when it passes fails with
+ *   "deadline", the later ones are reported as not run, and `deadline_hit` says so; the caller then
+ *   destroys the client instead of waiting for the requests still in flight.
+ * - Step details never show a URL's user info (transport errors quote the URL).
  */
 import { ExchangeError } from "../exchange/cryptocom/errors.js";
 import { HttpTransport } from "../exchange/cryptocom/transport.js";
 import type { ExchangeClient } from "../exchange/types.js";
 import { type Logger, logOutboundIp } from "../log/logger.js";
 import { parseIpAnswer } from "../util/ip.js";
+import { displayUrl } from "../util/url.js";
+
+/** Default overall deadline of a connection test (four calls and the IP lookup, retries included). */
+export const DEFAULT_CONNECTION_DEADLINE_MS = 20_000;
 
 export interface StepResult {
   step: string;
@@ -24,6 +35,9 @@ export interface StepResult {
 export interface ConnectionTestResult {
   ok: boolean;
   outbound_ip: string | null;
+  /** The overall deadline passed before every step had finished. */
+  deadline_hit: boolean;
+  deadline_ms: number;
   steps: StepResult[];
 }
 
@@ -35,6 +49,21 @@ export interface ConnectionTestOptions {
   /** Called after each step (the CLI prints it as it goes). */
   onStep?: (s: StepResult) => void;
   onOutboundIp?: (ip: string | undefined) => void;
+  /** Overall deadline of the whole test (default DEFAULT_CONNECTION_DEADLINE_MS). */
+  deadlineMs?: number | undefined;
+}
+
+/** A promise that settles with "deadline" after `ms`, and the function that cancels its timer. */
+function deadlineAfter(ms: number): { expired: Promise<"deadline">; cancel: () => void } {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<"deadline">((resolve) => {
+    timer = setTimeout(() => resolve("deadline"), ms);
+  });
+  return { expired, cancel: () => clearTimeout(timer) };
+}
+
+function seconds(ms: number): string {
+  return `${Number((ms / 1000).toFixed(3))} s`;
 }
 
 export async function runConnectionTest(
@@ -42,11 +71,40 @@ export async function runConnectionTest(
   o: ConnectionTestOptions,
 ): Promise<ConnectionTestResult> {
   const steps: StepResult[] = [];
+  const deadlineMs = o.deadlineMs ?? DEFAULT_CONNECTION_DEADLINE_MS;
+  const deadline = deadlineAfter(deadlineMs);
+  let deadlineHit = false;
+  const notRun = `not run: the connection test's deadline of ${seconds(deadlineMs)} had passed`;
+
+  /** `work`, or "deadline" when the deadline passes first (the work is then abandoned, its failure ignored). */
+  async function beforeDeadline<T>(work: Promise<T>): Promise<T | "deadline"> {
+    work.catch(() => {});
+    const r = await Promise.race([work, deadline.expired]);
+    if (r === "deadline") deadlineHit = true;
+    return r;
+  }
+
   async function step(name: string, method: string, fn: () => Promise<string>): Promise<void> {
     const start = performance.now();
     let s: StepResult;
+    if (deadlineHit) {
+      s = { step: name, method, pass: false, detail: notRun, duration_ms: 0 };
+      steps.push(s);
+      o.onStep?.(s);
+      return;
+    }
     try {
-      s = { step: name, method, pass: true, detail: await fn(), duration_ms: 0 };
+      const detail = await beforeDeadline(fn());
+      s =
+        detail === "deadline"
+          ? {
+              step: name,
+              method,
+              pass: false,
+              detail: `deadline: no answer before the connection test's deadline of ${seconds(deadlineMs)}`,
+              duration_ms: 0,
+            }
+          : { step: name, method, pass: true, detail, duration_ms: 0 };
     } catch (err) {
       const e = err instanceof ExchangeError ? err : undefined;
       s = {
@@ -54,13 +112,15 @@ export async function runConnectionTest(
         method,
         pass: false,
         // an exchange answer shows its code and name; a transport or proxy failure what happened
-        detail: e
-          ? e.code !== undefined
-            ? `${e.code} ${e.codeName}`
-            : `${e.category}: ${e.exchangeMessage ?? e.message}`
-          : err instanceof Error
-            ? err.message
-            : String(err),
+        detail: displayUrl(
+          e
+            ? e.code !== undefined
+              ? `${e.code} ${e.codeName}`
+              : `${e.category}: ${e.exchangeMessage ?? e.message}`
+            : err instanceof Error
+              ? err.message
+              : String(err),
+        ),
         code: e?.code,
         code_name: e?.codeName,
         meaning: e?.info?.meaning,
@@ -73,32 +133,48 @@ export async function runConnectionTest(
     o.onStep?.(s);
   }
 
-  await step("public ticker", "public/get-tickers", async () => {
-    const [t] = await client.getTickers(o.symbol);
-    if (!t) throw new Error(`no ticker for ${o.symbol}`);
-    return `${o.symbol} last=${t.last?.toFixed() ?? "n/a"} bid=${t.bid?.toFixed() ?? "n/a"} ask=${t.ask?.toFixed() ?? "n/a"}`;
-  });
-  const ip = await lookupOutboundIp(o.outboundIpUrl, o.localAddress);
-  if (ip) logOutboundIp(o.log, ip, o.localAddress ? `bound to ${o.localAddress}` : "direct");
-  o.onOutboundIp?.(ip);
-  await step("signed balance", "private/user-balance", async () => {
-    const b = await client.getBalance();
-    const held = b.currencies
-      .filter((x) => !x.total.isZero())
-      .map((x) => `${x.currency}=${x.total.toFixed()}`);
-    return held.length > 0 ? held.join(" ") : "no balances";
-  });
-  await step(
-    "open orders",
-    "private/get-open-orders",
-    async () => `${(await client.getOpenOrders()).length} open`,
-  );
-  await step(
-    "order history",
-    "private/get-order-history",
-    async () => `${(await client.getOrderHistory()).length} in the last day`,
-  );
-  return { ok: steps.every((s) => s.pass), outbound_ip: ip ?? null, steps };
+  try {
+    await step("public ticker", "public/get-tickers", async () => {
+      const [t] = await client.getTickers(o.symbol);
+      if (!t) throw new Error(`no ticker for ${o.symbol}`);
+      return `${o.symbol} last=${t.last?.toFixed() ?? "n/a"} bid=${t.bid?.toFixed() ?? "n/a"} ask=${t.ask?.toFixed() ?? "n/a"}`;
+    });
+    let ip: string | undefined;
+    if (!deadlineHit) {
+      const echo = echoTransport(o.localAddress);
+      const found = await beforeDeadline(askEcho(o.outboundIpUrl, echo));
+      await (found === "deadline" ? echo.destroy() : echo.close());
+      ip = found === "deadline" ? undefined : found;
+      if (ip) logOutboundIp(o.log, ip, o.localAddress ? `bound to ${o.localAddress}` : "direct");
+      o.onOutboundIp?.(ip);
+    }
+    await step("signed balance", "private/user-balance", async () => {
+      const b = await client.getBalance();
+      const held = b.currencies
+        .filter((x) => !x.total.isZero())
+        .map((x) => `${x.currency}=${x.total.toFixed()}`);
+      return held.length > 0 ? held.join(" ") : "no balances";
+    });
+    await step(
+      "open orders",
+      "private/get-open-orders",
+      async () => `${(await client.getOpenOrders()).length} open`,
+    );
+    await step(
+      "order history",
+      "private/get-order-history",
+      async () => `${(await client.getOrderHistory()).length} in the last day`,
+    );
+    return {
+      ok: steps.every((s) => s.pass),
+      outbound_ip: ip ?? null,
+      deadline_hit: deadlineHit,
+      deadline_ms: deadlineMs,
+      steps,
+    };
+  } finally {
+    deadline.cancel();
+  }
 }
 
 /** Formats a step as the one-line PASS/FAIL the CLI prints (plus meaning and fix on failure). */
@@ -107,17 +183,27 @@ export function formatStep(s: StepResult): string {
   return s.pass || !s.meaning ? line : `${line}\n      meaning: ${s.meaning}\n      fix:     ${s.fix}`;
 }
 
-/** The outbound IP as an IP echo service sees it, through the same local address as exchange calls. */
-export async function lookupOutboundIp(
-  url: string,
-  localAddress: string | undefined,
-): Promise<string | undefined> {
-  const transport = new HttpTransport({ localAddress, timeouts: { connectMs: 3_000, requestMs: 5_000 } });
+function echoTransport(localAddress: string | undefined): HttpTransport {
+  return new HttpTransport({ localAddress, timeouts: { connectMs: 3_000, requestMs: 5_000 } });
+}
+
+async function askEcho(url: string, transport: HttpTransport): Promise<string | undefined> {
   try {
     const res = await transport.get(url);
     return res.status === 200 ? parseIpAnswer(res.text) : undefined;
   } catch {
     return undefined;
+  }
+}
+
+/** The outbound IP as an IP echo service sees it, through the same local address as exchange calls. */
+export async function lookupOutboundIp(
+  url: string,
+  localAddress: string | undefined,
+): Promise<string | undefined> {
+  const transport = echoTransport(localAddress);
+  try {
+    return await askEcho(url, transport);
   } finally {
     await transport.close();
   }

@@ -9,6 +9,7 @@ import { fetchCandleRange } from "../market/backfill.js";
 import type { Candle } from "../market/candle.js";
 import { CryptoComCandleSource } from "../market/cryptocom-source.js";
 import { periodMs, type Timeframe } from "../market/timeframe.js";
+import { displayUrl } from "../util/url.js";
 import { parseCandleCsv } from "./csv.js";
 import { generateCandles } from "./generated-candles.js";
 
@@ -74,7 +75,7 @@ export async function loadCandles(input: CandleInput, req: CandleRequest): Promi
       Math.min(req.to, now) - 1,
     );
     const candles = all.filter((c) => inRange(c) && c.t + period <= now);
-    return { candles, gaps: countGaps(candles, period), source: `rest ${client.baseUrl}` };
+    return { candles, gaps: countGaps(candles, period), source: `rest ${displayUrl(client.baseUrl)}` };
   } finally {
     await client.close();
   }

@@ -2,7 +2,14 @@
  * CLI entry point: `atp <command> [options]`. Each command lives in src/cli/commands/<name>.ts and
  * exports `run(args: string[]): Promise<number>` (the process exit code) plus a one-line `summary`.
  * Exit codes: 0 ok, 1 a problem was found (check failed), 2 usage or configuration error.
+ *
+ * Invariants:
+ * - The command name comes from the user: it is looked up in a Map, so `atp constructor` or
+ *   `atp __proto__` is an unknown command like any other.
+ * - A reader that closes stdout or stderr (`atp demo | head -3`) ends the command quietly
+ *   (guardOutput, lifecycle.ts), for every command.
  */
+import { guardOutput } from "./lifecycle.js";
 
 export interface Command {
   summary: string;
@@ -11,24 +18,23 @@ export interface Command {
   run(args: string[]): Promise<number>;
 }
 
-/** Command names; each maps to src/cli/commands/<name>.ts. */
-export const COMMAND_NAMES = [
-  "demo",
-  "check-config",
-  "test-connection",
-  "sign",
-  "emulator",
-  "doctor",
-  "backtest",
-] as const;
+/** Every command and how to load it (src/cli/commands/<name>.ts), in the order `atp --help` lists them. */
+const COMMANDS: ReadonlyMap<string, () => Promise<Command>> = new Map<string, () => Promise<Command>>([
+  ["demo", () => import("./commands/demo.js")],
+  ["check-config", () => import("./commands/check-config.js")],
+  ["test-connection", () => import("./commands/test-connection.js")],
+  ["sign", () => import("./commands/sign.js")],
+  ["emulator", () => import("./commands/emulator.js")],
+  ["doctor", () => import("./commands/doctor.js")],
+  ["backtest", () => import("./commands/backtest.js")],
+]);
 
-const COMMANDS: Record<string, () => Promise<Command>> = Object.fromEntries(
-  COMMAND_NAMES.map((name) => [name, () => import(`./commands/${name}.js`) as Promise<Command>]),
-);
+/** Command names, in the order `atp --help` lists them. */
+export const COMMAND_NAMES: readonly string[] = [...COMMANDS.keys()];
 
 async function usage(): Promise<string> {
   const lines = ["usage: atp <command> [options]", "", "commands:"];
-  for (const [name, load] of Object.entries(COMMANDS)) {
+  for (const [name, load] of COMMANDS) {
     const summary = await load()
       .then((c) => c.summary)
       .catch(() => "(not available)");
@@ -39,12 +45,13 @@ async function usage(): Promise<string> {
 }
 
 export async function main(argv: string[]): Promise<number> {
+  guardOutput();
   const [name, ...rest] = argv;
   if (!name || name === "--help" || name === "-h" || name === "help") {
     process.stdout.write(`${await usage()}\n`);
     return name ? 0 : 2;
   }
-  const load = COMMANDS[name];
+  const load = COMMANDS.get(name);
   if (!load) {
     process.stderr.write(`atp: unknown command '${name}'\n\n${await usage()}\n`);
     return 2;

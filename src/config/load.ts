@@ -8,9 +8,9 @@
 import { join } from "node:path";
 import type { SecretValue } from "../log/redact.js";
 import { maskSecret } from "../util/secrets.js";
+import { displayUrl, urlPassword } from "../util/url.js";
 import { cleanCredential } from "./clean.js";
 import { readEnvFile } from "./env-file.js";
-import { maskUrlPassword, urlPassword } from "./url-password.js";
 import {
   CREDENTIAL_PAIR_ORDER,
   CREDENTIAL_PAIRS,
@@ -29,7 +29,10 @@ export type Source = "env" | ".env.local" | ".env" | "default";
 /**
  * What a finding is, for code that acts on findings (the doctor): never inferred from `problem`,
  * whose wording is for humans.
- * - env_file: a line of .env / .env.local that is not KEY=value
+ * - env_file: a line of .env / .env.local that is not KEY=value, or the file cannot be read at all
+ *   (a directory, a FIFO, no permission): reported, and the file is skipped
+ * - duplicate_key: a key set on more than one line of the same file (warning; the last line wins)
+ * - insecure_url: the exchange base URL is plain http:// to another machine (warning)
  * - cleaned: a credential value atp cleaned (whitespace, CR, quotes) and used (warning)
  * - invalid: a value atp refuses (characters it cannot clean, not a URL / port / boolean...)
  * - missing_partner: one half of a credential pair is set, the other is not
@@ -38,6 +41,8 @@ export type Source = "env" | ".env.local" | ".env" | "default";
  */
 export type FindingKind =
   | "env_file"
+  | "duplicate_key"
+  | "insecure_url"
   | "cleaned"
   | "invalid"
   | "missing_partner"
@@ -102,8 +107,19 @@ export function loadConfig(opts: LoadOptions = {}): ConfigReport {
 
   const files: [Source, Map<string, string>][] = [];
   for (const file of [".env.local", ".env"] as const) {
-    const parsed = readEnvFile(join(cwd, file));
-    if (!parsed) continue;
+    const read = readEnvFile(join(cwd, file));
+    if (read.kind === "missing") continue;
+    if (read.kind === "unreadable") {
+      errors.push({
+        severity: "error",
+        kind: "env_file",
+        variable: file,
+        problem: `${read.problem}; atp ignored it`,
+        fix: `make ${file} a readable text file of KEY=value lines, or remove it`,
+      });
+      continue;
+    }
+    const parsed = read.result;
     for (const [line, reason] of parsed.errors) {
       errors.push({
         severity: "error",
@@ -111,6 +127,17 @@ export function loadConfig(opts: LoadOptions = {}): ConfigReport {
         variable: `${file}:${line}`,
         problem: reason,
         fix: "write the line as KEY=value",
+      });
+    }
+    for (const d of parsed.duplicates) {
+      const at = d.lines;
+      const last = at[at.length - 1]!;
+      warnings.push({
+        severity: "warning",
+        kind: "duplicate_key",
+        variable: `${file}:${at[0]}`,
+        problem: `${d.key} is set on lines ${at.slice(0, -1).join(", ")} and ${last}; atp uses line ${last}`,
+        fix: `keep one ${d.key} line in ${file} and delete the other${at.length > 2 ? "s" : ""}`,
       });
     }
     files.push([file, parsed.values]);
@@ -160,7 +187,8 @@ export function loadConfig(opts: LoadOptions = {}): ConfigReport {
     } else {
       text = text.trim();
     }
-    const problem = v.check?.(text);
+    // a refused value is quoted back: with any URL user info masked
+    const problem = v.check ? maskedProblem(v.check(text)) : undefined;
     if (problem) {
       errors.push({ severity: "error", kind: "invalid", variable: v.name, problem, fix: fixFor(v) });
       continue;
@@ -234,6 +262,17 @@ export function loadConfig(opts: LoadOptions = {}): ConfigReport {
       fix: "set CRYPTO_PROXY_TOKEN to the proxy's token (a proxy that requires one will refuse every call)",
     });
   }
+  const baseUrl = value.get("EXCHANGE_CUSTOM_BASE_URL");
+  const plainHost = baseUrl !== undefined ? plainHttpRemoteHost(baseUrl) : undefined;
+  if (plainHost !== undefined) {
+    warnings.push({
+      severity: "warning",
+      kind: "insecure_url",
+      variable: "EXCHANGE_CUSTOM_BASE_URL",
+      problem: `plain http:// to ${plainHost}, which is not this machine: API key, signatures, orders and balances travel unencrypted (the exchange itself serves https:// only)`,
+      fix: "use the https:// URL (https://api.crypto.com/exchange/v1); plain http:// is for the emulator on 127.0.0.1",
+    });
+  }
   const hasCredentials = chosen.key !== undefined && chosen.secret !== undefined;
   if (liveTrading && !hasCredentials && !proxyEnabled) {
     const primary = CREDENTIAL_PAIRS[PRIMARY_PAIR];
@@ -285,7 +324,7 @@ export function loadConfig(opts: LoadOptions = {}): ConfigReport {
       set: r !== undefined && r.source !== "default",
       ...(r ? { source: r.source } : {}),
       display:
-        r === undefined ? "<not set>" : v.secret ? maskSecret(shown, v.secret) : maskUrlPassword(shown ?? ""),
+        r === undefined ? "<not set>" : v.secret ? maskSecret(shown, v.secret) : displayUrl(shown ?? ""),
       secret: v.secret !== undefined,
     };
   });
@@ -309,6 +348,25 @@ export function loadConfig(opts: LoadOptions = {}): ConfigReport {
   }
 
   return { config, valid: errors.length === 0, errors, warnings, variables, secrets };
+}
+
+function maskedProblem(problem: string | undefined): string | undefined {
+  return problem === undefined ? undefined : displayUrl(problem);
+}
+
+/** The host of a plain http:// URL to another machine (not loopback); undefined otherwise. */
+function plainHttpRemoteHost(url: string): string | undefined {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return undefined;
+  }
+  if (u.protocol !== "http:") return undefined;
+  const host = u.hostname.replace(/^\[|\]$/g, "");
+  const loopback =
+    host === "localhost" || host.endsWith(".localhost") || host === "::1" || /^127\./.test(host);
+  return loopback ? undefined : u.host;
 }
 
 function optional<K extends string>(key: K, v: string | undefined): { [P in K]?: string } {

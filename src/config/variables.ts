@@ -29,7 +29,8 @@ export function parseBool(value: string): boolean {
 
 const checkBool = (v: string) => (BOOL_RE.test(v) ? undefined : `"${v}" is not a boolean; use true or false`);
 
-const checkUrl = (v: string) => {
+/** Why `v` is not a usable http(s) URL (with the fix), or undefined when it is one. */
+export const urlProblem = (v: string): string | undefined => {
   try {
     const u = new URL(v);
     if (u.protocol !== "http:" && u.protocol !== "https:") return `must be an http(s) URL, got ${u.protocol}`;
@@ -90,7 +91,7 @@ export const VARIABLES: readonly Variable[] = [
     description:
       "REST base URL. Production https://api.crypto.com/exchange/v1; UAT sandbox https://uat-api.3ona.co/exchange/v1 (separate keys); the emulator http://127.0.0.1:8100/exchange/v1.",
     default: "https://api.crypto.com/exchange/v1",
-    check: checkUrl,
+    check: urlProblem,
   },
   {
     name: "EXCHANGE_LOCAL_ADDRESS",
@@ -106,7 +107,7 @@ export const VARIABLES: readonly Variable[] = [
     description:
       "An IP echo service used to learn the outbound IP the exchange sees (logged as CRYPTO_COM_OUTBOUND_IP).",
     default: "https://api.ipify.org",
-    check: checkUrl,
+    check: urlProblem,
   },
   {
     name: "CRYPTO_AUTH_DIAG",
@@ -128,7 +129,7 @@ export const VARIABLES: readonly Variable[] = [
     group: "proxy",
     description: "Base URL of the signing proxy (required when USE_CRYPTO_PROXY=true).",
     example: "http://10.0.0.5:9000",
-    check: checkUrl,
+    check: urlProblem,
   },
   {
     name: "CRYPTO_PROXY_TOKEN",

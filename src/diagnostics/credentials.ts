@@ -16,7 +16,7 @@ import {
   PRIMARY_PAIR,
   VARIABLE_BY_NAME,
 } from "../config/variables.js";
-import { last4, maskSecret } from "../util/secrets.js";
+import { last4, maskSecret, showsLast4 } from "../util/secrets.js";
 
 export interface CredentialIssue {
   variable: string;
@@ -146,7 +146,7 @@ export function describeKey(a: CredentialAssessment, holdsSecret = false): strin
  */
 export function keyPlace(a: CredentialAssessment, swapped = false): string {
   if (swapped) return `the API key (the value now in ${a.secretVar})`;
-  return a.key ? `the key ending in ${last4(a.key)}` : "your API key";
+  return a.key && showsLast4(a.key) ? `the key ending in ${last4(a.key)}` : "your API key";
 }
 
 export function describeSecret(a: CredentialAssessment): string {

@@ -16,7 +16,7 @@ import { rateLimitFor } from "../exchange/cryptocom/endpoints.js";
 import { codeInfo, type ErrorCategory } from "../exchange/cryptocom/error-codes.js";
 import type { ExchangeError } from "../exchange/cryptocom/errors.js";
 import type { OrderFields } from "../exchange/cryptocom/instruments.js";
-import { last4, maskSecret } from "../util/secrets.js";
+import { last4, maskSecret, showsLast4 } from "../util/secrets.js";
 import { type Outcome, outcomeText } from "./calls.js";
 import { describeKey, describeSecret, keyPlace } from "./credentials.js";
 import type { HttpFailure } from "./http.js";
@@ -230,7 +230,7 @@ function configurationCauses(o: Observations, out: Cause[]): void {
             ...(refused ? [`the exchange refused the signed read: ${outcomeText(refused)}`] : []),
           ],
           [
-            `Compare ${c.keyVar} with the key shown on exchange.crypto.com (Settings → API Keys): same length${c.key && !swapped ? ` and last 4 characters (${last4(c.key)})` : ""}.`,
+            `Compare ${c.keyVar} with the key shown on exchange.crypto.com (Settings → API Keys): same length${c.key && showsLast4(c.key) && !swapped ? ` and last 4 characters (${last4(c.key)})` : ""}.`,
             "Paste both values again, as plain ASCII without quotes.",
           ],
         ),

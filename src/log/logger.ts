@@ -16,7 +16,7 @@ export interface LoggerOptions {
   secrets?: readonly SecretValue[];
   /** Human-readable output; default: stdout is a TTY. */
   pretty?: boolean;
-  /** Destination stream (tests); default stdout (stderr for commands that print JSON). */
+  /** Destination stream (tests); default process.stderr (so a closed stderr is handled with stdout, in one place). */
   destination?: NodeJS.WritableStream;
   name?: string;
 }
@@ -45,14 +45,13 @@ export function createLogger(opts: LoggerOptions = {}): Logger {
           colorize: true,
           translateTime: "SYS:HH:MM:ss.l",
           ignore: "pid,hostname",
-          destination: 2,
+          destination: process.stderr,
         })
-      : ((opts.destination as pino.DestinationStream | undefined) ?? pino.destination({ fd: 2, sync: true }));
+      : ((opts.destination as pino.DestinationStream | undefined) ?? process.stderr);
   // line pass: every serialised line, child-logger bindings included (pino serialises those
-  // once, outside the hooks), has every configured secret replaced before it is written
-  const out: pino.DestinationStream = redactor.active
-    ? { write: (line: string) => sink.write(redactor.line(line)) }
-    : sink;
+  // once, outside the hooks), has every configured secret and every URL's user info replaced
+  // before it is written
+  const out: pino.DestinationStream = { write: (line: string) => sink.write(redactor.line(line)) };
   return pino(options, out);
 }
 

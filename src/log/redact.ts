@@ -1,9 +1,11 @@
 /**
  * Redaction by value: every configured secret (API key, secret, proxy token, Telegram token, API
  * token) is replaced wherever it appears, in any field or message, by its safe mask. Keys named like
- * secrets are masked too, whatever their value.
+ * secrets are masked too, whatever their value, and so is the user info of every URL in any text
+ * (`https://user:pw@host` → `https://user:<len=2 fp=…>@host`), configured or not.
  */
 import { maskSecret, type SecretKind } from "../util/secrets.js";
+import { displayUrl } from "../util/url.js";
 
 export interface SecretValue {
   value: string;
@@ -32,12 +34,8 @@ export class Redactor {
       .filter((s, i) => s.value !== this.secrets[i]!.value);
   }
 
-  get active(): boolean {
-    return this.secrets.length > 0;
-  }
-
   string(text: string): string {
-    let out = text;
+    let out = displayUrl(text);
     for (const s of this.secrets) if (out.includes(s.value)) out = out.split(s.value).join(s.replacement);
     return out;
   }

@@ -5,7 +5,11 @@
  * - every preset and every coin's effective rules (preset + overrides) can produce a BUY and can
  *   produce a SELL: no side whose conditions contradict each other (see satisfiability.ts);
  * - RSI buy-below is not above sell-above (a zone that is both oversold and overbought);
- * - the default preset and every coin's preset exist.
+ * - the default preset and every coin's preset exist;
+ * - no key anywhere in the file is `__proto__`: a JSON object can hold one as its own key, but the
+ *   schema's records would drop it without a word (a preset or coin silently missing), so it is
+ *   refused by path. Names are looked up as own properties (`Object.hasOwn`), so `constructor` or
+ *   `toString` are names like any other.
  * Coins not listed use the default preset and timeframe.
  */
 import { readFileSync } from "node:fs";
@@ -150,8 +154,24 @@ function formatPath(path: readonly PropertyKey[]): string {
   return path.map((p) => String(p)).join(".") || "(root)";
 }
 
+/** Paths of every own `__proto__` key in parsed JSON (which object-building code would drop or misread). */
+function reservedKeyPaths(json: unknown, path: string[] = [], out: string[] = []): string[] {
+  if (json === null || typeof json !== "object" || path.length > 32) return out;
+  for (const key of Object.keys(json)) {
+    if (key === "__proto__") out.push([...path, key].join("."));
+    reservedKeyPaths((json as Record<string, unknown>)[key], [...path, key], out);
+  }
+  return out;
+}
+
 /** Validates parsed JSON; returns the config or every problem found. */
 export function parseStrategyConfig(json: unknown): { config?: StrategyConfig; problems: string[] } {
+  const reserved = reservedKeyPaths(json);
+  if (reserved.length > 0) {
+    return {
+      problems: reserved.map((p) => `${p}: "__proto__" cannot be a name here (it is reserved); rename it`),
+    };
+  }
   const parsed = StrategyFileSchema.safeParse(json);
   if (!parsed.success) {
     return { problems: parsed.error.issues.map((i) => `${formatPath(i.path)}: ${i.message}`) };

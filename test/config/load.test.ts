@@ -132,12 +132,23 @@ describe("validation", () => {
   it("masks secrets in the variable listing", () => {
     const r = loadConfig({
       cwd: dir(),
-      env: { EXCHANGE_CUSTOM_API_KEY: "key-ABCD", EXCHANGE_CUSTOM_API_SECRET: "verysecretvalue" },
+      env: { EXCHANGE_CUSTOM_API_KEY: "key-long-ABCD", EXCHANGE_CUSTOM_API_SECRET: "verysecretvalue" },
     });
     const key = r.variables.find((v) => v.name === "EXCHANGE_CUSTOM_API_KEY");
     const secret = r.variables.find((v) => v.name === "EXCHANGE_CUSTOM_API_SECRET");
-    expect(key?.display).toMatch(/^len=8 last4=ABCD fp=[0-9a-f]{8}$/);
+    expect(key?.display).toMatch(/^len=13 last4=ABCD fp=[0-9a-f]{8}$/);
     expect(secret?.display).toMatch(/^len=15 fp=[0-9a-f]{8}$/);
+  });
+
+  it("shows no character of a short key (last 4 only from 12 characters)", () => {
+    for (const k of ["ABCD", "key-ABCD", "abcdefghijk"]) {
+      const r = loadConfig({
+        cwd: dir(),
+        env: { EXCHANGE_CUSTOM_API_KEY: k, EXCHANGE_CUSTOM_API_SECRET: "s-long-enough" },
+      });
+      const key = r.variables.find((v) => v.name === "EXCHANGE_CUSTOM_API_KEY");
+      expect(key?.display).toMatch(new RegExp(`^len=${k.length} fp=[0-9a-f]{8}$`));
+    }
   });
 });
 
@@ -171,12 +182,17 @@ describe("a password inside DATABASE_URL", () => {
     expect(logged).toContain("[DATABASE_URL password len=");
   });
 
-  it("a URL without a password is listed as it is and adds no secret", () => {
+  it("a URL with a user name alone shows it masked (the form a token takes) and adds no secret", () => {
     const r = loadConfig({ cwd: dir(), env: { DATABASE_URL: "postgres://atp@127.0.0.1:5432/atp" } });
-    expect(r.variables.find((v) => v.name === "DATABASE_URL")!.display).toBe(
-      "postgres://atp@127.0.0.1:5432/atp",
+    expect(r.variables.find((v) => v.name === "DATABASE_URL")!.display).toMatch(
+      /^postgres:\/\/<len=3 fp=[0-9a-f]{8}>@127\.0\.0\.1:5432\/atp$/,
     );
     expect(r.secrets).toEqual([]);
+  });
+
+  it("a URL without user info is listed as it is", () => {
+    const r = loadConfig({ cwd: dir(), env: { DATABASE_URL: "postgres://127.0.0.1:5432/atp" } });
+    expect(r.variables.find((v) => v.name === "DATABASE_URL")!.display).toBe("postgres://127.0.0.1:5432/atp");
   });
 
   it("is masked even when the URL is refused", () => {

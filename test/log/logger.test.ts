@@ -97,3 +97,26 @@ describe("line pass", () => {
     expect(JSON.parse(lines[0]!).ctx).toMatch(/^\[S len=14 fp=[0-9a-f]{8}\]$/);
   });
 });
+
+describe("URL user info", () => {
+  it("is masked in messages, fields, errors and child bindings, even when no secret is configured", () => {
+    const { lines, stream } = capture();
+    const log = createLogger({ destination: stream });
+    log
+      .child({ base: "https://bob:pw1@api.example.com/exchange/v1" })
+      .warn(
+        { url: "http://u:pw2@10.0.0.5:9000/proxy/private", err: new Error("reset: http://x:pw3@h/a") },
+        "calling http://TOKEN-pw4@h/b failed",
+      );
+    const text = lines.join("\n");
+    for (const pw of ["pw1", "pw2", "pw3", "TOKEN-pw4"]) expect(text).not.toContain(pw);
+    const rec = JSON.parse(lines[0]!);
+    expect(rec.base).toMatch(/^https:\/\/bob:<len=3 fp=[0-9a-f]{8}>@api\.example\.com\/exchange\/v1$/);
+    expect(rec.url).toMatch(/^http:\/\/u:<len=3 fp=[0-9a-f]{8}>@10\.0\.0\.5:9000\/proxy\/private$/);
+  });
+
+  it("is masked by the Redactor's string pass too (what the doctor's report goes through)", () => {
+    const r = new Redactor([]);
+    expect(r.string("GET http://u:a@h/health")).toMatch(/^GET http:\/\/u:<len=1 fp=[0-9a-f]{8}>@h\/health$/);
+  });
+});

@@ -98,6 +98,36 @@ describe("strategy configuration", () => {
     expect(a.buyTarget).toBe(50000);
   });
 
+  it("refuses a __proto__ key anywhere (a schema record would drop it without a word), by path", () => {
+    // JSON.parse keeps "__proto__" as an own key (an object literal would set the prototype instead)
+    const f = clone();
+    const own = (o: object, value: unknown) =>
+      Object.defineProperty(o, "__proto__", { value, enumerable: true, configurable: true, writable: true });
+    own(f.presets, shipped.presets["swing-aggressive"]);
+    own(f.coins, { preset: "swing-aggressive" });
+    expect(Object.hasOwn(JSON.parse(JSON.stringify(f)).presets, "__proto__")).toBe(true);
+    const { config, problems } = parseStrategyConfig(JSON.parse(JSON.stringify(f)));
+    expect(config).toBeUndefined();
+    expect(problems).toEqual([
+      'presets.__proto__: "__proto__" cannot be a name here (it is reserved); rename it',
+      'coins.__proto__: "__proto__" cannot be a name here (it is reserved); rename it',
+    ]);
+  });
+
+  it("looks preset and coin names up as own entries: constructor / toString are unknown unless defined", () => {
+    const cfg = loadStrategyConfig();
+    for (const name of ["constructor", "toString", "__proto__", "hasOwnProperty"]) {
+      expect(cfg.preset(name)).toBeUndefined();
+      expect(() => cfg.presetStrategy(name)).toThrow(/unknown preset/);
+    }
+    const f = clone();
+    f.presets.constructor = f.presets["swing-aggressive"];
+    f.defaults.preset = "constructor";
+    const { config } = parseStrategyConfig(f);
+    expect(config?.preset("constructor")).toEqual(config?.preset("swing-aggressive"));
+    expect(config?.coin("XRP_USD").preset).toBe("constructor");
+  });
+
   it("loadStrategyConfig throws one error listing every problem", () => {
     const dir = mkdtempSync(join(tmpdir(), "atp-strat-"));
     const path = join(dir, "s.json");

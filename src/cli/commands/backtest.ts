@@ -2,6 +2,11 @@
  * `atp backtest`: runs a preset strategy over historical candles with the live strategy code and
  * prints trades, P&L, fees, drawdown, win rate and exposure; `--report DIR` writes report.html (price
  * with BUY/SELL markers, equity curve, traces) and result.json. Deterministic: same input, same bytes.
+ *
+ * Invariants: every input is checked before anything is loaded, with exit 2 naming the flag: dates
+ * that exist (no roll-over of 2025-02-30), a range of at most MAX_CANDLES candles (said before
+ * loading, not found out by running out of memory), a base URL that is a URL, a report directory
+ * that can be written. URLs are shown without their user info.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
@@ -12,10 +17,19 @@ import { DEFAULT_FILL_MODEL, type FillModel } from "../../backtest/fill-model.js
 import { renderReportHtml, summaryJson } from "../../backtest/report.js";
 import { runBacktest } from "../../backtest/run.js";
 import { loadConfig } from "../../config/load.js";
+import { urlProblem } from "../../config/variables.js";
 import { parseTimeframe, periodMs, type Timeframe } from "../../market/timeframe.js";
 import { loadStrategyConfig, StrategyConfigError } from "../../strategy/config.js";
 import { configHash } from "../../strategy/config-hash.js";
-import { usageError } from "../args.js";
+import { displayUrl } from "../../util/url.js";
+import {
+  instantOption,
+  intOption,
+  joinNegativeValues,
+  numberOption,
+  SEED_RANGE,
+  usageError,
+} from "../args.js";
 
 export const summary = "Run a strategy preset over historical candles (CSV, exchange REST or generated)";
 
@@ -32,18 +46,27 @@ const USAGE = `atp backtest --symbol BTC_USD [--timeframe 1h] [--preset swing-co
 
 /** Span used when --from is omitted for a network or generated source. */
 const DEFAULT_CANDLES = 2000;
+/** Most candles one run loads (about a year of 1m candles): more would exhaust memory. */
+export const MAX_CANDLES = 600_000;
 /** Fixed default end for generated candles, so a bare `--source emulator` run is reproducible. */
 const EMULATOR_DEFAULT_TO = Date.UTC(2026, 0, 1);
 
-function timeFlag(name: string, v: string | undefined): number | undefined {
-  if (v === undefined) return undefined;
-  if (/^\d+$/.test(v)) return Number(v);
-  const t = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(v) ? `${v}T00:00:00Z` : v);
-  if (Number.isNaN(t))
-    throw new Error(
-      `--${name} must be an ISO date such as 2025-01-31 (UTC) or ms since the epoch, got "${v}"`,
-    );
-  return t;
+function iso(ms: number): string {
+  return new Date(ms).toISOString().replace(".000Z", "Z");
+}
+
+function errText(err: unknown): string {
+  const e = err as NodeJS.ErrnoException;
+  return e.code ? `${e.code} (${e.message.replace(/^[A-Z]+: /, "")})` : String(err);
+}
+
+/** Creates the report directory up front, so an unwritable path is refused before the run. */
+function prepareReportDir(dir: string): void {
+  try {
+    mkdirSync(resolve(dir), { recursive: true });
+  } catch (err) {
+    throw new Error(`--report ${dir}: cannot create the report directory: ${errText(err)}`);
+  }
 }
 
 function pctFlag(name: string, v: string | undefined, fallback: number): number {
@@ -54,18 +77,16 @@ function pctFlag(name: string, v: string | undefined, fallback: number): number 
   return x / 100;
 }
 
+/** Cash and trade amounts: positive, and small enough that P&L arithmetic stays exact to the cent. */
 function amountFlag(name: string, v: string | undefined, fallback: number): number {
-  if (v === undefined) return fallback;
-  const x = Number(v);
-  if (!Number.isFinite(x) || x <= 0) throw new Error(`--${name} must be a positive number, got "${v}"`);
-  return x;
+  return numberOption(name, v, { min: 0, minExclusive: true, max: 1e12 }) ?? fallback;
 }
 
 export async function run(args: string[]): Promise<number> {
   let values: Record<string, string | boolean | undefined>;
   try {
     values = parseArgs({
-      args,
+      args: joinNegativeValues(args, ["from", "to", "seed", "fee", "slippage", "cash", "amount"]),
       options: {
         symbol: { type: "string" },
         timeframe: { type: "string" },
@@ -132,8 +153,8 @@ export async function run(args: string[]): Promise<number> {
         `--preset '${presetName}' is not in the strategies file (known: ${strategies.presetNames.join(", ")})`,
       );
     }
-    from = timeFlag("from", str("from"));
-    to = timeFlag("to", str("to"));
+    from = instantOption("from", str("from"));
+    to = instantOption("to", str("to"));
     if (from !== undefined && to !== undefined && from >= to) throw new Error("--from must be before --to");
     const src = str("source");
     const file = str("candles");
@@ -142,21 +163,31 @@ export async function run(args: string[]): Promise<number> {
         throw new Error("--candles reads a CSV file; drop --source or use --source csv");
       input = { kind: "csv", file };
     } else if (src === "emulator") {
-      const seed = str("seed") ?? "1";
-      if (!/^\d+$/.test(seed)) throw new Error(`--seed must be a non-negative integer, got "${seed}"`);
-      input = { kind: "emulator", seed: Number(seed) };
+      input = { kind: "emulator", seed: intOption("seed", str("seed"), SEED_RANGE) ?? 1 };
       to ??= from !== undefined ? from + DEFAULT_CANDLES * periodMs(timeframe) : EMULATOR_DEFAULT_TO;
     } else if (src === undefined || src === "rest") {
-      input = { kind: "rest", baseUrl: str("base-url") ?? loadConfig().config.exchange.baseUrl };
+      const given = str("base-url");
+      const problem = given !== undefined ? urlProblem(given) : undefined;
+      if (problem) throw new Error(`--base-url: ${displayUrl(problem)}`);
+      input = { kind: "rest", baseUrl: given ?? loadConfig().config.exchange.baseUrl };
       to ??= Math.floor(Date.now() / periodMs(timeframe)) * periodMs(timeframe);
     } else throw new Error(`--source must be rest, emulator or csv, got "${src}"`);
-    if (input.kind !== "csv") from ??= to! - DEFAULT_CANDLES * periodMs(timeframe);
+    if (input.kind !== "csv") {
+      from ??= to! - DEFAULT_CANDLES * periodMs(timeframe);
+      const count = Math.ceil((to! - from) / periodMs(timeframe));
+      if (count > MAX_CANDLES) {
+        throw new Error(
+          `${iso(from)} to ${iso(to!)} is ${count.toLocaleString("en-US")} ${timeframe} candles; a backtest loads at most ${MAX_CANDLES.toLocaleString("en-US")}: shorten --from/--to or use a longer --timeframe`,
+        );
+      }
+    }
     fill = {
       feeRate: pctFlag("fee", str("fee"), DEFAULT_FILL_MODEL.feeRate),
       slippage: pctFlag("slippage", str("slippage"), DEFAULT_FILL_MODEL.slippage),
       initialCash: amountFlag("cash", str("cash"), DEFAULT_FILL_MODEL.initialCash),
       tradeAmount: amountFlag("amount", str("amount"), DEFAULT_FILL_MODEL.tradeAmount),
     };
+    if (str("report") !== undefined) prepareReportDir(str("report")!);
   } catch (err) {
     return usageError("backtest", err, USAGE);
   }
@@ -171,7 +202,7 @@ export async function run(args: string[]): Promise<number> {
       );
       return 2;
     }
-    const msg = err instanceof Error ? err.message : String(err);
+    const msg = displayUrl(err instanceof Error ? err.message : String(err));
     const code = (err as NodeJS.ErrnoException).code;
     process.stderr.write(`atp backtest: could not load candles: ${msg}\n`);
     return code === "ENOENT" ? 2 : 1;
@@ -208,9 +239,13 @@ export async function run(args: string[]): Promise<number> {
   const reportDir = str("report");
   if (reportDir !== undefined) {
     const dir = resolve(reportDir);
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, "report.html"), renderReportHtml(result, loaded.candles, meta));
-    writeFileSync(join(dir, "result.json"), `${JSON.stringify(json, null, 2)}\n`);
+    try {
+      writeFileSync(join(dir, "report.html"), renderReportHtml(result, loaded.candles, meta));
+      writeFileSync(join(dir, "result.json"), `${JSON.stringify(json, null, 2)}\n`);
+    } catch (err) {
+      process.stderr.write(`atp backtest: --report ${reportDir}: cannot write the report: ${errText(err)}\n`);
+      return 2;
+    }
   }
   if (values.json) {
     process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);

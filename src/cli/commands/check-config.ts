@@ -5,6 +5,7 @@
  */
 import { parseArgs } from "node:util";
 import { formatFindings, loadConfig } from "../../config/load.js";
+import { displayUrl } from "../../util/url.js";
 import { usageError } from "../args.js";
 
 export const summary =
@@ -30,7 +31,7 @@ export async function run(args: string[]): Promise<number> {
     const out = {
       ok: report.valid,
       credential_pair: c.exchange.credentialPair ?? null,
-      base_url: c.exchange.baseUrl,
+      base_url: displayUrl(c.exchange.baseUrl),
       via_proxy: c.proxy.enabled,
       live_trading: c.liveTrading,
       variables: report.variables.map((v) => ({
@@ -55,7 +56,7 @@ export async function run(args: string[]): Promise<number> {
   lines.push("");
   lines.push(`credentials: ${c.exchange.credentialPair ?? "not configured"}`);
   lines.push(
-    `exchange:    ${c.exchange.baseUrl}${c.proxy.enabled ? ` via proxy ${c.proxy.url ?? "(no URL)"}` : ""}`,
+    `exchange:    ${displayUrl(c.exchange.baseUrl)}${c.proxy.enabled ? ` via proxy ${c.proxy.url ? displayUrl(c.proxy.url) : "(no URL)"}` : ""}`,
   );
   lines.push(`live:        ${c.liveTrading ? "LIVE TRADING ON" : "off (no real orders)"}`);
   lines.push("");

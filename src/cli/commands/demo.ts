@@ -14,7 +14,8 @@ import { CryptoComClient } from "../../exchange/cryptocom/client.js";
 import { createLogger } from "../../log/logger.js";
 import { DEFAULT_STRATEGIES_FILE, parseStrategyConfig } from "../../strategy/config.js";
 import type { Signal } from "../../strategy/signals.js";
-import { intFlag, usageError } from "../args.js";
+import { intOption, PORT_RANGE, usageError } from "../args.js";
+import { onStop } from "../lifecycle.js";
 
 export const summary =
   "Start the demo: the built-in exchange emulator, a connection test and a live market view";
@@ -26,6 +27,8 @@ const WATCHLIST: Record<string, string> = {
   ETH_USD: "intraday-aggressive",
   SOL_USD: "scalp-aggressive",
 };
+/** The emulator's fastest market clock (its `speed` setting). */
+const MAX_SPEED = 100_000;
 const DEMO_KEY = { api_key: "demo-key", secret: "demo-secret" };
 
 export async function run(args: string[]): Promise<number> {
@@ -45,9 +48,10 @@ export async function run(args: string[]): Promise<number> {
         live: { type: "boolean" },
       },
     });
-    port = intFlag("port", values.port, 0) ?? 8100;
-    speed = intFlag("speed", values.speed, 1) ?? 600;
-    intervalS = intFlag("interval", values.interval, 1) ?? 5;
+    port = intOption("port", values.port, PORT_RANGE) ?? 8100;
+    speed = intOption("speed", values.speed, { min: 1, max: MAX_SPEED }) ?? 600;
+    // at most a day: Node's timers hold 2^31 − 1 ms (~24.8 days) and fire after 1 ms beyond that
+    intervalS = intOption("interval", values.interval, { min: 1, max: 86_400, unit: "seconds" }) ?? 5;
     once = values.once ?? false;
     live = values.live ?? false;
   } catch (err) {
@@ -99,15 +103,12 @@ export async function run(args: string[]): Promise<number> {
   let stopping = false;
   let timer: NodeJS.Timeout | undefined;
   let wake: (() => void) | undefined;
-  const stop = () => {
-    if (stopping) return;
+  const unsubscribe = onStop((why) => {
     stopping = true;
-    say("\natp demo: stopping (Ctrl-C)");
+    say(`\natp demo: stopping (${why === "signal" ? "Ctrl-C" : "output closed"})`);
     if (timer) clearTimeout(timer);
     wake?.();
-  };
-  process.once("SIGINT", stop);
-  process.once("SIGTERM", stop);
+  });
 
   try {
     say("\nconnection test:");
@@ -155,11 +156,11 @@ export async function run(args: string[]): Promise<number> {
       });
     }
   } finally {
-    process.off("SIGINT", stop);
-    process.off("SIGTERM", stop);
+    // still subscribed while closing: a second Ctrl-C does not cut the close short
     await pipeline?.stop();
     await client.close();
     await emulator.close();
+    unsubscribe();
     say("atp demo: stopped cleanly");
   }
   return 0;

@@ -1,8 +1,8 @@
 /**
  * `atp emulator [--host 127.0.0.1] [--port 8100] [--config FILE] [--seed N] [--speed N]`: runs the
  * exchange emulator in the foreground. Prints `listening on http://HOST:PORT/exchange/v1` once ready
- * (stdout), then runs until SIGINT/SIGTERM and closes cleanly (exit 0). Bad flags or configuration:
- * exit 2 with the flag or field named.
+ * (stdout), then runs until SIGINT/SIGTERM (or its stdout is closed) and closes cleanly (exit 0).
+ * Bad flags or configuration: exit 2 with the flag or field named.
  */
 import { parseArgs } from "node:util";
 import {
@@ -12,7 +12,8 @@ import {
   parseEmulatorConfig,
   startEmulator,
 } from "../../emulator/index.js";
-import { intFlag, usageError } from "../args.js";
+import { intOption, numberOption, PORT_RANGE, SEED_RANGE, usageError } from "../args.js";
+import { onStop } from "../lifecycle.js";
 
 export const summary = "Run the offline Crypto.com Exchange emulator (REST, WebSocket, admin API)";
 
@@ -41,18 +42,9 @@ export async function run(args: string[]): Promise<number> {
       return 0;
     }
     host = values.host ?? "127.0.0.1";
-    port = intFlag("port", values.port, 0) ?? 8100;
-    if (port > 65_535) throw new Error(`--port must be between 0 and 65535, got "${values.port}"`);
-    const seed = intFlag("seed", values.seed, 0);
-    let speed: number | undefined;
-    if (values.speed !== undefined) {
-      speed = Number(values.speed);
-      if (!Number.isFinite(speed) || speed <= 0) {
-        throw new Error(
-          `--speed must be a positive number (e.g. 10 for ten times faster), got "${values.speed}"`,
-        );
-      }
-    }
+    port = intOption("port", values.port, PORT_RANGE) ?? 8100;
+    const seed = intOption("seed", values.seed, SEED_RANGE);
+    const speed = numberOption("speed", values.speed, { min: 0, max: 100_000, minExclusive: true });
     const base = values.config ? loadEmulatorConfigFile(values.config) : parseEmulatorConfig({});
     config = parseEmulatorConfig({
       ...base,
@@ -83,20 +75,19 @@ export async function run(args: string[]): Promise<number> {
     process.stderr.write(`atp emulator: cannot listen on ${host}:${port}: ${e.message}${hint}\n`);
     return 2;
   }
+  // listening for the stop before saying "listening": whoever reads that line may signal at once;
+  // the listener stays registered while closing, so a second signal does not kill the close
+  let unsubscribe = () => {};
+  const stopRequested = new Promise<void>((resolve) => {
+    unsubscribe = onStop(() => resolve());
+  });
   process.stdout.write(`listening on ${handle.baseUrl}\n`);
   process.stdout.write(
     `  ws user ${handle.wsUserUrl}\n  ws market ${handle.wsMarketUrl}\n  admin ${handle.adminUrl}\n  ip echo ${handle.ipEchoUrl}\n`,
   );
-  await new Promise<void>((resolve) => {
-    const stop = () => {
-      process.off("SIGINT", stop);
-      process.off("SIGTERM", stop);
-      resolve();
-    };
-    process.on("SIGINT", stop);
-    process.on("SIGTERM", stop);
-  });
+  await stopRequested;
   await handle.close();
+  unsubscribe();
   process.stdout.write("emulator stopped\n");
   return 0;
 }

@@ -9,12 +9,15 @@ import { numberHazards } from "../../diagnostics/self-test.js";
 import { isJsonObject, parseJsonBody } from "../../exchange/cryptocom/json-text.js";
 import { type Params, paramString, sign, stringToSign } from "../../exchange/cryptocom/signing.js";
 import { last4, maskSecret } from "../../util/secrets.js";
-import { intFlag, usageError } from "../args.js";
+import { intOption, joinNegativeValues, usageError } from "../args.js";
 
 export const summary = "Show the param string, string to sign and signature for a request (key masked)";
 
 export const usage =
   'atp sign --method private/user-balance [--params \'{"a":"1"}\'] [--id 1] [--nonce 1700000000000] [--json]';
+
+/** Request ids are any integer the exchange can echo back (JSON numbers JS reads exactly). */
+const SAFE_INTEGERS = { min: Number.MIN_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER };
 
 export async function run(args: string[]): Promise<number> {
   let method: string;
@@ -24,7 +27,8 @@ export async function run(args: string[]): Promise<number> {
   let json: boolean;
   try {
     const { values } = parseArgs({
-      args,
+      // a request id may be negative (the reference's null-value vector signs id -1)
+      args: joinNegativeValues(args, ["id", "nonce"]),
       options: {
         method: { type: "string" },
         params: { type: "string" },
@@ -39,8 +43,8 @@ export async function run(args: string[]): Promise<number> {
     const parsed = parseJsonBody(values.params ?? "{}");
     if (!isJsonObject(parsed)) throw new Error("--params must be a JSON object");
     params = parsed as Params;
-    id = intFlag("id", values.id, 0) ?? 1;
-    nonce = intFlag("nonce", values.nonce, 0) ?? Date.now();
+    id = intOption("id", values.id, SAFE_INTEGERS) ?? 1;
+    nonce = intOption("nonce", values.nonce, { min: 0, max: Number.MAX_SAFE_INTEGER }) ?? Date.now();
     json = values.json ?? false;
   } catch (err) {
     return usageError("sign", err, usage);

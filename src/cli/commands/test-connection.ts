@@ -1,28 +1,42 @@
 /**
- * `atp test-connection [--json] [--symbol BTC_USD]`: public ticker, then (after logging the outbound
- * IP with CRYPTO_COM_OUTBOUND_IP) signed private/user-balance, open orders and order history. One
- * PASS/FAIL line per step with the exchange code, its name and meaning. Exit 0 only if all pass.
+ * `atp test-connection [--json] [--symbol BTC_USD] [--deadline 20]`: public ticker, then (after
+ * logging the outbound IP with CRYPTO_COM_OUTBOUND_IP) signed private/user-balance, open orders and
+ * order history. One PASS/FAIL line per step with the exchange code, its name and meaning. Exit 0
+ * only if all pass. The whole test ends within --deadline seconds, even against an exchange that
+ * never answers (the step then fails with "deadline" and the rest are not run). URLs are shown
+ * without their user info.
  */
 import { parseArgs } from "node:util";
-import { formatStep, runConnectionTest } from "../../app/connection-test.js";
+import {
+  type ConnectionTestResult,
+  DEFAULT_CONNECTION_DEADLINE_MS,
+  formatStep,
+  runConnectionTest,
+} from "../../app/connection-test.js";
 import { createExchangeClient } from "../../app/exchange.js";
 import { loggerFor } from "../../app/logging.js";
 import { invalidConfigText, loadConfig } from "../../config/load.js";
-import { usageError } from "../args.js";
+import { displayUrl } from "../../util/url.js";
+import { intOption, joinNegativeValues, usageError } from "../args.js";
 
 export const summary = "Test public and signed calls against the configured exchange, one PASS/FAIL per step";
-export const usage = "atp test-connection [--json] [--symbol BTC_USD]";
+export const usage = `atp test-connection [--json] [--symbol BTC_USD] [--deadline ${DEFAULT_CONNECTION_DEADLINE_MS / 1000}]
+  --deadline SECONDS  the whole test ends within this time, even if the exchange never answers (1 to 600)`;
 
 export async function run(args: string[]): Promise<number> {
   let json = false;
   let symbol = "BTC_USD";
+  let deadlineS: number;
   try {
     const { values } = parseArgs({
-      args,
-      options: { json: { type: "boolean" }, symbol: { type: "string" } },
+      args: joinNegativeValues(args, ["deadline"]),
+      options: { json: { type: "boolean" }, symbol: { type: "string" }, deadline: { type: "string" } },
     });
     json = values.json ?? false;
     symbol = values.symbol ?? symbol;
+    deadlineS =
+      intOption("deadline", values.deadline, { min: 1, max: 600, unit: "seconds" }) ??
+      DEFAULT_CONNECTION_DEADLINE_MS / 1000;
   } catch (err) {
     return usageError("test-connection", err, usage);
   }
@@ -38,28 +52,34 @@ export async function run(args: string[]): Promise<number> {
   const print = (line: string) => {
     if (!json) process.stdout.write(`${line}\n`);
   };
-  print(
-    `atp test-connection → ${config.exchange.baseUrl} (${config.proxy.enabled ? `proxy ${config.proxy.url}` : "direct"})`,
-  );
-  let result: Awaited<ReturnType<typeof runConnectionTest>>;
+  const baseUrl = displayUrl(config.exchange.baseUrl);
+  const proxyUrl = config.proxy.url !== undefined ? displayUrl(config.proxy.url) : undefined;
+  print(`atp test-connection → ${baseUrl} (${config.proxy.enabled ? `proxy ${proxyUrl}` : "direct"})`);
+  let result: ConnectionTestResult | undefined;
   try {
     result = await runConnectionTest(client, {
       symbol,
       outboundIpUrl: config.exchange.outboundIpUrl,
       localAddress: config.exchange.localAddress,
       log,
+      deadlineMs: deadlineS * 1000,
       onStep: (s) => print(formatStep(s)),
       onOutboundIp: (ip) =>
         print(
-          `      outbound IP: ${ip ?? `unknown (${config.exchange.outboundIpUrl} did not answer)`}${config.proxy.enabled ? " (this host; the proxy has its own)" : ""}`,
+          `      outbound IP: ${ip ?? `unknown (${displayUrl(config.exchange.outboundIpUrl)} did not answer)`}${config.proxy.enabled ? " (this host; the proxy has its own)" : ""}`,
         ),
     });
   } finally {
-    await client.close();
+    // past the deadline, requests still in flight are failed now, not waited for
+    await (result?.deadline_hit ? client.destroy() : client.close());
   }
   if (json) {
-    const out = { base_url: config.exchange.baseUrl, via_proxy: config.proxy.enabled, ...result };
+    const out = { base_url: baseUrl, via_proxy: config.proxy.enabled, ...result };
     process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+  } else if (result.deadline_hit) {
+    print(
+      `\nThe exchange did not answer within the deadline of ${deadlineS} s (--deadline). Run \`atp doctor\` to see which stage hangs.`,
+    );
   } else {
     print(
       result.ok ? "\nAll steps passed." : "\nSome steps failed. Run `atp doctor` for the cause and the fix.",

@@ -710,6 +710,12 @@ export class CryptoComClient implements ExchangeClient {
     this.limiter.dispose();
     await this.transport.close();
   }
+
+  /** Closes at once, failing requests in flight (after an overall deadline); close() waits for them. */
+  async destroy(): Promise<void> {
+    this.limiter.dispose();
+    await this.transport.destroy();
+  }
 }
 
 function refParams(ref: OrderRef): Params {

@@ -90,7 +90,7 @@ export function nextCandleStart(tf: Timeframe, start: number): number {
 
 export function parseTimeframe(tf: string): Timeframe | undefined {
   if ((TIMEFRAMES as readonly string[]).includes(tf)) return tf as Timeframe;
-  return TIMEFRAME_ALIASES[tf];
+  return Object.hasOwn(TIMEFRAME_ALIASES, tf) ? TIMEFRAME_ALIASES[tf] : undefined;
 }
 
 export const ORDER_SIDES = ["BUY", "SELL"] as const;

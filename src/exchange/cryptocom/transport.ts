@@ -10,6 +10,7 @@
  * - Nothing is retried here; retries and ambiguity handling live in retry.ts and client.ts.
  */
 import { Agent, type Dispatcher } from "undici";
+import { displayUrl } from "../../util/url.js";
 
 export interface TransportTimeouts {
   /** TCP/TLS connect. */
@@ -52,9 +53,12 @@ export class TransportError extends Error {
     readonly errno: string | undefined,
     cause?: unknown,
   ) {
-    super(`${kind}${errno ? ` (${errno})` : ""}${written ? " after the request was written" : ""}: ${url}`, {
-      cause,
-    });
+    super(
+      `${kind}${errno ? ` (${errno})` : ""}${written ? " after the request was written" : ""}: ${displayUrl(url)}`,
+      {
+        cause,
+      },
+    );
     this.name = "TransportError";
   }
 
@@ -228,6 +232,11 @@ export class HttpTransport {
 
   async close(): Promise<void> {
     await this.agent.close();
+  }
+
+  /** Closes at once: requests in flight fail now instead of being waited for (an overall deadline passed). */
+  async destroy(): Promise<void> {
+    await this.agent.destroy();
   }
 }
 
