@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { formatCandleCsv } from "../../src/backtest/csv.js";
 import { type EmulatorHandle, startEmulator } from "../../src/emulator/index.js";
-import { runCli } from "../helpers/cli.js";
+import { runMain as runCli } from "../helpers/in-process.js";
 import { STORY } from "../strategy/story.js";
 
 const dir = mkdtempSync(join(tmpdir(), "atp-backtest-"));
@@ -56,7 +56,9 @@ describe("atp backtest", () => {
       "--candles",
       csv,
     ];
-    const [ra, rb] = await Promise.all([runCli([...args, "--report", a]), runCli([...args, "--report", b])]);
+    // one after the other: in-process runs share stdout (the second run also proves no state leaks between runs)
+    const ra = await runCli([...args, "--report", a]);
+    const rb = await runCli([...args, "--report", b]);
     expect([ra.code, rb.code]).toEqual([0, 0]);
     expect(ra.stdout).toContain(`report        ${join(a, "report.html")}`);
     for (const f of ["report.html", "result.json"])
@@ -114,7 +116,8 @@ describe("atp backtest", () => {
       "2025-12-01",
       "--json",
     ];
-    const [a, b] = await Promise.all([runCli(args), runCli(args)]);
+    const a = await runCli(args);
+    const b = await runCli(args);
     expect(a.code).toBe(0);
     expect(b.stdout).toBe(a.stdout);
     const out = JSON.parse(a.stdout);

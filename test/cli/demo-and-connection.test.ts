@@ -5,7 +5,8 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type EmulatorHandle, startEmulator } from "../../src/emulator/index.js";
-import { cleanEnv, runCli } from "../helpers/cli.js";
+import { cleanEnv } from "../helpers/cli.js";
+import { runMain as runCli } from "../helpers/in-process.js";
 
 const cwd = mkdtempSync(join(tmpdir(), "atp-demo-"));
 let emu: EmulatorHandle;

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CHECK_IDS } from "../../src/diagnostics/index.js";
 import { type EmulatorHandle, startEmulator } from "../../src/emulator/index.js";
-import { runCli } from "../helpers/cli.js";
+import { runMain as runCli } from "../helpers/in-process.js";
 
 const KEY = "cliKeyQ1w2E3r4T5y6U7i8O9";
 const SECRET = "cliSecretA1s2D3f4G5h6J7k8L9z0";
