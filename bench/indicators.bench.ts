@@ -8,8 +8,8 @@
  */
 import { generateCandles } from "../src/backtest/generated-candles.js";
 import { Replayer } from "../src/backtest/replay.js";
+import type { Candle } from "../src/domain/market.js";
 import { Atr, Ema, IndicatorSet, Rsi, Sma, VolumeRatio } from "../src/indicators/index.js";
-import type { Candle } from "../src/market/candle.js";
 import { loadStrategyConfig } from "../src/strategy/config.js";
 import { SymbolEngine } from "../src/strategy/engine.js";
 import { type BenchSection, fmt, type Measurement, measure, table } from "./lib.js";

@@ -2,7 +2,7 @@
  * Candle CSV: header `t,o,h,l,c,v` (t = candle start in ms since the epoch, UTC), one candle per
  * line, ascending. Every problem is reported with its line number; nothing is repaired silently.
  */
-import { type Candle, candleProblem } from "../market/candle.js";
+import { type Candle, candleProblem } from "../domain/market.js";
 import { isEpochAligned, periodMs, type Timeframe } from "../market/timeframe.js";
 
 export const CSV_HEADER = "t,o,h,l,c,v";

@@ -3,8 +3,9 @@
  * it: higher timeframes (e.g. the daily candles of MA10w) are built from the base candles, their
  * candle in progress previewed, and every strategy is evaluated at each base candle's close.
  */
+
+import type { Candle } from "../domain/market.js";
 import { CandleAggregator } from "../market/aggregate.js";
-import type { Candle } from "../market/candle.js";
 import { canAggregate, periodMs } from "../market/timeframe.js";
 import type { SymbolEngine } from "../strategy/engine.js";
 import type { Decision } from "../strategy/types.js";

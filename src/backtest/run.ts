@@ -5,7 +5,8 @@
  * Deterministic: no clock, no randomness, no Map-order dependence; the same candles and options give
  * the same result byte for byte (`fingerprint` hashes the trade list).
  */
-import type { Candle } from "../market/candle.js";
+import type { Candle } from "../domain/market.js";
+import type { Side } from "../domain/orders.js";
 import { periodMs, type Timeframe } from "../market/timeframe.js";
 import { SymbolEngine } from "../strategy/engine.js";
 import { admitDecision } from "../strategy/signals.js";
@@ -50,7 +51,7 @@ export interface Trade {
 export interface Marker {
   t: number;
   price: number;
-  kind: "BUY" | "SELL" | "STOP_LOSS" | "TAKE_PROFIT" | "END_OF_DATA";
+  kind: Side | "STOP_LOSS" | "TAKE_PROFIT" | "END_OF_DATA";
 }
 
 export interface BacktestResult {
@@ -87,7 +88,7 @@ interface Position {
 }
 
 interface Pending {
-  side: "BUY" | "SELL";
+  side: Side;
   decision: Decision;
 }
 

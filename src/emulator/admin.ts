@@ -6,6 +6,7 @@
  * Secrets are never returned: keys are listed with `len=N fp=…` instead of the secret.
  */
 import { z } from "zod";
+import { FINAL_STATUSES } from "../domain/orders.js";
 import { dec } from "../util/decimal.js";
 import {
   accountSchema,
@@ -20,7 +21,6 @@ import {
 } from "./config.js";
 import type { EmulatedExchange } from "./exchange.js";
 import { keyToPublic } from "./keys.js";
-import { FINAL_STATUSES } from "./matching/types.js";
 import type { LoggedOrder } from "./order-log.js";
 
 export class AdminError extends Error {

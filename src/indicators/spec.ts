@@ -7,14 +7,6 @@ export interface IndicatorSpec {
   period: number;
 }
 
-/** The input the indicators read from a candle (a market Candle satisfies it). */
-export interface Bar {
-  h: number;
-  l: number;
-  c: number;
-  v: number;
-}
-
 /** Stable identifier, e.g. "rsi14", "sma200", "volume_ratio5". */
 export function specKey(spec: IndicatorSpec): string {
   return `${spec.kind}${spec.period}`;

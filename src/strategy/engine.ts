@@ -8,8 +8,9 @@
  * when one is active: for the higher timeframes that is the candle in progress (what the exchange
  * shows at that moment), for the base timeframe it makes the decision a `preview`.
  */
+
+import type { Candle } from "../domain/market.js";
 import { IndicatorSet, type Reading, specKey, specWarmup } from "../indicators/index.js";
-import type { Candle } from "../market/candle.js";
 import type { Timeframe } from "../market/timeframe.js";
 import { applyGates } from "./decision.js";
 import type {

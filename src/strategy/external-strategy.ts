@@ -4,6 +4,8 @@
  * indicators, and turns the most recent fresh external signal into BUY or SELL with a trace.
  * The webhook endpoint will only authenticate and queue signals (`SymbolEngine.pushExternal`).
  */
+
+import type { Side } from "../domain/orders.js";
 import { buildDecision } from "./decision.js";
 import { fmt } from "./inputs.js";
 import { planRisk } from "./risk.js";
@@ -12,7 +14,6 @@ import type {
   Decision,
   ExternalSignal,
   RiskPlan,
-  Side,
   Strategy,
   StrategyInput,
 } from "./types.js";

@@ -7,10 +7,12 @@
  * Prices here are indicative (from the evaluated close); the order pipeline recomputes them from the
  * actual fill and rounds them to the instrument's tick with Dec arithmetic.
  */
+
+import type { Side } from "../domain/orders.js";
 import type { Reading } from "../indicators/index.js";
 import type { PresetRules } from "./config-schema.js";
 import { fmt } from "./inputs.js";
-import type { ConditionResult, RiskPlan, Side } from "./types.js";
+import type { ConditionResult, RiskPlan } from "./types.js";
 
 export function slLabel(sl: PresetRules["sl"]): string {
   if ("pct" in sl) return `${fmt(sl.pct)} %`;

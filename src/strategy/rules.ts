@@ -16,9 +16,10 @@
  *   trendReversalPct below MA50, or close below MA10w (the original had this inverted for months).
  * - Both sides: volume ratio(5) ≥ volumeMinRatio (omitted when the minimum is 0).
  */
+
+import type { Side } from "../domain/orders.js";
 import type { PresetRules } from "./config-schema.js";
 import { fmt, type PriceVar, type ScalarVar } from "./inputs.js";
-import type { Side } from "./types.js";
 
 export type Op = "<" | "<=" | ">" | ">=";
 

@@ -9,11 +9,12 @@
  * - A missing input is reported as an "insufficient" condition, never replaced by a default.
  * - Every condition that influenced the action is in `conditions` with its value and threshold.
  */
+
+import type { Candle } from "../domain/market.js";
+import type { Side } from "../domain/orders.js";
 import type { IndicatorSpec, Reading } from "../indicators/index.js";
-import type { Candle } from "../market/candle.js";
 import type { Timeframe } from "../market/timeframe.js";
 
-export type Side = "BUY" | "SELL";
 export type Action = Side | "WAIT";
 export type ConditionStatus = "pass" | "fail" | "insufficient";
 

@@ -82,7 +82,7 @@ describe("live and backtest decide alike", () => {
       for (let i = W; i + 1 < STORY.length; i++) {
         now = STORY[i]!.t + HOUR;
         source.now = now;
-        source.listener!.ticker({ symbol: "BTC_USD", t: now, last: dec("1") });
+        source.listener!.ticker({ symbol: "BTC_USD", time: now, last: dec("1") });
         source.listener!.candle("BTC_USD", "1D", daily.push(STORY[i]!).live);
         source.listener!.candle("BTC_USD", "1h", STORY[i]!); // final values of candle i
         source.listener!.candle("BTC_USD", "1h", STORY[i + 1]!); // the next candle opens: i closes

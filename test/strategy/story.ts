@@ -1,7 +1,7 @@
 /** One crafted market story on which every preset produces a BUY and a SELL (1h candles). */
 import { replay } from "../../src/backtest/replay.js";
+import type { Candle, DecTicker } from "../../src/domain/market.js";
 import { CandleAggregator } from "../../src/market/aggregate.js";
-import type { Candle, Ticker } from "../../src/market/candle.js";
 import type { CandleRange, CandleSource, LiveStream, StreamListener } from "../../src/market/source.js";
 import type { Timeframe } from "../../src/market/timeframe.js";
 import type { StrategyConfig } from "../../src/strategy/config.js";
@@ -53,8 +53,8 @@ export class StorySource implements CandleSource {
     const all = tf === "1D" ? this.daily() : STORY.filter((c) => c.t <= this.now);
     return all.filter((c) => c.t >= (r.start ?? 0) && c.t <= (r.end ?? Infinity)).slice(-(r.count ?? 1e9));
   }
-  async fetchTickers(symbols: readonly string[]): Promise<Ticker[]> {
-    return symbols.map((symbol) => ({ symbol, t: this.now, last: dec("100") }));
+  async fetchTickers(symbols: readonly string[]): Promise<DecTicker[]> {
+    return symbols.map((symbol) => ({ symbol, time: this.now, last: dec("100") }));
   }
   openStream(listener: StreamListener): LiveStream {
     this.listener = listener;

@@ -12,25 +12,27 @@
  * - Every state change is published as an EngineEvent, in the order it happened.
  * - Orders never match each other (the simulated market is the only counterparty).
  */
+import {
+  FINAL_STATUSES,
+  isTriggerType as isTrigger,
+  type OrderStatus,
+  type RefPriceType,
+  type Side,
+  type TimeInForce,
+} from "../../domain/orders.js";
 import { type Instrument, type OrderFields, validateOrder } from "../../exchange/cryptocom/instruments.js";
 import { Dec, dec, floorToStep } from "../../util/decimal.js";
 import { Ledger } from "./ledger.js";
-import {
-  type BookLevel,
-  type EngineEvent,
-  FINAL_STATUSES,
-  type Fill,
-  isTrigger,
-  type MarketView,
-  type Order,
-  type OrderRequest,
-  type OrderStatus,
-  type Origin,
-  type RefPriceType,
-  type Reservation,
-  type Side,
-  type SubmitResult,
-  type TimeInForce,
+import type {
+  VenueBookLevel as BookLevel,
+  EngineEvent,
+  VenueFill as Fill,
+  MarketView,
+  VenueOrder as Order,
+  VenueOrderRequest as OrderRequest,
+  Origin,
+  Reservation,
+  SubmitResult,
 } from "./types.js";
 
 const ZERO = new Dec(0);

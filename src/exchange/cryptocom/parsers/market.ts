@@ -1,7 +1,9 @@
 /** Parsers for the public market-data endpoints (reference §5.1) and their WebSocket pushes (§7). */
-import type { Candle, Instrument, OrderBook, PublicTrade, Ticker } from "../../types.js";
+import type { DecCandle, DecTicker } from "../../../domain/market.js";
+import type { Instrument, OrderBook, PublicTrade } from "../../types.js";
 import type { Instrument as RulesInstrument } from "../instruments.js";
-import { arr, bool, dataArray, dec, decOpt, int, ms, obj, type Raw, side, str, strOpt } from "./wire.js";
+import { wireSide } from "./enums.js";
+import { arr, bool, dataArray, dec, decOpt, int, ms, obj, type Raw, str, strOpt } from "./wire.js";
 
 // The venue-neutral Instrument and the one instruments.ts validates against must stay the same shape.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
@@ -44,7 +46,7 @@ export function parseInstruments(result: unknown): Instrument[] {
  * Any of h/l/a/b/k/c may be null when there were no trades or quotes.
  * ticker.{i} pushes (WS) add "bs"/"ks" (best bid/ask size) in the same object.
  */
-export function parseTicker(v: unknown, path = "ticker"): Ticker {
+export function parseTicker(v: unknown, path = "ticker"): DecTicker {
   const r = obj(v, path);
   return {
     symbol: str(r.i, `${path}.i`),
@@ -62,7 +64,7 @@ export function parseTicker(v: unknown, path = "ticker"): Ticker {
   };
 }
 
-export function parseTickers(result: unknown): Ticker[] {
+export function parseTickers(result: unknown): DecTicker[] {
   return dataArray(result, "result").map((v, i) => parseTicker(v, `result.data[${i}]`));
 }
 
@@ -101,7 +103,7 @@ export function parseBook(result: unknown, symbol: string): OrderBook {
  *   "l":"50172.500000","c":"50202.000000","v":"17.203200","t":1613544000000}]}
  * candlestick.{tf}.{i} pushes carry the same data objects.
  */
-export function parseCandle(v: unknown, path = "candle"): Candle {
+export function parseCandle(v: unknown, path = "candle"): DecCandle {
   const r = obj(v, path);
   return {
     time: ms(r.t, `${path}.t`),
@@ -113,7 +115,7 @@ export function parseCandle(v: unknown, path = "candle"): Candle {
   };
 }
 
-export function parseCandles(result: unknown): Candle[] {
+export function parseCandles(result: unknown): DecCandle[] {
   return dataArray(result, "result")
     .map((v, i) => parseCandle(v, `result.data[${i}]`))
     .sort((a, b) => a.time - b.time);
@@ -133,7 +135,7 @@ export function parsePublicTrade(v: unknown, path = "trade"): PublicTrade {
     time: ms(r.t, `${path}.t`),
     price: dec(r.p, `${path}.p`),
     quantity: dec(r.q, `${path}.q`),
-    side: side(r.s, `${path}.s`),
+    side: wireSide(r.s, `${path}.s`),
   };
 }
 

@@ -84,9 +84,3 @@ export function bool(v: unknown, path: string): boolean {
   if (v === "false") return false;
   throw new ResponseShapeError(path, `not a boolean: ${JSON.stringify(v)}`);
 }
-
-export function side(v: unknown, path: string): "BUY" | "SELL" {
-  const s = typeof v === "string" ? v.toUpperCase() : v;
-  if (s === "BUY" || s === "SELL") return s;
-  throw new ResponseShapeError(path, `not BUY/SELL: ${JSON.stringify(v)}`);
-}
