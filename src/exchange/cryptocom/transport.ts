@@ -25,7 +25,7 @@ export interface TransportTimeouts {
   keepAliveMs: number;
 }
 
-export const DEFAULT_TIMEOUTS: TransportTimeouts = {
+export const DEFAULT_TRANSPORT_TIMEOUTS: TransportTimeouts = {
   connectMs: 5_000,
   headersMs: 10_000,
   bodyMs: 10_000,
@@ -99,7 +99,7 @@ export class HttpTransport {
   private readonly maxBodyBytes: number;
 
   constructor(opts: TransportOptions = {}) {
-    this.timeouts = { ...DEFAULT_TIMEOUTS, ...opts.timeouts };
+    this.timeouts = { ...DEFAULT_TRANSPORT_TIMEOUTS, ...opts.timeouts };
     this.now = opts.now ?? Date.now;
     this.maxBodyBytes = opts.maxBodyBytes ?? 16 * 1024 * 1024;
     this.agent = new Agent({

@@ -3,7 +3,7 @@ import type { DecCandle, DecTicker } from "../../../domain/market.js";
 import type { Instrument, OrderBook, PublicTrade } from "../../types.js";
 import type { Instrument as RulesInstrument } from "../instruments.js";
 import { wireSide } from "./enums.js";
-import { arr, bool, dataArray, dec, decOpt, int, ms, obj, type Raw, str, strOpt } from "./wire.js";
+import { arr, bool, dataArray, decField, decOpt, int, ms, obj, type Raw, str, strOpt } from "./wire.js";
 
 // The venue-neutral Instrument and the one instruments.ts validates against must stay the same shape.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
@@ -28,8 +28,8 @@ export function parseInstrument(v: unknown, path = "instrument"): Instrument {
     quoteCcy: str(r.quote_ccy, `${path}.quote_ccy`),
     quoteDecimals: int(r.quote_decimals, `${path}.quote_decimals`),
     quantityDecimals: int(r.quantity_decimals, `${path}.quantity_decimals`),
-    priceTickSize: dec(r.price_tick_size, `${path}.price_tick_size`),
-    qtyTickSize: dec(r.qty_tick_size, `${path}.qty_tick_size`),
+    priceTickSize: decField(r.price_tick_size, `${path}.price_tick_size`),
+    qtyTickSize: decField(r.qty_tick_size, `${path}.qty_tick_size`),
     minNotional: undefined,
     tradable: r.tradable === undefined ? true : bool(r.tradable, `${path}.tradable`),
   };
@@ -73,8 +73,8 @@ export function parseLevels(v: unknown, path: string): OrderBook["bids"] {
   return arr(v ?? [], path).map((lv, i) => {
     const l = arr(lv, `${path}[${i}]`);
     return {
-      price: dec(l[0], `${path}[${i}][0]`),
-      quantity: dec(l[1], `${path}[${i}][1]`),
+      price: decField(l[0], `${path}[${i}][0]`),
+      quantity: decField(l[1], `${path}[${i}][1]`),
       count: l[2] === undefined || l[2] === null ? 0 : int(l[2], `${path}[${i}][2]`),
     };
   });
@@ -107,11 +107,11 @@ export function parseCandle(v: unknown, path = "candle"): DecCandle {
   const r = obj(v, path);
   return {
     time: ms(r.t, `${path}.t`),
-    open: dec(r.o, `${path}.o`),
-    high: dec(r.h, `${path}.h`),
-    low: dec(r.l, `${path}.l`),
-    close: dec(r.c, `${path}.c`),
-    volume: dec(r.v ?? "0", `${path}.v`),
+    open: decField(r.o, `${path}.o`),
+    high: decField(r.h, `${path}.h`),
+    low: decField(r.l, `${path}.l`),
+    close: decField(r.c, `${path}.c`),
+    volume: decField(r.v ?? "0", `${path}.v`),
   };
 }
 
@@ -133,8 +133,8 @@ export function parsePublicTrade(v: unknown, path = "trade"): PublicTrade {
     symbol: str(r.i, `${path}.i`),
     tradeId: str(r.d, `${path}.d`),
     time: ms(r.t, `${path}.t`),
-    price: dec(r.p, `${path}.p`),
-    quantity: dec(r.q, `${path}.q`),
+    price: decField(r.p, `${path}.p`),
+    quantity: decField(r.q, `${path}.q`),
     side: wireSide(r.s, `${path}.s`),
   };
 }

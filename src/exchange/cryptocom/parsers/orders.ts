@@ -5,7 +5,7 @@
  */
 import type { CancelAck, Fill, Order } from "../../types.js";
 import { wireLiquidity, wireOrderType, wireSide, wireStatus, wireTimeInForce } from "./enums.js";
-import { arr, dataArray, dec, decOpt, decOr0, int, ms, obj, str, strOpt } from "./wire.js";
+import { arr, dataArray, decField, decOpt, decOr0, int, ms, obj, str, strOpt } from "./wire.js";
 
 /*
  * An order, as in private/get-open-orders, get-order-detail, get-order-history, the advanced
@@ -87,8 +87,8 @@ export function parseFill(v: unknown, path = "trade"): Fill {
     clientOid: strOpt(r.client_oid),
     symbol: str(r.instrument_name, `${path}.instrument_name`),
     side: wireSide(r.side, `${path}.side`),
-    price: dec(r.traded_price, `${path}.traded_price`),
-    quantity: dec(r.traded_quantity, `${path}.traded_quantity`),
+    price: decField(r.traded_price, `${path}.traded_price`),
+    quantity: decField(r.traded_quantity, `${path}.traded_quantity`),
     fee: decOr0(r.fees, `${path}.fees`).negated(),
     feeCurrency: strOpt(r.fee_instrument_name),
     liquidity: wireLiquidity(r.taker_side),

@@ -45,7 +45,7 @@ export function strOpt(v: unknown): string | undefined {
   return undefined;
 }
 
-export function dec(v: unknown, path: string): Dec {
+export function decField(v: unknown, path: string): Dec {
   try {
     return decFromWire(v);
   } catch {
@@ -56,7 +56,7 @@ export function dec(v: unknown, path: string): Dec {
 /** Decimal or undefined for null/absent/empty. */
 export function decOpt(v: unknown, path: string): Dec | undefined {
   if (v === null || v === undefined || v === "") return undefined;
-  return dec(v, path);
+  return decField(v, path);
 }
 
 /** Decimal, or zero for null/absent/empty. */
