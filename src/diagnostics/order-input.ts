@@ -13,6 +13,7 @@
  *   shape errors: they are the order check's findings, with the exchange code they cause.
  * - Decimal texts are kept exactly as given (trimmed); a JSON number keeps its source text.
  */
+import { AtpError, type Disposition } from "../domain/errors.js";
 import { isSide, LIMIT_PRICED_TYPES, ORDER_TYPES, TRIGGER_TYPES } from "../domain/orders.js";
 import type { OrderFields } from "../exchange/cryptocom/instruments.js";
 import { JsonNumberText } from "../exchange/cryptocom/signing.js";
@@ -25,7 +26,14 @@ export interface NormalisedOrder extends OrderFields {
   numbers: NumberHazard[];
 }
 
-export class OrderInputError extends Error {
+export class OrderInputError extends AtpError {
+  get errorCode(): string {
+    return "doctor.order_input";
+  }
+  get disposition(): Disposition {
+    return "skip";
+  }
+
   constructor(message: string) {
     super(message);
     this.name = "OrderInputError";

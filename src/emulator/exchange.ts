@@ -7,7 +7,7 @@
  * an unexpected exception becomes 50001 (logged by the transport).
  */
 
-import { FINAL_STATUSES } from "../domain/orders.js";
+import { FINAL_STATUSES, unreachable } from "../domain/orders.js";
 import { codeInfo } from "../exchange/cryptocom/error-codes.js";
 import { isJsonObject, type JsonObject, type JsonValue } from "../exchange/cryptocom/json-text.js";
 import { Dec } from "../util/decimal.js";
@@ -138,6 +138,8 @@ export class EmulatedExchange {
         case "public_trade":
           this.market.print(e.symbol, e.price, e.qty, e.takerSide, this.marketNow());
           break;
+        default:
+          unreachable(e, "matching event");
       }
     });
   }

@@ -12,6 +12,7 @@
  * - Every state change is published as an EngineEvent, in the order it happened.
  * - Orders never match each other (the simulated market is the only counterparty).
  */
+import { AtpError, type Disposition } from "../../domain/errors.js";
 import {
   FINAL_STATUSES,
   isTriggerType as isTrigger,
@@ -91,7 +92,14 @@ interface Plan {
 
 type Check = { ok: true; plan: Plan } | { ok: false; code: number; message: string; plan?: Plan };
 
-class Rejection extends Error {
+class Rejection extends AtpError {
+  get errorCode(): string {
+    return "emulator.rejection";
+  }
+  get disposition(): Disposition {
+    return "skip";
+  }
+
   constructor(
     readonly code: number,
     message: string,
@@ -913,7 +921,14 @@ export class MatchingEngine {
   }
 }
 
-class PlanRejection extends Error {
+class PlanRejection extends AtpError {
+  get errorCode(): string {
+    return "emulator.rejection";
+  }
+  get disposition(): Disposition {
+    return "skip";
+  }
+
   constructor(
     readonly code: number,
     message: string,

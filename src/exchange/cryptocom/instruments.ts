@@ -14,6 +14,7 @@
  *   less profit than asked".
  */
 
+import { AtpError, type Disposition } from "../../domain/errors.js";
 import { isLimitPriced, isTriggerType, ORDER_TYPES, type Side } from "../../domain/orders.js";
 import {
   ceilToStep,
@@ -40,7 +41,14 @@ export interface Violation {
   corrected?: string | undefined;
 }
 
-export class OrderValidationError extends Error {
+export class OrderValidationError extends AtpError {
+  get errorCode(): string {
+    return "order.validation";
+  }
+  get disposition(): Disposition {
+    return "skip";
+  }
+
   constructor(
     readonly symbol: string,
     readonly violations: Violation[],

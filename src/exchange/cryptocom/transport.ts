@@ -10,6 +10,7 @@
  * - Nothing is retried here; retries and ambiguity handling live in retry.ts and client.ts.
  */
 import { Agent, type Dispatcher } from "undici";
+import { AtpError, type Disposition } from "../../domain/errors.js";
 import { displayUrl } from "../../util/url.js";
 
 export interface TransportTimeouts {
@@ -44,7 +45,15 @@ export type TransportFailure =
   | "too_large"
   | "other";
 
-export class TransportError extends Error {
+export class TransportError extends AtpError {
+  get disposition(): Disposition {
+    return "retry";
+  }
+  /** `transport.<kind>`, e.g. `transport.connect_refused`. */
+  get errorCode(): string {
+    return `transport.${this.kind}`;
+  }
+
   constructor(
     readonly kind: TransportFailure,
     /** The request had been handed to the socket: the server may have processed it. */

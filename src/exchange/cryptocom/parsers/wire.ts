@@ -3,9 +3,17 @@
  * numbers through their shortest text); timestamps become ms numbers (number or digit string);
  * anything of the wrong shape is a `ResponseShapeError` naming the field.
  */
+import { AtpError, type Disposition } from "../../../domain/errors.js";
 import { type Dec, decFromWire } from "../../../util/decimal.js";
 
-export class ResponseShapeError extends Error {
+export class ResponseShapeError extends AtpError {
+  get errorCode(): string {
+    return "exchange.response_shape";
+  }
+  get disposition(): Disposition {
+    return "skip";
+  }
+
   constructor(
     readonly path: string,
     detail: string,
