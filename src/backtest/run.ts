@@ -1,5 +1,5 @@
 /**
- * The backtest loop: historical candles → the same SymbolEngine, strategy and throttle as live →
+ * The backtest loop: historical candles → the same SymbolEvaluator, strategy and throttle as live →
  * simulated fills (fill-model.ts) → trades, equity curve and statistics.
  *
  * Deterministic: no clock, no randomness, no Map-order dependence; the same candles and options give
@@ -8,7 +8,7 @@
 import type { Candle } from "../domain/market.js";
 import type { Side } from "../domain/orders.js";
 import { periodMs, type Timeframe } from "../market/timeframe.js";
-import { SymbolEngine } from "../strategy/engine.js";
+import { SymbolEvaluator } from "../strategy/evaluator.js";
 import { admitDecision } from "../strategy/signals.js";
 import { MemoryThrottleStore, Throttle } from "../strategy/throttle.js";
 import type { Decision, Strategy } from "../strategy/types.js";
@@ -98,8 +98,8 @@ export async function runBacktest(
 ): Promise<BacktestResult> {
   if (candles.length === 0) throw new RangeError("no candles to backtest");
   const period = periodMs(opts.timeframe);
-  const engine = new SymbolEngine(opts.symbol, opts.timeframe, [opts.strategy]);
-  const replayer = new Replayer(engine, false);
+  const evaluator = new SymbolEvaluator(opts.symbol, opts.timeframe, [opts.strategy]);
+  const replayer = new Replayer(evaluator, false);
   const throttle = await Throttle.open(new MemoryThrottleStore(), opts.minIntervalMs);
   const { feeRate, slippage, tradeAmount } = opts.fill;
   let cash = opts.fill.initialCash;

@@ -1,4 +1,4 @@
-/** Assembles a Decision from per-side condition results; shared by every strategy and by the engine's gates. */
+/** Assembles a Decision from per-side condition results; shared by every strategy and by the evaluator's gates. */
 import type { Side } from "../domain/orders.js";
 import type { Action, ConditionResult, Decision, RiskPlan, StrategyInput } from "./types.js";
 

@@ -2,7 +2,7 @@
  * A strategy driven by external signals (TradingView-style webhooks, planned with the HTTP API). It
  * shows the extension point: it implements the same `Strategy` interface as the presets, reads no
  * indicators, and turns the most recent fresh external signal into BUY or SELL with a trace.
- * The webhook endpoint will only authenticate and queue signals (`SymbolEngine.pushExternal`).
+ * The webhook endpoint will only authenticate and queue signals (`SymbolEvaluator.pushExternal`).
  */
 
 import type { Side } from "../domain/orders.js";

@@ -104,7 +104,7 @@ describe("LiveSignals on the market feed", () => {
     expect(second.signals).toEqual([]);
   });
 
-  it("reconfigure rebuilds the engine from buffered candles, and the new hash allows one signal", async () => {
+  it("reconfigure rebuilds the evaluator from buffered candles, and the new hash allows one signal", async () => {
     const store = new MemoryThrottleStore();
     const first = await start(store, CONFIG);
     await first.closeBounce(1_000);

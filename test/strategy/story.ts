@@ -5,7 +5,7 @@ import { CandleAggregator } from "../../src/market/aggregate.js";
 import type { CandleRange, CandleSource, LiveStream, StreamListener } from "../../src/market/source.js";
 import type { Timeframe } from "../../src/market/timeframe.js";
 import type { StrategyConfig } from "../../src/strategy/config.js";
-import { SymbolEngine } from "../../src/strategy/engine.js";
+import { SymbolEvaluator } from "../../src/strategy/evaluator.js";
 import type { Decision } from "../../src/strategy/types.js";
 import { dec } from "../../src/util/decimal.js";
 import { craft, HOUR } from "./craft.js";
@@ -27,9 +27,9 @@ export const STORY = craft([
 export const BOUNCE = 308;
 
 export function decisions(config: StrategyConfig, preset: string, candles: Candle[] = STORY): Decision[] {
-  const engine = new SymbolEngine("BTC_USD", "1h", [config.presetStrategy(preset)]);
+  const evaluator = new SymbolEvaluator("BTC_USD", "1h", [config.presetStrategy(preset)]);
   const out: Decision[] = [];
-  replay(candles, engine, (ds) => out.push(ds[0]!));
+  replay(candles, evaluator, (ds) => out.push(ds[0]!));
   return out;
 }
 

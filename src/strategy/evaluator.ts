@@ -1,5 +1,5 @@
 /**
- * Per-symbol evaluation engine: the indicator sets of every timeframe the symbol's strategies read,
+ * Per-symbol strategy evaluator: the indicator sets of every timeframe the symbol's strategies read,
  * fed from candles, and the strategies evaluated on the latest base-timeframe candle. The live signal
  * service and the backtester both drive this class, so they compute the same decisions.
  *
@@ -23,7 +23,7 @@ import type {
   StrategyInput,
 } from "./types.js";
 
-export class SymbolEngine implements IndicatorView {
+export class SymbolEvaluator implements IndicatorView {
   private readonly sets = new Map<Timeframe, IndicatorSet>();
   /** Bindings by need object (strategies declare theirs once) and by "tf:spec" for ad-hoc reads. */
   private readonly slots = new Map<IndicatorNeed, { set: IndicatorSet; slot: number }>();
