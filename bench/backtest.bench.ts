@@ -7,7 +7,7 @@
 import { DEFAULT_FILL_MODEL } from "../src/backtest/fill-model.js";
 import { generateCandles } from "../src/backtest/generated-candles.js";
 import { runBacktest } from "../src/backtest/run.js";
-import type { Candle } from "../src/market/candle.js";
+import type { Candle } from "../src/domain/market.js";
 import { loadStrategyConfig } from "../src/strategy/config.js";
 import { type BenchSection, fmt, type Measurement, measure } from "./lib.js";
 

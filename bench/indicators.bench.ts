@@ -1,5 +1,5 @@
 /**
- * Indicator engine and watchlist cycle.
+ * Indicators and the watchlist cycle.
  * - Updates per second of each incremental indicator, and of the standard set a symbol keeps (7
  *   indicators per candle), against the floor of merely reading the same candles.
  * - A 500-symbol watchlist evaluation cycle: one new closed candle per symbol, every preset's
@@ -8,10 +8,10 @@
  */
 import { generateCandles } from "../src/backtest/generated-candles.js";
 import { Replayer } from "../src/backtest/replay.js";
+import type { Candle } from "../src/domain/market.js";
 import { Atr, Ema, IndicatorSet, Rsi, Sma, VolumeRatio } from "../src/indicators/index.js";
-import type { Candle } from "../src/market/candle.js";
 import { loadStrategyConfig } from "../src/strategy/config.js";
-import { SymbolEngine } from "../src/strategy/engine.js";
+import { SymbolEvaluator } from "../src/strategy/evaluator.js";
 import { type BenchSection, fmt, type Measurement, measure, table } from "./lib.js";
 
 const N = 200_000;
@@ -111,7 +111,7 @@ export async function run(): Promise<BenchSection> {
   const watchlist = (explainAll: boolean, presets: string[]) => {
     const replayers = Array.from({ length: SYMBOLS }, (_, k) => {
       const r = new Replayer(
-        new SymbolEngine(
+        new SymbolEvaluator(
           `C${k}_USD`,
           "1h",
           presets.map((p) => config.presetStrategy(p)),

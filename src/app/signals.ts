@@ -1,6 +1,6 @@
 /**
  * Composition root, signals part: market feed (client + market WebSocket) → live strategy
- * evaluation with the throttle. Used by the demo today and by the engine later.
+ * evaluation with the throttle. Used by the demo today and by the trader (src/trading) later.
  */
 import type { CryptoComClient } from "../exchange/cryptocom/client.js";
 import type { Logger } from "../log/logger.js";

@@ -2,12 +2,20 @@
  * Candle CSV: header `t,o,h,l,c,v` (t = candle start in ms since the epoch, UTC), one candle per
  * line, ascending. Every problem is reported with its line number; nothing is repaired silently.
  */
-import { type Candle, candleProblem } from "../market/candle.js";
+import { AtpError, type Disposition } from "../domain/errors.js";
+import { type Candle, candleProblem } from "../domain/market.js";
 import { isEpochAligned, periodMs, type Timeframe } from "../market/timeframe.js";
 
 export const CSV_HEADER = "t,o,h,l,c,v";
 
-export class CandleCsvError extends Error {
+export class CandleCsvError extends AtpError {
+  get errorCode(): string {
+    return "backtest.candle_csv";
+  }
+  get disposition(): Disposition {
+    return "fatal";
+  }
+
   constructor(readonly problems: string[]) {
     super(
       problems.slice(0, 10).join("\n") + (problems.length > 10 ? `\n… and ${problems.length - 10} more` : ""),

@@ -4,10 +4,11 @@
  * symbol, timeframe and range give the same candles. Instruments the emulator knows start at its
  * configured price and volatility; others start at 100 with 3 % daily volatility.
  */
+
+import type { Candle } from "../domain/market.js";
 import { DEFAULT_INSTRUMENTS } from "../emulator/default-instruments.js";
 import { hourlyVolumeFor, nextBar, PriceProcess } from "../emulator/market/price-process.js";
 import { Rng } from "../emulator/rng.js";
-import type { Candle } from "../market/candle.js";
 import { candleStart, nextCandleStart, periodMs, type Timeframe } from "../market/timeframe.js";
 
 export interface GenerateOptions {

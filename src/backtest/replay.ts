@@ -1,19 +1,20 @@
 /**
- * Replays historical base-timeframe candles through a SymbolEngine exactly as the live service feeds
+ * Replays historical base-timeframe candles through a SymbolEvaluator exactly as the live service feeds
  * it: higher timeframes (e.g. the daily candles of MA10w) are built from the base candles, their
  * candle in progress previewed, and every strategy is evaluated at each base candle's close.
  */
+
+import type { Candle } from "../domain/market.js";
 import { CandleAggregator } from "../market/aggregate.js";
-import type { Candle } from "../market/candle.js";
 import { canAggregate, periodMs } from "../market/timeframe.js";
-import type { SymbolEngine } from "../strategy/engine.js";
+import type { SymbolEvaluator } from "../strategy/evaluator.js";
 import type { Decision } from "../strategy/types.js";
 
-/** Why the engine's timeframes cannot all be derived from its base candles, if so. */
-export function replayProblem(engine: SymbolEngine): string | undefined {
-  for (const tf of engine.timeframes()) {
-    if (tf !== engine.timeframe && !canAggregate(engine.timeframe, tf)) {
-      return `the strategy reads ${tf} candles, which cannot be built from ${engine.timeframe} candles`;
+/** Why the evaluator's timeframes cannot all be derived from its base candles, if so. */
+export function replayProblem(evaluator: SymbolEvaluator): string | undefined {
+  for (const tf of evaluator.timeframes()) {
+    if (tf !== evaluator.timeframe && !canAggregate(evaluator.timeframe, tf)) {
+      return `the strategy reads ${tf} candles, which cannot be built from ${evaluator.timeframe} candles`;
     }
   }
   return undefined;
@@ -26,14 +27,14 @@ export class Replayer {
 
   /** `explainAll: false` skips trace texts (see StrategyInput.explain); `explain()` recovers them. */
   constructor(
-    readonly engine: SymbolEngine,
+    readonly evaluator: SymbolEvaluator,
     private readonly explainAll = true,
   ) {
-    const problem = replayProblem(engine);
+    const problem = replayProblem(evaluator);
     if (problem) throw new RangeError(problem);
-    const base = engine.timeframe;
+    const base = evaluator.timeframe;
     this.period = periodMs(base);
-    this.aggregators = engine
+    this.aggregators = evaluator
       .timeframes()
       .filter((tf) => tf !== base)
       .map((tf) => new CandleAggregator(base, tf));
@@ -41,29 +42,29 @@ export class Replayer {
 
   /** Feeds the next closed base candle and returns each strategy's decision at its close. */
   step(c: Candle): Decision[] {
-    const engine = this.engine;
+    const evaluator = this.evaluator;
     for (const agg of this.aggregators) {
       const s = agg.push(c);
-      if (s.closed) engine.onCandle(agg.to, s.closed, true);
-      engine.onCandle(agg.to, s.live, false);
+      if (s.closed) evaluator.onCandle(agg.to, s.closed, true);
+      evaluator.onCandle(agg.to, s.live, false);
     }
-    engine.onCandle(engine.timeframe, c, true);
+    evaluator.onCandle(evaluator.timeframe, c, true);
     this.now = c.t + this.period;
-    return engine.evaluate(this.now, [], this.explainAll);
+    return evaluator.evaluate(this.now, [], this.explainAll);
   }
 
   /** The decisions at the last close again, fully explained (strategies are pure: same outcome). */
   explain(): Decision[] {
-    return this.engine.evaluate(this.now, [], true);
+    return this.evaluator.evaluate(this.now, [], true);
   }
 }
 
 /** Feeds `candles` (ascending, base timeframe) and calls `onClose` with each close's decisions. */
 export function replay(
   candles: readonly Candle[],
-  engine: SymbolEngine,
+  evaluator: SymbolEvaluator,
   onClose: (decisions: Decision[], candle: Candle, index: number) => void,
 ): void {
-  const r = new Replayer(engine);
+  const r = new Replayer(evaluator);
   for (let i = 0; i < candles.length; i++) onClose(r.step(candles[i]!), candles[i]!, i);
 }

@@ -4,7 +4,7 @@
  * behind every order). No scripts, fonts or links: the file opens offline and is byte-for-byte the
  * same for the same backtest (nothing time- or machine-dependent is written).
  */
-import type { Candle } from "../market/candle.js";
+import type { Candle } from "../domain/market.js";
 import type { Decision } from "../strategy/types.js";
 import type { BacktestResult, Marker, Trade } from "./run.js";
 

@@ -1,13 +1,14 @@
 /**
- * The backtest loop: historical candles → the same SymbolEngine, strategy and throttle as live →
+ * The backtest loop: historical candles → the same SymbolEvaluator, strategy and throttle as live →
  * simulated fills (fill-model.ts) → trades, equity curve and statistics.
  *
  * Deterministic: no clock, no randomness, no Map-order dependence; the same candles and options give
  * the same result byte for byte (`fingerprint` hashes the trade list).
  */
-import type { Candle } from "../market/candle.js";
+import type { Candle } from "../domain/market.js";
+import type { Side } from "../domain/orders.js";
 import { periodMs, type Timeframe } from "../market/timeframe.js";
-import { SymbolEngine } from "../strategy/engine.js";
+import { SymbolEvaluator } from "../strategy/evaluator.js";
 import { admitDecision } from "../strategy/signals.js";
 import { MemoryThrottleStore, Throttle } from "../strategy/throttle.js";
 import type { Decision, Strategy } from "../strategy/types.js";
@@ -50,7 +51,7 @@ export interface Trade {
 export interface Marker {
   t: number;
   price: number;
-  kind: "BUY" | "SELL" | "STOP_LOSS" | "TAKE_PROFIT" | "END_OF_DATA";
+  kind: Side | "STOP_LOSS" | "TAKE_PROFIT" | "END_OF_DATA";
 }
 
 export interface BacktestResult {
@@ -87,7 +88,7 @@ interface Position {
 }
 
 interface Pending {
-  side: "BUY" | "SELL";
+  side: Side;
   decision: Decision;
 }
 
@@ -97,8 +98,8 @@ export async function runBacktest(
 ): Promise<BacktestResult> {
   if (candles.length === 0) throw new RangeError("no candles to backtest");
   const period = periodMs(opts.timeframe);
-  const engine = new SymbolEngine(opts.symbol, opts.timeframe, [opts.strategy]);
-  const replayer = new Replayer(engine, false);
+  const evaluator = new SymbolEvaluator(opts.symbol, opts.timeframe, [opts.strategy]);
+  const replayer = new Replayer(evaluator, false);
   const throttle = await Throttle.open(new MemoryThrottleStore(), opts.minIntervalMs);
   const { feeRate, slippage, tradeAmount } = opts.fill;
   let cash = opts.fill.initialCash;

@@ -13,7 +13,8 @@
  *   shape errors: they are the order check's findings, with the exchange code they cause.
  * - Decimal texts are kept exactly as given (trimmed); a JSON number keeps its source text.
  */
-import { ORDER_SIDES, ORDER_TYPES, type OrderSide, TRIGGER_TYPES } from "../exchange/cryptocom/constants.js";
+import { AtpError, type Disposition } from "../domain/errors.js";
+import { isSide, LIMIT_PRICED_TYPES, ORDER_TYPES, TRIGGER_TYPES } from "../domain/orders.js";
 import type { OrderFields } from "../exchange/cryptocom/instruments.js";
 import { JsonNumberText } from "../exchange/cryptocom/signing.js";
 import { dec } from "../util/decimal.js";
@@ -25,15 +26,22 @@ export interface NormalisedOrder extends OrderFields {
   numbers: NumberHazard[];
 }
 
-export class OrderInputError extends Error {
+export class OrderInputError extends AtpError {
+  get errorCode(): string {
+    return "doctor.order_input";
+  }
+  get disposition(): Disposition {
+    return "skip";
+  }
+
   constructor(message: string) {
     super(message);
     this.name = "OrderInputError";
   }
 }
 
-export const ALL_ORDER_TYPES: readonly string[] = [...ORDER_TYPES, ...TRIGGER_TYPES];
-export const LIMIT_ORDER_TYPES: ReadonlySet<string> = new Set(["LIMIT", "STOP_LIMIT", "TAKE_PROFIT_LIMIT"]);
+export const ALL_ORDER_TYPES: readonly string[] = ORDER_TYPES;
+export const LIMIT_ORDER_TYPES: ReadonlySet<string> = new Set(LIMIT_PRICED_TYPES);
 export const TRIGGER_ORDER_TYPES: ReadonlySet<string> = new Set(TRIGGER_TYPES);
 
 const DECIMAL_FIELDS = {
@@ -99,7 +107,7 @@ export function normaliseOrder(input: unknown): NormalisedOrder {
 
   const rawSide = own(input, "side");
   const side = typeof rawSide === "string" ? rawSide.trim().toUpperCase() : "";
-  if (!(ORDER_SIDES as readonly string[]).includes(side)) {
+  if (!isSide(side)) {
     throw new OrderInputError(
       `the order's "side" must be BUY or SELL, got ${rawSide === undefined ? '""' : given(rawSide)}`,
     );
@@ -144,7 +152,7 @@ export function normaliseOrder(input: unknown): NormalisedOrder {
   }
   return {
     instrument_name: instrument,
-    side: side as OrderSide,
+    side,
     type,
     quantity,
     notional,

@@ -5,7 +5,10 @@
  * the configuration's schemas; AdminError carries the HTTP status and names the field.
  * Secrets are never returned: keys are listed with `len=N fp=…` instead of the secret.
  */
+
 import { z } from "zod";
+import { AtpError, type Disposition } from "../domain/errors.js";
+import { FINAL_STATUSES } from "../domain/orders.js";
 import { dec } from "../util/decimal.js";
 import {
   accountSchema,
@@ -20,10 +23,16 @@ import {
 } from "./config.js";
 import type { EmulatedExchange } from "./exchange.js";
 import { keyToPublic } from "./keys.js";
-import { FINAL_STATUSES } from "./matching/types.js";
 import type { LoggedOrder } from "./order-log.js";
 
-export class AdminError extends Error {
+export class AdminError extends AtpError {
+  get errorCode(): string {
+    return "emulator.admin_request";
+  }
+  get disposition(): Disposition {
+    return "skip";
+  }
+
   constructor(
     readonly status: number,
     message: string,

@@ -8,8 +8,10 @@
  * which a JSON object can hold but a plain JavaScript object cannot, is refused rather than dropped.
  * Every duration a timer waits for is at most MAX_TIMER_MS (Node.js runs longer timeouts after 1 ms).
  */
+
 import { readFileSync } from "node:fs";
 import { z } from "zod";
+import { AtpError, type Disposition } from "../domain/errors.js";
 import { dec } from "../util/decimal.js";
 import { DEFAULT_INSTRUMENTS } from "./default-instruments.js";
 import { ipEntryProblem } from "./keys.js";
@@ -312,7 +314,14 @@ export type EmulatorConfig = Omit<z.output<typeof emulatorConfigSchema>, "instru
   instruments: InstrumentSpec[];
 };
 
-export class EmulatorConfigError extends Error {
+export class EmulatorConfigError extends AtpError {
+  get errorCode(): string {
+    return "config.emulator";
+  }
+  get disposition(): Disposition {
+    return "fatal";
+  }
+
   constructor(readonly problems: string[]) {
     super(`invalid emulator configuration:\n  ${problems.join("\n  ")}`);
     this.name = "EmulatorConfigError";

@@ -6,6 +6,8 @@
  * Failure modes: method handlers never throw to the transport; a ParamError becomes its code, and
  * an unexpected exception becomes 50001 (logged by the transport).
  */
+
+import { FINAL_STATUSES, unreachable } from "../domain/orders.js";
 import { codeInfo } from "../exchange/cryptocom/error-codes.js";
 import { isJsonObject, type JsonObject, type JsonValue } from "../exchange/cryptocom/json-text.js";
 import { Dec } from "../util/decimal.js";
@@ -16,14 +18,7 @@ import { fail, type Reply } from "./http/envelope.js";
 import { toInstrument } from "./instruments.js";
 import { type KeyRecord, KeyStore } from "./keys.js";
 import { SimulatedMarket } from "./market/market.js";
-import {
-  balanceToWire,
-  FINAL_STATUSES,
-  fillToWire,
-  MatchingEngine,
-  type Order,
-  orderToWire,
-} from "./matching/index.js";
+import { balanceToWire, fillToWire, MatchingEngine, orderToWire, type VenueOrder } from "./matching/index.js";
 import { ParamError } from "./methods/params.js";
 import { methodInfo } from "./methods/table.js";
 import { OrderLog, type ReceivedOrder } from "./order-log.js";
@@ -143,6 +138,8 @@ export class EmulatedExchange {
         case "public_trade":
           this.market.print(e.symbol, e.price, e.qty, e.takerSide, this.marketNow());
           break;
+        default:
+          unreachable(e, "matching event");
       }
     });
   }
@@ -252,7 +249,7 @@ export class EmulatedExchange {
     for (const l of this.userListeners) l(p);
   }
 
-  private pushOrder(o: Order): void {
+  private pushOrder(o: VenueOrder): void {
     const data = [
       { ...orderToWire(o), transaction_time: o.updateTime, transaction_time_ns: `${o.updateTime}000000` },
     ];

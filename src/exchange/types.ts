@@ -1,6 +1,8 @@
 /**
- * The venue-neutral exchange interface and its domain types. The engine, the doctor and strategy
- * code depend on this file only; `src/exchange/cryptocom` implements it for Crypto.com Exchange v1.
+ * The venue-neutral exchange interface and its domain types. The trader (src/trading, to come), the
+ * doctor and strategy code depend on this file only; `src/exchange/cryptocom` implements it for
+ * Crypto.com Exchange v1. The enums, candles and tickers it uses are the shared vocabulary of
+ * src/domain (closed unions: `Order.type` and `Order.status` are never an unchecked string).
  *
  * Invariants every implementation keeps:
  * - Money is decimal: every price, quantity, notional, fee and balance is a `Dec`; values sent to the
@@ -12,38 +14,29 @@
  * - Every order carries a `clientOid` derived deterministically from the caller's `intentId`, so the
  *   same intent can never become two orders through a retry.
  */
-import type { Dec } from "../util/decimal.js";
 
-export type Side = "BUY" | "SELL";
-export type OrderStatus = "NEW" | "PENDING" | "ACTIVE" | "FILLED" | "CANCELED" | "REJECTED" | "EXPIRED";
-export type TimeInForce = "GOOD_TILL_CANCEL" | "IMMEDIATE_OR_CANCEL" | "FILL_OR_KILL";
-export type TriggerType = "STOP_LOSS" | "STOP_LIMIT" | "TAKE_PROFIT" | "TAKE_PROFIT_LIMIT";
-export type OrderType = "LIMIT" | "MARKET" | TriggerType;
-export type RefPriceType = "MARK_PRICE" | "INDEX_PRICE" | "LAST_PRICE";
+import type { AtpError, ErrorCategory } from "../domain/errors.js";
+import type { DecCandle, DecTicker } from "../domain/market.js";
+import type {
+  Liquidity,
+  OrderStatus,
+  OrderType,
+  PlainOrderType,
+  RefPriceType,
+  Side,
+  TimeInForce,
+  TriggerType,
+} from "../domain/orders.js";
+import type { Dec } from "../util/decimal.js";
 
 /** A decimal to send: a `Dec` (written exactly with `plain()`, never rounded here) or a decimal string sent verbatim. */
 export type DecimalText = Dec | string;
 
-/** Why an exchange call failed, by exchange code first and transport failure second. */
-export type ErrorCategory =
-  | "auth"
-  | "ip_not_whitelisted"
-  | "nonce"
-  | "permission"
-  | "rate_limit"
-  | "invalid_order"
-  | "insufficient_funds"
-  | "not_found"
-  | "not_tradable"
-  | "bad_request"
-  | "server"
-  | "maintenance"
-  | "network"
-  | "timeout"
-  | "unknown";
-
-/** What every exchange failure exposes (the Crypto.com `ExchangeError` satisfies it). */
-export interface ExchangeFailure extends Error {
+/**
+ * What every exchange failure exposes (the Crypto.com `ExchangeError` satisfies it). Its
+ * `disposition` follows from its category (`CATEGORY_DISPOSITION` in src/domain/errors.ts).
+ */
+export interface ExchangeFailure extends AtpError {
   readonly method: string;
   readonly category: ErrorCategory;
   readonly code: number | undefined;
@@ -72,26 +65,6 @@ export interface Instrument {
   tradable: boolean;
 }
 
-export interface Ticker {
-  symbol: string;
-  last: Dec | undefined;
-  bid: Dec | undefined;
-  ask: Dec | undefined;
-  /** Best bid/ask sizes (streams only). */
-  bidSize?: Dec | undefined;
-  askSize?: Dec | undefined;
-  high: Dec | undefined;
-  low: Dec | undefined;
-  /** 24 h volume in base currency. */
-  volume: Dec | undefined;
-  /** 24 h traded value in USD. */
-  volumeValue: Dec | undefined;
-  /** 24 h change as a ratio (0.0257 = +2.57 %). */
-  changeRatio: Dec | undefined;
-  /** Exchange time, ms since the epoch. */
-  time: number;
-}
-
 export interface BookLevel {
   price: Dec;
   quantity: Dec;
@@ -108,16 +81,6 @@ export interface OrderBook {
   time: number;
   /** Sequence number of the last applied update (streams only). */
   sequence?: number | undefined;
-}
-
-export interface Candle {
-  /** Candle start, ms since the epoch. */
-  time: number;
-  open: Dec;
-  high: Dec;
-  low: Dec;
-  close: Dec;
-  volume: Dec;
 }
 
 export interface PublicTrade {
@@ -156,9 +119,9 @@ export interface Order {
   clientOid: string;
   symbol: string;
   side: Side;
-  type: OrderType | string;
-  status: OrderStatus | string;
-  timeInForce: string | undefined;
+  type: OrderType;
+  status: OrderStatus;
+  timeInForce: TimeInForce | undefined;
   execInst: string[];
   /** Ordered base quantity (0 for a market BUY by notional). */
   quantity: Dec;
@@ -194,7 +157,7 @@ export interface Fill {
   /** Fee paid (positive = paid, negative = rebate). */
   fee: Dec;
   feeCurrency: string | undefined;
-  liquidity: "MAKER" | "TAKER" | undefined;
+  liquidity: Liquidity | undefined;
   time: number;
 }
 
@@ -206,7 +169,7 @@ export interface OrderRequest {
   intentId: string;
   symbol: string;
   side: Side;
-  type: "LIMIT" | "MARKET";
+  type: PlainOrderType;
   quantity?: DecimalText | undefined;
   /** Quote amount to spend: MARKET BUY only (exclusive with quantity). */
   notional?: DecimalText | undefined;
@@ -343,9 +306,9 @@ export interface ExchangeClient {
   getInstruments(opts?: { refresh?: boolean }): Promise<Instrument[]>;
   /** From the instrument cache (loaded on first use, refreshed once when a symbol is missing). */
   getInstrument(symbol: string): Promise<Instrument | undefined>;
-  getTickers(symbol?: string): Promise<Ticker[]>;
+  getTickers(symbol?: string): Promise<DecTicker[]>;
   getBook(symbol: string, depth?: number): Promise<OrderBook>;
-  getCandles(symbol: string, timeframe: string, query?: CandleQuery): Promise<Candle[]>;
+  getCandles(symbol: string, timeframe: string, query?: CandleQuery): Promise<DecCandle[]>;
   getPublicTrades(symbol: string, count?: number): Promise<PublicTrade[]>;
 
   getBalance(): Promise<AccountBalance>;
@@ -396,13 +359,13 @@ export interface UserStreamEvents {
 }
 
 export interface MarketStreamEvents {
-  ticker: (ticker: Ticker) => void;
+  ticker: (ticker: DecTicker) => void;
   /** The full local book after each applied snapshot or delta. */
   book: (book: OrderBook) => void;
   /** A sequence gap was detected and the book is being re-synchronised. */
   bookGap: (info: { symbol: string; expected: number; got: number }) => void;
   trade: (trade: PublicTrade) => void;
-  candle: (candle: Candle & { symbol: string; timeframe: string }) => void;
+  candle: (candle: DecCandle & { symbol: string; timeframe: string }) => void;
   ready: () => void;
   disconnected: (info: { code: number; reason: string; willReconnect: boolean }) => void;
   error: (error: Error) => void;

@@ -5,7 +5,6 @@ export { IndicatorSet, type Reading } from "./indicator-set.js";
 export { Rsi } from "./rsi.js";
 export { Sma } from "./sma.js";
 export {
-  type Bar,
   type IndicatorKind,
   type IndicatorSpec,
   specKey,

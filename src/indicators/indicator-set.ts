@@ -8,11 +8,13 @@
  * - A value is NaN exactly when the indicator is undefined (not enough closed candles, or undefined
  *   math such as an RSI over a flat history); `reading()` says which and how many candles are missing.
  */
+
+import type { CandleValues } from "../domain/market.js";
 import { Atr } from "./atr.js";
 import { Ema } from "./ema.js";
 import { Rsi } from "./rsi.js";
 import { Sma } from "./sma.js";
-import { type Bar, type IndicatorSpec, specKey, specLabel, specNeeded } from "./spec.js";
+import { type IndicatorSpec, specKey, specLabel, specNeeded } from "./spec.js";
 import { VolumeRatio } from "./volume-ratio.js";
 
 /** What a strategy sees for one indicator. */
@@ -125,7 +127,7 @@ export class IndicatorSet {
   }
 
   /** Feeds one closed candle to every indicator. */
-  commit(bar: Bar): void {
+  commit(bar: CandleValues): void {
     this.previewing = false;
     this.prev.set(this.cur);
     const cur = this.cur;
@@ -139,7 +141,7 @@ export class IndicatorSet {
   }
 
   /** Computes every value as if the unclosed candle `bar` closed now; committed state is untouched. */
-  preview(bar: Bar): void {
+  preview(bar: CandleValues): void {
     const pv = this.pv;
     const c = bar.c;
     for (let i = 0; i < this.smas.length; i++) pv[this.smaSlots[i]!] = this.smas[i]!.preview(c);

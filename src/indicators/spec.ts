@@ -7,14 +7,6 @@ export interface IndicatorSpec {
   period: number;
 }
 
-/** The input the indicators read from a candle (a market Candle satisfies it). */
-export interface Bar {
-  h: number;
-  l: number;
-  c: number;
-  v: number;
-}
-
 /** Stable identifier, e.g. "rsi14", "sma200", "volume_ratio5". */
 export function specKey(spec: IndicatorSpec): string {
   return `${spec.kind}${spec.period}`;
@@ -51,7 +43,7 @@ export function specNeeded(spec: IndicatorSpec): number {
  * Closed candles to load before trusting a value: the first value needs `specNeeded`, but EMA, RSI
  * and ATR are recursive, so their value depends on where the history started. After this many
  * candles the starting point's weight is below 1e-9 ((1 − α)^k with α = 2/(n+1) for the EMA and
- * 1/n for Wilder's smoothing), so a live engine warmed up over this history and a backtest that
+ * 1/n for Wilder's smoothing), so a live evaluator warmed up over this history and a backtest that
  * started earlier agree to about 9 digits.
  */
 export function specWarmup(spec: IndicatorSpec): number {

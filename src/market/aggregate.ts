@@ -4,7 +4,7 @@
  * candle containing exactly the lower candles seen so far, which is what the exchange's own live
  * candle would show at that moment, so no future data leaks into an evaluation.
  */
-import type { Candle } from "./candle.js";
+import type { Candle } from "../domain/market.js";
 import { canAggregate, candleStart, type Timeframe } from "./timeframe.js";
 
 export interface AggregateStep {

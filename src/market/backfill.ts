@@ -1,5 +1,5 @@
 /** Fetching a time range of candles through a CandleSource, paged by its request size. */
-import type { Candle } from "./candle.js";
+import type { Candle } from "../domain/market.js";
 import type { CandleSource } from "./source.js";
 import { candleStart, periodMs, type Timeframe } from "./timeframe.js";
 

@@ -2,17 +2,14 @@
  * CandleSource over the Crypto.com client: REST candles and tickers through `ExchangeClient`, live
  * candles and tickers through the client's market stream (`candlestick.{tf}.{i}`, `ticker.{i}`).
  * Parsing, signing, rate limits and reconnects are the client's; this file only converts its
- * decimal domain types into the feed's analytics candles and maps stream events to the listener.
+ * exchange candles (`DecCandle`) into the feed's analytics candles and maps stream events to the
+ * listener (tickers stay the exchange's `DecTicker`).
  */
 
+import type { Candle, DecCandle, DecTicker } from "../domain/market.js";
 import { MarketStream, type MarketStreamOptions } from "../exchange/cryptocom/ws/market-stream.js";
-import type {
-  Candle as ExchangeCandle,
-  ExchangeClient,
-  Ticker as ExchangeTicker,
-} from "../exchange/types.js";
+import type { ExchangeClient } from "../exchange/types.js";
 import type { Logger } from "../log/logger.js";
-import type { Candle, Ticker } from "./candle.js";
 import type { CandleRange, CandleSource, LiveStream, StreamListener, StreamTopics } from "./source.js";
 import { parseTimeframe, type Timeframe } from "./timeframe.js";
 
@@ -29,7 +26,7 @@ export interface CryptoComSourceOptions {
 }
 
 /** Analytics candle from the exchange's decimal candle (numbers are fine here: never sent back). */
-export function toCandle(c: ExchangeCandle): Candle {
+export function toCandle(c: DecCandle): Candle {
   return {
     t: c.time,
     o: c.open.toNumber(),
@@ -38,14 +35,6 @@ export function toCandle(c: ExchangeCandle): Candle {
     c: c.close.toNumber(),
     v: c.volume.toNumber(),
   };
-}
-
-export function toTicker(t: ExchangeTicker): Ticker {
-  const out: Ticker = { symbol: t.symbol, t: t.time };
-  if (t.last) out.last = t.last;
-  if (t.bid) out.bid = t.bid;
-  if (t.ask) out.ask = t.ask;
-  return out;
 }
 
 function channels(topics: StreamTopics): string[] {
@@ -69,10 +58,10 @@ export class CryptoComCandleSource implements CandleSource {
     return candles.map(toCandle).sort((a, b) => a.t - b.t);
   }
 
-  async fetchTickers(symbols: readonly string[]): Promise<Ticker[]> {
-    if (symbols.length === 1) return (await this.opts.client.getTickers(symbols[0])).map(toTicker);
+  async fetchTickers(symbols: readonly string[]): Promise<DecTicker[]> {
+    if (symbols.length === 1) return this.opts.client.getTickers(symbols[0]);
     const wanted = new Set(symbols);
-    return (await this.opts.client.getTickers()).filter((t) => wanted.has(t.symbol)).map(toTicker);
+    return (await this.opts.client.getTickers()).filter((t) => wanted.has(t.symbol));
   }
 
   openStream(listener: StreamListener): LiveStream {
@@ -85,7 +74,7 @@ export class CryptoComCandleSource implements CandleSource {
       const tf = parseTimeframe(c.timeframe);
       if (tf) listener.candle(c.symbol, tf, toCandle(c));
     });
-    stream.on("ticker", (t) => listener.ticker(toTicker(t)));
+    stream.on("ticker", (t) => listener.ticker(t));
     stream.on("ready", () => listener.connection(true, "subscribed"));
     stream.on("disconnected", (i) =>
       listener.connection(false, `socket closed (${i.code}${i.reason ? ` ${i.reason}` : ""})`),

@@ -13,10 +13,11 @@
  * Failure modes: a failing REST call leaves the series in its state with `lastError` (visible in
  * health) and is retried on the next poll tick; nothing is ever filled in or made up.
  */
+
+import type { Candle, DecTicker } from "../domain/market.js";
 import type { Logger } from "../log/logger.js";
 import { silentLogger } from "../log/logger.js";
 import { fetchCandleRange } from "./backfill.js";
-import type { Candle, Ticker } from "./candle.js";
 import {
   type DataHealth,
   DEFAULT_HEALTH_LIMITS,
@@ -32,7 +33,7 @@ export type FeedEvent =
   | { type: "backfilled"; symbol: string; timeframe: Timeframe; candles: Candle[]; live: Candle | undefined }
   | { type: "closed"; symbol: string; timeframe: Timeframe; candle: Candle; catchUp: boolean }
   | { type: "live"; symbol: string; timeframe: Timeframe; candle: Candle }
-  | { type: "ticker"; ticker: Ticker }
+  | { type: "ticker"; ticker: DecTicker }
   | { type: "connection"; connected: boolean; reason: string };
 
 export interface TrackSpec {
@@ -55,7 +56,7 @@ export interface MarketFeedOptions {
 
 interface Tracked {
   series: Map<Timeframe, CandleSeries>;
-  ticker?: Ticker;
+  ticker?: DecTicker;
   tickerAt?: number;
 }
 
@@ -164,7 +165,7 @@ export class MarketFeed {
     return this.symbols.get(symbol)?.series.get(timeframe);
   }
 
-  ticker(symbol: string): { ticker: Ticker; receivedAt: number } | undefined {
+  ticker(symbol: string): { ticker: DecTicker; receivedAt: number } | undefined {
     const t = this.symbols.get(symbol);
     return t?.ticker && t.tickerAt !== undefined ? { ticker: t.ticker, receivedAt: t.tickerAt } : undefined;
   }
@@ -210,7 +211,7 @@ export class MarketFeed {
     if (r.repairFrom !== undefined) void this.repair(s, r.repairFrom);
   }
 
-  private onTicker(ticker: Ticker): void {
+  private onTicker(ticker: DecTicker): void {
     const t = this.symbols.get(ticker.symbol);
     if (!t) return;
     t.ticker = ticker;

@@ -11,7 +11,7 @@
  *   then the buffer is replayed. Holes the exchange itself has (no trades) are accepted after a repair.
  * - Candles older than the candle in progress are late duplicates and are ignored.
  */
-import type { Candle } from "./candle.js";
+import type { Candle } from "../domain/market.js";
 import { Ring } from "./ring.js";
 import { periodMs, type Timeframe } from "./timeframe.js";
 

@@ -4,7 +4,7 @@
  * tests use an in-process fake. The feed owns everything else (ring buffers, backfill paging, REST
  * fallback, gap repair, freshness), so it is written and tested once.
  */
-import type { Candle, Ticker } from "./candle.js";
+import type { Candle, DecTicker } from "../domain/market.js";
 import type { Timeframe } from "./timeframe.js";
 
 export interface CandleRange {
@@ -24,7 +24,7 @@ export interface StreamTopics {
 export interface StreamListener {
   /** A candle update (the candle in progress, or the final values of a candle). */
   candle(symbol: string, timeframe: Timeframe, candle: Candle): void;
-  ticker(ticker: Ticker): void;
+  ticker(ticker: DecTicker): void;
   /**
    * `true` once subscribed (first time and after every reconnect: the source re-subscribes by
    * itself); `false` when the connection is lost.
@@ -44,7 +44,7 @@ export interface CandleSource {
   /** Candles whose start lies in the range, ascending; the last one may still be in progress. */
   fetchCandles(symbol: string, timeframe: Timeframe, range: CandleRange): Promise<Candle[]>;
   /** Current tickers of these symbols (one request where the exchange allows it). */
-  fetchTickers(symbols: readonly string[]): Promise<Ticker[]>;
+  fetchTickers(symbols: readonly string[]): Promise<DecTicker[]>;
   /** Opens the live stream; the source reconnects by itself and reports the state to `listener`. */
   openStream(listener: StreamListener): LiveStream;
 }

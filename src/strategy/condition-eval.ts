@@ -6,7 +6,7 @@
  * always computed; the human `detail` text is formatted only when `explain` is set (the action is
  * the same either way).
  */
-import { fmt, VAR_LABEL, type Var } from "./inputs.js";
+import { fmtNumber, VAR_LABEL, type Var } from "./inputs.js";
 import type { Constraint, Op, RuleCondition } from "./rules.js";
 import type { ConditionResult } from "./types.js";
 
@@ -90,12 +90,15 @@ function describe(c: Compiled, values: Float64Array, missing: readonly (string |
   const thr = c.rhs < 0 ? c.k : c.k * rhs;
   const op = c.src.op;
   let thrText: string;
-  if (c.rhs < 0) thrText = fmt(thr);
+  if (c.rhs < 0) thrText = fmtNumber(thr);
   else {
     const name = VAR_LABEL[VARS[c.rhs]!];
-    thrText = c.k === 1 ? `${name} ${fmt(rhs)}` : `${name} ${fmt(rhs)} × ${fmt(c.k)} = ${fmt(thr)}`;
+    thrText =
+      c.k === 1
+        ? `${name} ${fmtNumber(rhs)}`
+        : `${name} ${fmtNumber(rhs)} × ${fmtNumber(c.k)} = ${fmtNumber(thr)}`;
   }
-  return `${VAR_LABEL[VARS[c.lhs]!]} ${fmt(lhs)} ${holds(lhs, c.op, thr) ? OP_TEXT[op] : NEGATED[op]} ${thrText}`;
+  return `${VAR_LABEL[VARS[c.lhs]!]} ${fmtNumber(lhs)} ${holds(lhs, c.op, thr) ? OP_TEXT[op] : NEGATED[op]} ${thrText}`;
 }
 
 function texts(

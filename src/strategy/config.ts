@@ -12,8 +12,10 @@
  *   `toString` are names like any other.
  * Coins not listed use the default preset and timeframe.
  */
+
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { AtpError, type Disposition } from "../domain/errors.js";
 import type { Timeframe } from "../market/timeframe.js";
 import { configHash } from "./config-hash.js";
 import {
@@ -32,7 +34,14 @@ export const DEFAULT_STRATEGIES_FILE = fileURLToPath(
   new URL("../../config/strategies.json", import.meta.url),
 );
 
-export class StrategyConfigError extends Error {
+export class StrategyConfigError extends AtpError {
+  get errorCode(): string {
+    return "config.strategy";
+  }
+  get disposition(): Disposition {
+    return "fatal";
+  }
+
   constructor(
     readonly source: string,
     readonly problems: string[],

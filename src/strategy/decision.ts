@@ -1,4 +1,5 @@
-/** Assembles a Decision from per-side condition results; shared by every strategy and by the engine's gates. */
+/** Assembles a Decision from per-side condition results; shared by every strategy and by the evaluator's gates. */
+import type { Side } from "../domain/orders.js";
 import type { Action, ConditionResult, Decision, RiskPlan, StrategyInput } from "./types.js";
 
 export interface SideResults {
@@ -7,7 +8,7 @@ export interface SideResults {
   risk?: { BUY?: RiskPlan; SELL?: RiskPlan };
 }
 
-function summary(side: "BUY" | "SELL", list: ConditionResult[]): string {
+function summary(side: Side, list: ConditionResult[]): string {
   if (list.length === 0) return `${side}: no conditions`;
   const failing = list.filter((c) => c.status === "fail");
   const missing = list.filter((c) => c.status === "insufficient");

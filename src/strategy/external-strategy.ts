@@ -2,17 +2,18 @@
  * A strategy driven by external signals (TradingView-style webhooks, planned with the HTTP API). It
  * shows the extension point: it implements the same `Strategy` interface as the presets, reads no
  * indicators, and turns the most recent fresh external signal into BUY or SELL with a trace.
- * The webhook endpoint will only authenticate and queue signals (`SymbolEngine.pushExternal`).
+ * The webhook endpoint will only authenticate and queue signals (`SymbolEvaluator.pushExternal`).
  */
+
+import type { Side } from "../domain/orders.js";
 import { buildDecision } from "./decision.js";
-import { fmt } from "./inputs.js";
+import { fmtNumber } from "./inputs.js";
 import { planRisk } from "./risk.js";
 import type {
   ConditionResult,
   Decision,
   ExternalSignal,
   RiskPlan,
-  Side,
   Strategy,
   StrategyInput,
 } from "./types.js";
@@ -45,7 +46,7 @@ export class ExternalSignalStrategy implements Strategy {
       return {
         id: `${sd.toLowerCase()}.external`,
         side: sd,
-        label: `${sd} signal from ${this.opts.source} within ${fmt(this.opts.maxAgeMs / 1000)} s`,
+        label: `${sd} signal from ${this.opts.source} within ${fmtNumber(this.opts.maxAgeMs / 1000)} s`,
         status: hit ? "pass" : "fail",
         value: hit ? (input.now - hit.receivedAt) / 1000 : null,
         threshold: this.opts.maxAgeMs / 1000,
@@ -65,7 +66,7 @@ export class ExternalSignalStrategy implements Strategy {
 }
 
 function describe(s: ExternalSignal, now: number): string {
-  return `signal ${s.id} received ${fmt((now - s.receivedAt) / 1000)} s ago${s.note ? ` (${s.note})` : ""}`;
+  return `signal ${s.id} received ${fmtNumber((now - s.receivedAt) / 1000)} s ago${s.note ? ` (${s.note})` : ""}`;
 }
 
 function describeNone(

@@ -52,7 +52,7 @@ const POW10 = Array.from({ length: 40 }, (_, i) => 10 ** (i - 20));
  * Compact, deterministic number formatting for traces: 6 significant digits, shortest form
  * (what `String(Number(x.toPrecision(6)))` gives, about twice as fast: traces format many numbers).
  */
-export function fmt(x: number): string {
+export function fmtNumber(x: number): string {
   if (x === 0 || !Number.isFinite(x)) return String(x);
   const d = 5 - Math.floor(Math.log10(Math.abs(x)));
   if (d < -20 || d > 19) return String(Number(x.toPrecision(6)));

@@ -1,5 +1,5 @@
 /**
- * Live signal service: market feed → per-symbol SymbolEngine (the same engine the backtester drives)
+ * Live signal service: market feed → per-symbol SymbolEvaluator (the same evaluator the backtester drives)
  * → data-freshness gate → throttle → signals.
  *
  * - Trading signals come only from closed candles, like the backtester. Catch-up candles (a REST
@@ -9,7 +9,7 @@
  * - A signal is announced only after the throttle state was stored (a restart does not re-alert);
  *   when the store fails the signal is dropped and logged (fail closed).
  * - `preview()` evaluates the candle in progress for the dashboard; previews never become signals.
- * - `reconfigure()` rebuilds a symbol's engine from the feed's buffered candles; the new coin
+ * - `reconfigure()` rebuilds a symbol's evaluator from the feed's buffered candles; the new coin
  *   configuration hash lets exactly one signal through the throttle immediately.
  */
 import { type Logger, silentLogger } from "../log/logger.js";
@@ -17,7 +17,7 @@ import type { FeedEvent, MarketFeed } from "../market/feed.js";
 import type { DataHealth } from "../market/health.js";
 import type { Timeframe } from "../market/timeframe.js";
 import type { StrategyConfig } from "./config.js";
-import { SymbolEngine } from "./engine.js";
+import { SymbolEvaluator } from "./evaluator.js";
 import { admitDecision, type Signal } from "./signals.js";
 import type { Throttle } from "./throttle.js";
 import type { ConditionResult, Decision } from "./types.js";
@@ -48,7 +48,7 @@ export function dataGate(h: DataHealth): ConditionResult {
 }
 
 export class LiveSignals {
-  private readonly engines = new Map<string, SymbolEngine>();
+  private readonly evaluators = new Map<string, SymbolEvaluator>();
   private readonly latestDecisions = new Map<string, Decision[]>();
   private readonly signalListeners = new Set<(s: Signal) => void>();
   private readonly decisionListeners = new Set<(d: Decision) => void>();
@@ -82,15 +82,15 @@ export class LiveSignals {
   }
 
   async unwatch(symbol: string): Promise<void> {
-    this.engines.delete(symbol);
+    this.evaluators.delete(symbol);
     this.latestDecisions.delete(symbol);
     await this.opts.feed.untrack(symbol);
   }
 
-  /** Applies a new configuration: every watched symbol's engine is rebuilt from buffered candles. */
+  /** Applies a new configuration: every watched symbol's evaluator is rebuilt from buffered candles. */
   async reconfigure(config: StrategyConfig): Promise<void> {
     this.config = config;
-    for (const symbol of [...this.engines.keys()]) await this.install(symbol);
+    for (const symbol of [...this.evaluators.keys()]) await this.install(symbol);
   }
 
   /** The decisions at the last closed candle. */
@@ -100,10 +100,10 @@ export class LiveSignals {
 
   /** Decisions on the candle in progress (informational; never a signal). */
   preview(symbol: string): Decision[] {
-    const engine = this.engines.get(symbol);
-    if (!engine) return [];
+    const evaluator = this.evaluators.get(symbol);
+    if (!evaluator) return [];
     const now = this.now();
-    return engine.evaluate(now, [dataGate(this.opts.feed.health(symbol, now))]);
+    return evaluator.evaluate(now, [dataGate(this.opts.feed.health(symbol, now))]);
   }
 
   /** Resolves when the signals of the events seen so far were handled (tests, shutdown). */
@@ -116,42 +116,42 @@ export class LiveSignals {
   }
 
   /**
-   * A fresh engine for the symbol's current configuration: timeframes the feed already holds are
+   * A fresh evaluator for the symbol's current configuration: timeframes the feed already holds are
    * replayed from its buffers now; new ones arrive through the feed's `backfilled` event.
    */
   private async install(symbol: string): Promise<void> {
     const coin = this.config.coin(symbol);
-    const engine = new SymbolEngine(symbol, coin.timeframe, [this.config.strategyFor(symbol)]);
+    const evaluator = new SymbolEvaluator(symbol, coin.timeframe, [this.config.strategyFor(symbol)]);
     const specs: { timeframe: Timeframe; warmup: number }[] = [];
-    for (const tf of engine.timeframes()) {
+    for (const tf of evaluator.timeframes()) {
       const s = this.opts.feed.series(symbol, tf);
       if (s && s.state !== "backfilling") {
-        for (const c of s.closedCandles()) engine.onCandle(tf, c, true);
-        if (s.live) engine.onCandle(tf, s.live, false);
+        for (const c of s.closedCandles()) evaluator.onCandle(tf, c, true);
+        if (s.live) evaluator.onCandle(tf, s.live, false);
       }
-      specs.push({ timeframe: tf, warmup: engine.warmup(tf) });
+      specs.push({ timeframe: tf, warmup: evaluator.warmup(tf) });
     }
-    this.engines.set(symbol, engine);
+    this.evaluators.set(symbol, evaluator);
     await this.opts.feed.track(symbol, specs);
   }
 
   private onFeed(e: FeedEvent): void {
     if (e.type === "ticker" || e.type === "connection") return;
-    const engine = this.engines.get(e.symbol);
-    if (!engine?.timeframes().includes(e.timeframe)) return;
+    const evaluator = this.evaluators.get(e.symbol);
+    if (!evaluator?.timeframes().includes(e.timeframe)) return;
     if (e.type === "backfilled") {
-      for (const c of e.candles) engine.onCandle(e.timeframe, c, true);
-      if (e.live) engine.onCandle(e.timeframe, e.live, false);
+      for (const c of e.candles) evaluator.onCandle(e.timeframe, c, true);
+      if (e.live) evaluator.onCandle(e.timeframe, e.live, false);
       return;
     }
     if (e.type === "live") {
-      engine.onCandle(e.timeframe, e.candle, false);
+      evaluator.onCandle(e.timeframe, e.candle, false);
       return;
     }
-    engine.onCandle(e.timeframe, e.candle, true);
-    if (e.timeframe !== engine.timeframe || e.catchUp) return;
+    evaluator.onCandle(e.timeframe, e.candle, true);
+    if (e.timeframe !== evaluator.timeframe || e.catchUp) return;
     const now = this.now();
-    const decisions = engine.evaluate(now, [dataGate(this.opts.feed.health(e.symbol, now))]);
+    const decisions = evaluator.evaluate(now, [dataGate(this.opts.feed.health(e.symbol, now))]);
     this.latestDecisions.set(e.symbol, decisions);
     for (const d of decisions) for (const l of this.decisionListeners) l(d);
     const coin = this.config.coin(e.symbol);

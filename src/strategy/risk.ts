@@ -7,18 +7,20 @@
  * Prices here are indicative (from the evaluated close); the order pipeline recomputes them from the
  * actual fill and rounds them to the instrument's tick with Dec arithmetic.
  */
+
+import type { Side } from "../domain/orders.js";
 import type { Reading } from "../indicators/index.js";
 import type { PresetRules } from "./config-schema.js";
-import { fmt } from "./inputs.js";
-import type { ConditionResult, RiskPlan, Side } from "./types.js";
+import { fmtNumber } from "./inputs.js";
+import type { ConditionResult, RiskPlan } from "./types.js";
 
 export function slLabel(sl: PresetRules["sl"]): string {
-  if ("pct" in sl) return `${fmt(sl.pct)} %`;
-  return `${fmt(sl.atrMult)}×ATR(14)${sl.fallbackPct !== undefined ? `, fallback ${fmt(sl.fallbackPct)} %` : ""}`;
+  if ("pct" in sl) return `${fmtNumber(sl.pct)} %`;
+  return `${fmtNumber(sl.atrMult)}×ATR(14)${sl.fallbackPct !== undefined ? `, fallback ${fmtNumber(sl.fallbackPct)} %` : ""}`;
 }
 
 export function tpLabel(tp: PresetRules["tp"]): string {
-  return "rr" in tp ? `${fmt(tp.rr)}× the stop distance` : `${fmt(tp.pct)} %`;
+  return "rr" in tp ? `${fmtNumber(tp.rr)}× the stop distance` : `${fmtNumber(tp.pct)} %`;
 }
 
 export function planRisk(
@@ -39,16 +41,18 @@ export function planRisk(
   if ("pct" in sl) {
     slFraction = sl.pct / 100;
     basis = "pct";
-    slText = explain ? `SL ${fmt(sl.pct)} %` : "";
+    slText = explain ? `SL ${fmtNumber(sl.pct)} %` : "";
   } else if (atr.value !== undefined && price > 0) {
     slFraction = (sl.atrMult * atr.value) / price;
     basis = "atr";
-    slText = explain ? `SL ${fmt(sl.atrMult)}×ATR(14) ${fmt(atr.value)} = ${fmt(slFraction * 100)} %` : "";
+    slText = explain
+      ? `SL ${fmtNumber(sl.atrMult)}×ATR(14) ${fmtNumber(atr.value)} = ${fmtNumber(slFraction * 100)} %`
+      : "";
   } else if (sl.fallbackPct !== undefined) {
     slFraction = sl.fallbackPct / 100;
     basis = "fallback_pct";
     slText = explain
-      ? `SL fallback ${fmt(sl.fallbackPct)} % (${atr.missing ?? "ATR(14) not available"})`
+      ? `SL fallback ${fmtNumber(sl.fallbackPct)} % (${atr.missing ?? "ATR(14) not available"})`
       : "";
   } else {
     return {
@@ -69,7 +73,7 @@ export function planRisk(
   const slPrice = price * (1 - dir * slFraction);
   const tpPrice = price * (1 + dir * tpFraction);
   const detail = explain
-    ? `${slText} → ${fmt(slPrice)}; TP ${fmt(tpFraction * 100)} % → ${fmt(tpPrice)}`
+    ? `${slText} → ${fmtNumber(slPrice)}; TP ${fmtNumber(tpFraction * 100)} % → ${fmtNumber(tpPrice)}`
     : "";
   return {
     plan: { basis, slFraction, tpFraction, slPrice, tpPrice, detail },

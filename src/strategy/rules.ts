@@ -16,9 +16,10 @@
  *   trendReversalPct below MA50, or close below MA10w (the original had this inverted for months).
  * - Both sides: volume ratio(5) ≥ volumeMinRatio (omitted when the minimum is 0).
  */
+
+import type { Side } from "../domain/orders.js";
 import type { PresetRules } from "./config-schema.js";
-import { fmt, type PriceVar, type ScalarVar } from "./inputs.js";
-import type { Side } from "./types.js";
+import { fmtNumber, type PriceVar, type ScalarVar } from "./inputs.js";
 
 export type Op = "<" | "<=" | ">" | ">=";
 
@@ -90,11 +91,16 @@ export function compileRules(r: PresetRules, opts: CompileOptions = {}): Compile
     buy.push({
       id: "buy.rsi_cross_up",
       side: "BUY",
-      label: `RSI(14) crosses up through ${fmt(b)}`,
+      label: `RSI(14) crosses up through ${fmtNumber(b)}`,
       anyOf: [[bound("rsiPrev", "<", b), bound("rsi", ">=", b)]],
     });
   } else {
-    buy.push({ id: "buy.rsi", side: "BUY", label: `RSI(14) < ${fmt(b)}`, anyOf: one(bound("rsi", "<", b)) });
+    buy.push({
+      id: "buy.rsi",
+      side: "BUY",
+      label: `RSI(14) < ${fmtNumber(b)}`,
+      anyOf: one(bound("rsi", "<", b)),
+    });
   }
   const { ema10, ma50, ma200 } = r.maChecks;
   const maTol = 1 - r.maTolerancePct / 100;
@@ -109,14 +115,14 @@ export function compileRules(r: PresetRules, opts: CompileOptions = {}): Compile
     buy.push({
       id: "buy.price_above_ma50",
       side: "BUY",
-      label: `close ≥ MA50 − ${fmt(r.maTolerancePct)} %`,
+      label: `close ≥ MA50 − ${fmtNumber(r.maTolerancePct)} %`,
       anyOf: one(ratio("price", ">=", "ma50", maTol)),
     });
   } else if (ema10) {
     buy.push({
       id: "buy.price_above_ema10",
       side: "BUY",
-      label: `close ≥ EMA10 − ${fmt(r.ema10TolerancePct)} %`,
+      label: `close ≥ EMA10 − ${fmtNumber(r.ema10TolerancePct)} %`,
       anyOf: one(ratio("price", ">=", "ema10", 1 - r.ema10TolerancePct / 100)),
     });
   }
@@ -124,7 +130,7 @@ export function compileRules(r: PresetRules, opts: CompileOptions = {}): Compile
     buy.push({
       id: "buy.price_above_ma200",
       side: "BUY",
-      label: `close ≥ MA200 − ${fmt(r.maTolerancePct)} %`,
+      label: `close ≥ MA200 − ${fmtNumber(r.maTolerancePct)} %`,
       anyOf: one(ratio("price", ">=", "ma200", maTol)),
     });
   }
@@ -156,7 +162,7 @@ export function compileRules(r: PresetRules, opts: CompileOptions = {}): Compile
     buy.push({
       id: "buy.target",
       side: "BUY",
-      label: `close ≤ buy target ${fmt(opts.buyTarget)}`,
+      label: `close ≤ buy target ${fmtNumber(opts.buyTarget)}`,
       anyOf: one(ratio("price", "<=", null, opts.buyTarget)),
     });
   }
@@ -164,14 +170,14 @@ export function compileRules(r: PresetRules, opts: CompileOptions = {}): Compile
   sell.push({
     id: "sell.rsi",
     side: "SELL",
-    label: `RSI(14) > ${fmt(r.rsi.sellAbove)}`,
+    label: `RSI(14) > ${fmtNumber(r.rsi.sellAbove)}`,
     anyOf: one(bound("rsi", ">", r.rsi.sellAbove)),
   });
   if (ma50) {
     sell.push({
       id: "sell.trend_reversal",
       side: "SELL",
-      label: `trend reversal: EMA10 ≥ ${fmt(r.trendReversalPct)} % below MA50, or close < MA10w`,
+      label: `trend reversal: EMA10 ≥ ${fmtNumber(r.trendReversalPct)} % below MA50, or close < MA10w`,
       anyOf: [
         [ratio("ema10", "<=", "ma50", 1 - r.trendReversalPct / 100)],
         [ratio("price", "<", "ma10w", 1)],
@@ -186,7 +192,7 @@ export function compileRules(r: PresetRules, opts: CompileOptions = {}): Compile
       list.push({
         id: `${side.toLowerCase()}.volume`,
         side,
-        label: `volume ratio(5) ≥ ${fmt(r.volumeMinRatio)}`,
+        label: `volume ratio(5) ≥ ${fmtNumber(r.volumeMinRatio)}`,
         anyOf: one(bound("volumeRatio", ">=", r.volumeMinRatio)),
       });
     }

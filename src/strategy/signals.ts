@@ -2,8 +2,10 @@
  * From decision to signal: a closed-candle BUY or SELL decision passes the throttle and becomes a
  * `Signal` (what alerts and, later, orders act on). Previews and WAIT never become signals.
  */
+
+import type { Side } from "../domain/orders.js";
 import type { Throttle, ThrottleVerdict } from "./throttle.js";
-import type { Decision, Side } from "./types.js";
+import type { Decision } from "./types.js";
 
 export interface Signal {
   side: Side;

@@ -12,7 +12,7 @@
  * signal, so a restart does not re-alert. `admit()` updates the cache synchronously before the write,
  * so two evaluations racing on one key cannot both emit.
  */
-import type { Side } from "./types.js";
+import type { Side } from "../domain/orders.js";
 
 export interface ThrottleKey {
   symbol: string;

@@ -2,18 +2,19 @@
  * The strategy extension point. A strategy is a small module implementing `Strategy`: it declares
  * the indicators it reads and turns one evaluation input into a `Decision` with a full trace. The
  * same objects run live (src/strategy/live-signals.ts) and in the backtester (src/backtest), so a
- * backtest reproduces what the live engine would have decided on the same candles.
+ * backtest reproduces what the live evaluator would have decided on the same candles.
  *
  * Invariants every strategy keeps:
  * - It is a pure function of its input (no clock, no I/O, no randomness).
  * - A missing input is reported as an "insufficient" condition, never replaced by a default.
  * - Every condition that influenced the action is in `conditions` with its value and threshold.
  */
+
+import type { Candle } from "../domain/market.js";
+import type { Side } from "../domain/orders.js";
 import type { IndicatorSpec, Reading } from "../indicators/index.js";
-import type { Candle } from "../market/candle.js";
 import type { Timeframe } from "../market/timeframe.js";
 
-export type Side = "BUY" | "SELL";
 export type Action = Side | "WAIT";
 export type ConditionStatus = "pass" | "fail" | "insufficient";
 
@@ -92,7 +93,7 @@ export interface IndicatorNeed {
   spec: IndicatorSpec;
 }
 
-/** Read access to the indicators the engine keeps for one symbol. */
+/** Read access to the indicators the evaluator keeps for one symbol. */
 export interface IndicatorView {
   /** Full reading, with the reason when the value is missing. */
   read(need: IndicatorNeed): Reading;

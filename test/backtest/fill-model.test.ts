@@ -2,9 +2,10 @@
 import { describe, expect, it } from "vitest";
 import type { FillModel } from "../../src/backtest/fill-model.js";
 import { runBacktest } from "../../src/backtest/run.js";
-import type { Candle } from "../../src/market/candle.js";
+import type { Candle } from "../../src/domain/market.js";
+import type { Side } from "../../src/domain/orders.js";
 import { buildDecision } from "../../src/strategy/decision.js";
-import type { ConditionResult, Decision, Side, Strategy, StrategyInput } from "../../src/strategy/types.js";
+import type { ConditionResult, Decision, Strategy, StrategyInput } from "../../src/strategy/types.js";
 
 const H = 3_600_000;
 const T0 = Date.UTC(2025, 0, 1);

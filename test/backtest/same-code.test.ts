@@ -9,7 +9,7 @@ import { Replayer } from "../../src/backtest/replay.js";
 import { CandleAggregator } from "../../src/market/aggregate.js";
 import { MarketFeed } from "../../src/market/feed.js";
 import { DEFAULT_STRATEGIES_FILE, parseStrategyConfig } from "../../src/strategy/config.js";
-import { SymbolEngine } from "../../src/strategy/engine.js";
+import { SymbolEvaluator } from "../../src/strategy/evaluator.js";
 import { LiveSignals } from "../../src/strategy/live-signals.js";
 import { admitDecision, type Signal } from "../../src/strategy/signals.js";
 import { MemoryThrottleStore, Throttle } from "../../src/strategy/throttle.js";
@@ -41,7 +41,7 @@ describe("live and backtest decide alike", () => {
       const coin = config.coin("BTC_USD");
 
       // backtester side
-      const replayer = new Replayer(new SymbolEngine("BTC_USD", "1h", [config.strategyFor("BTC_USD")]));
+      const replayer = new Replayer(new SymbolEvaluator("BTC_USD", "1h", [config.strategyFor("BTC_USD")]));
       const replayed: Decision[] = [];
       const btThrottle = await Throttle.open(new MemoryThrottleStore(), config.minIntervalMs);
       const btSignals: Signal[] = [];
@@ -82,7 +82,7 @@ describe("live and backtest decide alike", () => {
       for (let i = W; i + 1 < STORY.length; i++) {
         now = STORY[i]!.t + HOUR;
         source.now = now;
-        source.listener!.ticker({ symbol: "BTC_USD", t: now, last: dec("1") });
+        source.listener!.ticker({ symbol: "BTC_USD", time: now, last: dec("1") });
         source.listener!.candle("BTC_USD", "1D", daily.push(STORY[i]!).live);
         source.listener!.candle("BTC_USD", "1h", STORY[i]!); // final values of candle i
         source.listener!.candle("BTC_USD", "1h", STORY[i + 1]!); // the next candle opens: i closes

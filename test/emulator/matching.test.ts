@@ -2,12 +2,12 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
-  type BookLevel,
   type EngineEvent,
   type MarketView,
   MatchingEngine,
-  type OrderRequest,
   orderToWire,
+  type VenueBookLevel,
+  type VenueOrderRequest,
 } from "../../src/emulator/matching/index.js";
 import { type Instrument, validateOrder } from "../../src/exchange/cryptocom/instruments.js";
 import { Dec, dec } from "../../src/util/decimal.js";
@@ -18,7 +18,7 @@ const BTC: Instrument = btcUsd({ minNotional: dec("1") });
 /** A hand-written book: asks 100, 101, 102 (1 BTC each); bids 99, 98, 97 (1 BTC each). */
 class FakeMarket implements MarketView {
   mark = dec("100");
-  book: Record<"bids" | "asks", BookLevel[]> = { bids: [], asks: [] };
+  book: Record<"bids" | "asks", VenueBookLevel[]> = { bids: [], asks: [] };
   constructor() {
     this.reset();
   }
@@ -29,7 +29,7 @@ class FakeMarket implements MarketView {
       bids: [0, 1, 2].map((i) => ({ price: new Dec(mid - 0.5 - i), qty: dec("1") })),
     };
   }
-  levels(_s: string, side: "bids" | "asks"): readonly BookLevel[] {
+  levels(_s: string, side: "bids" | "asks"): readonly VenueBookLevel[] {
     return this.book[side];
   }
   refPrice(): Dec {
@@ -58,7 +58,7 @@ function setup(balances: Record<string, string> = { USD: "1000", BTC: "2" }) {
 }
 
 let n = 0;
-const req = (r: Partial<OrderRequest>): OrderRequest => ({
+const req = (r: Partial<VenueOrderRequest>): VenueOrderRequest => ({
   instrument_name: "BTC_USD",
   side: "BUY",
   type: "LIMIT",
@@ -106,7 +106,7 @@ describe("MatchingEngine", () => {
   it("one rule set for client and emulator: both answer the documented code of each order", () => {
     // Expected codes from the rules (docs/emulator.md "Checks in order"), not from either
     // implementation: BTC_USD ticks 0.01 / 0.00001, min_notional 1, mark 100 (asks from 100.5).
-    const cases: [string, Partial<OrderRequest>, number][] = [
+    const cases: [string, Partial<VenueOrderRequest>, number][] = [
       ["a valid LIMIT", { price: "100.00", quantity: "0.02000" }, 0],
       ["a valid MARKET BUY by notional", { type: "MARKET", notional: "20.00" }, 0],
       [

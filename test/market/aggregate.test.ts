@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import type { Candle } from "../../src/domain/market.js";
 import { CandleAggregator } from "../../src/market/aggregate.js";
-import type { Candle } from "../../src/market/candle.js";
 import { formatDuration } from "../../src/market/health.js";
 import { Ring } from "../../src/market/ring.js";
 import { canAggregate, candleStart } from "../../src/market/timeframe.js";

@@ -7,9 +7,9 @@
  * before a minute boundary (the case that used to fail whenever the wall clock was there).
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { Candle } from "../../src/domain/market.js";
 import { type EmulatorHandle, ManualClock, startEmulator } from "../../src/emulator/index.js";
 import { CryptoComClient } from "../../src/exchange/cryptocom/client.js";
-import type { Candle } from "../../src/market/candle.js";
 import { CryptoComCandleSource } from "../../src/market/cryptocom-source.js";
 import { type FeedEvent, MarketFeed } from "../../src/market/feed.js";
 

@@ -3,7 +3,7 @@
  * the stream is driven by the test (push candles, drop and restore the connection), and REST can be
  * made to fail. No network is involved (the feed over real loopback is tested against the emulator).
  */
-import type { Candle, Ticker } from "../../src/market/candle.js";
+import type { Candle, DecTicker } from "../../src/domain/market.js";
 import type {
   CandleRange,
   CandleSource,
@@ -53,11 +53,11 @@ export class FakeSource implements CandleSource {
     return range.count !== undefined ? out.slice(-range.count) : out;
   }
 
-  async fetchTickers(symbols: readonly string[]): Promise<Ticker[]> {
+  async fetchTickers(symbols: readonly string[]): Promise<DecTicker[]> {
     this.tickerRequests++;
     await new Promise((r) => setImmediate(r));
     if (this.fail) throw new Error(this.fail);
-    return symbols.map((symbol) => ({ symbol, t: this.now, last: dec("100.5") }));
+    return symbols.map((symbol) => ({ symbol, time: this.now, last: dec("100.5") }));
   }
 
   openStream(listener: StreamListener): LiveStream {

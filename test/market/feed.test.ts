@@ -153,11 +153,11 @@ describe("MarketFeed with an in-process source", () => {
     // 95 s without a ticker
     setNow(T0 + 95_000);
     expect(feed.health("ETH_USD").reasons).toEqual(["ETH_USD: ticker silent for 95 s (limit 90 s)"]);
-    source.listener!.ticker({ symbol: "ETH_USD", t: T0 + 95_000, last: dec("101") });
+    source.listener!.ticker({ symbol: "ETH_USD", time: T0 + 95_000, last: dec("101") });
     expect(feed.health("ETH_USD").ok).toBe(true);
     // more than 2 hours without a candle update
     setNow(T0 + 2 * H + 60_000);
-    source.listener!.ticker({ symbol: "ETH_USD", t: T0, last: dec("101") });
+    source.listener!.ticker({ symbol: "ETH_USD", time: T0, last: dec("101") });
     const reasons = feed.health("ETH_USD").reasons;
     expect(reasons[0]).toBe("ETH_USD 1h: no candle update for 2 h 1 min (limit 2 h)");
   });

@@ -2,7 +2,7 @@
  * Crafted candle series: a piecewise path of relative moves, each segment with its own volume, so a
  * test can state the market shape it needs ("long uptrend, sharp dip, strong bounce").
  */
-import type { Candle } from "../../src/market/candle.js";
+import type { Candle } from "../../src/domain/market.js";
 
 export interface Segment {
   /** Number of candles. */

@@ -52,7 +52,7 @@ async function start(store: MemoryThrottleStore, config: StrategyConfig) {
     async closeBounce(at: number, fresh = true) {
       now = bounceStart + HOUR + at;
       source.now = now;
-      if (fresh) source.listener!.ticker({ symbol: "BTC_USD", t: now, last: dec("100") });
+      if (fresh) source.listener!.ticker({ symbol: "BTC_USD", time: now, last: dec("100") });
       source.listener!.candle("BTC_USD", "1h", STORY[BOUNCE]!);
       source.listener!.candle("BTC_USD", "1h", STORY[BOUNCE + 1]!);
       await live.idle();
@@ -104,7 +104,7 @@ describe("LiveSignals on the market feed", () => {
     expect(second.signals).toEqual([]);
   });
 
-  it("reconfigure rebuilds the engine from buffered candles, and the new hash allows one signal", async () => {
+  it("reconfigure rebuilds the evaluator from buffered candles, and the new hash allows one signal", async () => {
     const store = new MemoryThrottleStore();
     const first = await start(store, CONFIG);
     await first.closeBounce(1_000);

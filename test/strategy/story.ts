@@ -1,11 +1,11 @@
 /** One crafted market story on which every preset produces a BUY and a SELL (1h candles). */
 import { replay } from "../../src/backtest/replay.js";
+import type { Candle, DecTicker } from "../../src/domain/market.js";
 import { CandleAggregator } from "../../src/market/aggregate.js";
-import type { Candle, Ticker } from "../../src/market/candle.js";
 import type { CandleRange, CandleSource, LiveStream, StreamListener } from "../../src/market/source.js";
 import type { Timeframe } from "../../src/market/timeframe.js";
 import type { StrategyConfig } from "../../src/strategy/config.js";
-import { SymbolEngine } from "../../src/strategy/engine.js";
+import { SymbolEvaluator } from "../../src/strategy/evaluator.js";
 import type { Decision } from "../../src/strategy/types.js";
 import { dec } from "../../src/util/decimal.js";
 import { craft, HOUR } from "./craft.js";
@@ -27,9 +27,9 @@ export const STORY = craft([
 export const BOUNCE = 308;
 
 export function decisions(config: StrategyConfig, preset: string, candles: Candle[] = STORY): Decision[] {
-  const engine = new SymbolEngine("BTC_USD", "1h", [config.presetStrategy(preset)]);
+  const evaluator = new SymbolEvaluator("BTC_USD", "1h", [config.presetStrategy(preset)]);
   const out: Decision[] = [];
-  replay(candles, engine, (ds) => out.push(ds[0]!));
+  replay(candles, evaluator, (ds) => out.push(ds[0]!));
   return out;
 }
 
@@ -53,8 +53,8 @@ export class StorySource implements CandleSource {
     const all = tf === "1D" ? this.daily() : STORY.filter((c) => c.t <= this.now);
     return all.filter((c) => c.t >= (r.start ?? 0) && c.t <= (r.end ?? Infinity)).slice(-(r.count ?? 1e9));
   }
-  async fetchTickers(symbols: readonly string[]): Promise<Ticker[]> {
-    return symbols.map((symbol) => ({ symbol, t: this.now, last: dec("100") }));
+  async fetchTickers(symbols: readonly string[]): Promise<DecTicker[]> {
+    return symbols.map((symbol) => ({ symbol, time: this.now, last: dec("100") }));
   }
   openStream(listener: StreamListener): LiveStream {
     this.listener = listener;

@@ -6,14 +6,14 @@
  */
 import type { Instrument } from "../../exchange/cryptocom/instruments.js";
 import type { Dec } from "../../util/decimal.js";
-import type { BookLevel } from "../matching/types.js";
+import type { VenueBookLevel } from "../matching/types.js";
 import type { Rng } from "../rng.js";
 
 export const BOOK_LEVELS = 150;
 
 export interface Book {
-  bids: BookLevel[];
-  asks: BookLevel[];
+  bids: VenueBookLevel[];
+  asks: VenueBookLevel[];
   /** Update id (monotonic). */
   u: number;
   /** Market time of the last change (ms). */
@@ -30,8 +30,8 @@ export function generateBook(inst: Instrument, mid: number, rng: Rng, u: number,
   // Spread ≈ 2 bps (at least one tick); level spacing ≈ 1.5 bps (at least one tick).
   const halfSpread = Math.max(1, Math.round((mid * 0.0001) / tick));
   const spacing = Math.max(1, Math.round((mid * 0.00015) / tick));
-  const bids: BookLevel[] = [];
-  const asks: BookLevel[] = [];
+  const bids: VenueBookLevel[] = [];
+  const asks: VenueBookLevel[] = [];
   for (let i = 0; i < BOOK_LEVELS; i++) {
     const bidTicks = midTicks - halfSpread - i * spacing;
     const askTicks = midTicks + halfSpread + i * spacing;
@@ -60,7 +60,7 @@ export type WireLevel = [string, string, string];
 
 /** Levels as the exchange sends them: [price, quantity, number of orders] strings. */
 export function levelsToWire(
-  levels: readonly BookLevel[],
+  levels: readonly VenueBookLevel[],
   depth: number,
   pdp: number,
   qdp: number,

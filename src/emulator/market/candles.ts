@@ -4,21 +4,13 @@
  * timeframe since the epoch, except 7D/14D (Monday 00:00 UTC) and 1M (calendar month, UTC).
  * Values are floats (analytics); the market formats them to the instrument's ticks on output.
  */
+import type { Candle } from "../../domain/market.js";
 import {
   candleStart,
   parseTimeframe,
   TIMEFRAMES,
   type Timeframe,
 } from "../../exchange/cryptocom/constants.js";
-
-export interface Candle {
-  t: number;
-  o: number;
-  h: number;
-  l: number;
-  c: number;
-  v: number;
-}
 
 const MAX_CANDLES = 12_000;
 

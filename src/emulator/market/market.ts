@@ -8,13 +8,16 @@
  * each process by a fixed nominal step (`stepMs`), so a seed reproduces the same path whatever the
  * timer jitter; only timestamps follow the clock.
  */
+
+import type { Candle } from "../../domain/market.js";
+import type { RefPriceType, Side } from "../../domain/orders.js";
 import type { Timeframe } from "../../exchange/cryptocom/constants.js";
 import { type Instrument, priceDecimals, quantityDecimals } from "../../exchange/cryptocom/instruments.js";
 import { Dec } from "../../util/decimal.js";
-import type { BookLevel, MarketView, RefPriceType, Side } from "../matching/types.js";
+import type { MarketView, VenueBookLevel } from "../matching/types.js";
 import { Rng } from "../rng.js";
 import { type Book, consumeLevel, generateBook, levelsToWire, type WireLevel } from "./book.js";
-import { type Candle, CandleStore, HOUR_TIMEFRAMES } from "./candles.js";
+import { CandleStore, HOUR_TIMEFRAMES } from "./candles.js";
 import { hourlyVolumeFor, nextBar, PriceProcess } from "./price-process.js";
 
 const MINUTE = 60_000;
@@ -22,7 +25,8 @@ const HOUR = 3_600_000;
 const DAY = 86_400_000;
 const TRADE_TAPE = 200;
 
-export interface PublicTrade {
+/** A print on the simulated market's trade tape (`public/get-trades`, `trade.{i}`). */
+export interface TapeTrade {
   id: string;
   t: number;
   price: Dec;
@@ -33,7 +37,7 @@ export interface PublicTrade {
 export type MarketEvent =
   | { type: "tick"; symbol: string }
   | { type: "book"; symbol: string }
-  | { type: "trade"; symbol: string; trade: PublicTrade };
+  | { type: "trade"; symbol: string; trade: TapeTrade };
 
 export interface MarketOptions {
   instruments: readonly { inst: Instrument; initialPrice: number; dailyVolatility: number }[];
@@ -57,7 +61,7 @@ interface State {
   tapeRng: Rng;
   candles: CandleStore;
   book: Book;
-  tape: PublicTrade[];
+  tape: TapeTrade[];
   last: Dec;
   /** Typical base volume per hour (float). */
   hourlyVolume: number;
@@ -200,12 +204,12 @@ export class SimulatedMarket implements MarketView {
   }
 
   /** Records a trade on the tape (simulated flow or a user's fill). */
-  print(symbol: string, price: Dec, qty: Dec, side: Side, t: number): PublicTrade {
+  print(symbol: string, price: Dec, qty: Dec, side: Side, t: number): TapeTrade {
     return this.printOn(this.state(symbol), price, qty, side, t);
   }
 
-  private printOn(st: State, price: Dec, qty: Dec, side: Side, t: number): PublicTrade {
-    const trade: PublicTrade = { id: (this.tradeSeq++).toString(), t, price, qty, side };
+  private printOn(st: State, price: Dec, qty: Dec, side: Side, t: number): TapeTrade {
+    const trade: TapeTrade = { id: (this.tradeSeq++).toString(), t, price, qty, side };
     st.tape.push(trade);
     if (st.tape.length > TRADE_TAPE) st.tape.splice(0, st.tape.length - TRADE_TAPE);
     st.last = price;
@@ -215,7 +219,7 @@ export class SimulatedMarket implements MarketView {
 
   // ------------------------------------------------------------ MarketView
 
-  levels(symbol: string, side: "bids" | "asks"): readonly BookLevel[] {
+  levels(symbol: string, side: "bids" | "asks"): readonly VenueBookLevel[] {
     return this.states.get(symbol)?.book[side] ?? [];
   }
 
@@ -282,11 +286,11 @@ export class SimulatedMarket implements MarketView {
     return { o: px(c.o), h: px(c.h), l: px(c.l), c: px(c.c), v: c.v.toFixed(qdp), t: c.t };
   }
 
-  trades(symbol: string): readonly PublicTrade[] {
+  trades(symbol: string): readonly TapeTrade[] {
     return this.state(symbol).tape;
   }
 
-  tradeToWire(symbol: string, tr: PublicTrade): Record<string, unknown> {
+  tradeToWire(symbol: string, tr: TapeTrade): Record<string, unknown> {
     const inst = this.state(symbol).inst;
     return {
       d: tr.id,

@@ -4,6 +4,7 @@
  * strategies see crossovers, breakouts and reversals. Analytics only: prices leave this module as
  * floats and are rounded to the instrument's tick (as decimals) by the market before anyone sees them.
  */
+import type { Candle } from "../../domain/market.js";
 import type { Rng } from "../rng.js";
 
 export type Regime = "trend_up" | "trend_down" | "range" | "spike";
@@ -88,16 +89,6 @@ export class PriceProcess {
   }
 }
 
-/** One OHLCV bar (float analytics; structurally a `Candle` of src/market/candle.ts). */
-export interface Bar {
-  t: number;
-  o: number;
-  h: number;
-  l: number;
-  c: number;
-  v: number;
-}
-
 const HOUR_MS = 3_600_000;
 
 /** Base-currency volume per hour of an instrument: about 2,000,000 quote units at its initial price. */
@@ -119,7 +110,7 @@ export function nextBar(
   periodMs: number,
   hourlyVolume: number,
   subSteps = 4,
-): Bar {
+): Candle {
   const o = process.price;
   let h = o;
   let l = o;

@@ -12,25 +12,28 @@
  * - Every state change is published as an EngineEvent, in the order it happened.
  * - Orders never match each other (the simulated market is the only counterparty).
  */
+import { AtpError, type Disposition } from "../../domain/errors.js";
+import {
+  FINAL_STATUSES,
+  isTriggerType as isTrigger,
+  type OrderStatus,
+  type RefPriceType,
+  type Side,
+  type TimeInForce,
+} from "../../domain/orders.js";
 import { type Instrument, type OrderFields, validateOrder } from "../../exchange/cryptocom/instruments.js";
 import { Dec, dec, floorToStep } from "../../util/decimal.js";
 import { Ledger } from "./ledger.js";
-import {
-  type BookLevel,
-  type EngineEvent,
-  FINAL_STATUSES,
-  type Fill,
-  isTrigger,
-  type MarketView,
-  type Order,
-  type OrderRequest,
-  type OrderStatus,
-  type Origin,
-  type RefPriceType,
-  type Reservation,
-  type Side,
-  type SubmitResult,
-  type TimeInForce,
+import type {
+  VenueBookLevel as BookLevel,
+  EngineEvent,
+  VenueFill as Fill,
+  MarketView,
+  VenueOrder as Order,
+  VenueOrderRequest as OrderRequest,
+  Origin,
+  Reservation,
+  SubmitResult,
 } from "./types.js";
 
 const ZERO = new Dec(0);
@@ -89,7 +92,14 @@ interface Plan {
 
 type Check = { ok: true; plan: Plan } | { ok: false; code: number; message: string; plan?: Plan };
 
-class Rejection extends Error {
+class Rejection extends AtpError {
+  get errorCode(): string {
+    return "emulator.rejection";
+  }
+  get disposition(): Disposition {
+    return "skip";
+  }
+
   constructor(
     readonly code: number,
     message: string,
@@ -911,7 +921,14 @@ export class MatchingEngine {
   }
 }
 
-class PlanRejection extends Error {
+class PlanRejection extends AtpError {
+  get errorCode(): string {
+    return "emulator.rejection";
+  }
+  get disposition(): Disposition {
+    return "skip";
+  }
+
   constructor(
     readonly code: number,
     message: string,

@@ -1,41 +1,28 @@
 /**
  * Types of the matching core: order requests as the exchange receives them (enums checked, decimals
  * still the text that was sent), order state, fills and the market view the core fills against.
- * All money is `Dec`.
+ * All money is `Dec`. The enums are the shared vocabulary (src/domain/orders.ts); the `Venue…` names
+ * keep the core's own shapes apart from the venue-neutral `Order`/`Fill` of src/exchange/types.ts.
  */
+import type {
+  Liquidity,
+  OrderStatus,
+  OrderType,
+  RefPriceType,
+  Side,
+  TimeInForce,
+} from "../../domain/orders.js";
 import type { Instrument } from "../../exchange/cryptocom/instruments.js";
 import type { Dec } from "../../util/decimal.js";
 
-export type Side = "BUY" | "SELL";
-export type OrderKind = "LIMIT" | "MARKET" | "STOP_LOSS" | "STOP_LIMIT" | "TAKE_PROFIT" | "TAKE_PROFIT_LIMIT";
-export type TriggerKind = "STOP_LOSS" | "STOP_LIMIT" | "TAKE_PROFIT" | "TAKE_PROFIT_LIMIT";
-export type RefPriceType = "MARK_PRICE" | "INDEX_PRICE" | "LAST_PRICE";
-export type TimeInForce = "GOOD_TILL_CANCEL" | "IMMEDIATE_OR_CANCEL" | "FILL_OR_KILL";
-export type OrderStatus = "NEW" | "PENDING" | "ACTIVE" | "FILLED" | "CANCELED" | "REJECTED" | "EXPIRED";
+/** Which endpoint family created an order: `private/create-order` or `private/advanced/…`. */
 export type Origin = "plain" | "advanced";
 
-export const TRIGGER_KINDS: readonly TriggerKind[] = [
-  "STOP_LOSS",
-  "STOP_LIMIT",
-  "TAKE_PROFIT",
-  "TAKE_PROFIT_LIMIT",
-];
-export const FINAL_STATUSES: ReadonlySet<OrderStatus> = new Set([
-  "FILLED",
-  "CANCELED",
-  "REJECTED",
-  "EXPIRED",
-]);
-
-export function isTrigger(kind: OrderKind): kind is TriggerKind {
-  return (TRIGGER_KINDS as readonly string[]).includes(kind);
-}
-
 /** An order as the exchange receives it: enum fields already checked, decimals the exact text sent. */
-export interface OrderRequest {
+export interface VenueOrderRequest {
   instrument_name: string;
   side: Side;
-  type: OrderKind;
+  type: OrderType;
   quantity?: string | undefined;
   notional?: string | undefined;
   price?: string | undefined;
@@ -53,13 +40,13 @@ export interface Reservation {
   amount: Dec;
 }
 
-export interface Order {
+export interface VenueOrder {
   orderId: string;
   clientOid: string;
   account: string;
   instrument: Instrument;
   side: Side;
-  type: OrderKind;
+  type: OrderType;
   timeInForce: TimeInForce;
   execInst: string[];
   quantity: Dec | undefined;
@@ -89,7 +76,7 @@ export interface Order {
   seq: number;
 }
 
-export interface Fill {
+export interface VenueFill {
   tradeId: string;
   matchId: string;
   orderId: string;
@@ -102,11 +89,11 @@ export interface Fill {
   /** Fee paid (positive), in `feeCcy` (the currency received). */
   fee: Dec;
   feeCcy: string;
-  role: "MAKER" | "TAKER";
+  role: Liquidity;
   time: number;
 }
 
-export interface BookLevel {
+export interface VenueBookLevel {
   price: Dec;
   qty: Dec;
 }
@@ -117,7 +104,7 @@ export interface BookLevel {
  */
 export interface MarketView {
   /** Levels best first (bids descending, asks ascending). */
-  levels(symbol: string, side: "bids" | "asks"): readonly BookLevel[];
+  levels(symbol: string, side: "bids" | "asks"): readonly VenueBookLevel[];
   /** Reference price for triggers and price bands; undefined when the market has none yet. */
   refPrice(symbol: string, type: RefPriceType): Dec | undefined;
   /** Removes filled liquidity from the book (optional). */
@@ -125,12 +112,12 @@ export interface MarketView {
 }
 
 export type EngineEvent =
-  | { type: "order"; order: Order }
-  | { type: "fill"; fill: Fill }
+  | { type: "order"; order: VenueOrder }
+  | { type: "fill"; fill: VenueFill }
   | { type: "balance"; account: string; currencies: string[] }
   | { type: "public_trade"; symbol: string; price: Dec; qty: Dec; takerSide: Side; time: number };
 
 export type SubmitResult =
-  | { ok: true; order: Order }
+  | { ok: true; order: VenueOrder }
   /** `order` is set when the rejection is recorded as a REJECTED order (reject_with_result). */
-  | { ok: false; code: number; message: string; order?: Order | undefined };
+  | { ok: false; code: number; message: string; order?: VenueOrder | undefined };

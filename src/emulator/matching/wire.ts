@@ -7,7 +7,7 @@ import { createHash } from "node:crypto";
 import { priceDecimals, quantityDecimals } from "../../exchange/cryptocom/instruments.js";
 import { Dec, plain } from "../../util/decimal.js";
 import type { Ledger } from "./ledger.js";
-import type { Fill, Order } from "./types.js";
+import type { VenueFill, VenueOrder } from "./types.js";
 
 const accountIds = new Map<string, string>();
 
@@ -44,7 +44,7 @@ function trim(d: Dec, dp = 12): string {
  *  "fee_instrument_name":"BTC","create_time":1686870220684,"create_time_ns":"1686870220684000000",
  *  "update_time":1686870220684}
  */
-export function orderToWire(o: Order): Record<string, unknown> {
+export function orderToWire(o: VenueOrder): Record<string, unknown> {
   const inst = o.instrument;
   const qdp = quantityDecimals(inst);
   const pdp = priceDecimals(inst);
@@ -97,7 +97,7 @@ export function orderToWire(o: Order): Record<string, unknown> {
  *  "fee_instrument_name":"BTC","client_oid":"c1","taker_side":"TAKER","order_id":"…",
  *  "create_time_ns":"…","transact_time_ns":"…","match_count":"1","match_index":"0"}
  */
-export function fillToWire(f: Fill): Record<string, unknown> {
+export function fillToWire(f: VenueFill): Record<string, unknown> {
   const inst = f.instrument;
   return {
     account_id: accountId(f.account),

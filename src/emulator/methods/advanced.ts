@@ -6,7 +6,7 @@
 import { isJsonObject, type JsonObject, scalarText } from "../../exchange/cryptocom/json-text.js";
 import type { CallContext, EmulatedExchange, Handler } from "../exchange.js";
 import { fail, ok, type Reply } from "../http/envelope.js";
-import type { OrderRequest } from "../matching/types.js";
+import type { VenueOrderRequest } from "../matching/types.js";
 import {
   cancelAll,
   cancelOrder,
@@ -53,7 +53,7 @@ function createOco(ex: EmulatedExchange, ctx: CallContext): Reply {
   const logLegs = (code: number, listId: string | null, ids: readonly (string | null)[]) => {
     for (const [i, p] of legsIn.entries()) log(code, p, ids[i] ?? null, listId);
   };
-  let legs: OrderRequest[];
+  let legs: VenueOrderRequest[];
   try {
     legs = legsIn.map((leg, i) => readOrder(leg, `${ctx.nonceText ?? ""}-${i + 1}`));
   } catch (err) {

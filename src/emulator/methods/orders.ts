@@ -4,19 +4,13 @@
  * its states arrive on `user.order` and through get-order-detail. Every create request that passed
  * authentication is logged for the admin API, accepted or not.
  */
+
+import { isTriggerType, ORDER_TYPES, REF_PRICE_TYPES, SIDES, TIME_IN_FORCES } from "../../domain/orders.js";
 import { CLIENT_OID_MAX } from "../../exchange/cryptocom/constants.js";
 import { type JsonObject, scalarText } from "../../exchange/cryptocom/json-text.js";
 import type { CallContext, EmulatedExchange, Handler } from "../exchange.js";
 import { fail, ok, type Reply } from "../http/envelope.js";
-import {
-  type OrderKind,
-  type OrderRequest,
-  type Origin,
-  type RefPriceType,
-  type Side,
-  type TimeInForce,
-  TRIGGER_KINDS,
-} from "../matching/types.js";
+import type { Origin, VenueOrderRequest } from "../matching/types.js";
 import { fillToWire, orderToWire } from "../matching/wire.js";
 import {
   optEnum,
@@ -29,17 +23,13 @@ import {
   reqString,
 } from "./params.js";
 
-const SIDES: readonly Side[] = ["BUY", "SELL"];
-const KINDS: readonly OrderKind[] = ["LIMIT", "MARKET", ...TRIGGER_KINDS];
-const TIFS: readonly TimeInForce[] = ["GOOD_TILL_CANCEL", "IMMEDIATE_OR_CANCEL", "FILL_OR_KILL"];
-const REF_TYPES: readonly RefPriceType[] = ["MARK_PRICE", "INDEX_PRICE", "LAST_PRICE"];
 const DAY = 86_400_000;
 
-/** Reads create-order params into an OrderRequest (enum codes: 220 side, 218 type, 221 TIF, 230 ref type). */
-export function readOrder(p: JsonObject, defaultClientOid: string): OrderRequest {
+/** Reads create-order params into a VenueOrderRequest (enum codes: 220 side, 218 type, 221 TIF, 230 ref type). */
+export function readOrder(p: JsonObject, defaultClientOid: string): VenueOrderRequest {
   const instrument_name = reqString(p, "instrument_name");
   const side = reqEnum(p, "side", SIDES, 220);
-  const type = reqEnum(p, "type", KINDS, 218);
+  const type = reqEnum(p, "type", ORDER_TYPES, 218);
   const client_oid = optString(p, "client_oid") ?? defaultClientOid;
   if (client_oid.length > CLIENT_OID_MAX) {
     throw new ParamError(40004, `Invalid client_oid: at most ${CLIENT_OID_MAX} characters`);
@@ -59,8 +49,8 @@ export function readOrder(p: JsonObject, defaultClientOid: string): OrderRequest
     notional: optString(p, "notional"),
     price: optString(p, "price"),
     ref_price: optString(p, "ref_price") ?? optString(p, "trigger_price"),
-    ref_price_type: optEnum(p, "ref_price_type", REF_TYPES, 230),
-    time_in_force: optEnum(p, "time_in_force", TIFS, 221),
+    ref_price_type: optEnum(p, "ref_price_type", REF_PRICE_TYPES, 230),
+    time_in_force: optEnum(p, "time_in_force", TIME_IN_FORCES, 221),
     exec_inst,
     client_oid,
   };
@@ -88,10 +78,10 @@ export function createOrder(ex: EmulatedExchange, ctx: CallContext, origin: Orig
       type: raw(p, "type"),
       response_code: code,
     });
-  let req: OrderRequest;
+  let req: VenueOrderRequest;
   try {
     req = readOrder(p, ctx.nonceText ?? "");
-    if (origin === "plain" && TRIGGER_KINDS.includes(req.type as (typeof TRIGGER_KINDS)[number])) {
+    if (origin === "plain" && isTriggerType(req.type)) {
       if (ex.config.switches.trigger_types_on_create_order === "reject") {
         throw new ParamError(
           140001,

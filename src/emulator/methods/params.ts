@@ -4,10 +4,18 @@
  * a message naming the parameter. Numbers sent as JSON numbers are read by their exact text.
  */
 
+import { AtpError, type Disposition } from "../../domain/errors.js";
 import { type JsonObject, type JsonValue, scalarText } from "../../exchange/cryptocom/json-text.js";
 import { JsonNumberText } from "../../exchange/cryptocom/signing.js";
 
-export class ParamError extends Error {
+export class ParamError extends AtpError {
+  get errorCode(): string {
+    return "emulator.param";
+  }
+  get disposition(): Disposition {
+    return "skip";
+  }
+
   constructor(
     readonly code: number,
     message: string,

@@ -9,12 +9,12 @@
  * `request()` is the low-level door for the doctor: one attempt, raw code, HTTP status, `Date`,
  * latency, any key/secret pair and a nonce offset, no retries.
  */
+import type { DecCandle, DecTicker } from "../../domain/market.js";
 import { authLog, type Logger, silentLogger } from "../../log/logger.js";
 import { fingerprint, maskSecret } from "../../util/secrets.js";
 import type {
   AccountBalance,
   CancelAck,
-  Candle,
   CandleQuery,
   ExchangeClient,
   Fill,
@@ -28,7 +28,6 @@ import type {
   PlaceOcoOutcome,
   PlaceOrderOutcome,
   PublicTrade,
-  Ticker,
   TriggerOrderRequest,
 } from "../types.js";
 import { clientOidFor } from "./client-oid.js";
@@ -583,7 +582,7 @@ export class CryptoComClient implements ExchangeClient {
     return this.instruments.get(symbol);
   }
 
-  getTickers(symbol?: string): Promise<Ticker[]> {
+  getTickers(symbol?: string): Promise<DecTicker[]> {
     return this.callRead(
       "public/get-tickers",
       symbol ? { instrument_name: symbol } : undefined,
@@ -595,7 +594,7 @@ export class CryptoComClient implements ExchangeClient {
     return this.callRead("public/get-book", { instrument_name: symbol, depth }, (r) => parseBook(r, symbol));
   }
 
-  getCandles(symbol: string, timeframe: string, query: CandleQuery = {}): Promise<Candle[]> {
+  getCandles(symbol: string, timeframe: string, query: CandleQuery = {}): Promise<DecCandle[]> {
     return this.callRead(
       "public/get-candlestick",
       {

@@ -93,27 +93,6 @@ export function parseTimeframe(tf: string): Timeframe | undefined {
   return Object.hasOwn(TIMEFRAME_ALIASES, tf) ? TIMEFRAME_ALIASES[tf] : undefined;
 }
 
-export const ORDER_SIDES = ["BUY", "SELL"] as const;
-export type OrderSide = (typeof ORDER_SIDES)[number];
-
-export const ORDER_TYPES = ["LIMIT", "MARKET"] as const;
-export const TRIGGER_TYPES = ["STOP_LOSS", "STOP_LIMIT", "TAKE_PROFIT", "TAKE_PROFIT_LIMIT"] as const;
-export type OrderType = (typeof ORDER_TYPES)[number] | (typeof TRIGGER_TYPES)[number];
-
-export const TIME_IN_FORCE = ["GOOD_TILL_CANCEL", "IMMEDIATE_OR_CANCEL", "FILL_OR_KILL"] as const;
-export type TimeInForce = (typeof TIME_IN_FORCE)[number];
-
-export const ORDER_STATUSES = [
-  "NEW",
-  "PENDING",
-  "ACTIVE",
-  "FILLED",
-  "CANCELED",
-  "REJECTED",
-  "EXPIRED",
-] as const;
-export type OrderStatus = (typeof ORDER_STATUSES)[number];
-
 /** Max length of our client_oid (reference §5.3). */
 export const CLIENT_OID_MAX = 36;
 

@@ -1,8 +1,10 @@
 /**
  * One error type for everything the exchange (or the path to it) answers with. Classification is
  * by exchange code first, transport failure second, HTTP status only when the body was not JSON.
- * Message text is carried for humans and never inspected.
+ * Message text is carried for humans and never inspected. Its disposition (stop trading for the
+ * account / skip this action / retry later) follows from the category (src/domain/errors.ts).
  */
+import { AtpError, CATEGORY_DISPOSITION, type Disposition } from "../../domain/errors.js";
 import { type CodeInfo, codeInfo, type ErrorCategory, isRetryableCategory } from "./error-codes.js";
 
 export interface ExchangeErrorInit {
@@ -18,7 +20,7 @@ export interface ExchangeErrorInit {
   cause?: unknown;
 }
 
-export class ExchangeError extends Error {
+export class ExchangeError extends AtpError {
   readonly method: string;
   readonly httpStatus: number | undefined;
   readonly code: number | undefined;
@@ -48,6 +50,16 @@ export class ExchangeError extends Error {
     this.result = init.result;
     this.ambiguous = init.ambiguous ?? false;
     this.exchangeMessage = init.message;
+  }
+
+  /** `exchange.<category>`, e.g. `exchange.rate_limit`. */
+  get errorCode(): string {
+    return `exchange.${this.category}`;
+  }
+
+  /** From the category: auth family fatal, transient retry, the rest skip (CATEGORY_DISPOSITION). */
+  get disposition(): Disposition {
+    return CATEGORY_DISPOSITION[this.category];
   }
 
   /** True for the failures the doctor should examine (40101/40103/40102/permission). */

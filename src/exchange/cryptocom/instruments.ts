@@ -13,6 +13,9 @@
  *   SELL stop-loss below the market it means "triggers no later than asked"; for take-profits "never
  *   less profit than asked".
  */
+
+import { AtpError, type Disposition } from "../../domain/errors.js";
+import { isLimitPriced, isTriggerType, ORDER_TYPES, type Side } from "../../domain/orders.js";
 import {
   ceilToStep,
   Dec,
@@ -24,7 +27,6 @@ import {
   plain,
 } from "../../util/decimal.js";
 import type { Instrument } from "../types.js";
-import { ORDER_TYPES, type OrderSide, TRIGGER_TYPES } from "./constants.js";
 
 export type { Instrument };
 
@@ -39,7 +41,14 @@ export interface Violation {
   corrected?: string | undefined;
 }
 
-export class OrderValidationError extends Error {
+export class OrderValidationError extends AtpError {
+  get errorCode(): string {
+    return "order.validation";
+  }
+  get disposition(): Disposition {
+    return "skip";
+  }
+
   constructor(
     readonly symbol: string,
     readonly violations: Violation[],
@@ -82,7 +91,7 @@ export function floorQuantity(inst: Instrument, qty: Dec): Dec {
 }
 
 /** Rounds a limit or trigger price to the tick in the safe direction for `side` (BUY down, SELL up). */
-export function roundPrice(inst: Instrument, price: Dec, side: OrderSide): Dec {
+export function roundPrice(inst: Instrument, price: Dec, side: Side): Dec {
   return side === "BUY" ? floorToStep(price, inst.priceTickSize) : ceilToStep(price, inst.priceTickSize);
 }
 
@@ -127,7 +136,7 @@ export function formatNotional(inst: Instrument, amount: DecInput): string {
 /** An order as atp intends to send it: every numeric field a decimal string. */
 export interface OrderFields {
   instrument_name: string;
-  side: OrderSide;
+  side: Side;
   type: string;
   quantity?: string | undefined;
   notional?: string | undefined;
@@ -151,10 +160,8 @@ function textDecimals(text: string): number {
   return i < 0 ? 0 : text.length - i - 1;
 }
 
-const LIMIT_TYPES: ReadonlySet<string> = new Set(["LIMIT", "STOP_LIMIT", "TAKE_PROFIT_LIMIT"]);
-const MARKET_TYPES: ReadonlySet<string> = new Set(["MARKET", "STOP_LOSS", "TAKE_PROFIT"]);
-const TRIGGERS: ReadonlySet<string> = new Set(TRIGGER_TYPES);
-const ALL_TYPES = [...ORDER_TYPES, ...TRIGGER_TYPES];
+/** Order types that execute at market once released: every type that carries no limit price. */
+const MARKET_TYPES: ReadonlySet<string> = new Set(ORDER_TYPES.filter((t) => !isLimitPriced(t)));
 
 /**
  * Which fields an order of its type and side must, may and must not carry (reference §5.3,
@@ -173,7 +180,7 @@ function shapeViolations(order: OrderFields): Violation[] {
   const { type, side } = order;
   const has = (f: "quantity" | "notional" | "price" | "ref_price") => order[f] !== undefined;
   const v = (field: string, rule: string, code: PreventedCode = 40004) => out.push({ field, rule, code });
-  if (LIMIT_TYPES.has(type)) {
+  if (isLimitPriced(type)) {
     if (!has("price")) v("price", `a ${type} order needs a price`);
     if (!has("quantity")) v("quantity", `a ${type} order needs a quantity`);
     if (has("notional")) v("notional", `notional is not allowed on a ${type} order (MARKET-type BUY only)`);
@@ -188,10 +195,10 @@ function shapeViolations(order: OrderFields): Violation[] {
     }
     if (has("price")) v("price", `a ${type} order executes at market and takes no price`);
   } else {
-    v("type", `${type} is not an order type (${ALL_TYPES.join(", ")})`, 218);
+    v("type", `${type} is not an order type (${ORDER_TYPES.join(", ")})`, 218);
     return out;
   }
-  if (TRIGGERS.has(type)) {
+  if (isTriggerType(type)) {
     if (!has("ref_price")) v("ref_price", `a ${type} order needs a ref_price (its trigger price)`);
   } else if (has("ref_price")) {
     v("ref_price", `ref_price is only for trigger orders, not ${type}`);
@@ -200,7 +207,7 @@ function shapeViolations(order: OrderFields): Violation[] {
   const postOnly = exec.includes("POST_ONLY");
   const smart = exec.includes("SMART_POST_ONLY");
   if (postOnly && smart) v("exec_inst", "POST_ONLY and SMART_POST_ONLY are mutually exclusive", 219);
-  if ((postOnly || smart) && !LIMIT_TYPES.has(type)) {
+  if ((postOnly || smart) && !isLimitPriced(type)) {
     v("exec_inst", `POST_ONLY is only allowed on limit orders, not ${type}`, 219);
   }
   const tif = order.time_in_force;

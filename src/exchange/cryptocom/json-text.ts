@@ -6,6 +6,7 @@
  * Invariants: accepts exactly RFC 8259 JSON (no comments, no trailing commas); a duplicate key keeps
  * the last value (as JSON.parse does); throws JsonSyntaxError with the offset of the first problem.
  */
+import { AtpError, type Disposition } from "../../domain/errors.js";
 import { JsonNumberText } from "./signing.js";
 
 export type JsonValue = string | JsonNumberText | boolean | null | JsonValue[] | JsonObject;
@@ -13,7 +14,14 @@ export interface JsonObject {
   [key: string]: JsonValue;
 }
 
-export class JsonSyntaxError extends Error {
+export class JsonSyntaxError extends AtpError {
+  get errorCode(): string {
+    return "json.syntax";
+  }
+  get disposition(): Disposition {
+    return "skip";
+  }
+
   constructor(
     readonly offset: number,
     detail: string,

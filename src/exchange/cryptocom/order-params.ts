@@ -8,10 +8,10 @@
  *   conflicting fields) throws `OrderValidationError` and never leaves the process. The rules are
  *   `validateOrder`'s (instruments.ts), the same the emulator's matching engine applies.
  */
+import { isPlainOrderType, isTriggerType } from "../../domain/orders.js";
 import { Dec, plain } from "../../util/decimal.js";
 import type { DecimalText, Instrument, OcoRequest, OrderRequest, TriggerOrderRequest } from "../types.js";
 import { legIntentId } from "./client-oid.js";
-import { TRIGGER_TYPES } from "./constants.js";
 import { assertValidOrder, OrderValidationError, type Violation } from "./instruments.js";
 import { UnsignableParamError } from "./signing.js";
 
@@ -49,7 +49,7 @@ export function orderParams(
   const notional = decimalText(req.notional, "notional");
   const price = decimalText(req.price, "price");
   const s = req.symbol;
-  if (req.type !== "LIMIT" && req.type !== "MARKET") {
+  if (!isPlainOrderType(req.type)) {
     missing(
       s,
       "type",
@@ -80,8 +80,6 @@ export function orderParams(
   });
 }
 
-const TRIGGERS: ReadonlySet<string> = new Set(TRIGGER_TYPES);
-
 /**
  * private/advanced/create-order params for a trigger order. Field rules are `validateOrder`'s
  * (instruments.ts); this only refuses types that belong to another endpoint.
@@ -96,7 +94,7 @@ export function triggerParams(
   const price = decimalText(req.price, "price");
   const refPrice = decimalText(req.refPrice, "ref_price");
   const s = req.symbol;
-  if (!TRIGGERS.has(req.type)) missing(s, "type", `type ${String(req.type)} is not a trigger type`);
+  if (!isTriggerType(req.type)) missing(s, "type", `type ${String(req.type)} is not a trigger type`);
   assertValidOrder(inst, {
     instrument_name: s,
     side: req.side,

@@ -10,7 +10,9 @@
  * This module is shared by the client (which signs) and the emulator (which verifies), so both
  * sides agree by construction; the known-answer vectors (src/diagnostics/signing-vectors.ts) pin it to the spec.
  */
+
 import { createHmac } from "node:crypto";
+import { AtpError, type Disposition } from "../../domain/errors.js";
 
 /**
  * A JSON number kept as the exact text it had in a request body. The emulator's body parser
@@ -37,7 +39,14 @@ export type ParamValue =
 export type Params = { readonly [key: string]: ParamValue };
 
 /** Thrown when params contain something the exchange could not verify (a fractional JS number). */
-export class UnsignableParamError extends Error {
+export class UnsignableParamError extends AtpError {
+  get errorCode(): string {
+    return "exchange.unsignable_param";
+  }
+  get disposition(): Disposition {
+    return "fatal";
+  }
+
   constructor(
     readonly path: string,
     detail: string,

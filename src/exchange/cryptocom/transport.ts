@@ -10,6 +10,7 @@
  * - Nothing is retried here; retries and ambiguity handling live in retry.ts and client.ts.
  */
 import { Agent, type Dispatcher } from "undici";
+import { AtpError, type Disposition } from "../../domain/errors.js";
 import { displayUrl } from "../../util/url.js";
 
 export interface TransportTimeouts {
@@ -25,7 +26,7 @@ export interface TransportTimeouts {
   keepAliveMs: number;
 }
 
-export const DEFAULT_TIMEOUTS: TransportTimeouts = {
+export const DEFAULT_TRANSPORT_TIMEOUTS: TransportTimeouts = {
   connectMs: 5_000,
   headersMs: 10_000,
   bodyMs: 10_000,
@@ -44,7 +45,15 @@ export type TransportFailure =
   | "too_large"
   | "other";
 
-export class TransportError extends Error {
+export class TransportError extends AtpError {
+  get disposition(): Disposition {
+    return "retry";
+  }
+  /** `transport.<kind>`, e.g. `transport.connect_refused`. */
+  get errorCode(): string {
+    return `transport.${this.kind}`;
+  }
+
   constructor(
     readonly kind: TransportFailure,
     /** The request had been handed to the socket: the server may have processed it. */
@@ -99,7 +108,7 @@ export class HttpTransport {
   private readonly maxBodyBytes: number;
 
   constructor(opts: TransportOptions = {}) {
-    this.timeouts = { ...DEFAULT_TIMEOUTS, ...opts.timeouts };
+    this.timeouts = { ...DEFAULT_TRANSPORT_TIMEOUTS, ...opts.timeouts };
     this.now = opts.now ?? Date.now;
     this.maxBodyBytes = opts.maxBodyBytes ?? 16 * 1024 * 1024;
     this.agent = new Agent({

@@ -1,7 +1,9 @@
 /** Parsers for the public market-data endpoints (reference §5.1) and their WebSocket pushes (§7). */
-import type { Candle, Instrument, OrderBook, PublicTrade, Ticker } from "../../types.js";
+import type { DecCandle, DecTicker } from "../../../domain/market.js";
+import type { Instrument, OrderBook, PublicTrade } from "../../types.js";
 import type { Instrument as RulesInstrument } from "../instruments.js";
-import { arr, bool, dataArray, dec, decOpt, int, ms, obj, type Raw, side, str, strOpt } from "./wire.js";
+import { wireSide } from "./enums.js";
+import { arr, bool, dataArray, decField, decOpt, int, ms, obj, type Raw, str, strOpt } from "./wire.js";
 
 // The venue-neutral Instrument and the one instruments.ts validates against must stay the same shape.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
@@ -26,8 +28,8 @@ export function parseInstrument(v: unknown, path = "instrument"): Instrument {
     quoteCcy: str(r.quote_ccy, `${path}.quote_ccy`),
     quoteDecimals: int(r.quote_decimals, `${path}.quote_decimals`),
     quantityDecimals: int(r.quantity_decimals, `${path}.quantity_decimals`),
-    priceTickSize: dec(r.price_tick_size, `${path}.price_tick_size`),
-    qtyTickSize: dec(r.qty_tick_size, `${path}.qty_tick_size`),
+    priceTickSize: decField(r.price_tick_size, `${path}.price_tick_size`),
+    qtyTickSize: decField(r.qty_tick_size, `${path}.qty_tick_size`),
     minNotional: undefined,
     tradable: r.tradable === undefined ? true : bool(r.tradable, `${path}.tradable`),
   };
@@ -44,7 +46,7 @@ export function parseInstruments(result: unknown): Instrument[] {
  * Any of h/l/a/b/k/c may be null when there were no trades or quotes.
  * ticker.{i} pushes (WS) add "bs"/"ks" (best bid/ask size) in the same object.
  */
-export function parseTicker(v: unknown, path = "ticker"): Ticker {
+export function parseTicker(v: unknown, path = "ticker"): DecTicker {
   const r = obj(v, path);
   return {
     symbol: str(r.i, `${path}.i`),
@@ -62,7 +64,7 @@ export function parseTicker(v: unknown, path = "ticker"): Ticker {
   };
 }
 
-export function parseTickers(result: unknown): Ticker[] {
+export function parseTickers(result: unknown): DecTicker[] {
   return dataArray(result, "result").map((v, i) => parseTicker(v, `result.data[${i}]`));
 }
 
@@ -71,8 +73,8 @@ export function parseLevels(v: unknown, path: string): OrderBook["bids"] {
   return arr(v ?? [], path).map((lv, i) => {
     const l = arr(lv, `${path}[${i}]`);
     return {
-      price: dec(l[0], `${path}[${i}][0]`),
-      quantity: dec(l[1], `${path}[${i}][1]`),
+      price: decField(l[0], `${path}[${i}][0]`),
+      quantity: decField(l[1], `${path}[${i}][1]`),
       count: l[2] === undefined || l[2] === null ? 0 : int(l[2], `${path}[${i}][2]`),
     };
   });
@@ -101,19 +103,19 @@ export function parseBook(result: unknown, symbol: string): OrderBook {
  *   "l":"50172.500000","c":"50202.000000","v":"17.203200","t":1613544000000}]}
  * candlestick.{tf}.{i} pushes carry the same data objects.
  */
-export function parseCandle(v: unknown, path = "candle"): Candle {
+export function parseCandle(v: unknown, path = "candle"): DecCandle {
   const r = obj(v, path);
   return {
     time: ms(r.t, `${path}.t`),
-    open: dec(r.o, `${path}.o`),
-    high: dec(r.h, `${path}.h`),
-    low: dec(r.l, `${path}.l`),
-    close: dec(r.c, `${path}.c`),
-    volume: dec(r.v ?? "0", `${path}.v`),
+    open: decField(r.o, `${path}.o`),
+    high: decField(r.h, `${path}.h`),
+    low: decField(r.l, `${path}.l`),
+    close: decField(r.c, `${path}.c`),
+    volume: decField(r.v ?? "0", `${path}.v`),
   };
 }
 
-export function parseCandles(result: unknown): Candle[] {
+export function parseCandles(result: unknown): DecCandle[] {
   return dataArray(result, "result")
     .map((v, i) => parseCandle(v, `result.data[${i}]`))
     .sort((a, b) => a.time - b.time);
@@ -131,9 +133,9 @@ export function parsePublicTrade(v: unknown, path = "trade"): PublicTrade {
     symbol: str(r.i, `${path}.i`),
     tradeId: str(r.d, `${path}.d`),
     time: ms(r.t, `${path}.t`),
-    price: dec(r.p, `${path}.p`),
-    quantity: dec(r.q, `${path}.q`),
-    side: side(r.s, `${path}.s`),
+    price: decField(r.p, `${path}.p`),
+    quantity: decField(r.q, `${path}.q`),
+    side: wireSide(r.s, `${path}.s`),
   };
 }
 

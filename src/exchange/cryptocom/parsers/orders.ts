@@ -1,6 +1,11 @@
-/** Parsers for orders, fills and order acknowledgements (reference §5.3, §5.4, §7 user channels). */
+/**
+ * Parsers for orders, fills and order acknowledgements (reference §5.3, §5.4, §7 user channels).
+ * Side, order type, status and time-in-force go through the tables of enums.ts: an unknown value is
+ * a shape error, never a string passed through.
+ */
 import type { CancelAck, Fill, Order } from "../../types.js";
-import { arr, dataArray, dec, decOpt, decOr0, int, ms, obj, side, str, strOpt } from "./wire.js";
+import { wireLiquidity, wireOrderType, wireSide, wireStatus, wireTimeInForce } from "./enums.js";
+import { arr, dataArray, decField, decOpt, decOr0, int, ms, obj, str, strOpt } from "./wire.js";
 
 /*
  * An order, as in private/get-open-orders, get-order-detail, get-order-history, the advanced
@@ -29,10 +34,10 @@ export function parseOrder(v: unknown, path = "order"): Order {
     orderId: str(r.order_id, `${path}.order_id`),
     clientOid: strOpt(r.client_oid) ?? "",
     symbol: str(r.instrument_name, `${path}.instrument_name`),
-    side: side(r.side, `${path}.side`),
-    type: str(r.order_type ?? r.type, `${path}.order_type`),
-    status: str(r.status, `${path}.status`),
-    timeInForce: strOpt(r.time_in_force),
+    side: wireSide(r.side, `${path}.side`),
+    type: wireOrderType(r.order_type ?? r.type, `${path}.order_type`),
+    status: wireStatus(r.status, `${path}.status`),
+    timeInForce: wireTimeInForce(r.time_in_force, `${path}.time_in_force`),
     execInst: Array.isArray(r.exec_inst) ? r.exec_inst.filter((x): x is string => typeof x === "string") : [],
     quantity: decOr0(r.quantity, `${path}.quantity`),
     price: limit && !limit.isZero() ? limit : undefined,
@@ -76,18 +81,17 @@ export function parseOrderDetail(result: unknown): Order {
  */
 export function parseFill(v: unknown, path = "trade"): Fill {
   const r = obj(v, path);
-  const liq = strOpt(r.taker_side);
   return {
     tradeId: str(r.trade_id, `${path}.trade_id`),
     orderId: str(r.order_id, `${path}.order_id`),
     clientOid: strOpt(r.client_oid),
     symbol: str(r.instrument_name, `${path}.instrument_name`),
-    side: side(r.side, `${path}.side`),
-    price: dec(r.traded_price, `${path}.traded_price`),
-    quantity: dec(r.traded_quantity, `${path}.traded_quantity`),
+    side: wireSide(r.side, `${path}.side`),
+    price: decField(r.traded_price, `${path}.traded_price`),
+    quantity: decField(r.traded_quantity, `${path}.traded_quantity`),
     fee: decOr0(r.fees, `${path}.fees`).negated(),
     feeCurrency: strOpt(r.fee_instrument_name),
-    liquidity: liq === "MAKER" || liq === "TAKER" ? liq : undefined,
+    liquidity: wireLiquidity(r.taker_side),
     time: ms(r.create_time ?? r.transaction_time, `${path}.create_time`),
   };
 }

@@ -3,9 +3,17 @@
  * numbers through their shortest text); timestamps become ms numbers (number or digit string);
  * anything of the wrong shape is a `ResponseShapeError` naming the field.
  */
+import { AtpError, type Disposition } from "../../../domain/errors.js";
 import { type Dec, decFromWire } from "../../../util/decimal.js";
 
-export class ResponseShapeError extends Error {
+export class ResponseShapeError extends AtpError {
+  get errorCode(): string {
+    return "exchange.response_shape";
+  }
+  get disposition(): Disposition {
+    return "skip";
+  }
+
   constructor(
     readonly path: string,
     detail: string,
@@ -45,7 +53,7 @@ export function strOpt(v: unknown): string | undefined {
   return undefined;
 }
 
-export function dec(v: unknown, path: string): Dec {
+export function decField(v: unknown, path: string): Dec {
   try {
     return decFromWire(v);
   } catch {
@@ -56,7 +64,7 @@ export function dec(v: unknown, path: string): Dec {
 /** Decimal or undefined for null/absent/empty. */
 export function decOpt(v: unknown, path: string): Dec | undefined {
   if (v === null || v === undefined || v === "") return undefined;
-  return dec(v, path);
+  return decField(v, path);
 }
 
 /** Decimal, or zero for null/absent/empty. */
@@ -83,10 +91,4 @@ export function bool(v: unknown, path: string): boolean {
   if (v === "true") return true;
   if (v === "false") return false;
   throw new ResponseShapeError(path, `not a boolean: ${JSON.stringify(v)}`);
-}
-
-export function side(v: unknown, path: string): "BUY" | "SELL" {
-  const s = typeof v === "string" ? v.toUpperCase() : v;
-  if (s === "BUY" || s === "SELL") return s;
-  throw new ResponseShapeError(path, `not BUY/SELL: ${JSON.stringify(v)}`);
 }

@@ -11,7 +11,7 @@ import type { BookLevel, OrderBook } from "../../types.js";
 import { parseLevels } from "../parsers/market.js";
 import { int, ms, obj } from "../parsers/wire.js";
 
-export type ApplyResult =
+export type BookApplyResult =
   | { kind: "applied" }
   | { kind: "gap"; expected: number; got: number }
   | { kind: "ignored" };
@@ -29,7 +29,7 @@ export class LocalBook {
   ) {}
 
   /** Applies one `data[]` element of a book push (snapshot or delta). */
-  apply(v: unknown): ApplyResult {
+  apply(v: unknown): BookApplyResult {
     const d = obj(v, "book");
     if (d.update !== undefined) return this.delta(d);
     this.bids = toMap(parseLevels(d.bids, "book.bids"));
@@ -40,7 +40,7 @@ export class LocalBook {
     return { kind: "applied" };
   }
 
-  private delta(d: Record<string, unknown>): ApplyResult {
+  private delta(d: Record<string, unknown>): BookApplyResult {
     if (!this.inSync) return { kind: "ignored" };
     const u = int(d.u, "book.u");
     const pu = d.pu === undefined || d.pu === null ? undefined : int(d.pu, "book.pu");

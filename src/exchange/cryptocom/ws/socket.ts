@@ -11,8 +11,10 @@
  * - Outgoing messages are rate limited (user 150/s, market 100/s); heartbeat replies bypass the queue.
  * - A `FatalSocketError` thrown by the session hook (e.g. `public/auth` refused) stops reconnecting.
  */
+
 import { EventEmitter } from "node:events";
 import WebSocket from "ws";
+import { AtpError, type Disposition } from "../../../domain/errors.js";
 import { type Logger, silentLogger } from "../../../log/logger.js";
 import { WS_HEARTBEAT_DEADLINE_MS, WS_HEARTBEAT_MS, WS_WARMUP_MS } from "../constants.js";
 import type { RateLimit } from "../endpoints.js";
@@ -38,7 +40,14 @@ export interface WsPush {
   raw: WsMessage;
 }
 
-export class FatalSocketError extends Error {
+export class FatalSocketError extends AtpError {
+  get errorCode(): string {
+    return "exchange.stream_refused";
+  }
+  get disposition(): Disposition {
+    return "fatal";
+  }
+
   constructor(message: string, cause?: unknown) {
     super(message, { cause });
     this.name = "FatalSocketError";

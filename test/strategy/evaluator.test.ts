@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { replay } from "../../src/backtest/replay.js";
 import { loadStrategyConfig } from "../../src/strategy/config.js";
-import { SymbolEngine } from "../../src/strategy/engine.js";
+import { SymbolEvaluator } from "../../src/strategy/evaluator.js";
 import { ExternalSignalStrategy } from "../../src/strategy/external-strategy.js";
 import { admitDecision } from "../../src/strategy/signals.js";
 import { MemoryThrottleStore, Throttle } from "../../src/strategy/throttle.js";
@@ -11,11 +11,11 @@ import { BOUNCE, STORY } from "./story.js";
 
 const config = loadStrategyConfig();
 
-describe("SymbolEngine", () => {
+describe("SymbolEvaluator", () => {
   it("previewing the live candle gives a preview decision and leaves the closed-candle decision intact", () => {
-    const a = new SymbolEngine("BTC_USD", "1h", [config.presetStrategy("swing-conservative")]);
-    const b = new SymbolEngine("BTC_USD", "1h", [config.presetStrategy("swing-conservative")]);
-    const feed = (e: SymbolEngine, withPreviews: boolean) => {
+    const a = new SymbolEvaluator("BTC_USD", "1h", [config.presetStrategy("swing-conservative")]);
+    const b = new SymbolEvaluator("BTC_USD", "1h", [config.presetStrategy("swing-conservative")]);
+    const feed = (e: SymbolEvaluator, withPreviews: boolean) => {
       const out: string[] = [];
       for (const c of STORY.slice(0, BOUNCE + 1)) {
         if (withPreviews) {
@@ -32,7 +32,7 @@ describe("SymbolEngine", () => {
   });
 
   it("a failing gate (stale market data) turns any action into WAIT and says why", () => {
-    const e = new SymbolEngine("BTC_USD", "1h", [config.presetStrategy("swing-conservative")]);
+    const e = new SymbolEvaluator("BTC_USD", "1h", [config.presetStrategy("swing-conservative")]);
     for (const c of STORY.slice(0, BOUNCE + 1)) e.onCandle("1h", c, true);
     const t = STORY[BOUNCE]!.t + HOUR;
     expect(e.evaluate(t)[0]!.action).toBe("BUY");
@@ -54,7 +54,7 @@ describe("SymbolEngine", () => {
 
   it("decisions through the throttle: repeated signals need the preset's price move", async () => {
     const throttle = await Throttle.open(new MemoryThrottleStore(), config.minIntervalMs);
-    const e = new SymbolEngine("BTC_USD", "1h", [config.presetStrategy("scalp-aggressive")]);
+    const e = new SymbolEvaluator("BTC_USD", "1h", [config.presetStrategy("scalp-aggressive")]);
     const rules = config.preset("scalp-aggressive")!;
     let raw = 0;
     const emitted: number[] = [];
@@ -78,7 +78,7 @@ describe("ExternalSignalStrategy (webhook extension point)", () => {
       slPct: 2,
       tpPct: 4,
     });
-    const e = new SymbolEngine("BTC_USD", "1h", [strat, config.presetStrategy("scalp-aggressive")]);
+    const e = new SymbolEvaluator("BTC_USD", "1h", [strat, config.presetStrategy("scalp-aggressive")]);
     e.onCandle("1h", STORY[0]!, true);
     const c = STORY[1]!;
     const close = c.t + HOUR;

@@ -1,5 +1,5 @@
 /**
- * Per-symbol evaluation engine: the indicator sets of every timeframe the symbol's strategies read,
+ * Per-symbol strategy evaluator: the indicator sets of every timeframe the symbol's strategies read,
  * fed from candles, and the strategies evaluated on the latest base-timeframe candle. The live signal
  * service and the backtester both drive this class, so they compute the same decisions.
  *
@@ -8,8 +8,9 @@
  * when one is active: for the higher timeframes that is the candle in progress (what the exchange
  * shows at that moment), for the base timeframe it makes the decision a `preview`.
  */
+
+import type { Candle } from "../domain/market.js";
 import { IndicatorSet, type Reading, specKey, specWarmup } from "../indicators/index.js";
-import type { Candle } from "../market/candle.js";
 import type { Timeframe } from "../market/timeframe.js";
 import { applyGates } from "./decision.js";
 import type {
@@ -22,7 +23,7 @@ import type {
   StrategyInput,
 } from "./types.js";
 
-export class SymbolEngine implements IndicatorView {
+export class SymbolEvaluator implements IndicatorView {
   private readonly sets = new Map<Timeframe, IndicatorSet>();
   /** Bindings by need object (strategies declare theirs once) and by "tf:spec" for ad-hoc reads. */
   private readonly slots = new Map<IndicatorNeed, { set: IndicatorSet; slot: number }>();
