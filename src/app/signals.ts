@@ -2,9 +2,9 @@
  * Composition root, signals part: market feed (client + market WebSocket) → live strategy
  * evaluation with the throttle. Used by the demo today and by the engine later.
  */
+import { CryptoComCandleSource } from "../exchange/cryptocom/candle-source.js";
 import type { CryptoComClient } from "../exchange/cryptocom/client.js";
 import type { Logger } from "../log/logger.js";
-import { CryptoComCandleSource } from "../market/cryptocom-source.js";
 import { MarketFeed } from "../market/feed.js";
 import type { StrategyConfig } from "../strategy/config.js";
 import { LiveSignals } from "../strategy/live-signals.js";

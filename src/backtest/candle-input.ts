@@ -4,10 +4,10 @@
  * candles are used; the range is [from, to) by candle start.
  */
 import { readFileSync } from "node:fs";
+import { CryptoComCandleSource } from "../exchange/cryptocom/candle-source.js";
 import { CryptoComClient } from "../exchange/cryptocom/client.js";
 import { fetchCandleRange } from "../market/backfill.js";
 import type { Candle } from "../market/candle.js";
-import { CryptoComCandleSource } from "../market/cryptocom-source.js";
 import { periodMs, type Timeframe } from "../market/timeframe.js";
 import { displayUrl } from "../util/url.js";
 import { parseCandleCsv } from "./csv.js";

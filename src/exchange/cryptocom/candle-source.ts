@@ -1,20 +1,26 @@
 /**
- * CandleSource over the Crypto.com client: REST candles and tickers through `ExchangeClient`, live
- * candles and tickers through the client's market stream (`candlestick.{tf}.{i}`, `ticker.{i}`).
+ * The Crypto.com adapter for the market feed's `CandleSource` port (src/market/source.ts): REST
+ * candles and tickers through `ExchangeClient`, live candles and tickers through the client's
+ * market stream (`candlestick.{tf}.{i}`, `ticker.{i}`).
  * Parsing, signing, rate limits and reconnects are the client's; this file only converts its
  * decimal domain types into the feed's analytics candles and maps stream events to the listener.
+ * It is the one file of src/exchange that imports src/market, and only the port's two type files
+ * (source.ts, candle.ts): adapters live with their venue, ports with their consumer.
  */
 
-import { MarketStream, type MarketStreamOptions } from "../exchange/cryptocom/ws/market-stream.js";
+import type { Logger } from "../../log/logger.js";
+import type { Candle, Ticker } from "../../market/candle.js";
 import type {
-  Candle as ExchangeCandle,
-  ExchangeClient,
-  Ticker as ExchangeTicker,
-} from "../exchange/types.js";
-import type { Logger } from "../log/logger.js";
-import type { Candle, Ticker } from "./candle.js";
-import type { CandleRange, CandleSource, LiveStream, StreamListener, StreamTopics } from "./source.js";
-import { parseTimeframe, type Timeframe } from "./timeframe.js";
+  CandleRange,
+  CandleSource,
+  LiveStream,
+  StreamListener,
+  StreamTopics,
+} from "../../market/source.js";
+import type { Timeframe } from "../timeframe.js";
+import type { Candle as ExchangeCandle, ExchangeClient, Ticker as ExchangeTicker } from "../types.js";
+import { parseTimeframe } from "./constants.js";
+import { MarketStream, type MarketStreamOptions } from "./ws/market-stream.js";
 
 /** public/get-candlestick returns at most 300 candles per request. */
 export const CRYPTOCOM_MAX_CANDLES = 300;
