@@ -43,9 +43,6 @@ const RULES: Record<string, readonly string[]> = {
     "emulator/market/price-process.ts",
     "emulator/rng.ts",
     "emulator/default-instruments.ts",
-    // until the root injects the backtest's candle source (issue 9 §2)
-    "exchange/cryptocom/client.ts",
-    "exchange/cryptocom/candle-source.ts",
   ],
   // the modules of the next issues: rules written before the code arrives
   store: ["util", "log", ...VENUE_NEUTRAL_EXCHANGE, "strategy"],
@@ -64,6 +61,48 @@ const FILE_RULES: Record<string, readonly string[]> = {
 
 /** The dashboard (web/) may import only the API's generated types from src/. */
 const WEB_MAY_IMPORT = ["api/generated/"];
+
+/**
+ * Where concrete clients, servers and loggers may be constructed (non-test code): the composition
+ * root, and each inside its own module. Everything else takes them injected. An entry is a file
+ * or a folder of src/, as in RULES.
+ */
+const CONSTRUCTION: { what: string; pattern: RegExp; allowed: readonly string[] }[] = [
+  { what: "new CryptoComClient", pattern: /\bnew\s+CryptoComClient\b/, allowed: ["app/"] },
+  {
+    what: "new HttpTransport",
+    pattern: /\bnew\s+HttpTransport\b/,
+    allowed: [
+      "app/",
+      "exchange/cryptocom/", // the client's own transport
+      "proxy/signing-proxy.ts", // the signing proxy runs on its own host: its upstream is its wiring
+      "diagnostics/connection-test.ts", // the IP echo, until the one outbound-IP fetcher (issue 9 §3)
+    ],
+  },
+  {
+    what: "new MarketStream / UserStream",
+    pattern: /\bnew\s+(MarketStream|UserStream)\b/,
+    allowed: ["app/", "exchange/cryptocom/"],
+  },
+  { what: "new CryptoComCandleSource", pattern: /\bnew\s+CryptoComCandleSource\b/, allowed: ["app/"] },
+  { what: "new MarketFeed", pattern: /\bnew\s+MarketFeed\b/, allowed: ["app/"] },
+  { what: "startEmulator()", pattern: /(?<!function\s)\bstartEmulator\s*\(/, allowed: ["app/emulator.ts"] },
+  { what: "startSigningProxy()", pattern: /(?<!function\s)\bstartSigningProxy\s*\(/, allowed: ["app/"] },
+  { what: "createLogger()", pattern: /(?<!function\s)\bcreateLogger\s*\(/, allowed: ["app/", "log/"] },
+];
+
+/** Source text without comments (URLs in strings keep their `//`: only `//` after a space or at line start counts). */
+function code(text: string): string {
+  return text.replace(/\/\*[\s\S]*?\*\//g, "").replace(/(^|\s)\/\/.*$/gm, "$1");
+}
+
+/** Construction sites of `text` (a src-relative file) that CONSTRUCTION does not allow there. */
+function constructionViolations(file: string, text: string): string[] {
+  const body = code(text);
+  return CONSTRUCTION.filter((c) => c.pattern.test(body) && !c.allowed.some((e) => covers(e, file))).map(
+    (c) => `${file}: ${c.what} (allowed only in ${c.allowed.join(", ")})`,
+  );
+}
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 const SRC = join(ROOT, "src");
@@ -120,6 +159,36 @@ describe("module dependencies point inward", () => {
     expect([...seen]).toEqual(
       expect.arrayContaining(["cli→app", "app→exchange", "exchange→util", "emulator→exchange"]),
     );
+  });
+
+  it("concrete clients, servers and loggers are constructed only where the architecture doc says", () => {
+    const violations = files(SRC).flatMap((file) =>
+      constructionViolations(relative(SRC, file), readFileSync(file, "utf8")),
+    );
+    expect(violations).toEqual([]);
+  });
+
+  it("the construction rule catches a library that builds its own client", () => {
+    const lib =
+      'import { CryptoComClient } from "../exchange/cryptocom/client.js";\nconst c = new CryptoComClient({ baseUrl });';
+    expect(constructionViolations("backtest/candle-input.ts", lib)).toHaveLength(1);
+    expect(constructionViolations("app/runtime.ts", lib)).toEqual([]);
+    expect(
+      constructionViolations("cli/commands/demo.ts", "const e = await startEmulator({ speed });"),
+    ).toHaveLength(1);
+    expect(
+      constructionViolations("cli/commands/doctor.ts", "const log = createLogger({ name });"),
+    ).toHaveLength(1);
+    // a mention in a comment or the definition itself is not a construction
+    expect(
+      constructionViolations(
+        "emulator/index.ts",
+        "/** startEmulator() starts */\nexport async function startEmulator(",
+      ),
+    ).toEqual([]);
+    expect(
+      constructionViolations("market/x.ts", 'const url = "http://h/x"; // new CryptoComClient('),
+    ).toEqual([]);
   });
 
   it("web/ imports nothing from src/ but the API's generated types", () => {

@@ -11,6 +11,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { createRuntime, type Runtime } from "../../app/runtime.js";
 import { type CandleInput, loadCandles } from "../../backtest/candle-input.js";
 import { CandleCsvError } from "../../backtest/csv.js";
 import { DEFAULT_FILL_MODEL, type FillModel } from "../../backtest/fill-model.js";
@@ -135,6 +136,7 @@ export async function run(args: string[]): Promise<number> {
   let to: number | undefined;
   let fill: FillModel;
   let presetName: string;
+  let runtime: Runtime | undefined;
   try {
     symbol = str("symbol") ?? "";
     if (!/^[A-Z0-9]+([_-][A-Z0-9]+)*$/.test(symbol)) {
@@ -170,7 +172,9 @@ export async function run(args: string[]): Promise<number> {
       const given = str("base-url");
       const problem = given !== undefined ? urlProblem(given) : undefined;
       if (problem) throw new Error(`--base-url: ${displayUrl(problem)}`);
-      input = { kind: "rest", baseUrl: given ?? loadConfig().config.exchange.baseUrl };
+      runtime = createRuntime(loadConfig(), { name: "backtest" });
+      const rest = runtime.restCandleSource(given ?? runtime.config.exchange.baseUrl);
+      input = { kind: "rest", source: rest.source, label: `rest ${displayUrl(rest.baseUrl)}` };
       to ??= Math.floor(Date.now() / periodMs(timeframe)) * periodMs(timeframe);
     } else throw new Error(`--source must be rest, emulator or csv, got "${src}"`);
     if (input.kind !== "csv") {
@@ -190,6 +194,7 @@ export async function run(args: string[]): Promise<number> {
     };
     if (str("report") !== undefined) prepareReportDir(str("report")!);
   } catch (err) {
+    await runtime?.stop();
     return usageError("backtest", err, USAGE);
   }
 
@@ -207,6 +212,8 @@ export async function run(args: string[]): Promise<number> {
     const code = (err as NodeJS.ErrnoException).code;
     process.stderr.write(`atp backtest: could not load candles: ${msg}\n`);
     return code === "ENOENT" ? 2 : 1;
+  } finally {
+    await runtime?.stop();
   }
   if (loaded.candles.length === 0) {
     process.stderr.write(

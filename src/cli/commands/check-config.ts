@@ -4,6 +4,7 @@
  * that is what it reports. Exit 0 when there is no problem (warnings allowed), 1 otherwise.
  */
 import { parseArgs } from "node:util";
+import { createRuntime } from "../../app/runtime.js";
 import { formatFindings, loadConfig } from "../../config/load.js";
 import { displayUrl } from "../../util/url.js";
 import { usageError } from "../args.js";
@@ -25,7 +26,8 @@ export async function run(args: string[]): Promise<number> {
     process.stdout.write("usage: atp check-config [--json]\n");
     return 0;
   }
-  const report = loadConfig();
+  // offline: the runtime builds nothing here but the configuration report
+  const { report } = createRuntime(loadConfig(), { name: "check-config" });
   const c = report.config;
   if (values.json) {
     const out = {

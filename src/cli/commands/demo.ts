@@ -6,13 +6,11 @@
  */
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { formatStep, runConnectionTest } from "../../app/connection-test.js";
-import { type SignalPipeline, startSignalPipeline } from "../../app/signals.js";
+import { createRuntime } from "../../app/runtime.js";
 import { invalidConfigText, loadConfig } from "../../config/load.js";
-import { startEmulator } from "../../emulator/index.js";
-import { CryptoComClient } from "../../exchange/cryptocom/client.js";
-import { createLogger } from "../../log/logger.js";
+import { formatStep, runConnectionTest } from "../../diagnostics/connection-test.js";
 import { DEFAULT_STRATEGIES_FILE, parseStrategyConfig } from "../../strategy/config.js";
+import type { LiveSignals } from "../../strategy/live-signals.js";
 import type { Signal } from "../../strategy/signals.js";
 import { intOption, PORT_RANGE, usageError } from "../args.js";
 import { onStop } from "../lifecycle.js";
@@ -77,29 +75,27 @@ export async function run(args: string[]): Promise<number> {
     );
   }
   const say = (line: string) => process.stdout.write(`${line}\n`);
-  const log = createLogger({
+  const runtime = createRuntime(report, {
     name: "demo",
-    secrets: [{ value: DEMO_KEY.secret, kind: "secret", label: "demo secret" }],
+    venue: {
+      kind: "emulator",
+      config: { speed },
+      port,
+      onPortBusy: (busy) => say(`  port ${busy} is busy; using a free port instead`),
+      credentials: { apiKey: DEMO_KEY.api_key, apiSecret: DEMO_KEY.secret, label: "demo secret" },
+    },
   });
 
   say("atp demo: starting the built-in Crypto.com Exchange emulator (offline, no account needed)");
-  const emulator = await startEmulator({ speed }, { port }).catch(async (err: NodeJS.ErrnoException) => {
-    if (err.code !== "EADDRINUSE") throw err;
-    say(`  port ${port} is busy; using a free port instead`);
-    return startEmulator({ speed }, { port: 0 });
-  });
+  await runtime.start();
+  const emulator = runtime.emulator;
   say(`  listening on ${emulator.baseUrl} (market runs ${speed}x faster than real time)`);
   say(
     `  key ${DEMO_KEY.api_key}, secret ${DEMO_KEY.secret.length} characters; admin API at ${emulator.adminUrl}`,
   );
 
-  const client = new CryptoComClient({
-    baseUrl: emulator.baseUrl,
-    apiKey: DEMO_KEY.api_key,
-    apiSecret: DEMO_KEY.secret,
-    logger: log,
-  });
-  let pipeline: SignalPipeline | undefined;
+  const client = runtime.exchange;
+  let signals: LiveSignals | undefined;
   let stopping = false;
   let timer: NodeJS.Timeout | undefined;
   let wake: (() => void) | undefined;
@@ -115,7 +111,7 @@ export async function run(args: string[]): Promise<number> {
     const result = await runConnectionTest(client, {
       symbol: "BTC_USD",
       outboundIpUrl: emulator.ipEchoUrl,
-      log,
+      log: runtime.logger,
       onStep: (s) => say(`  ${formatStep(s)}`),
       onOutboundIp: (ip) => say(`        outbound IP as the exchange sees it: ${ip ?? "unknown"}`),
     });
@@ -127,15 +123,9 @@ export async function run(args: string[]): Promise<number> {
       coins: Object.fromEntries(symbols.map((s) => [s, { preset: WATCHLIST[s], timeframe: "1h" }])),
     });
     if (!parsed.config) throw new Error(`demo strategy config: ${parsed.problems.join("; ")}`);
-    pipeline = await startSignalPipeline({
-      client,
-      wsMarketUrl: emulator.wsMarketUrl,
-      config: parsed.config,
-      logger: log,
-      now: () => emulator.exchange.marketNow(),
-    });
-    pipeline.live.onSignal((s) => say(formatSignal(s)));
-    for (const sym of symbols) await pipeline.live.watch(sym);
+    signals = await runtime.liveSignals(parsed.config);
+    signals.onSignal((s) => say(formatSignal(s)));
+    for (const sym of symbols) await signals.watch(sym);
     say(
       `\nwatching ${symbols.map((s) => `${s} (${WATCHLIST[s]})`).join(", ")} every ${intervalS}s (Ctrl-C to stop)`,
     );
@@ -144,7 +134,7 @@ export async function run(args: string[]): Promise<number> {
       const t = new Date().toISOString().slice(11, 19);
       const parts = symbols.map((sym) => {
         const k = tickers.find((x) => x.symbol === sym);
-        const d = pipeline?.live.latest(sym)?.[0];
+        const d = signals?.latest(sym)?.[0];
         const decision = d ? `${d.action} buy-index ${d.buyIndex}` : "warming up";
         return `${sym} ${k?.last?.toFixed() ?? "n/a"} [${decision}]`;
       });
@@ -156,10 +146,8 @@ export async function run(args: string[]): Promise<number> {
       });
     }
   } finally {
-    // still subscribed while closing: a second Ctrl-C does not cut the close short
-    await pipeline?.stop();
-    await client.close();
-    await emulator.close();
+    // still subscribed while closing: a second Ctrl-C exits at once instead of waiting
+    await runtime.stop();
     unsubscribe();
     say("atp demo: stopped cleanly");
   }

@@ -7,12 +7,12 @@
  */
 import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
+import { createRuntime } from "../../app/runtime.js";
 import { loadConfig } from "../../config/load.js";
 import { diagnose, renderHuman, renderJson, renderMarkdown } from "../../diagnostics/index.js";
 import { normaliseOrder, OrderInputError } from "../../diagnostics/order-check.js";
 import type { FailingOrderInput } from "../../diagnostics/types.js";
 import { isJsonObject, parseJsonBody } from "../../exchange/cryptocom/json-text.js";
-import { createLogger } from "../../log/logger.js";
 import { usageError } from "../args.js";
 
 export const summary = "Diagnose authentication and connectivity failures: cause, evidence, exact fix";
@@ -106,9 +106,13 @@ export async function run(args: string[]): Promise<number> {
     return usageError("doctor", err, USAGE);
   }
 
-  const config = loadConfig();
-  const logger = createLogger({ secrets: config.secrets, name: "doctor" });
-  const report = await diagnose({ config, order, logger });
+  const runtime = createRuntime(loadConfig(), { name: "doctor" });
+  let report: Awaited<ReturnType<typeof diagnose>>;
+  try {
+    report = await diagnose({ config: runtime.report, order, logger: runtime.logger });
+  } finally {
+    await runtime.stop();
+  }
 
   if (md.markdown) {
     const text = renderMarkdown(report, { order });

@@ -5,12 +5,13 @@
  * Bad flags or configuration: exit 2 with the flag or field named.
  */
 import { parseArgs } from "node:util";
+import { createRuntime } from "../../app/runtime.js";
+import { loadConfig } from "../../config/load.js";
 import {
   type EmulatorConfig,
   EmulatorConfigError,
   loadEmulatorConfigFile,
   parseEmulatorConfig,
-  startEmulator,
 } from "../../emulator/index.js";
 import { intOption, numberOption, PORT_RANGE, SEED_RANGE, usageError } from "../args.js";
 import { onStop } from "../lifecycle.js";
@@ -61,9 +62,12 @@ export async function run(args: string[]): Promise<number> {
     return usageError("emulator", err, USAGE);
   }
 
-  let handle: Awaited<ReturnType<typeof startEmulator>>;
+  const runtime = createRuntime(loadConfig(), {
+    name: "emulator",
+    venue: { kind: "emulator", config, host, port },
+  });
   try {
-    handle = await startEmulator(config, { host, port });
+    await runtime.start();
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     const hint =
@@ -75,8 +79,9 @@ export async function run(args: string[]): Promise<number> {
     process.stderr.write(`atp emulator: cannot listen on ${host}:${port}: ${e.message}${hint}\n`);
     return 2;
   }
+  const handle = runtime.emulator;
   // listening for the stop before saying "listening": whoever reads that line may signal at once;
-  // the listener stays registered while closing, so a second signal does not kill the close
+  // the listener stays registered while closing, so a second signal exits at once
   let unsubscribe = () => {};
   const stopRequested = new Promise<void>((resolve) => {
     unsubscribe = onStop(() => resolve());
@@ -86,7 +91,7 @@ export async function run(args: string[]): Promise<number> {
     `  ws user ${handle.wsUserUrl}\n  ws market ${handle.wsMarketUrl}\n  admin ${handle.adminUrl}\n  ip echo ${handle.ipEchoUrl}\n`,
   );
   await stopRequested;
-  await handle.close();
+  await runtime.stop();
   unsubscribe();
   process.stdout.write("emulator stopped\n");
   return 0;

@@ -4,6 +4,7 @@
  * with the configured secret, to compare with the official samples or another client.
  */
 import { parseArgs } from "node:util";
+import { createRuntime } from "../../app/runtime.js";
 import { loadConfig } from "../../config/load.js";
 import { numberHazards } from "../../diagnostics/self-test.js";
 import { isJsonObject, parseJsonBody } from "../../exchange/cryptocom/json-text.js";
@@ -49,7 +50,8 @@ export async function run(args: string[]): Promise<number> {
   } catch (err) {
     return usageError("sign", err, usage);
   }
-  const { config, errors } = loadConfig();
+  // offline: signs locally with the configured key, builds no client
+  const { config, errors } = createRuntime(loadConfig(), { name: "sign" }).report;
   const key = config.exchange.apiKey;
   const secret = config.exchange.apiSecret;
   if (!key || !secret) {

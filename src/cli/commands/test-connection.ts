@@ -7,15 +7,14 @@
  * without their user info.
  */
 import { parseArgs } from "node:util";
+import { createRuntime } from "../../app/runtime.js";
+import { invalidConfigText, loadConfig } from "../../config/load.js";
 import {
   type ConnectionTestResult,
   DEFAULT_CONNECTION_DEADLINE_MS,
   formatStep,
   runConnectionTest,
-} from "../../app/connection-test.js";
-import { createExchangeClient } from "../../app/exchange.js";
-import { loggerFor } from "../../app/logging.js";
-import { invalidConfigText, loadConfig } from "../../config/load.js";
+} from "../../diagnostics/connection-test.js";
 import { displayUrl } from "../../util/url.js";
 import { intOption, joinNegativeValues, usageError } from "../args.js";
 
@@ -46,9 +45,8 @@ export async function run(args: string[]): Promise<number> {
     process.stderr.write(`atp test-connection: ${invalid}`);
     return 2;
   }
-  const config = report.config;
-  const log = loggerFor(report, { name: "test-connection" });
-  const client = createExchangeClient(config, log);
+  const runtime = createRuntime(report, { name: "test-connection" });
+  const config = runtime.config;
   const print = (line: string) => {
     if (!json) process.stdout.write(`${line}\n`);
   };
@@ -57,11 +55,11 @@ export async function run(args: string[]): Promise<number> {
   print(`atp test-connection → ${baseUrl} (${config.proxy.enabled ? `proxy ${proxyUrl}` : "direct"})`);
   let result: ConnectionTestResult | undefined;
   try {
-    result = await runConnectionTest(client, {
+    result = await runConnectionTest(runtime.exchange, {
       symbol,
       outboundIpUrl: config.exchange.outboundIpUrl,
       localAddress: config.exchange.localAddress,
-      log,
+      log: runtime.logger,
       deadlineMs: deadlineS * 1000,
       onStep: (s) => print(formatStep(s)),
       onOutboundIp: (ip) =>
@@ -71,7 +69,7 @@ export async function run(args: string[]): Promise<number> {
     });
   } finally {
     // past the deadline, requests still in flight are failed now, not waited for
-    await (result?.deadline_hit ? client.destroy() : client.close());
+    await runtime.stop(result?.deadline_hit ? "abort" : "drain");
   }
   if (json) {
     const out = { base_url: baseUrl, via_proxy: config.proxy.enabled, ...result };
