@@ -5,20 +5,16 @@
  * decisions and signals until Ctrl-C, when it closes everything and exits 0. It never places orders.
  */
 import { readFileSync } from "node:fs";
-import { parseArgs } from "node:util";
 import { createRuntime } from "../../app/runtime.js";
 import { invalidConfigText, loadConfig } from "../../config/load.js";
 import { formatStep, runConnectionTest } from "../../diagnostics/connection-test.js";
 import { DEFAULT_STRATEGIES_FILE, parseStrategyConfig } from "../../strategy/config.js";
 import type { LiveSignals } from "../../strategy/live-signals.js";
 import type { Signal } from "../../strategy/signals.js";
-import { intOption, PORT_RANGE, usageError } from "../args.js";
+import { PORT_RANGE } from "../args.js";
+import { defineCommand, option, type Values } from "../define-command.js";
 import { onStop } from "../lifecycle.js";
 
-export const summary =
-  "Start the demo: the built-in exchange emulator, a connection test and a live market view";
-
-export const usage = "atp demo [--port 8100] [--speed 600] [--interval 5] [--once] [--live]";
 /** The demo watchlist and the preset each coin runs (1h candles; at --speed 600 one closes every 6 s). */
 const WATCHLIST: Record<string, string> = {
   BTC_USD: "swing-aggressive",
@@ -29,32 +25,42 @@ const WATCHLIST: Record<string, string> = {
 const MAX_SPEED = 100_000;
 const DEMO_KEY = { api_key: "demo-key", secret: "demo-secret" };
 
-export async function run(args: string[]): Promise<number> {
-  let port: number;
-  let speed: number;
-  let intervalS: number;
-  let once: boolean;
-  let live: boolean;
-  try {
-    const { values } = parseArgs({
-      args,
-      options: {
-        port: { type: "string" },
-        speed: { type: "string" },
-        interval: { type: "string" },
-        once: { type: "boolean" },
-        live: { type: "boolean" },
-      },
-    });
-    port = intOption("port", values.port, PORT_RANGE) ?? 8100;
-    speed = intOption("speed", values.speed, { min: 1, max: MAX_SPEED }) ?? 600;
-    // at most a day: Node's timers hold 2^31 − 1 ms (~24.8 days) and fire after 1 ms beyond that
-    intervalS = intOption("interval", values.interval, { min: 1, max: 86_400, unit: "seconds" }) ?? 5;
-    once = values.once ?? false;
-    live = values.live ?? false;
-  } catch (err) {
-    return usageError("demo", err, usage);
-  }
+const options = {
+  port: option.int("port the emulator listens on (when it is taken, a free one)", PORT_RANGE, {
+    default: 8100,
+  }),
+  speed: option.int(
+    "how many times faster than real time the market runs",
+    { min: 1, max: MAX_SPEED },
+    {
+      default: 600,
+    },
+  ),
+  // at most a day: Node's timers hold 2^31 − 1 ms (~24.8 days) and fire after 1 ms beyond that
+  interval: option.int(
+    "seconds between price lines",
+    { min: 1, max: 86_400, unit: "seconds" },
+    {
+      value: "SECONDS",
+      default: 5,
+    },
+  ),
+  once: option.flag("print one price line, then stop"),
+  live: option.flag("refuse to start without API credentials (the demo still trades only on the emulator)"),
+};
+
+export const command = defineCommand({
+  name: "demo",
+  summary: "Start the demo: the built-in exchange emulator, a connection test and a live market view",
+  description:
+    "Starts the built-in Crypto.com Exchange emulator with a demo key, runs the connection test against it,\nthen follows the demo watchlist through the live strategy pipeline until Ctrl-C. Never places orders.",
+  notes: "Ctrl-C stops everything in order and exits 0; a second Ctrl-C exits at once.",
+  options,
+  run,
+});
+
+async function run(values: Values<typeof options>): Promise<number> {
+  const { port, speed, interval: intervalS, once, live } = values;
   const report = loadConfig();
   const invalid = invalidConfigText(report);
   if (invalid) {

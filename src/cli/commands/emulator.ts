@@ -4,7 +4,6 @@
  * (stdout), then runs until SIGINT/SIGTERM (or its stdout is closed) and closes cleanly (exit 0).
  * Bad flags or configuration: exit 2 with the flag or field named.
  */
-import { parseArgs } from "node:util";
 import { createRuntime } from "../../app/runtime.js";
 import { loadConfig } from "../../config/load.js";
 import {
@@ -13,39 +12,39 @@ import {
   loadEmulatorConfigFile,
   parseEmulatorConfig,
 } from "../../emulator/index.js";
-import { intOption, numberOption, PORT_RANGE, SEED_RANGE, usageError } from "../args.js";
+import { PORT_RANGE, SEED_RANGE } from "../args.js";
+import { type CommandContext, defineCommand, option, type Values } from "../define-command.js";
 import { onStop } from "../lifecycle.js";
 
-export const summary = "Run the offline Crypto.com Exchange emulator (REST, WebSocket, admin API)";
+const options = {
+  host: option.string("address to listen on", { default: "127.0.0.1" }),
+  port: option.int("port to listen on (0: a free one)", PORT_RANGE, { default: 8100 }),
+  config: option.string("emulator configuration file (JSON; see docs/emulator.md)", { value: "FILE" }),
+  seed: option.int("seed of the market process (overrides the file)", SEED_RANGE, { value: "N" }),
+  speed: option.number(
+    "market speed, times real time (overrides the file)",
+    {
+      min: 0,
+      max: 100_000,
+      minExclusive: true,
+    },
+    { value: "N" },
+  ),
+};
 
-const USAGE = "atp emulator [--host 127.0.0.1] [--port 8100] [--config FILE] [--seed N] [--speed N]";
+export const command = defineCommand({
+  name: "emulator",
+  summary: "Run the offline Crypto.com Exchange emulator (REST, WebSocket, admin API)",
+  notes:
+    "Defaults: key demo-key / secret demo-secret; see docs/emulator.md.\nRuns until SIGINT/SIGTERM (a second one exits at once).",
+  options,
+  run,
+});
 
-export async function run(args: string[]): Promise<number> {
-  let host: string;
-  let port: number;
+async function run(values: Values<typeof options>, ctx: CommandContext): Promise<number> {
+  const { host, port, seed, speed } = values;
   let config: EmulatorConfig;
   try {
-    const { values } = parseArgs({
-      args,
-      options: {
-        host: { type: "string" },
-        port: { type: "string" },
-        config: { type: "string" },
-        seed: { type: "string" },
-        speed: { type: "string" },
-        help: { type: "boolean", short: "h" },
-      },
-    });
-    if (values.help) {
-      process.stdout.write(
-        `usage: ${USAGE}\nDefaults: key demo-key / secret demo-secret; see docs/emulator.md.\n`,
-      );
-      return 0;
-    }
-    host = values.host ?? "127.0.0.1";
-    port = intOption("port", values.port, PORT_RANGE) ?? 8100;
-    const seed = intOption("seed", values.seed, SEED_RANGE);
-    const speed = numberOption("speed", values.speed, { min: 0, max: 100_000, minExclusive: true });
     const base = values.config ? loadEmulatorConfigFile(values.config) : parseEmulatorConfig({});
     config = parseEmulatorConfig({
       ...base,
@@ -59,7 +58,7 @@ export async function run(args: string[]): Promise<number> {
       );
       return 2;
     }
-    return usageError("emulator", err, USAGE);
+    return ctx.usageError(err);
   }
 
   const runtime = createRuntime(loadConfig(), {

@@ -6,7 +6,6 @@
  * never answers (the step then fails with "deadline" and the rest are not run). URLs are shown
  * without their user info.
  */
-import { parseArgs } from "node:util";
 import { createRuntime } from "../../app/runtime.js";
 import { invalidConfigText, loadConfig } from "../../config/load.js";
 import {
@@ -16,29 +15,28 @@ import {
   runConnectionTest,
 } from "../../diagnostics/connection-test.js";
 import { displayUrl } from "../../util/url.js";
-import { intOption, joinNegativeValues, usageError } from "../args.js";
+import { defineCommand, option, type Values } from "../define-command.js";
 
-export const summary = "Test public and signed calls against the configured exchange, one PASS/FAIL per step";
-export const usage = `atp test-connection [--json] [--symbol BTC_USD] [--deadline ${DEFAULT_CONNECTION_DEADLINE_MS / 1000}]
-  --deadline SECONDS  the whole test ends within this time, even if the exchange never answers (1 to 600)`;
+const options = {
+  json: option.flag("print the result as JSON"),
+  symbol: option.string("the instrument of the public ticker step", { default: "BTC_USD" }),
+  deadline: option.int(
+    "the whole test ends within this many seconds, even if the exchange never answers",
+    { min: 1, max: 600, unit: "seconds" },
+    { value: "SECONDS", default: DEFAULT_CONNECTION_DEADLINE_MS / 1000 },
+  ),
+};
 
-export async function run(args: string[]): Promise<number> {
-  let json = false;
-  let symbol = "BTC_USD";
-  let deadlineS: number;
-  try {
-    const { values } = parseArgs({
-      args: joinNegativeValues(args, ["deadline"]),
-      options: { json: { type: "boolean" }, symbol: { type: "string" }, deadline: { type: "string" } },
-    });
-    json = values.json ?? false;
-    symbol = values.symbol ?? symbol;
-    deadlineS =
-      intOption("deadline", values.deadline, { min: 1, max: 600, unit: "seconds" }) ??
-      DEFAULT_CONNECTION_DEADLINE_MS / 1000;
-  } catch (err) {
-    return usageError("test-connection", err, usage);
-  }
+export const command = defineCommand({
+  name: "test-connection",
+  summary: "Test public and signed calls against the configured exchange, one PASS/FAIL per step",
+  notes: "Exit codes: 0 every step passed, 1 a step failed, 2 usage or configuration error.",
+  options,
+  run,
+});
+
+async function run(values: Values<typeof options>): Promise<number> {
+  const { json, symbol, deadline: deadlineS } = values;
   const report = loadConfig();
   const invalid = invalidConfigText(report);
   if (invalid) {
