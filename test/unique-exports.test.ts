@@ -22,7 +22,7 @@ const SRC = fileURLToPath(new URL("../src/", import.meta.url));
  * name of its own.
  */
 const ALLOWED: ReadonlyMap<string, { why: string; files: RegExp }> = new Map(
-  ["run", "summary", "usage"].map((name) => [
+  ["run", "summary", "usage", "command"].map((name) => [
     name,
     {
       why: "the CLI command module protocol: each command file exports them",

@@ -3,7 +3,8 @@
  * Nothing below src/app reads configuration; they take plain option objects.
  */
 import type { AppConfig } from "../config/load.js";
-import { CryptoComClient, type CryptoComClientOptions } from "../exchange/cryptocom/client.js";
+import type { CryptoComClientOptions } from "../exchange/cryptocom/client.js";
+import { PRODUCTION, UAT } from "../exchange/cryptocom/constants.js";
 import type { Logger } from "../log/logger.js";
 
 export function clientOptionsFrom(config: AppConfig, logger: Logger): CryptoComClientOptions {
@@ -23,6 +24,13 @@ export function clientOptionsFrom(config: AppConfig, logger: Logger): CryptoComC
   };
 }
 
-export function createExchangeClient(config: AppConfig, logger: Logger): CryptoComClient {
-  return new CryptoComClient(clientOptionsFrom(config, logger));
+/**
+ * The market WebSocket that belongs to a REST base URL: Crypto.com's own for production and UAT;
+ * for any other base (an emulator, a mirror) the same host's `…/market` beside the REST path, the
+ * layout the emulator serves (`http://h:p/exchange/v1` → `ws://h:p/exchange/v1/market`).
+ */
+export function marketStreamUrl(restBaseUrl: string): string {
+  const base = restBaseUrl.replace(/\/+$/, "");
+  for (const venue of [PRODUCTION, UAT]) if (base === venue.rest) return venue.wsMarket;
+  return `${base.replace(/^http(s?):\/\//i, (_m, s: string) => `ws${s}://`)}/market`;
 }

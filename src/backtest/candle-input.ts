@@ -1,21 +1,21 @@
 /**
- * Where a backtest's candles come from: a CSV file, the exchange's REST API (through the Crypto.com
- * client, so the emulator's base URL works too), or the emulator's market process. Only closed
- * candles are used; the range is [from, to) by candle start.
+ * Where a backtest's candles come from: a CSV file, an exchange's candle history through an
+ * injected `CandleSource` (the composition root builds it: the Crypto.com REST API, so the
+ * emulator's base URL works too), or the emulator's market process. Only closed candles are used;
+ * the range is [from, to) by candle start. This module constructs no client.
  */
 import { readFileSync } from "node:fs";
 import type { Candle } from "../domain/market.js";
-import { CryptoComClient } from "../exchange/cryptocom/client.js";
 import { fetchCandleRange } from "../market/backfill.js";
-import { CryptoComCandleSource } from "../market/cryptocom-source.js";
+import type { CandleSource } from "../market/source.js";
 import { periodMs, type Timeframe } from "../market/timeframe.js";
-import { displayUrl } from "../util/url.js";
 import { parseCandleCsv } from "./csv.js";
 import { generateCandles } from "./generated-candles.js";
 
 export type CandleInput =
   | { kind: "csv"; file: string }
-  | { kind: "rest"; baseUrl: string }
+  /** `label` names the source in reports, e.g. "rest https://api.crypto.com/exchange/v1". */
+  | { kind: "rest"; source: CandleSource; label: string }
   | { kind: "emulator"; seed: number };
 
 export interface LoadedCandles {
@@ -63,20 +63,14 @@ export async function loadCandles(input: CandleInput, req: CandleRequest): Promi
     });
     return { candles, gaps: 0, source: `emulator market process, seed ${input.seed}` };
   }
-  const client = new CryptoComClient({ baseUrl: input.baseUrl });
-  try {
-    const source = new CryptoComCandleSource({ client, wsMarketUrl: "" });
-    const now = (req.now ?? Date.now)();
-    const all = await fetchCandleRange(
-      source,
-      req.symbol,
-      req.timeframe,
-      req.from,
-      Math.min(req.to, now) - 1,
-    );
-    const candles = all.filter((c) => inRange(c) && c.t + period <= now);
-    return { candles, gaps: countGaps(candles, period), source: `rest ${displayUrl(client.baseUrl)}` };
-  } finally {
-    await client.close();
-  }
+  const now = (req.now ?? Date.now)();
+  const all = await fetchCandleRange(
+    input.source,
+    req.symbol,
+    req.timeframe,
+    req.from,
+    Math.min(req.to, now) - 1,
+  );
+  const candles = all.filter((c) => inRange(c) && c.t + period <= now);
+  return { candles, gaps: countGaps(candles, period), source: input.label };
 }

@@ -1,5 +1,6 @@
 /**
- * Shared helpers for CLI argument handling (every command uses node:util parseArgs).
+ * The ranged value parsers and the usage-error printer behind `defineCommand` (define-command.ts),
+ * which every command uses; commands declare options there rather than calling these directly.
  *
  * Invariants:
  * - Every numeric option (port, duration, count, id, seed) goes through `intOption` or

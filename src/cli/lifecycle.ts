@@ -7,6 +7,10 @@
  *   error is absorbed here, once for every command, and long-running commands (demo, emulator)
  *   are told to stop through `onStop`, so they close what they opened and end quietly.
  * - Any other stream error is not ours to hide: it is rethrown.
+ * - The first stop request (SIGINT, SIGTERM or closed output) asks the command to stop, once; the
+ *   command then stops its runtime, whose every component stop is bounded by a timeout. A signal
+ *   after that is the user insisting: the process exits at once (128 + the signal's number, the
+ *   shell's convention), without waiting for the stop to finish.
  */
 
 const stopListeners = new Set<() => void>();
@@ -36,26 +40,55 @@ export function isOutputClosed(): boolean {
   return outputClosed;
 }
 
+/** What `onStop` listens on and how it exits (the process; tests pass stand-ins). */
+export interface StopSignals {
+  on(signal: "SIGINT" | "SIGTERM", listener: () => void): unknown;
+  off(signal: "SIGINT" | "SIGTERM", listener: () => void): unknown;
+  exit(code: number): void;
+  /** Where the "exiting at once" line goes. */
+  warn(line: string): void;
+}
+
+const processSignals: StopSignals = {
+  on: (signal, listener) => process.on(signal, listener),
+  off: (signal, listener) => process.off(signal, listener),
+  exit: (code) => process.exit(code),
+  warn: (line) => {
+    if (!outputClosed) process.stderr.write(line);
+  },
+};
+
+const EXIT_CODE = { SIGINT: 130, SIGTERM: 143 } as const;
+
 /**
- * Calls `stop` once on SIGINT, SIGTERM or closed output; `why` says which. Returns the function that
- * unregisters it (call it when the command ends, so signals get their default meaning back).
+ * Calls `stop` once on SIGINT, SIGTERM or closed output; `why` says which. A signal after that
+ * exits the process at once. Returns the function that unregisters it (call it when the command
+ * ends, so signals get their default meaning back).
  */
-export function onStop(stop: (why: "signal" | "output closed") => void): () => void {
+export function onStop(
+  stop: (why: "signal" | "output closed") => void,
+  signals: StopSignals = processSignals,
+): () => void {
   let done = false;
   const once = (why: "signal" | "output closed") => {
     if (done) return;
     done = true;
     stop(why);
   };
-  const bySignal = () => once("signal");
+  const listeners = (["SIGINT", "SIGTERM"] as const).map((signal) => {
+    const listener = () => {
+      if (!done) return once("signal");
+      signals.warn(`atp: ${signal} again: exiting at once, without waiting for the stop to finish\n`);
+      signals.exit(EXIT_CODE[signal]);
+    };
+    signals.on(signal, listener);
+    return [signal, listener] as const;
+  });
   const byOutput = () => once("output closed");
-  process.on("SIGINT", bySignal);
-  process.on("SIGTERM", bySignal);
   stopListeners.add(byOutput);
   if (outputClosed) queueMicrotask(byOutput);
   return () => {
-    process.off("SIGINT", bySignal);
-    process.off("SIGTERM", bySignal);
+    for (const [signal, listener] of listeners) signals.off(signal, listener);
     stopListeners.delete(byOutput);
   };
 }

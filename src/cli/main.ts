@@ -1,6 +1,7 @@
 /**
  * CLI entry point: `atp <command> [options]`. Each command lives in src/cli/commands/<name>.ts and
- * exports `run(args: string[]): Promise<number>` (the process exit code) plus a one-line `summary`.
+ * exports `command`, made by `defineCommand` (define-command.ts): its options, usage, `--help` and
+ * `run(args): Promise<number>` (the process exit code).
  * Exit codes: 0 ok, 1 a problem was found (check failed), 2 usage or configuration error.
  *
  * Invariants:
@@ -9,24 +10,20 @@
  * - A reader that closes stdout or stderr (`atp demo | head -3`) ends the command quietly
  *   (guardOutput, lifecycle.ts), for every command.
  */
+import type { Command } from "./define-command.js";
 import { guardOutput } from "./lifecycle.js";
 
-export interface Command {
-  summary: string;
-  /** One-line usage; when present, `--help`/`-h` prints it (commands without it handle help themselves). */
-  usage?: string;
-  run(args: string[]): Promise<number>;
-}
+type Load = () => Promise<Command>;
 
 /** Every command and how to load it (src/cli/commands/<name>.ts), in the order `atp --help` lists them. */
-const COMMANDS: ReadonlyMap<string, () => Promise<Command>> = new Map<string, () => Promise<Command>>([
-  ["demo", () => import("./commands/demo.js")],
-  ["check-config", () => import("./commands/check-config.js")],
-  ["test-connection", () => import("./commands/test-connection.js")],
-  ["sign", () => import("./commands/sign.js")],
-  ["emulator", () => import("./commands/emulator.js")],
-  ["doctor", () => import("./commands/doctor.js")],
-  ["backtest", () => import("./commands/backtest.js")],
+const COMMANDS: ReadonlyMap<string, Load> = new Map<string, Load>([
+  ["demo", () => import("./commands/demo.js").then((m) => m.command)],
+  ["check-config", () => import("./commands/check-config.js").then((m) => m.command)],
+  ["test-connection", () => import("./commands/test-connection.js").then((m) => m.command)],
+  ["sign", () => import("./commands/sign.js").then((m) => m.command)],
+  ["emulator", () => import("./commands/emulator.js").then((m) => m.command)],
+  ["doctor", () => import("./commands/doctor.js").then((m) => m.command)],
+  ["backtest", () => import("./commands/backtest.js").then((m) => m.command)],
 ]);
 
 /** Command names, in the order `atp --help` lists them. */
@@ -56,10 +53,5 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`atp: unknown command '${name}'\n\n${await usage()}\n`);
     return 2;
   }
-  const command = await load();
-  if (command.usage && (rest.includes("--help") || rest.includes("-h"))) {
-    process.stdout.write(`${command.summary}\nusage: ${command.usage}\n`);
-    return 0;
-  }
-  return command.run(rest);
+  return (await load()).run(rest);
 }

@@ -3,6 +3,8 @@
  * quotes are cleaned, and every cleaning is reported (never silent). Whitespace or non-printable
  * characters inside the value cannot be cleaned safely: they are an error naming the variable.
  */
+import type { Finding, RawValues, Values } from "./types.js";
+import { VARIABLES } from "./variables.js";
 
 export interface CleanResult {
   value: string;
@@ -50,4 +52,43 @@ export function cleanCredential(raw: string): CleanResult {
   if (hasInvisible(v))
     return { value: v, cleaned, error: "contains non-printable characters (e.g. a zero-width space)" };
   return { value: v, cleaned: [...new Set(cleaned)] };
+}
+
+/**
+ * Configuration step 2, clean: every secret through `cleanCredential` (each cleaning a warning,
+ * an uncleanable value an error and the variable dropped), every other value trimmed.
+ */
+export function cleanValues(raw: RawValues): { values: Values; findings: Finding[] } {
+  const values = new Map<string, string>();
+  const findings: Finding[] = [];
+  for (const v of VARIABLES) {
+    const r = raw.get(v.name);
+    if (!r) continue;
+    if (!v.secret) {
+      values.set(v.name, r.value.trim());
+      continue;
+    }
+    const c = cleanCredential(r.value);
+    if (c.cleaned.length > 0) {
+      findings.push({
+        severity: "warning",
+        kind: "cleaned",
+        variable: v.name,
+        problem: `value had ${c.cleaned.join(" and ")} (from ${r.source}); atp removed it`,
+        fix: `rewrite ${v.name} in ${r.source === "env" ? "the environment" : r.source} without it`,
+      });
+    }
+    if (c.error) {
+      findings.push({
+        severity: "error",
+        kind: "invalid",
+        variable: v.name,
+        problem: c.error,
+        fix: `copy ${v.name} again from the exchange, as one line without spaces`,
+      });
+      continue;
+    }
+    values.set(v.name, c.value);
+  }
+  return { values, findings };
 }

@@ -1,6 +1,7 @@
 /**
  * What the market feed needs from an exchange: REST candles and tickers, and a live stream of candle
- * and ticker updates with its connection state. `cryptocom-source.ts` adapts the Crypto.com client;
+ * and ticker updates with its connection state. `exchange/cryptocom/candle-source.ts` adapts the
+ * Crypto.com client (adapters live with their venue: this module imports no venue code);
  * tests use an in-process fake. The feed owns everything else (ring buffers, backfill paging, REST
  * fallback, gap repair, freshness), so it is written and tested once.
  */

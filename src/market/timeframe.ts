@@ -1,8 +1,18 @@
-/** Timeframe arithmetic on top of the exchange's timeframe table. */
-import { TIMEFRAME_MS, type Timeframe } from "../exchange/cryptocom/constants.js";
+/**
+ * Timeframe arithmetic for the market feed and the backtester, on the venue-neutral timeframe table
+ * (src/exchange/timeframe.ts, re-exported here so market, strategy and backtest code has one place
+ * to import timeframes from). Nothing here knows a venue: parsing a venue's own spellings belongs
+ * to its adapter (Crypto.com: `parseTimeframe` in exchange/cryptocom/constants.ts).
+ */
+import { TIMEFRAME_MS, type Timeframe } from "../exchange/timeframe.js";
 
-export type { Timeframe } from "../exchange/cryptocom/constants.js";
-export { candleStart, nextCandleStart, parseTimeframe, TIMEFRAMES } from "../exchange/cryptocom/constants.js";
+export {
+  candleStart,
+  isTimeframe,
+  nextCandleStart,
+  TIMEFRAMES,
+  type Timeframe,
+} from "../exchange/timeframe.js";
 
 export function periodMs(tf: Timeframe): number {
   return TIMEFRAME_MS[tf];

@@ -8,7 +8,7 @@ import { createServer, type Server } from "node:http";
 import { Writable } from "node:stream";
 import { request } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { lookupOutboundIp } from "../../src/app/connection-test.js";
+import { lookupOutboundIp } from "../../src/diagnostics/connection-test.js";
 import { createLogger } from "../../src/log/logger.js";
 import { startSigningProxy } from "../../src/proxy/index.js";
 import { parseIpAnswer } from "../../src/util/ip.js";

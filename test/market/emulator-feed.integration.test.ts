@@ -9,8 +9,8 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Candle } from "../../src/domain/market.js";
 import { type EmulatorHandle, ManualClock, startEmulator } from "../../src/emulator/index.js";
+import { CryptoComCandleSource } from "../../src/exchange/cryptocom/candle-source.js";
 import { CryptoComClient } from "../../src/exchange/cryptocom/client.js";
-import { CryptoComCandleSource } from "../../src/market/cryptocom-source.js";
 import { type FeedEvent, MarketFeed } from "../../src/market/feed.js";
 
 const MIN = 60_000;

@@ -10,7 +10,7 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { parseArgs } from "node:util";
+import { createRuntime, type Runtime } from "../../app/runtime.js";
 import { type CandleInput, loadCandles } from "../../backtest/candle-input.js";
 import { CandleCsvError } from "../../backtest/csv.js";
 import { DEFAULT_FILL_MODEL, type FillModel } from "../../backtest/fill-model.js";
@@ -18,31 +18,13 @@ import { renderReportHtml, summaryJson } from "../../backtest/report.js";
 import { runBacktest } from "../../backtest/run.js";
 import { loadConfig } from "../../config/load.js";
 import { urlProblem } from "../../config/variables.js";
-import { parseTimeframe, periodMs, type Timeframe } from "../../market/timeframe.js";
+import { parseTimeframe } from "../../exchange/cryptocom/constants.js";
+import { periodMs, type Timeframe } from "../../market/timeframe.js";
 import { loadStrategyConfig, StrategyConfigError } from "../../strategy/config.js";
 import { configHash } from "../../strategy/config-hash.js";
 import { displayUrl } from "../../util/url.js";
-import {
-  instantOption,
-  intOption,
-  joinNegativeValues,
-  numberOption,
-  SEED_RANGE,
-  usageError,
-} from "../args.js";
-
-export const summary = "Run a strategy preset over historical candles (CSV, exchange REST or generated)";
-
-const USAGE = `atp backtest --symbol BTC_USD [--timeframe 1h] [--preset swing-conservative] [--from 2025-01-01] [--to 2025-06-01]
-       [--candles FILE.csv | --source rest [--base-url URL] | --source emulator [--seed N]]
-       [--fee 0.075] [--slippage 0.05] [--cash 10000] [--amount 1000] [--config config/strategies.json]
-       [--json] [--report DIR]
-  --timeframe, --preset  default: the coin's settings in the strategies file (preset with its overrides)
-  --from, --to           ISO date/time (UTC) or ms since the epoch; candle starts in [from, to)
-  --candles FILE.csv     header t,o,h,l,c,v (t = candle start in ms since the epoch)
-  --source               rest (default without --candles: the exchange's public/get-candlestick)
-                         or emulator (candles from the emulator's seeded market process)
-  --fee, --slippage      in percent per fill (defaults 0.075 and 0.05)`;
+import { SEED_RANGE } from "../args.js";
+import { type CommandContext, defineCommand, type OptionValues, option } from "../define-command.js";
 
 /** Span used when --from is omitted for a network or generated source. */
 const DEFAULT_CANDLES = 2000;
@@ -69,56 +51,115 @@ function prepareReportDir(dir: string): void {
   }
 }
 
-function pctFlag(name: string, v: string | undefined, fallback: number): number {
-  if (v === undefined) return fallback;
-  const x = Number(v);
+/** A percentage per fill in [0, 100), as a fraction. */
+function percent(text: string, name: string): number {
+  const x = Number(text);
   if (!Number.isFinite(x) || x < 0 || x >= 100)
-    throw new Error(`--${name} is a percentage in [0, 100), got "${v}"`);
+    throw new Error(`--${name} is a percentage in [0, 100), got "${text}"`);
   return x / 100;
 }
 
-/** Cash and trade amounts: positive, and small enough that P&L arithmetic stays exact to the cent. */
-function amountFlag(name: string, v: string | undefined, fallback: number): number {
-  return numberOption(name, v, { min: 0, minExclusive: true, max: 1e12 }) ?? fallback;
-}
+const SYMBOL_RE = /^[A-Z0-9]+([_-][A-Z0-9]+)*$/;
+const SOURCES = ["rest", "emulator", "csv"] as const;
 
-export async function run(args: string[]): Promise<number> {
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    values = parseArgs({
-      args: joinNegativeValues(args, ["from", "to", "seed", "fee", "slippage", "cash", "amount"]),
-      options: {
-        symbol: { type: "string" },
-        timeframe: { type: "string" },
-        preset: { type: "string" },
-        from: { type: "string" },
-        to: { type: "string" },
-        candles: { type: "string" },
-        source: { type: "string" },
-        "base-url": { type: "string" },
-        seed: { type: "string" },
-        fee: { type: "string" },
-        slippage: { type: "string" },
-        cash: { type: "string" },
-        amount: { type: "string" },
-        config: { type: "string" },
-        json: { type: "boolean" },
-        report: { type: "string" },
-        help: { type: "boolean", short: "h" },
-      },
-    }).values;
-  } catch (err) {
-    return usageError("backtest", err, USAGE);
-  }
-  if (values.help) {
-    process.stdout.write(`usage: ${USAGE}\n`);
-    return 0;
-  }
-  const str = (k: string) => values[k] as string | undefined;
+const options = {
+  symbol: option.custom(
+    "the instrument",
+    (text) => {
+      if (!SYMBOL_RE.test(text))
+        throw new Error(`--symbol is required: an instrument name such as BTC_USD, got "${text}"`);
+      return text;
+    },
+    { value: "BTC_USD", required: "an instrument name such as BTC_USD" },
+  ),
+  timeframe: option.custom(
+    "candle timeframe (default: the coin's in the strategies file)",
+    (text) => {
+      const tf = parseTimeframe(text);
+      if (!tf)
+        throw new Error(`--timeframe must be one of 1m 5m 15m 30m 1h 2h 4h 12h 1D 7D 14D 1M, got "${text}"`);
+      return tf;
+    },
+    { value: "1h" },
+  ),
+  preset: option.string("preset to run without the coin's overrides (default: the coin's own settings)", {
+    value: "NAME",
+  }),
+  from: option.instant("first candle start: ISO date/time (UTC) or ms since the epoch", {
+    value: "2025-01-01",
+  }),
+  to: option.instant("end (exclusive) of candle starts, like --from", { value: "2025-06-01" }),
+  candles: option.string("a CSV file with header t,o,h,l,c,v (t = candle start in ms since the epoch)", {
+    value: "FILE.csv",
+  }),
+  source: option.custom(
+    "where candles come from without --candles: rest (the exchange's public/get-candlestick,\nthe default), emulator (the emulator's seeded market process) or csv",
+    (text) => {
+      const found = SOURCES.find((x) => x === text);
+      if (!found) throw new Error(`--source must be rest, emulator or csv, got "${text}"`);
+      return found;
+    },
+    { value: "rest|emulator|csv" },
+  ),
+  "base-url": option.custom(
+    "REST base URL for --source rest (default: EXCHANGE_CUSTOM_BASE_URL)",
+    (text) => {
+      const problem = urlProblem(text);
+      if (problem) throw new Error(`--base-url: ${displayUrl(problem)}`);
+      return text;
+    },
+    { value: "URL" },
+  ),
+  seed: option.int("seed of the emulator's market process (--source emulator)", SEED_RANGE, {
+    value: "N",
+    default: 1,
+  }),
+  fee: option.custom("fee in percent per fill", percent, {
+    value: "PCT",
+    default: DEFAULT_FILL_MODEL.feeRate,
+    defaultText: String(DEFAULT_FILL_MODEL.feeRate * 100),
+    numeric: true,
+  }),
+  slippage: option.custom("slippage in percent per fill", percent, {
+    value: "PCT",
+    default: DEFAULT_FILL_MODEL.slippage,
+    defaultText: String(DEFAULT_FILL_MODEL.slippage * 100),
+    numeric: true,
+  }),
+  // positive, and small enough that P&L arithmetic stays exact to the cent
+  cash: option.number(
+    "starting cash",
+    { min: 0, minExclusive: true, max: 1e12 },
+    {
+      default: DEFAULT_FILL_MODEL.initialCash,
+    },
+  ),
+  amount: option.number(
+    "amount per trade",
+    { min: 0, minExclusive: true, max: 1e12 },
+    {
+      default: DEFAULT_FILL_MODEL.tradeAmount,
+    },
+  ),
+  config: option.string("the strategies file", { value: "config/strategies.json" }),
+  json: option.flag("print the result as JSON"),
+  report: option.string("write report.html and result.json into DIR", { value: "DIR" }),
+};
 
+export const command = defineCommand({
+  name: "backtest",
+  summary: "Run a strategy preset over historical candles (CSV, exchange REST or generated)",
+  description:
+    "Runs the live strategy code over closed candles with start in [--from, --to) and prints trades, P&L,\nfees, drawdown, win rate and exposure. Deterministic: same input, same bytes.",
+  notes: `A run loads at most ${MAX_CANDLES.toLocaleString("en-US")} candles.`,
+  options,
+  run,
+});
+
+async function run(values: OptionValues<typeof options>, ctx: CommandContext): Promise<number> {
   let strategies: ReturnType<typeof loadStrategyConfig>;
   try {
-    strategies = loadStrategyConfig(str("config") ?? undefined);
+    strategies = loadStrategyConfig(values.config);
   } catch (err) {
     if (err instanceof StrategyConfigError) {
       process.stderr.write(`atp backtest: ${err.message}\n`);
@@ -127,52 +168,39 @@ export async function run(args: string[]): Promise<number> {
     throw err;
   }
 
-  let symbol: string;
+  const symbol = values.symbol;
   let timeframe: Timeframe;
-  let input: CandleInput;
-  let from: number | undefined;
-  let to: number | undefined;
-  let fill: FillModel;
+  let source:
+    | { kind: "csv"; file: string }
+    | { kind: "emulator"; seed: number }
+    | { kind: "rest"; baseUrl?: string };
+  let from = values.from;
+  let to = values.to;
   let presetName: string;
   try {
-    symbol = str("symbol") ?? "";
-    if (!/^[A-Z0-9]+([_-][A-Z0-9]+)*$/.test(symbol)) {
-      throw new Error(
-        `--symbol is required: an instrument name such as BTC_USD${symbol ? `, got "${symbol}"` : ""}`,
-      );
-    }
     const coin = strategies.coin(symbol);
-    const tfText = str("timeframe");
-    const tf = tfText === undefined ? coin.timeframe : parseTimeframe(tfText);
-    if (!tf)
-      throw new Error(`--timeframe must be one of 1m 5m 15m 30m 1h 2h 4h 12h 1D 7D 14D 1M, got "${tfText}"`);
-    timeframe = tf;
-    presetName = str("preset") ?? coin.preset;
+    timeframe = values.timeframe ?? coin.timeframe;
+    presetName = values.preset ?? coin.preset;
     if (!strategies.preset(presetName)) {
       throw new Error(
         `--preset '${presetName}' is not in the strategies file (known: ${strategies.presetNames.join(", ")})`,
       );
     }
-    from = instantOption("from", str("from"));
-    to = instantOption("to", str("to"));
     if (from !== undefined && to !== undefined && from >= to) throw new Error("--from must be before --to");
-    const src = str("source");
-    const file = str("candles");
+    const src = values.source;
+    const file = values.candles;
     if (file !== undefined) {
       if (src !== undefined && src !== "csv")
         throw new Error("--candles reads a CSV file; drop --source or use --source csv");
-      input = { kind: "csv", file };
+      source = { kind: "csv", file };
     } else if (src === "emulator") {
-      input = { kind: "emulator", seed: intOption("seed", str("seed"), SEED_RANGE) ?? 1 };
+      source = { kind: "emulator", seed: values.seed };
       to ??= from !== undefined ? from + DEFAULT_CANDLES * periodMs(timeframe) : EMULATOR_DEFAULT_TO;
     } else if (src === undefined || src === "rest") {
-      const given = str("base-url");
-      const problem = given !== undefined ? urlProblem(given) : undefined;
-      if (problem) throw new Error(`--base-url: ${displayUrl(problem)}`);
-      input = { kind: "rest", baseUrl: given ?? loadConfig().config.exchange.baseUrl };
+      source = { kind: "rest", ...(values["base-url"] !== undefined ? { baseUrl: values["base-url"] } : {}) };
       to ??= Math.floor(Date.now() / periodMs(timeframe)) * periodMs(timeframe);
-    } else throw new Error(`--source must be rest, emulator or csv, got "${src}"`);
-    if (input.kind !== "csv") {
+    } else throw new Error("--source csv needs --candles FILE.csv");
+    if (source.kind !== "csv") {
       from ??= to! - DEFAULT_CANDLES * periodMs(timeframe);
       const count = Math.ceil((to! - from) / periodMs(timeframe));
       if (count > MAX_CANDLES) {
@@ -181,16 +209,25 @@ export async function run(args: string[]): Promise<number> {
         );
       }
     }
-    fill = {
-      feeRate: pctFlag("fee", str("fee"), DEFAULT_FILL_MODEL.feeRate),
-      slippage: pctFlag("slippage", str("slippage"), DEFAULT_FILL_MODEL.slippage),
-      initialCash: amountFlag("cash", str("cash"), DEFAULT_FILL_MODEL.initialCash),
-      tradeAmount: amountFlag("amount", str("amount"), DEFAULT_FILL_MODEL.tradeAmount),
-    };
-    if (str("report") !== undefined) prepareReportDir(str("report")!);
+    if (values.report !== undefined) prepareReportDir(values.report);
   } catch (err) {
-    return usageError("backtest", err, USAGE);
+    return ctx.usageError(err);
   }
+  const fill: FillModel = {
+    feeRate: values.fee,
+    slippage: values.slippage,
+    initialCash: values.cash,
+    tradeAmount: values.amount,
+  };
+
+  // the exchange's candles come through the composition root, which builds and closes the client
+  let runtime: Runtime | undefined;
+  let input: CandleInput;
+  if (source.kind === "rest") {
+    runtime = createRuntime(loadConfig(), { name: "backtest" });
+    const rest = runtime.restCandleSource(source.baseUrl ?? runtime.config.exchange.baseUrl);
+    input = { kind: "rest", source: rest.source, label: `rest ${displayUrl(rest.baseUrl)}` };
+  } else input = source;
 
   let loaded: Awaited<ReturnType<typeof loadCandles>>;
   try {
@@ -198,7 +235,7 @@ export async function run(args: string[]): Promise<number> {
   } catch (err) {
     if (err instanceof CandleCsvError) {
       process.stderr.write(
-        `atp backtest: --candles ${str("candles")}: invalid candle file:\n${err.message}\n`,
+        `atp backtest: --candles ${values.candles}: invalid candle file:\n${err.message}\n`,
       );
       return 2;
     }
@@ -206,6 +243,8 @@ export async function run(args: string[]): Promise<number> {
     const code = (err as NodeJS.ErrnoException).code;
     process.stderr.write(`atp backtest: could not load candles: ${msg}\n`);
     return code === "ENOENT" ? 2 : 1;
+  } finally {
+    await runtime?.stop();
   }
   if (loaded.candles.length === 0) {
     process.stderr.write(
@@ -215,7 +254,7 @@ export async function run(args: string[]): Promise<number> {
   }
 
   // A named preset runs without the coin's overrides; without --preset the coin's own settings run.
-  const usesCoin = str("preset") === undefined;
+  const usesCoin = values.preset === undefined;
   const coin = strategies.coin(symbol);
   const strategy = usesCoin ? strategies.strategyFor(symbol) : strategies.presetStrategy(presetName);
   const rules = usesCoin ? coin.rules : strategies.preset(presetName)!;
@@ -236,7 +275,7 @@ export async function run(args: string[]): Promise<number> {
   }
   const meta = { source: loaded.source, gaps: loaded.gaps };
   const json = summaryJson(result, meta);
-  const reportDir = str("report");
+  const reportDir = values.report;
   if (reportDir !== undefined) {
     const dir = resolve(reportDir);
     try {

@@ -3,29 +3,26 @@
  * which credential pair is used, and every warning and problem. Never refuses a broken configuration:
  * that is what it reports. Exit 0 when there is no problem (warnings allowed), 1 otherwise.
  */
-import { parseArgs } from "node:util";
+import { createRuntime } from "../../app/runtime.js";
 import { formatFindings, loadConfig } from "../../config/load.js";
 import { displayUrl } from "../../util/url.js";
-import { usageError } from "../args.js";
+import { defineCommand, type OptionValues, option } from "../define-command.js";
 
-export const summary =
-  "Show the configuration (secrets masked), where each value came from, and its problems";
+const options = {
+  json: option.flag("print the report as JSON (ok, credential_pair, variables, errors, warnings)"),
+};
 
-export async function run(args: string[]): Promise<number> {
-  let values: { json?: boolean; help?: boolean };
-  try {
-    ({ values } = parseArgs({
-      args,
-      options: { json: { type: "boolean" }, help: { type: "boolean", short: "h" } },
-    }));
-  } catch (err) {
-    return usageError("check-config", err, "atp check-config [--json]");
-  }
-  if (values.help) {
-    process.stdout.write("usage: atp check-config [--json]\n");
-    return 0;
-  }
-  const report = loadConfig();
+export const command = defineCommand({
+  name: "check-config",
+  summary: "Show the configuration (secrets masked), where each value came from, and its problems",
+  notes: "Offline. Exit codes: 0 no problem (warnings allowed), 1 a problem, 2 usage error.",
+  options,
+  run,
+});
+
+async function run(values: OptionValues<typeof options>): Promise<number> {
+  // offline: the runtime builds nothing here but the configuration report
+  const { report } = createRuntime(loadConfig(), { name: "check-config" });
   const c = report.config;
   if (values.json) {
     const out = {

@@ -5,22 +5,16 @@
  * decisions and signals until Ctrl-C, when it closes everything and exits 0. It never places orders.
  */
 import { readFileSync } from "node:fs";
-import { parseArgs } from "node:util";
-import { formatStep, runConnectionTest } from "../../app/connection-test.js";
-import { type SignalPipeline, startSignalPipeline } from "../../app/signals.js";
+import { createRuntime } from "../../app/runtime.js";
 import { invalidConfigText, loadConfig } from "../../config/load.js";
-import { startEmulator } from "../../emulator/index.js";
-import { CryptoComClient } from "../../exchange/cryptocom/client.js";
-import { createLogger } from "../../log/logger.js";
+import { formatStep, runConnectionTest } from "../../diagnostics/connection-test.js";
 import { DEFAULT_STRATEGIES_FILE, parseStrategyConfig } from "../../strategy/config.js";
+import type { LiveSignals } from "../../strategy/live-signals.js";
 import type { Signal } from "../../strategy/signals.js";
-import { intOption, PORT_RANGE, usageError } from "../args.js";
+import { PORT_RANGE } from "../args.js";
+import { defineCommand, type OptionValues, option } from "../define-command.js";
 import { onStop } from "../lifecycle.js";
 
-export const summary =
-  "Start the demo: the built-in exchange emulator, a connection test and a live market view";
-
-export const usage = "atp demo [--port 8100] [--speed 600] [--interval 5] [--once] [--live]";
 /** The demo watchlist and the preset each coin runs (1h candles; at --speed 600 one closes every 6 s). */
 const WATCHLIST: Record<string, string> = {
   BTC_USD: "swing-aggressive",
@@ -31,32 +25,42 @@ const WATCHLIST: Record<string, string> = {
 const MAX_SPEED = 100_000;
 const DEMO_KEY = { api_key: "demo-key", secret: "demo-secret" };
 
-export async function run(args: string[]): Promise<number> {
-  let port: number;
-  let speed: number;
-  let intervalS: number;
-  let once: boolean;
-  let live: boolean;
-  try {
-    const { values } = parseArgs({
-      args,
-      options: {
-        port: { type: "string" },
-        speed: { type: "string" },
-        interval: { type: "string" },
-        once: { type: "boolean" },
-        live: { type: "boolean" },
-      },
-    });
-    port = intOption("port", values.port, PORT_RANGE) ?? 8100;
-    speed = intOption("speed", values.speed, { min: 1, max: MAX_SPEED }) ?? 600;
-    // at most a day: Node's timers hold 2^31 − 1 ms (~24.8 days) and fire after 1 ms beyond that
-    intervalS = intOption("interval", values.interval, { min: 1, max: 86_400, unit: "seconds" }) ?? 5;
-    once = values.once ?? false;
-    live = values.live ?? false;
-  } catch (err) {
-    return usageError("demo", err, usage);
-  }
+const options = {
+  port: option.int("port the emulator listens on (when it is taken, a free one)", PORT_RANGE, {
+    default: 8100,
+  }),
+  speed: option.int(
+    "how many times faster than real time the market runs",
+    { min: 1, max: MAX_SPEED },
+    {
+      default: 600,
+    },
+  ),
+  // at most a day: Node's timers hold 2^31 − 1 ms (~24.8 days) and fire after 1 ms beyond that
+  interval: option.int(
+    "seconds between price lines",
+    { min: 1, max: 86_400, unit: "seconds" },
+    {
+      value: "SECONDS",
+      default: 5,
+    },
+  ),
+  once: option.flag("print one price line, then stop"),
+  live: option.flag("refuse to start without API credentials (the demo still trades only on the emulator)"),
+};
+
+export const command = defineCommand({
+  name: "demo",
+  summary: "Start the demo: the built-in exchange emulator, a connection test and a live market view",
+  description:
+    "Starts the built-in Crypto.com Exchange emulator with a demo key, runs the connection test against it,\nthen follows the demo watchlist through the live strategy pipeline until Ctrl-C. Never places orders.",
+  notes: "Ctrl-C stops everything in order and exits 0; a second Ctrl-C exits at once.",
+  options,
+  run,
+});
+
+async function run(values: OptionValues<typeof options>): Promise<number> {
+  const { port, speed, interval: intervalS, once, live } = values;
   const report = loadConfig();
   const invalid = invalidConfigText(report);
   if (invalid) {
@@ -77,29 +81,27 @@ export async function run(args: string[]): Promise<number> {
     );
   }
   const say = (line: string) => process.stdout.write(`${line}\n`);
-  const log = createLogger({
+  const runtime = createRuntime(report, {
     name: "demo",
-    secrets: [{ value: DEMO_KEY.secret, kind: "secret", label: "demo secret" }],
+    venue: {
+      kind: "emulator",
+      config: { speed },
+      port,
+      onPortBusy: (busy) => say(`  port ${busy} is busy; using a free port instead`),
+      credentials: { apiKey: DEMO_KEY.api_key, apiSecret: DEMO_KEY.secret, label: "demo secret" },
+    },
   });
 
   say("atp demo: starting the built-in Crypto.com Exchange emulator (offline, no account needed)");
-  const emulator = await startEmulator({ speed }, { port }).catch(async (err: NodeJS.ErrnoException) => {
-    if (err.code !== "EADDRINUSE") throw err;
-    say(`  port ${port} is busy; using a free port instead`);
-    return startEmulator({ speed }, { port: 0 });
-  });
+  await runtime.start();
+  const emulator = runtime.emulator;
   say(`  listening on ${emulator.baseUrl} (market runs ${speed}x faster than real time)`);
   say(
     `  key ${DEMO_KEY.api_key}, secret ${DEMO_KEY.secret.length} characters; admin API at ${emulator.adminUrl}`,
   );
 
-  const client = new CryptoComClient({
-    baseUrl: emulator.baseUrl,
-    apiKey: DEMO_KEY.api_key,
-    apiSecret: DEMO_KEY.secret,
-    logger: log,
-  });
-  let pipeline: SignalPipeline | undefined;
+  const client = runtime.exchange;
+  let signals: LiveSignals | undefined;
   let stopping = false;
   let timer: NodeJS.Timeout | undefined;
   let wake: (() => void) | undefined;
@@ -115,7 +117,7 @@ export async function run(args: string[]): Promise<number> {
     const result = await runConnectionTest(client, {
       symbol: "BTC_USD",
       outboundIpUrl: emulator.ipEchoUrl,
-      log,
+      log: runtime.logger,
       onStep: (s) => say(`  ${formatStep(s)}`),
       onOutboundIp: (ip) => say(`        outbound IP as the exchange sees it: ${ip ?? "unknown"}`),
     });
@@ -127,15 +129,9 @@ export async function run(args: string[]): Promise<number> {
       coins: Object.fromEntries(symbols.map((s) => [s, { preset: WATCHLIST[s], timeframe: "1h" }])),
     });
     if (!parsed.config) throw new Error(`demo strategy config: ${parsed.problems.join("; ")}`);
-    pipeline = await startSignalPipeline({
-      client,
-      wsMarketUrl: emulator.wsMarketUrl,
-      config: parsed.config,
-      logger: log,
-      now: () => emulator.exchange.marketNow(),
-    });
-    pipeline.live.onSignal((s) => say(formatSignal(s)));
-    for (const sym of symbols) await pipeline.live.watch(sym);
+    signals = await runtime.liveSignals(parsed.config);
+    signals.onSignal((s) => say(formatSignal(s)));
+    for (const sym of symbols) await signals.watch(sym);
     say(
       `\nwatching ${symbols.map((s) => `${s} (${WATCHLIST[s]})`).join(", ")} every ${intervalS}s (Ctrl-C to stop)`,
     );
@@ -144,7 +140,7 @@ export async function run(args: string[]): Promise<number> {
       const t = new Date().toISOString().slice(11, 19);
       const parts = symbols.map((sym) => {
         const k = tickers.find((x) => x.symbol === sym);
-        const d = pipeline?.live.latest(sym)?.[0];
+        const d = signals?.latest(sym)?.[0];
         const decision = d ? `${d.action} buy-index ${d.buyIndex}` : "warming up";
         return `${sym} ${k?.last?.toFixed() ?? "n/a"} [${decision}]`;
       });
@@ -156,10 +152,8 @@ export async function run(args: string[]): Promise<number> {
       });
     }
   } finally {
-    // still subscribed while closing: a second Ctrl-C does not cut the close short
-    await pipeline?.stop();
-    await client.close();
-    await emulator.close();
+    // still subscribed while closing: a second Ctrl-C exits at once instead of waiting
+    await runtime.stop();
     unsubscribe();
     say("atp demo: stopped cleanly");
   }

@@ -4,47 +4,47 @@
  * (stdout), then runs until SIGINT/SIGTERM (or its stdout is closed) and closes cleanly (exit 0).
  * Bad flags or configuration: exit 2 with the flag or field named.
  */
-import { parseArgs } from "node:util";
+import { createRuntime } from "../../app/runtime.js";
+import { loadConfig } from "../../config/load.js";
 import {
   type EmulatorConfig,
   EmulatorConfigError,
   loadEmulatorConfigFile,
   parseEmulatorConfig,
-  startEmulator,
 } from "../../emulator/index.js";
-import { intOption, numberOption, PORT_RANGE, SEED_RANGE, usageError } from "../args.js";
+import { PORT_RANGE, SEED_RANGE } from "../args.js";
+import { type CommandContext, defineCommand, type OptionValues, option } from "../define-command.js";
 import { onStop } from "../lifecycle.js";
 
-export const summary = "Run the offline Crypto.com Exchange emulator (REST, WebSocket, admin API)";
+const options = {
+  host: option.string("address to listen on", { default: "127.0.0.1" }),
+  port: option.int("port to listen on (0: a free one)", PORT_RANGE, { default: 8100 }),
+  config: option.string("emulator configuration file (JSON; see docs/emulator.md)", { value: "FILE" }),
+  seed: option.int("seed of the market process (overrides the file)", SEED_RANGE, { value: "N" }),
+  speed: option.number(
+    "market speed, times real time (overrides the file)",
+    {
+      min: 0,
+      max: 100_000,
+      minExclusive: true,
+    },
+    { value: "N" },
+  ),
+};
 
-const USAGE = "atp emulator [--host 127.0.0.1] [--port 8100] [--config FILE] [--seed N] [--speed N]";
+export const command = defineCommand({
+  name: "emulator",
+  summary: "Run the offline Crypto.com Exchange emulator (REST, WebSocket, admin API)",
+  notes:
+    "Defaults: key demo-key / secret demo-secret; see docs/emulator.md.\nRuns until SIGINT/SIGTERM (a second one exits at once).",
+  options,
+  run,
+});
 
-export async function run(args: string[]): Promise<number> {
-  let host: string;
-  let port: number;
+async function run(values: OptionValues<typeof options>, ctx: CommandContext): Promise<number> {
+  const { host, port, seed, speed } = values;
   let config: EmulatorConfig;
   try {
-    const { values } = parseArgs({
-      args,
-      options: {
-        host: { type: "string" },
-        port: { type: "string" },
-        config: { type: "string" },
-        seed: { type: "string" },
-        speed: { type: "string" },
-        help: { type: "boolean", short: "h" },
-      },
-    });
-    if (values.help) {
-      process.stdout.write(
-        `usage: ${USAGE}\nDefaults: key demo-key / secret demo-secret; see docs/emulator.md.\n`,
-      );
-      return 0;
-    }
-    host = values.host ?? "127.0.0.1";
-    port = intOption("port", values.port, PORT_RANGE) ?? 8100;
-    const seed = intOption("seed", values.seed, SEED_RANGE);
-    const speed = numberOption("speed", values.speed, { min: 0, max: 100_000, minExclusive: true });
     const base = values.config ? loadEmulatorConfigFile(values.config) : parseEmulatorConfig({});
     config = parseEmulatorConfig({
       ...base,
@@ -58,12 +58,15 @@ export async function run(args: string[]): Promise<number> {
       );
       return 2;
     }
-    return usageError("emulator", err, USAGE);
+    return ctx.usageError(err);
   }
 
-  let handle: Awaited<ReturnType<typeof startEmulator>>;
+  const runtime = createRuntime(loadConfig(), {
+    name: "emulator",
+    venue: { kind: "emulator", config, host, port },
+  });
   try {
-    handle = await startEmulator(config, { host, port });
+    await runtime.start();
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     const hint =
@@ -75,8 +78,9 @@ export async function run(args: string[]): Promise<number> {
     process.stderr.write(`atp emulator: cannot listen on ${host}:${port}: ${e.message}${hint}\n`);
     return 2;
   }
+  const handle = runtime.emulator;
   // listening for the stop before saying "listening": whoever reads that line may signal at once;
-  // the listener stays registered while closing, so a second signal does not kill the close
+  // the listener stays registered while closing, so a second signal exits at once
   let unsubscribe = () => {};
   const stopRequested = new Promise<void>((resolve) => {
     unsubscribe = onStop(() => resolve());
@@ -86,7 +90,7 @@ export async function run(args: string[]): Promise<number> {
     `  ws user ${handle.wsUserUrl}\n  ws market ${handle.wsMarketUrl}\n  admin ${handle.adminUrl}\n  ip echo ${handle.ipEchoUrl}\n`,
   );
   await stopRequested;
-  await handle.close();
+  await runtime.stop();
   unsubscribe();
   process.stdout.write("emulator stopped\n");
   return 0;

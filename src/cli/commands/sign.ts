@@ -3,53 +3,59 @@
  * string, the string to sign (API key shown only as its last 4 characters) and the signature made
  * with the configured secret, to compare with the official samples or another client.
  */
-import { parseArgs } from "node:util";
+import { createRuntime } from "../../app/runtime.js";
 import { loadConfig } from "../../config/load.js";
 import { numberHazards } from "../../diagnostics/self-test.js";
 import { isJsonObject, parseJsonBody } from "../../exchange/cryptocom/json-text.js";
 import { type Params, paramString, sign, stringToSign } from "../../exchange/cryptocom/signing.js";
 import { last4, maskSecret } from "../../util/secrets.js";
-import { intOption, joinNegativeValues, usageError } from "../args.js";
-
-export const summary = "Show the param string, string to sign and signature for a request (key masked)";
-
-export const usage =
-  'atp sign --method private/user-balance [--params \'{"a":"1"}\'] [--id 1] [--nonce 1700000000000] [--json]';
+import { defineCommand, type OptionValues, option } from "../define-command.js";
 
 /** Request ids are any integer the exchange can echo back (JSON numbers JS reads exactly). */
 const SAFE_INTEGERS = { min: Number.MIN_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER };
 
-export async function run(args: string[]): Promise<number> {
-  let method: string;
-  let params: Params;
-  let id: number;
-  let nonce: number;
-  let json: boolean;
-  try {
-    const { values } = parseArgs({
-      // a request id may be negative (the reference's null-value vector signs id -1)
-      args: joinNegativeValues(args, ["id", "nonce"]),
-      options: {
-        method: { type: "string" },
-        params: { type: "string" },
-        id: { type: "string" },
-        nonce: { type: "string" },
-        json: { type: "boolean" },
-      },
-    });
-    if (!values.method) throw new Error("--method is required (e.g. private/create-order)");
-    method = values.method;
-    // parsed as the exchange parses it: a JSON number keeps its exact text (reference §3.4 pitfall 1)
-    const parsed = parseJsonBody(values.params ?? "{}");
-    if (!isJsonObject(parsed)) throw new Error("--params must be a JSON object");
-    params = parsed as Params;
-    id = intOption("id", values.id, SAFE_INTEGERS) ?? 1;
-    nonce = intOption("nonce", values.nonce, { min: 0, max: Number.MAX_SAFE_INTEGER }) ?? Date.now();
-    json = values.json ?? false;
-  } catch (err) {
-    return usageError("sign", err, usage);
-  }
-  const { config, errors } = loadConfig();
+/** Params parsed as the exchange parses them: a JSON number keeps its exact text (reference §3.4 pitfall 1). */
+function parseParams(text: string): Params {
+  const parsed = parseJsonBody(text);
+  if (!isJsonObject(parsed)) throw new Error("--params must be a JSON object");
+  return parsed as Params;
+}
+
+const options = {
+  method: option.string("the method, e.g. private/create-order", {
+    value: "METHOD",
+    required: "a method such as private/create-order",
+  }),
+  params: option.custom("the params, a JSON object (decimals as strings)", parseParams, {
+    value: "JSON",
+  }),
+  // a request id may be negative (the reference's null-value vector signs id -1)
+  id: option.int("the request id; may be negative", SAFE_INTEGERS, { default: 1 }),
+  nonce: option.int(
+    "the nonce, ms since the epoch (default: now)",
+    { min: 0, max: Number.MAX_SAFE_INTEGER },
+    {
+      value: "MS",
+    },
+  ),
+  json: option.flag("print the result as JSON"),
+};
+
+export const command = defineCommand({
+  name: "sign",
+  summary: "Show the param string, string to sign and signature for a request (key masked)",
+  description:
+    "Signs with the configured EXCHANGE_CUSTOM_API_KEY / EXCHANGE_CUSTOM_API_SECRET; the key is shown\nas its last 4 characters only. Compare with the official samples or another client.",
+  options,
+  run,
+});
+
+async function run(values: OptionValues<typeof options>): Promise<number> {
+  const { method, id, json } = values;
+  const params = values.params ?? {};
+  const nonce = values.nonce ?? Date.now();
+  // offline: signs locally with the configured key, builds no client
+  const { config, errors } = createRuntime(loadConfig(), { name: "sign" }).report;
   const key = config.exchange.apiKey;
   const secret = config.exchange.apiSecret;
   if (!key || !secret) {

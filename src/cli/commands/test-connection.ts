@@ -6,49 +6,45 @@
  * never answers (the step then fails with "deadline" and the rest are not run). URLs are shown
  * without their user info.
  */
-import { parseArgs } from "node:util";
+import { createRuntime } from "../../app/runtime.js";
+import { invalidConfigText, loadConfig } from "../../config/load.js";
 import {
   type ConnectionTestResult,
   DEFAULT_CONNECTION_DEADLINE_MS,
   formatStep,
   runConnectionTest,
-} from "../../app/connection-test.js";
-import { createExchangeClient } from "../../app/exchange.js";
-import { loggerFor } from "../../app/logging.js";
-import { invalidConfigText, loadConfig } from "../../config/load.js";
+} from "../../diagnostics/connection-test.js";
 import { displayUrl } from "../../util/url.js";
-import { intOption, joinNegativeValues, usageError } from "../args.js";
+import { defineCommand, type OptionValues, option } from "../define-command.js";
 
-export const summary = "Test public and signed calls against the configured exchange, one PASS/FAIL per step";
-export const usage = `atp test-connection [--json] [--symbol BTC_USD] [--deadline ${DEFAULT_CONNECTION_DEADLINE_MS / 1000}]
-  --deadline SECONDS  the whole test ends within this time, even if the exchange never answers (1 to 600)`;
+const options = {
+  json: option.flag("print the result as JSON"),
+  symbol: option.string("the instrument of the public ticker step", { default: "BTC_USD" }),
+  deadline: option.int(
+    "the whole test ends within this many seconds, even if the exchange never answers",
+    { min: 1, max: 600, unit: "seconds" },
+    { value: "SECONDS", default: DEFAULT_CONNECTION_DEADLINE_MS / 1000 },
+  ),
+};
 
-export async function run(args: string[]): Promise<number> {
-  let json = false;
-  let symbol = "BTC_USD";
-  let deadlineS: number;
-  try {
-    const { values } = parseArgs({
-      args: joinNegativeValues(args, ["deadline"]),
-      options: { json: { type: "boolean" }, symbol: { type: "string" }, deadline: { type: "string" } },
-    });
-    json = values.json ?? false;
-    symbol = values.symbol ?? symbol;
-    deadlineS =
-      intOption("deadline", values.deadline, { min: 1, max: 600, unit: "seconds" }) ??
-      DEFAULT_CONNECTION_DEADLINE_MS / 1000;
-  } catch (err) {
-    return usageError("test-connection", err, usage);
-  }
+export const command = defineCommand({
+  name: "test-connection",
+  summary: "Test public and signed calls against the configured exchange, one PASS/FAIL per step",
+  notes: "Exit codes: 0 every step passed, 1 a step failed, 2 usage or configuration error.",
+  options,
+  run,
+});
+
+async function run(values: OptionValues<typeof options>): Promise<number> {
+  const { json, symbol, deadline: deadlineS } = values;
   const report = loadConfig();
   const invalid = invalidConfigText(report);
   if (invalid) {
     process.stderr.write(`atp test-connection: ${invalid}`);
     return 2;
   }
-  const config = report.config;
-  const log = loggerFor(report, { name: "test-connection" });
-  const client = createExchangeClient(config, log);
+  const runtime = createRuntime(report, { name: "test-connection" });
+  const config = runtime.config;
   const print = (line: string) => {
     if (!json) process.stdout.write(`${line}\n`);
   };
@@ -57,11 +53,11 @@ export async function run(args: string[]): Promise<number> {
   print(`atp test-connection → ${baseUrl} (${config.proxy.enabled ? `proxy ${proxyUrl}` : "direct"})`);
   let result: ConnectionTestResult | undefined;
   try {
-    result = await runConnectionTest(client, {
+    result = await runConnectionTest(runtime.exchange, {
       symbol,
       outboundIpUrl: config.exchange.outboundIpUrl,
       localAddress: config.exchange.localAddress,
-      log,
+      log: runtime.logger,
       deadlineMs: deadlineS * 1000,
       onStep: (s) => print(formatStep(s)),
       onOutboundIp: (ip) =>
@@ -71,7 +67,7 @@ export async function run(args: string[]): Promise<number> {
     });
   } finally {
     // past the deadline, requests still in flight are failed now, not waited for
-    await (result?.deadline_hit ? client.destroy() : client.close());
+    await runtime.stop(result?.deadline_hit ? "abort" : "drain");
   }
   if (json) {
     const out = { base_url: baseUrl, via_proxy: config.proxy.enabled, ...result };

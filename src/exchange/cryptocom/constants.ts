@@ -1,4 +1,5 @@
 /** Crypto.com Exchange v1 constants (reference §1, §5, §7). */
+import { isTimeframe, type Timeframe } from "../timeframe.js";
 
 export const PRODUCTION = {
   rest: "https://api.crypto.com/exchange/v1",
@@ -12,22 +13,18 @@ export const UAT = {
   wsMarket: "wss://uat-stream.3ona.co/exchange/v1/market",
 } as const;
 
-/** Candle timeframes accepted by public/get-candlestick and candlestick.{tf}.{i}. */
-export const TIMEFRAMES = [
-  "1m",
-  "5m",
-  "15m",
-  "30m",
-  "1h",
-  "2h",
-  "4h",
-  "12h",
-  "1D",
-  "7D",
-  "14D",
-  "1M",
-] as const;
-export type Timeframe = (typeof TIMEFRAMES)[number];
+/**
+ * Candle timeframes accepted by public/get-candlestick and candlestick.{tf}.{i}: exactly atp's
+ * venue-neutral names (src/exchange/timeframe.ts, re-exported here for the connector and the
+ * emulator), plus the legacy aliases below.
+ */
+export {
+  candleStart,
+  nextCandleStart,
+  TIMEFRAME_MS,
+  TIMEFRAMES,
+  type Timeframe,
+} from "../timeframe.js";
 
 /** Legacy aliases the exchange still accepts (reference §5.1). */
 export const TIMEFRAME_ALIASES: Readonly<Record<string, Timeframe>> = {
@@ -43,53 +40,9 @@ export const TIMEFRAME_ALIASES: Readonly<Record<string, Timeframe>> = {
   "1d": "1D",
 };
 
-const MIN = 60_000;
-const DAY = 24 * 60 * MIN;
-/** Timeframe length in ms (1M is approximated as 30 days for bucketing). */
-export const TIMEFRAME_MS: Readonly<Record<Timeframe, number>> = {
-  "1m": MIN,
-  "5m": 5 * MIN,
-  "15m": 15 * MIN,
-  "30m": 30 * MIN,
-  "1h": 60 * MIN,
-  "2h": 120 * MIN,
-  "4h": 240 * MIN,
-  "12h": 720 * MIN,
-  "1D": DAY,
-  "7D": 7 * DAY,
-  "14D": 14 * DAY,
-  "1M": 30 * DAY,
-};
-
-/** 1970-01-05 00:00 UTC was a Monday: weekly candles start on Mondays. */
-const MONDAY_MS = 4 * DAY;
-
-/**
- * Start (ms, UTC) of the `tf` candle that contains time `t`: multiples of the length since the epoch
- * for 1m…1D, Monday 00:00 UTC boundaries for 7D/14D, the first of the month for 1M. The one
- * definition used by the market feed, the backtester and the emulator.
- */
-export function candleStart(tf: Timeframe, t: number): number {
-  if (tf === "1M") {
-    const d = new Date(t);
-    return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);
-  }
-  const ms = TIMEFRAME_MS[tf];
-  if (tf === "7D" || tf === "14D") return Math.floor((t - MONDAY_MS) / ms) * ms + MONDAY_MS;
-  return Math.floor(t / ms) * ms;
-}
-
-/** Start of the candle after the one starting at `start` (calendar months for 1M). */
-export function nextCandleStart(tf: Timeframe, start: number): number {
-  if (tf === "1M") {
-    const d = new Date(start);
-    return Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
-  }
-  return start + TIMEFRAME_MS[tf];
-}
-
+/** A timeframe as the exchange accepts it: one of atp's names or a legacy alias (own entries only). */
 export function parseTimeframe(tf: string): Timeframe | undefined {
-  if ((TIMEFRAMES as readonly string[]).includes(tf)) return tf as Timeframe;
+  if (isTimeframe(tf)) return tf;
   return Object.hasOwn(TIMEFRAME_ALIASES, tf) ? TIMEFRAME_ALIASES[tf] : undefined;
 }
 

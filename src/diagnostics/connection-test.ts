@@ -2,6 +2,8 @@
  * The connection test shared by `atp test-connection` and the demo: public ticker, then (after
  * logging the outbound IP with CRYPTO_COM_OUTBOUND_IP) signed private/user-balance, open orders and
  * order history. Each step reports PASS/FAIL with the exchange code, its name, meaning and remedy.
+ * A use case, not wiring: it takes the client it tests (the composition root builds it), and lives
+ * with the doctor because it is the doctor's quick check (`atp doctor` names the cause of a FAIL).
  *
  * Invariants:
  * - The whole test has one deadline (`deadlineMs`): an exchange that never answers costs at most

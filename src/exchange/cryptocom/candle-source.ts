@@ -1,17 +1,27 @@
 /**
- * CandleSource over the Crypto.com client: REST candles and tickers through `ExchangeClient`, live
- * candles and tickers through the client's market stream (`candlestick.{tf}.{i}`, `ticker.{i}`).
+ * The Crypto.com adapter for the market feed's `CandleSource` port (src/market/source.ts): REST
+ * candles and tickers through `ExchangeClient`, live candles and tickers through the client's
+ * market stream (`candlestick.{tf}.{i}`, `ticker.{i}`).
  * Parsing, signing, rate limits and reconnects are the client's; this file only converts its
  * exchange candles (`DecCandle`) into the feed's analytics candles and maps stream events to the
- * listener (tickers stay the exchange's `DecTicker`).
+ * listener (tickers stay the exchange's `DecTicker`). It is the one file of src/exchange that imports
+ * src/market, and only the port's type file (source.ts): adapters live with their venue, ports with
+ * their consumer.
  */
 
-import type { Candle, DecCandle, DecTicker } from "../domain/market.js";
-import { MarketStream, type MarketStreamOptions } from "../exchange/cryptocom/ws/market-stream.js";
-import type { ExchangeClient } from "../exchange/types.js";
-import type { Logger } from "../log/logger.js";
-import type { CandleRange, CandleSource, LiveStream, StreamListener, StreamTopics } from "./source.js";
-import { parseTimeframe, type Timeframe } from "./timeframe.js";
+import type { Candle, DecCandle, DecTicker } from "../../domain/market.js";
+import type { Logger } from "../../log/logger.js";
+import type {
+  CandleRange,
+  CandleSource,
+  LiveStream,
+  StreamListener,
+  StreamTopics,
+} from "../../market/source.js";
+import type { Timeframe } from "../timeframe.js";
+import type { ExchangeClient } from "../types.js";
+import { parseTimeframe } from "./constants.js";
+import { MarketStream, type MarketStreamOptions } from "./ws/market-stream.js";
 
 /** public/get-candlestick returns at most 300 candles per request. */
 export const CRYPTOCOM_MAX_CANDLES = 300;
