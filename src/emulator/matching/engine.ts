@@ -11,10 +11,18 @@
  *   released when the last order sharing it is final. Fees are charged in the currency received.
  * - Every state change is published as an EngineEvent, in the order it happened.
  * - Orders never match each other (the simulated market is the only counterparty).
+ * - Memory is bounded: every open order is kept, and the `maxFinalOrders` most recently final ones
+ *   with their fills (order-store.ts); an older final order is forgotten (a `forgotten` event).
+ *
+ * Validation is checks.ts (a list of named checks); the predicates validation and execution share
+ * (limit-like, post-only, trigger side, crossing) are predicates.ts.
  */
-import { type Instrument, type OrderFields, validateOrder } from "../../exchange/cryptocom/instruments.js";
+import type { Instrument } from "../../exchange/cryptocom/instruments.js";
 import { Dec, dec, floorToStep } from "../../util/decimal.js";
+import { type CheckEnv, type Plan, type PlanResult, planOrder } from "./checks.js";
 import { Ledger } from "./ledger.js";
+import { DEFAULT_MAX_FINAL_ORDERS, OrderStore } from "./order-store.js";
+import { crosses, isPostOnly, triggerHit, workingKind, wouldTake } from "./predicates.js";
 import {
   type BookLevel,
   type EngineEvent,
@@ -26,11 +34,8 @@ import {
   type OrderRequest,
   type OrderStatus,
   type Origin,
-  type RefPriceType,
   type Reservation,
-  type Side,
   type SubmitResult,
-  type TimeInForce,
 } from "./types.js";
 
 const ZERO = new Dec(0);
@@ -52,6 +57,11 @@ export interface EngineOptions {
   untriggeredStatus?: "PENDING" | "NEW";
   /** First order id (ids are consecutive decimal strings). */
   idBase?: bigint;
+  /**
+   * Final orders kept for lookups (get-order-detail, history, trades) besides every open order;
+   * beyond it the order final longest ago is forgotten. Default DEFAULT_MAX_FINAL_ORDERS (10,000).
+   */
+  maxFinalOrders?: number;
 }
 
 export interface SubmitOptions {
@@ -74,39 +84,11 @@ export interface OrderFilter {
 /** Codes the exchange answers with a `result` (order recorded as REJECTED) when rejectWithResult is on. */
 const WITH_RESULT: ReadonlySet<number> = new Set([306, 314, 315, 415]);
 
-interface Plan {
-  inst: Instrument;
-  quantity: Dec | undefined;
-  notional: Dec | undefined;
-  price: Dec | undefined;
-  refPrice: Dec | undefined;
-  refPriceType: RefPriceType | undefined;
-  tif: TimeInForce;
-  execInst: string[];
-  reserveCcy: string;
-  reserveAmount: Dec;
-}
-
-type Check = { ok: true; plan: Plan } | { ok: false; code: number; message: string; plan?: Plan };
-
-class Rejection extends Error {
-  constructor(
-    readonly code: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
 export class MatchingEngine {
   readonly ledger = new Ledger();
   private readonly instruments = new Map<string, Instrument>();
-  private readonly orders = new Map<string, Order>();
-  private readonly clientOids = new Map<string, Map<string, Order>>();
-  /** Open orders in time priority. */
-  private readonly openOrders = new Map<string, Order>();
-  private readonly fills: Fill[] = [];
-  private readonly lists = new Map<string, Order[]>();
+  private readonly store: OrderStore;
+  private readonly checkEnv: CheckEnv;
   private readonly listeners: ((e: EngineEvent) => void)[] = [];
   private nextId: bigint;
   private nextTrade: bigint;
@@ -142,6 +124,22 @@ export class MatchingEngine {
       rejectWithResult: options.rejectWithResult ?? true,
       duplicateClientOidScope: options.duplicateClientOidScope ?? "all",
       untriggeredStatus: options.untriggeredStatus ?? "PENDING",
+    };
+    this.store = new OrderStore(options.maxFinalOrders ?? DEFAULT_MAX_FINAL_ORDERS, (order) =>
+      this.emit({ type: "forgotten", order }),
+    );
+    const store = this.store;
+    this.checkEnv = {
+      market: options.market,
+      ledger: this.ledger,
+      maxOpenPerInstrument: this.opts.maxOpenPerInstrument,
+      maxOpenPerAccount: this.opts.maxOpenPerAccount,
+      farRatio: this.farRatio,
+      duplicateClientOidScope: this.opts.duplicateClientOidScope,
+      postOnlyReject: this.opts.postOnlyReject,
+      instrument: (symbol) => this.instruments.get(symbol),
+      byClientOid: (account, clientOid) => store.byClientOid(account, clientOid),
+      openOrders: () => store.openOrders(),
     };
   }
 
@@ -216,38 +214,53 @@ export class MatchingEngine {
 
   // ---------------------------------------------------------------- queries
 
+  /** An order of the account by id or client_oid (open, or final and still remembered). */
   order(account: string, q: OrderQuery): Order | undefined {
     if (q.orderId !== undefined) {
-      const o = this.orders.get(q.orderId);
+      const o = this.store.get(q.orderId);
       return o && o.account === account ? o : undefined;
     }
-    if (q.clientOid !== undefined) return this.clientOids.get(account)?.get(q.clientOid);
+    if (q.clientOid !== undefined) return this.store.byClientOid(account, q.clientOid);
     return undefined;
   }
 
   /** Any order by id, whoever owns it (admin). */
   orderById(orderId: string): Order | undefined {
-    return this.orders.get(orderId);
+    return this.store.get(orderId);
   }
 
+  /** Every order remembered (open, and the retained final ones), in creation order. */
   allOrders(): Order[] {
-    return [...this.orders.values()];
+    return this.store.all();
   }
 
+  /** Open orders, every account. */
+  openCount(): number {
+    return this.store.openCount;
+  }
+
+  /** Final orders forgotten since start (beyond `maxFinalOrders`). */
+  forgottenCount(): number {
+    return this.store.forgotten;
+  }
+
+  /** The account's open orders in time priority. */
   open(account: string, f: OrderFilter = {}): Order[] {
-    return [...this.openOrders.values()].filter((o) => o.account === account && matches(o, f));
+    return [...this.store.openOrders()].filter((o) => o.account === account && matches(o, f));
   }
 
+  /** The account's final orders (remembered ones), latest update first. */
   history(account: string, f: OrderFilter = {}): Order[] {
-    const out = [...this.orders.values()]
-      .filter((o) => o.account === account && FINAL_STATUSES.has(o.status) && matches(o, f))
+    const out = [...this.store.finalOrders()]
+      .filter((o) => o.account === account && matches(o, f))
       .filter((o) => inWindow(o.updateTime, f))
       .sort((a, b) => b.updateTime - a.updateTime || b.seq - a.seq);
     return f.limit !== undefined ? out.slice(0, f.limit) : out;
   }
 
+  /** The account's fills (of remembered orders), newest first. */
   trades(account: string, f: OrderFilter = {}): Fill[] {
-    const out = this.fills
+    const out = [...this.store.fills()]
       .filter((t) => t.account === account && (!f.instrument || t.instrument.symbol === f.instrument))
       .filter((t) => inWindow(t.time, f))
       .sort((a, b) => b.time - a.time);
@@ -325,195 +338,20 @@ export class MatchingEngine {
         o.reservation = reservation;
         return o;
       });
-      this.lists.set(listId, orders);
+      this.store.addList(listId, orders);
       for (const o of orders) this.emit({ type: "order", order: o });
       return { ok: true, listId, orders };
     });
   }
 
-  private check(account: string, req: OrderRequest, o: { skipBalance: boolean }): Check {
-    try {
-      return { ok: true, plan: this.plan(account, req, o.skipBalance) };
-    } catch (err) {
-      if (err instanceof PlanRejection)
-        return { ok: false, code: err.code, message: err.message, plan: err.plan };
-      if (err instanceof Rejection) return { ok: false, code: err.code, message: err.message };
-      throw err;
-    }
-  }
-
-  private plan(account: string, req: OrderRequest, skipBalance: boolean): Plan {
-    const inst = this.instruments.get(req.instrument_name);
-    if (!inst) throw new Rejection(209, `Invalid instrument_name: ${req.instrument_name}`);
-    // Duplicate client_oid: answered whatever else is wrong with the request (the exchange knows the
-    // id before it looks at the order; a retry of an accepted order must never become a new one).
-    const existing = this.clientOids.get(account)?.get(req.client_oid);
-    if (existing && (this.opts.duplicateClientOidScope === "all" || !FINAL_STATUSES.has(existing.status))) {
-      throw new Rejection(204, `Duplicate client_oid ${req.client_oid}`);
-    }
-    const trigger = isTrigger(req.type);
-    const limitLike = req.type === "LIMIT" || req.type === "STOP_LIMIT" || req.type === "TAKE_PROFIT_LIMIT";
-    const tif = req.time_in_force ?? "GOOD_TILL_CANCEL";
-    const execInst = [...(req.exec_inst ?? [])];
-    for (const e of execInst) {
-      if (e !== "POST_ONLY" && e !== "SMART_POST_ONLY") {
-        throw new Rejection(219, `exec_inst ${e} is not supported for spot orders in the emulator`);
-      }
-    }
-    const postOnly = execInst.includes("POST_ONLY") || execInst.includes("SMART_POST_ONLY");
-
-    // Order shape (reference §5.3 mandatory params, POST_ONLY rules) and instrument rules (tick,
-    // decimals, minimum order value, tradable): the shared validator, first violation wins.
-    const mark = this.options.market.refPrice(inst.symbol, "MARK_PRICE");
-    const fields: OrderFields = {
-      instrument_name: req.instrument_name,
-      side: req.side,
-      type: req.type,
-      quantity: req.quantity,
-      notional: req.notional,
-      price: req.price,
-      ref_price: req.ref_price,
-      time_in_force: req.time_in_force,
-      exec_inst: req.exec_inst,
-    };
-    const violations = validateOrder(inst, fields, { marketPrice: mark });
-    const quantity = req.quantity !== undefined ? safeDec(req.quantity) : undefined;
-    const notional = req.notional !== undefined ? safeDec(req.notional) : undefined;
-    const price = limitLike && req.price !== undefined ? safeDec(req.price) : undefined;
-    const refPrice = trigger && req.ref_price !== undefined ? safeDec(req.ref_price) : undefined;
-    const refPriceType: RefPriceType | undefined = trigger ? (req.ref_price_type ?? "MARK_PRICE") : undefined;
-    const partial: Plan = {
-      inst,
-      quantity,
-      notional,
-      price,
-      refPrice,
-      refPriceType,
-      tif,
-      execInst,
-      reserveCcy: req.side === "BUY" ? inst.quoteCcy : inst.baseCcy,
-      reserveAmount: ZERO,
-    };
-    const first = violations[0];
-    if (first) {
-      const msg = `${first.field}: ${first.rule}`;
-      if (first.code === 415) throw new PlanRejection(415, msg, partial);
-      throw new Rejection(first.code, msg);
-    }
-
-    // Open-order limits.
-    let perInstrument = 0;
-    let perAccount = 0;
-    for (const o of this.openOrders.values()) {
-      if (o.account !== account) continue;
-      perAccount++;
-      if (o.instrument.symbol === inst.symbol) perInstrument++;
-    }
-    if (perInstrument >= this.opts.maxOpenPerInstrument) {
-      throw new Rejection(
-        318,
-        `too many open orders on ${inst.symbol} (max ${this.opts.maxOpenPerInstrument})`,
-      );
-    }
-    if (perAccount >= this.opts.maxOpenPerAccount) {
-      throw new Rejection(318, `too many open orders on the account (max ${this.opts.maxOpenPerAccount})`);
-    }
-
-    // Trigger direction relative to the reference price.
-    if (trigger && refPrice) {
-      const ref = this.options.market.refPrice(inst.symbol, refPriceType ?? "MARK_PRICE");
-      if (ref) {
-        const below =
-          req.type === "STOP_LOSS" || req.type === "STOP_LIMIT" ? req.side === "SELL" : req.side === "BUY";
-        if (below ? refPrice.gte(ref) : refPrice.lte(ref)) {
-          throw new Rejection(
-            229,
-            `ref_price ${refPrice.toFixed()} must be ${below ? "below" : "above"} the current ${refPriceType} ${ref.toFixed()} for a ${req.side} ${req.type}`,
-          );
-        }
-      }
-    }
-
-    // Price band.
-    if (price && mark) {
-      const lo = mark.mul(Dec.sub(1, this.farRatio));
-      const hi = mark.mul(Dec.add(1, this.farRatio));
-      if (price.lt(lo) || price.gt(hi)) {
-        throw new PlanRejection(
-          315,
-          `limit price ${price.toFixed()} is too far from the market ${mark.toFixed()} (allowed ${lo.toFixed()}..${hi.toFixed()})`,
-          partial,
-        );
-      }
-    }
-
-    // Reservation and balance.
-    const need = this.reservationNeed(req, partial);
-    partial.reserveAmount = need;
-    if (!skipBalance) {
-      const available = this.ledger.available(account, partial.reserveCcy);
-      if (available.lt(need)) {
-        throw new PlanRejection(
-          306,
-          `insufficient available ${partial.reserveCcy}: need ${need.toFixed()}, available ${available.toFixed()}`,
-          partial,
-        );
-      }
-    }
-
-    // POST_ONLY that would take, when the exchange answers it synchronously.
-    if (
-      postOnly &&
-      this.opts.postOnlyReject === "sync" &&
-      req.type === "LIMIT" &&
-      price &&
-      this.wouldTake(inst, req.side, price)
-    ) {
-      throw new Rejection(43005, "POST_ONLY order would take liquidity");
-    }
-    return partial;
-  }
-
-  private reservationNeed(req: OrderRequest, p: Plan): Dec {
-    if (req.side === "SELL") return p.quantity ?? ZERO;
-    if (p.price && p.quantity) return p.price.mul(p.quantity);
-    if (p.notional) return p.notional;
-    if (p.quantity) {
-      if (isTrigger(req.type) && p.refPrice) return p.refPrice.mul(p.quantity);
-      return this.estimateCost(p.inst.symbol, p.quantity);
-    }
-    return ZERO;
-  }
-
-  /** Cost of buying `qty` by walking the asks (the last level's price for what the book cannot fill). */
-  private estimateCost(symbol: string, qty: Dec): Dec {
-    let left = qty;
-    let cost = ZERO;
-    let last: Dec | undefined;
-    for (const l of this.options.market.levels(symbol, "asks")) {
-      const q = Dec.min(left, l.qty);
-      cost = cost.add(q.mul(l.price));
-      left = left.sub(q);
-      last = l.price;
-      if (left.lte(0)) break;
-    }
-    if (left.gt(0)) {
-      const p = last ?? this.options.market.refPrice(symbol, "MARK_PRICE") ?? ZERO;
-      cost = cost.add(left.mul(p));
-    }
-    return cost;
-  }
-
-  private wouldTake(inst: Instrument, side: Side, price: Dec): boolean {
-    const best = this.options.market.levels(inst.symbol, side === "BUY" ? "asks" : "bids")[0];
-    if (!best) return false;
-    return side === "BUY" ? price.gte(best.price) : price.lte(best.price);
+  private check(account: string, req: OrderRequest, o: { skipBalance: boolean }): PlanResult {
+    return planOrder(this.checkEnv, account, req, o.skipBalance);
   }
 
   private rejected(
     account: string,
     req: OrderRequest,
-    check: Check & { ok: false },
+    check: PlanResult & { ok: false },
     origin: Origin,
   ): SubmitResult {
     if (this.opts.rejectWithResult && WITH_RESULT.has(check.code) && check.plan) {
@@ -572,18 +410,7 @@ export class MatchingEngine {
       reservation: undefined,
       seq: ++this.seq,
     };
-    this.orders.set(order.orderId, order);
-    let byOid = this.clientOids.get(account);
-    if (!byOid) {
-      byOid = new Map();
-      this.clientOids.set(account, byOid);
-    }
-    // The client_oid index keeps the order a client_oid first named: a REJECTED record never replaces
-    // an earlier order, and an accepted order replaces only a final one (reuse allowed by
-    // duplicate_client_oid_scope "open"), so lookups and cancels by client_oid reach the live order.
-    const prev = byOid.get(order.clientOid);
-    if (!prev || (!rejected && FINAL_STATUSES.has(prev.status))) byOid.set(order.clientOid, order);
-    this.openOrders.set(order.orderId, order);
+    this.store.add(order, rejected);
     return order;
   }
 
@@ -598,7 +425,7 @@ export class MatchingEngine {
 
   /** Runs the asynchronous part of an acknowledged order. Safe to call twice. */
   execute(orderId: string): void {
-    const order = this.orders.get(orderId);
+    const order = this.store.get(orderId);
     if (!order || order.processed || FINAL_STATUSES.has(order.status)) return;
     this.batch(() => {
       order.processed = true;
@@ -621,11 +448,12 @@ export class MatchingEngine {
 
   /** Matching of a live (non-trigger or triggered) order as a taker, then rest / cancel. */
   private work(order: Order): void {
-    const kind = this.effectiveKind(order);
-    if (kind === "LIMIT") {
+    if (workingKind(order.type) === "LIMIT") {
       const price = order.price!;
-      const postOnly = order.execInst.includes("POST_ONLY") || order.execInst.includes("SMART_POST_ONLY");
-      if (postOnly && this.wouldTake(order.instrument, order.side, price)) {
+      if (
+        isPostOnly(order.execInst) &&
+        wouldTake(this.options.market, order.instrument.symbol, order.side, price)
+      ) {
         this.finish(order, "REJECTED", 43005);
         return;
       }
@@ -653,12 +481,6 @@ export class MatchingEngine {
     this.take(order, undefined);
     if (this.isComplete(order)) this.finish(order, "FILLED", undefined);
     else this.finish(order, "CANCELED", order.cumQty.gt(0) ? undefined : 43004);
-  }
-
-  private effectiveKind(o: Order): "LIMIT" | "MARKET" {
-    return o.type === "LIMIT" || o.type === "STOP_LIMIT" || o.type === "TAKE_PROFIT_LIMIT"
-      ? "LIMIT"
-      : "MARKET";
   }
 
   private remainingQty(o: Order): Dec {
@@ -754,7 +576,7 @@ export class MatchingEngine {
       role,
       time: now,
     };
-    this.fills.push(fill);
+    this.store.addFill(fill);
     const bookSide = order.side === "BUY" ? "asks" : "bids";
     this.options.market.consume?.(inst.symbol, bookSide, price, qty);
     this.emit({ type: "fill", fill });
@@ -790,7 +612,7 @@ export class MatchingEngine {
     order.status = status;
     order.reason = reason;
     order.updateTime = this.options.now();
-    this.openOrders.delete(order.orderId);
+    this.store.settle(order);
     this.releaseIfDone(order);
     this.emit({ type: "order", order });
   }
@@ -799,7 +621,7 @@ export class MatchingEngine {
     const res = order.reservation;
     if (!res || res.amount.lte(0)) return;
     if (order.listId) {
-      const others = (this.lists.get(order.listId) ?? []).filter((o) => o !== order);
+      const others = (this.store.list(order.listId) ?? []).filter((o) => o !== order);
       if (others.some((o) => !FINAL_STATUSES.has(o.status))) return;
     }
     this.ledger.release(res.account, res.ccy, res.amount);
@@ -808,7 +630,7 @@ export class MatchingEngine {
   }
 
   private cancelSiblings(order: Order): void {
-    for (const s of this.lists.get(order.listId!) ?? []) {
+    for (const s of this.store.list(order.listId!) ?? []) {
       if (s === order || FINAL_STATUSES.has(s.status)) continue;
       this.finish(s, "CANCELED", undefined);
     }
@@ -822,7 +644,7 @@ export class MatchingEngine {
    */
   onMarket(symbol?: string): void {
     this.batch(() => {
-      const candidates = [...this.openOrders.values()].filter(
+      const candidates = [...this.store.openOrders()].filter(
         (o) => o.processed && (!symbol || o.instrument.symbol === symbol),
       );
       for (const o of candidates) {
@@ -831,7 +653,7 @@ export class MatchingEngine {
           this.checkTrigger(o);
           continue;
         }
-        if (this.effectiveKind(o) !== "LIMIT" || o.status !== "ACTIVE") continue;
+        if (workingKind(o.type) !== "LIMIT" || o.status !== "ACTIVE") continue;
         const limit = o.price!;
         const levels = this.opposite(o).map((l) => ({ price: l.price, qty: l.qty }));
         let changed = false;
@@ -854,9 +676,7 @@ export class MatchingEngine {
   private checkTrigger(o: Order): boolean {
     const ref = this.options.market.refPrice(o.instrument.symbol, o.refPriceType ?? "MARK_PRICE");
     if (!ref || !o.refPrice) return false;
-    const below = o.type === "STOP_LOSS" || o.type === "STOP_LIMIT" ? o.side === "SELL" : o.side === "BUY";
-    const hit = below ? ref.lte(o.refPrice) : ref.gte(o.refPrice);
-    if (!hit) return false;
+    if (!triggerHit(o.type, o.side, o.refPrice, ref)) return false;
     o.triggered = true;
     o.status = "ACTIVE";
     o.updateTime = this.options.now();
@@ -900,7 +720,7 @@ export class MatchingEngine {
 
   cancelList(account: string, listId: string): { ok: true } | { ok: false; code: number; message: string } {
     return this.batch(() => {
-      const legs = this.lists.get(listId);
+      const legs = this.store.list(listId);
       if (!legs || legs[0]?.account !== account)
         return { ok: false, code: 212, message: `unknown list_id ${listId}` };
       const open = legs.filter((o) => !FINAL_STATUSES.has(o.status));
@@ -909,28 +729,6 @@ export class MatchingEngine {
       return { ok: true };
     });
   }
-}
-
-class PlanRejection extends Error {
-  constructor(
-    readonly code: number,
-    message: string,
-    readonly plan: Plan,
-  ) {
-    super(message);
-  }
-}
-
-function safeDec(text: string): Dec | undefined {
-  try {
-    return dec(text);
-  } catch {
-    return undefined;
-  }
-}
-
-function crosses(side: Side, levelPrice: Dec, limit: Dec): boolean {
-  return side === "BUY" ? levelPrice.lte(limit) : levelPrice.gte(limit);
 }
 
 function matches(o: Order, f: OrderFilter): boolean {

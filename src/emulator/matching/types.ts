@@ -128,7 +128,9 @@ export type EngineEvent =
   | { type: "order"; order: Order }
   | { type: "fill"; fill: Fill }
   | { type: "balance"; account: string; currencies: string[] }
-  | { type: "public_trade"; symbol: string; price: Dec; qty: Dec; takerSide: Side; time: number };
+  | { type: "public_trade"; symbol: string; price: Dec; qty: Dec; takerSide: Side; time: number }
+  /** A final order dropped from the engine's memory (beyond `maxFinalOrders`), with its fills. */
+  | { type: "forgotten"; order: Order };
 
 export type SubmitResult =
   | { ok: true; order: Order }
