@@ -13,6 +13,7 @@ import { z } from "zod";
 import { dec } from "../util/decimal.js";
 import { DEFAULT_INSTRUMENTS } from "./default-instruments.js";
 import { ipEntryProblem } from "./keys.js";
+import { DEFAULT_MAX_FINAL_ORDERS } from "./matching/order-store.js";
 
 const DECIMAL_RE = /^\d+(\.\d+)?$/;
 
@@ -293,6 +294,8 @@ export const emulatorConfigSchema = z.strictObject({
         .default(DEFAULT_MAX_REQUEST_BYTES),
       /** Entries of the order log (admin GET /orders); beyond it the oldest final entries are dropped and counted. */
       order_log_size: z.number().int().min(1).max(10_000_000).default(100_000),
+      /** Final orders the matching engine keeps (with their fills) besides every open order; older ones are forgotten. */
+      max_final_orders: z.number().int().min(1).max(10_000_000).default(DEFAULT_MAX_FINAL_ORDERS),
     })
     .default({
       max_open_orders_per_instrument: 200,
@@ -303,6 +306,7 @@ export const emulatorConfigSchema = z.strictObject({
       ws_market_requests_per_second: 100,
       max_request_bytes: DEFAULT_MAX_REQUEST_BYTES,
       order_log_size: 100_000,
+      max_final_orders: DEFAULT_MAX_FINAL_ORDERS,
     }),
   switches: switchesSchema,
 });

@@ -112,6 +112,7 @@ export class EmulatedExchange {
       duplicateClientOidScope: config.switches.duplicate_client_oid_scope,
       untriggeredStatus: config.switches.untriggered_status,
       idBase: 6_142_909_895_000_000_000n + BigInt(config.seed % 1000) * 1_000_000_000n,
+      maxFinalOrders: config.limits.max_final_orders,
     });
     for (const [account, a] of Object.entries(config.accounts)) this.engine.setBalances(account, a.balances);
     this.orderLog = new OrderLog(config.limits.order_log_size, (id) => {
@@ -142,6 +143,14 @@ export class EmulatedExchange {
           break;
         case "public_trade":
           this.market.print(e.symbol, e.price, e.qty, e.takerSide, this.marketNow());
+          break;
+        case "forgotten":
+          // The order log outlives the engine's memory: its entry keeps the order's final state.
+          this.orderLog.settle(e.order.orderId, {
+            status: e.order.status,
+            reason: e.order.reason ?? null,
+            cumulative_quantity: e.order.cumQty.toFixed(),
+          });
           break;
       }
     });
