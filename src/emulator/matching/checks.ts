@@ -15,7 +15,7 @@
 import { type Instrument, type OrderFields, validateOrder } from "../../exchange/cryptocom/instruments.js";
 import { Dec, dec } from "../../util/decimal.js";
 import type { Ledger } from "./ledger.js";
-import { isLimitLike, isPostOnly, triggersBelow, wouldTake } from "./predicates.js";
+import { isLimitLike, isPostOnly, isSupportedExecInst, triggersBelow, wouldTake } from "./predicates.js";
 import {
   FINAL_STATUSES,
   isTrigger,
@@ -147,7 +147,7 @@ export const ORDER_CHECKS: readonly OrderCheck[] = [
   {
     name: "exec_inst",
     run({ plan }) {
-      const e = plan.execInst.find((x) => x !== "POST_ONLY" && x !== "SMART_POST_ONLY");
+      const e = plan.execInst.find((x) => !isSupportedExecInst(x));
       if (e === undefined) return undefined;
       return refuse(219, `exec_inst ${e} is not supported for spot orders in the emulator`);
     },

@@ -16,9 +16,16 @@ export function workingKind(kind: OrderKind): "LIMIT" | "MARKET" {
   return isLimitLike(kind) ? "LIMIT" : "MARKET";
 }
 
+/** The execution instructions the emulator supports for spot orders (both mean post-only). */
+const POST_ONLY_INSTS: ReadonlySet<string> = new Set(["POST_ONLY", "SMART_POST_ONLY"]);
+
+export function isSupportedExecInst(e: string): boolean {
+  return POST_ONLY_INSTS.has(e);
+}
+
 /** POST_ONLY or SMART_POST_ONLY among the execution instructions. */
 export function isPostOnly(execInst: readonly string[]): boolean {
-  return execInst.includes("POST_ONLY") || execInst.includes("SMART_POST_ONLY");
+  return execInst.some((e) => POST_ONLY_INSTS.has(e));
 }
 
 /**

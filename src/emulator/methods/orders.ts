@@ -9,6 +9,7 @@ import { type JsonObject, scalarText } from "../../exchange/cryptocom/json-text.
 import type { CallContext, EmulatedExchange, Handler } from "../exchange.js";
 import { fail, ok, type Reply } from "../http/envelope.js";
 import {
+  isTrigger,
   type OrderKind,
   type OrderRequest,
   type Origin,
@@ -91,7 +92,7 @@ export function createOrder(ex: EmulatedExchange, ctx: CallContext, origin: Orig
   let req: OrderRequest;
   try {
     req = readOrder(p, ctx.nonceText ?? "");
-    if (origin === "plain" && TRIGGER_KINDS.includes(req.type as (typeof TRIGGER_KINDS)[number])) {
+    if (origin === "plain" && isTrigger(req.type)) {
       if (ex.config.switches.trigger_types_on_create_order === "reject") {
         throw new ParamError(
           140001,
@@ -99,7 +100,7 @@ export function createOrder(ex: EmulatedExchange, ctx: CallContext, origin: Orig
         );
       }
     }
-    if (origin === "advanced" && (req.type === "LIMIT" || req.type === "MARKET")) {
+    if (origin === "advanced" && !isTrigger(req.type)) {
       throw new ParamError(218, `Invalid type: ${req.type} (advanced/create-order takes trigger types)`);
     }
   } catch (err) {
