@@ -13,11 +13,10 @@ import {
   type FaultConfig,
   type FaultInput,
   faultSchema,
-  issueProblems,
   type KeyInput,
   keySchema,
-  reservedKeyProblems,
 } from "./config.js";
+import { issueProblems, reservedKeyProblems } from "./config-problems.js";
 import type { EmulatedExchange } from "./exchange.js";
 import { keyToPublic } from "./keys.js";
 import type { LoggedOrder } from "./order-log.js";
