@@ -10,8 +10,8 @@ import { codeInfo } from "../exchange/cryptocom/error-codes.js";
 import { isJsonObject, type JsonObject, type JsonValue } from "../exchange/cryptocom/json-text.js";
 import { Dec } from "../util/decimal.js";
 import { EmulatorClock, type TimeSource } from "./clock.js";
-import { type EmulatorConfig, type FaultConfig, MAX_TIMER_MS } from "./config.js";
-import { FaultEngine } from "./faults.js";
+import { type EmulatorConfig, MAX_TIMER_MS } from "./config.js";
+import { FaultEngine, FaultTimers } from "./faults.js";
 import { fail, type Reply } from "./http/envelope.js";
 import { toInstrument } from "./instruments.js";
 import { type KeyRecord, KeyStore } from "./keys.js";
@@ -75,7 +75,8 @@ export class EmulatedExchange {
   private readonly timers = new Set<NodeJS.Timeout>();
   /** Requests held by latency faults: their timers and how to release them. */
   private readonly holds = new Map<NodeJS.Timeout, (completed: boolean) => void>();
-  private readonly jumpTimers = new Map<FaultConfig, NodeJS.Timeout>();
+  /** One timer per clock_jump fault, counted from when the fault was installed. */
+  private readonly clockJumps: FaultTimers<"clock_jump">;
   private tickTimer: NodeJS.Timeout | undefined;
   private readonly userListeners: ((p: UserPush) => void)[] = [];
   private closed = false;
@@ -121,7 +122,15 @@ export class EmulatedExchange {
     });
     this.keys = new KeyStore(config.keys);
     this.faults = new FaultEngine(new Rng(config.seed, "faults"), config.faults);
-    this.faults.onChange(() => this.scheduleClockJumps());
+    this.clockJumps = new FaultTimers(this.faults, "clock_jump", (f) => {
+      if (this.faults.isExhausted(f)) return undefined;
+      const t = setTimeout(() => {
+        if (this.faults.isExhausted(f)) return;
+        this.faults.markFired(f);
+        this.clock.jump(f.ms);
+      }, f.after_ms);
+      return t.unref();
+    });
     this.market.on((e) => {
       if (e.type === "tick") this.engine.onMarket(e.symbol);
     });
@@ -167,7 +176,7 @@ export class EmulatedExchange {
       this.tickTimer = setInterval(() => this.market.tick(), this.config.market_tick_ms);
       this.tickTimer.unref();
     }
-    this.scheduleClockJumps();
+    this.clockJumps.sync();
   }
 
   /** Advances the market by `n` nominal steps at once (deterministic for a seed). */
@@ -184,8 +193,7 @@ export class EmulatedExchange {
     if (this.tickTimer) clearInterval(this.tickTimer);
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
-    for (const t of this.jumpTimers.values()) clearTimeout(t);
-    this.jumpTimers.clear();
+    this.clockJumps.stop();
     for (const [t, release] of this.holds) {
       clearTimeout(t);
       release(false);
@@ -214,28 +222,6 @@ export class EmulatedExchange {
       );
       this.holds.set(t, resolve);
     });
-  }
-
-  /** One timer per clock_jump fault, counted from when the fault was installed. */
-  private scheduleClockJumps(): void {
-    const current = new Set(this.faults.configs());
-    for (const [f, t] of this.jumpTimers) {
-      if (!current.has(f)) {
-        clearTimeout(t);
-        this.jumpTimers.delete(f);
-      }
-    }
-    if (this.closed) return;
-    for (const f of current) {
-      if (f.kind !== "clock_jump" || this.faults.isExhausted(f) || this.jumpTimers.has(f)) continue;
-      const t = setTimeout(() => {
-        if (this.faults.isExhausted(f)) return;
-        this.faults.markFired(f);
-        this.clock.jump(f.ms);
-      }, f.after_ms);
-      t.unref();
-      this.jumpTimers.set(f, t);
-    }
   }
 
   /** Runs the asynchronous part of an acknowledged order after `order_latency_ms`. */

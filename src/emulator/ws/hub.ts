@@ -17,8 +17,9 @@
 import type { IncomingMessage, Server } from "node:http";
 import type { Duplex } from "node:stream";
 import { type WebSocket, WebSocketServer } from "ws";
-import { type FaultConfig, WS_MAX_PAYLOAD_BYTES } from "../config.js";
+import { WS_MAX_PAYLOAD_BYTES } from "../config.js";
 import type { EmulatedExchange } from "../exchange.js";
+import { FaultTimers } from "../faults.js";
 import { normaliseIp } from "../keys.js";
 import { Connection, type SocketKind } from "./connection.js";
 import { FanOut } from "./fan-out.js";
@@ -37,10 +38,10 @@ export class WsHub {
   private readonly conns = new Set<Connection>();
   private readonly fanOut: FanOut;
   private readonly router: RequestRouter;
-  private readonly dropTimers = new Map<FaultConfig, NodeJS.Timeout>();
+  /** One interval per ws_drop fault, counted from when the fault was installed. */
+  private readonly drops: FaultTimers<"ws_drop">;
   private readonly idleTimer: NodeJS.Timeout;
   private readonly unsubscribe: (() => void)[] = [];
-  private closing = false;
 
   constructor(
     private readonly ex: EmulatedExchange,
@@ -71,8 +72,14 @@ export class WsHub {
     });
     this.unsubscribe.push(ex.market.on((e) => this.fanOut.onMarket(e)));
     this.unsubscribe.push(ex.onUserPush((p) => this.fanOut.onUser(p)));
-    ex.faults.onChange(() => this.scheduleDrops());
-    this.scheduleDrops();
+    this.drops = new FaultTimers(ex.faults, "ws_drop", (f) => {
+      const t = setInterval(() => {
+        if (ex.faults.isExhausted(f) || !ex.faults.chance(f.probability)) return;
+        if (this.dropAll(f.sockets) > 0) ex.faults.markFired(f);
+      }, f.every_ms);
+      return t.unref();
+    });
+    this.drops.sync();
     this.idleTimer = setInterval(() => this.fanOut.idleBooks(), IDLE_CHECK_MS);
     this.idleTimer.unref();
   }
@@ -93,11 +100,9 @@ export class WsHub {
   }
 
   async close(): Promise<void> {
-    this.closing = true;
     for (const u of this.unsubscribe) u();
     clearInterval(this.idleTimer);
-    for (const t of this.dropTimers.values()) clearInterval(t);
-    this.dropTimers.clear();
+    this.drops.stop();
     for (const c of [...this.conns]) {
       this.forget(c);
       c.terminate();
@@ -132,26 +137,5 @@ export class WsHub {
   private forget(c: Connection): void {
     this.conns.delete(c);
     c.stop();
-  }
-
-  /** One interval per ws_drop fault, counted from when the fault was installed. */
-  private scheduleDrops(): void {
-    const current = new Set(this.ex.faults.configs());
-    for (const [f, t] of this.dropTimers) {
-      if (!current.has(f)) {
-        clearInterval(t);
-        this.dropTimers.delete(f);
-      }
-    }
-    if (this.closing) return;
-    for (const f of current) {
-      if (f.kind !== "ws_drop" || this.dropTimers.has(f)) continue;
-      const t = setInterval(() => {
-        if (this.ex.faults.isExhausted(f) || !this.ex.faults.chance(f.probability)) return;
-        if (this.dropAll(f.sockets) > 0) this.ex.faults.markFired(f);
-      }, f.every_ms);
-      t.unref();
-      this.dropTimers.set(f, t);
-    }
   }
 }
