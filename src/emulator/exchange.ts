@@ -16,19 +16,13 @@ import { fail, type Reply } from "./http/envelope.js";
 import { toInstrument } from "./instruments.js";
 import { type KeyRecord, KeyStore } from "./keys.js";
 import { SimulatedMarket } from "./market/market.js";
-import {
-  balanceToWire,
-  FINAL_STATUSES,
-  fillToWire,
-  MatchingEngine,
-  type Order,
-  orderToWire,
-} from "./matching/index.js";
+import { balanceToWire, FINAL_STATUSES, MatchingEngine } from "./matching/index.js";
 import { ParamError } from "./methods/params.js";
 import { methodInfo } from "./methods/table.js";
 import { OrderLog, type ReceivedOrder } from "./order-log.js";
 import { SlidingWindowLimiter } from "./rate-limit.js";
 import { Rng } from "./rng.js";
+import { balancePush, fillPush, orderPushes, type UserPush } from "./user-push.js";
 
 export type { ReceivedOrder } from "./order-log.js";
 
@@ -58,8 +52,6 @@ export interface PrivateRequest {
   /** REST: the method named in the signed body, which must be the URL's. */
   bodyMethod?: string | undefined;
 }
-
-export type UserPush = { account: string; channel: string; instrument?: string | undefined; data: unknown[] };
 
 export class EmulatedExchange {
   readonly clock: EmulatorClock;
@@ -137,18 +129,13 @@ export class EmulatedExchange {
     this.engine.on((e) => {
       switch (e.type) {
         case "order":
-          this.pushOrder(e.order);
+          for (const p of orderPushes(e.order)) this.push(p);
           break;
         case "fill":
-          this.push({
-            account: e.fill.account,
-            channel: "user.trade",
-            instrument: e.fill.instrument.symbol,
-            data: [{ ...fillToWire(e.fill), transaction_time: e.fill.time }],
-          });
+          this.push(fillPush(e.fill));
           break;
         case "balance":
-          this.push({ account: e.account, channel: "user.balance", data: [this.balanceRow(e.account)] });
+          this.push(balancePush(e.account, this.balanceRow(e.account)));
           break;
         case "public_trade":
           this.market.print(e.symbol, e.price, e.qty, e.takerSide, this.marketNow());
@@ -245,19 +232,6 @@ export class EmulatedExchange {
 
   private push(p: UserPush): void {
     for (const l of this.userListeners) l(p);
-  }
-
-  private pushOrder(o: Order): void {
-    const data = [
-      { ...orderToWire(o), transaction_time: o.updateTime, transaction_time_ns: `${o.updateTime}000000` },
-    ];
-    const instrument = o.instrument.symbol;
-    if (o.origin === "advanced") {
-      this.push({ account: o.account, channel: "user.advanced.order", instrument, data });
-      if (o.triggered) this.push({ account: o.account, channel: "user.order", instrument, data });
-    } else {
-      this.push({ account: o.account, channel: "user.order", instrument, data });
-    }
   }
 
   // ------------------------------------------------------------ helpers for handlers

@@ -13,10 +13,11 @@
  */
 import type { Timeframe } from "../../exchange/cryptocom/constants.js";
 import type { JsonValue } from "../../exchange/cryptocom/json-text.js";
-import type { EmulatedExchange, UserPush } from "../exchange.js";
+import type { EmulatedExchange } from "../exchange.js";
 import { diffSide } from "../market/book.js";
 import type { MarketEvent, SimulatedMarket } from "../market/market.js";
 import { orderToWire } from "../matching/wire.js";
+import type { UserPush } from "../user-push.js";
 import type { BookSub, SimpleSub, Sub, UserSub } from "./channels.js";
 import type { Connection } from "./connection.js";
 
