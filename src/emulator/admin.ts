@@ -16,11 +16,10 @@ import {
   type FaultConfig,
   type FaultInput,
   faultSchema,
-  issueProblems,
   type KeyInput,
   keySchema,
-  reservedKeyProblems,
 } from "./config.js";
+import { issueProblems, reservedKeyProblems } from "./config-problems.js";
 import type { EmulatedExchange } from "./exchange.js";
 import { keyToPublic } from "./keys.js";
 import type { LoggedOrder } from "./order-log.js";
@@ -265,16 +264,21 @@ export class EmulatorAdmin {
 
   private withStatus(r: LoggedOrder): AdminOrder {
     const o = r.order_id ? this.ex.engine.orderById(r.order_id) : undefined;
-    return {
-      ...r,
-      status: o ? o.status : "REJECTED",
-      reason: o ? (o.reason ?? null) : r.response_code,
-      cumulative_quantity: o ? o.cumQty.toFixed() : null,
-    };
+    if (o)
+      return { ...r, status: o.status, reason: o.reason ?? null, cumulative_quantity: o.cumQty.toFixed() };
+    // An order the engine no longer keeps (beyond limits.max_final_orders): its last state.
+    const settled = r.order_id ? this.ex.orderLog.settled(r.order_id) : undefined;
+    if (settled) return { ...r, ...settled };
+    return { ...r, status: "REJECTED", reason: r.response_code, cumulative_quantity: null };
   }
 
   openOrderCount(): number {
-    return this.ex.engine.allOrders().filter((o) => !FINAL_STATUSES.has(o.status)).length;
+    return this.ex.engine.openCount();
+  }
+
+  /** Final orders the matching engine forgot (beyond limits.max_final_orders). */
+  forgottenOrderCount(): number {
+    return this.ex.engine.forgottenCount();
   }
 
   // ---- websockets

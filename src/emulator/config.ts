@@ -13,8 +13,10 @@ import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { AtpError, type Disposition } from "../domain/errors.js";
 import { dec } from "../util/decimal.js";
+import { issueProblems, reservedKeyProblems } from "./config-problems.js";
 import { DEFAULT_INSTRUMENTS } from "./default-instruments.js";
 import { ipEntryProblem } from "./keys.js";
+import { DEFAULT_MAX_FINAL_ORDERS } from "./matching/order-store.js";
 
 const DECIMAL_RE = /^\d+(\.\d+)?$/;
 
@@ -295,6 +297,8 @@ export const emulatorConfigSchema = z.strictObject({
         .default(DEFAULT_MAX_REQUEST_BYTES),
       /** Entries of the order log (admin GET /orders); beyond it the oldest final entries are dropped and counted. */
       order_log_size: z.number().int().min(1).max(10_000_000).default(100_000),
+      /** Final orders the matching engine keeps (with their fills) besides every open order; older ones are forgotten. */
+      max_final_orders: z.number().int().min(1).max(10_000_000).default(DEFAULT_MAX_FINAL_ORDERS),
     })
     .default({
       max_open_orders_per_instrument: 200,
@@ -305,6 +309,7 @@ export const emulatorConfigSchema = z.strictObject({
       ws_market_requests_per_second: 100,
       max_request_bytes: DEFAULT_MAX_REQUEST_BYTES,
       order_log_size: 100_000,
+      max_final_orders: DEFAULT_MAX_FINAL_ORDERS,
     }),
   switches: switchesSchema,
 });
@@ -326,61 +331,6 @@ export class EmulatorConfigError extends AtpError {
     super(`invalid emulator configuration:\n  ${problems.join("\n  ")}`);
     this.name = "EmulatorConfigError";
   }
-}
-
-/**
- * `field.path: message` for each issue. A union that fails in exactly one option below its root
- * (a list of instruments with one bad field) reports that option's issues with their full path,
- * not a bare "Invalid input" on the union.
- */
-export function issueProblems(
-  issues: readonly z.core.$ZodIssue[],
-  base: readonly PropertyKey[] = [],
-): string[] {
-  const out: string[] = [];
-  for (const i of issues) {
-    const path = [...base, ...i.path];
-    if (i.code === "invalid_union" && i.errors.length > 0) {
-      const deep = i.errors.filter((option) => option.some((e) => e.path.length > 0));
-      if (deep.length === 1) {
-        out.push(...issueProblems(deep[0]!, path));
-        continue;
-      }
-    }
-    out.push(`${pathText(path)}: ${i.message}`);
-  }
-  return out;
-}
-
-export function pathText(path: readonly PropertyKey[]): string {
-  let out = "";
-  for (const p of path) {
-    if (typeof p === "number") out += `[${p}]`;
-    else out += out ? `.${String(p)}` : String(p);
-  }
-  return out || "(root)";
-}
-
-/**
- * `field: problem` for every own `__proto__` key in a JSON value. JSON.parse keeps such a key as an
- * own property, but the objects schemas build would silently drop it (a `__proto__` currency or
- * account would vanish), so it is refused with its path instead.
- */
-export function reservedKeyProblems(value: unknown, path: readonly PropertyKey[] = [], depth = 0): string[] {
-  if (value === null || typeof value !== "object" || depth > 64) return [];
-  const out: string[] = [];
-  if (Array.isArray(value)) {
-    for (const [i, v] of value.entries()) out.push(...reservedKeyProblems(v, [...path, i], depth + 1));
-    return out;
-  }
-  for (const k of Object.keys(value)) {
-    if (k === "__proto__") {
-      out.push(`${pathText([...path, k])}: "__proto__" cannot be used as a name; rename it`);
-      continue;
-    }
-    out.push(...reservedKeyProblems((value as Record<string, unknown>)[k], [...path, k], depth + 1));
-  }
-  return out;
 }
 
 /** Validates a config object; throws EmulatorConfigError listing every problem with its field. */

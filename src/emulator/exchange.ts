@@ -6,24 +6,24 @@
  * Failure modes: method handlers never throw to the transport; a ParamError becomes its code, and
  * an unexpected exception becomes 50001 (logged by the transport).
  */
-
 import { FINAL_STATUSES, unreachable } from "../domain/orders.js";
 import { codeInfo } from "../exchange/cryptocom/error-codes.js";
 import { isJsonObject, type JsonObject, type JsonValue } from "../exchange/cryptocom/json-text.js";
 import { Dec } from "../util/decimal.js";
 import { EmulatorClock, type TimeSource } from "./clock.js";
-import { type EmulatorConfig, type FaultConfig, MAX_TIMER_MS } from "./config.js";
-import { FaultEngine } from "./faults.js";
+import { type EmulatorConfig, MAX_TIMER_MS } from "./config.js";
+import { FaultEngine, FaultTimers } from "./faults.js";
 import { fail, type Reply } from "./http/envelope.js";
 import { toInstrument } from "./instruments.js";
 import { type KeyRecord, KeyStore } from "./keys.js";
 import { SimulatedMarket } from "./market/market.js";
-import { balanceToWire, fillToWire, MatchingEngine, orderToWire, type VenueOrder } from "./matching/index.js";
+import { balanceToWire, MatchingEngine } from "./matching/index.js";
 import { ParamError } from "./methods/params.js";
 import { methodInfo } from "./methods/table.js";
 import { OrderLog, type ReceivedOrder } from "./order-log.js";
 import { SlidingWindowLimiter } from "./rate-limit.js";
 import { Rng } from "./rng.js";
+import { balancePush, fillPush, orderPushes, type UserPush } from "./user-push.js";
 
 export type { ReceivedOrder } from "./order-log.js";
 
@@ -54,8 +54,6 @@ export interface PrivateRequest {
   bodyMethod?: string | undefined;
 }
 
-export type UserPush = { account: string; channel: string; instrument?: string | undefined; data: unknown[] };
-
 export class EmulatedExchange {
   readonly clock: EmulatorClock;
   readonly market: SimulatedMarket;
@@ -70,7 +68,8 @@ export class EmulatedExchange {
   private readonly timers = new Set<NodeJS.Timeout>();
   /** Requests held by latency faults: their timers and how to release them. */
   private readonly holds = new Map<NodeJS.Timeout, (completed: boolean) => void>();
-  private readonly jumpTimers = new Map<FaultConfig, NodeJS.Timeout>();
+  /** One timer per clock_jump fault, counted from when the fault was installed. */
+  private readonly clockJumps: FaultTimers<"clock_jump">;
   private tickTimer: NodeJS.Timeout | undefined;
   private readonly userListeners: ((p: UserPush) => void)[] = [];
   private closed = false;
@@ -107,6 +106,7 @@ export class EmulatedExchange {
       duplicateClientOidScope: config.switches.duplicate_client_oid_scope,
       untriggeredStatus: config.switches.untriggered_status,
       idBase: 6_142_909_895_000_000_000n + BigInt(config.seed % 1000) * 1_000_000_000n,
+      maxFinalOrders: config.limits.max_final_orders,
     });
     for (const [account, a] of Object.entries(config.accounts)) this.engine.setBalances(account, a.balances);
     this.orderLog = new OrderLog(config.limits.order_log_size, (id) => {
@@ -115,28 +115,39 @@ export class EmulatedExchange {
     });
     this.keys = new KeyStore(config.keys);
     this.faults = new FaultEngine(new Rng(config.seed, "faults"), config.faults);
-    this.faults.onChange(() => this.scheduleClockJumps());
+    this.clockJumps = new FaultTimers(this.faults, "clock_jump", (f) => {
+      if (this.faults.isExhausted(f)) return undefined;
+      const t = setTimeout(() => {
+        if (this.faults.isExhausted(f)) return;
+        this.faults.markFired(f);
+        this.clock.jump(f.ms);
+      }, f.after_ms);
+      return t.unref();
+    });
     this.market.on((e) => {
       if (e.type === "tick") this.engine.onMarket(e.symbol);
     });
     this.engine.on((e) => {
       switch (e.type) {
         case "order":
-          this.pushOrder(e.order);
+          for (const p of orderPushes(e.order)) this.push(p);
           break;
         case "fill":
-          this.push({
-            account: e.fill.account,
-            channel: "user.trade",
-            instrument: e.fill.instrument.symbol,
-            data: [{ ...fillToWire(e.fill), transaction_time: e.fill.time }],
-          });
+          this.push(fillPush(e.fill));
           break;
         case "balance":
-          this.push({ account: e.account, channel: "user.balance", data: [this.balanceRow(e.account)] });
+          this.push(balancePush(e.account, this.balanceRow(e.account)));
           break;
         case "public_trade":
           this.market.print(e.symbol, e.price, e.qty, e.takerSide, this.marketNow());
+          break;
+        case "forgotten":
+          // The order log outlives the engine's memory: its entry keeps the order's final state.
+          this.orderLog.settle(e.order.orderId, {
+            status: e.order.status,
+            reason: e.order.reason ?? null,
+            cumulative_quantity: e.order.cumQty.toFixed(),
+          });
           break;
         default:
           unreachable(e, "matching event");
@@ -155,7 +166,7 @@ export class EmulatedExchange {
       this.tickTimer = setInterval(() => this.market.tick(), this.config.market_tick_ms);
       this.tickTimer.unref();
     }
-    this.scheduleClockJumps();
+    this.clockJumps.sync();
   }
 
   /** Advances the market by `n` nominal steps at once (deterministic for a seed). */
@@ -172,8 +183,7 @@ export class EmulatedExchange {
     if (this.tickTimer) clearInterval(this.tickTimer);
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
-    for (const t of this.jumpTimers.values()) clearTimeout(t);
-    this.jumpTimers.clear();
+    this.clockJumps.stop();
     for (const [t, release] of this.holds) {
       clearTimeout(t);
       release(false);
@@ -204,28 +214,6 @@ export class EmulatedExchange {
     });
   }
 
-  /** One timer per clock_jump fault, counted from when the fault was installed. */
-  private scheduleClockJumps(): void {
-    const current = new Set(this.faults.configs());
-    for (const [f, t] of this.jumpTimers) {
-      if (!current.has(f)) {
-        clearTimeout(t);
-        this.jumpTimers.delete(f);
-      }
-    }
-    if (this.closed) return;
-    for (const f of current) {
-      if (f.kind !== "clock_jump" || this.faults.isExhausted(f) || this.jumpTimers.has(f)) continue;
-      const t = setTimeout(() => {
-        if (this.faults.isExhausted(f)) return;
-        this.faults.markFired(f);
-        this.clock.jump(f.ms);
-      }, f.after_ms);
-      t.unref();
-      this.jumpTimers.set(f, t);
-    }
-  }
-
   /** Runs the asynchronous part of an acknowledged order after `order_latency_ms`. */
   scheduleExecute(orderId: string): void {
     const t = setTimeout(() => {
@@ -247,19 +235,6 @@ export class EmulatedExchange {
 
   private push(p: UserPush): void {
     for (const l of this.userListeners) l(p);
-  }
-
-  private pushOrder(o: VenueOrder): void {
-    const data = [
-      { ...orderToWire(o), transaction_time: o.updateTime, transaction_time_ns: `${o.updateTime}000000` },
-    ];
-    const instrument = o.instrument.symbol;
-    if (o.origin === "advanced") {
-      this.push({ account: o.account, channel: "user.advanced.order", instrument, data });
-      if (o.triggered) this.push({ account: o.account, channel: "user.order", instrument, data });
-    } else {
-      this.push({ account: o.account, channel: "user.order", instrument, data });
-    }
   }
 
   // ------------------------------------------------------------ helpers for handlers

@@ -140,3 +140,46 @@ export class FaultEngine {
     return this.rng.chance(p);
   }
 }
+
+/**
+ * One timer per installed fault of a timer-driven kind (ws_drop, clock_jump), counted from when the
+ * fault was installed: a fault removed (replace, clear) loses its timer, one added gets its own, and
+ * the others keep theirs. `sync()` starts the timers of the faults installed so far (the owner calls
+ * it when it starts); later changes sync by themselves until `stop()`.
+ */
+export class FaultTimers<K extends Kind> {
+  private readonly timers = new Map<FaultConfig, NodeJS.Timeout>();
+  private stopped = false;
+
+  constructor(
+    private readonly faults: FaultEngine,
+    private readonly kind: K,
+    /** Starts the (unref'd) timer of a newly installed fault; undefined for none (e.g. exhausted). */
+    private readonly start: (fault: FaultOf<K>) => NodeJS.Timeout | undefined,
+  ) {
+    faults.onChange(() => this.sync());
+  }
+
+  sync(): void {
+    const current = new Set(this.faults.configs());
+    for (const [f, t] of this.timers) {
+      if (!current.has(f)) {
+        clearTimeout(t); // clears intervals too
+        this.timers.delete(f);
+      }
+    }
+    if (this.stopped) return;
+    for (const f of current) {
+      if (f.kind !== this.kind || this.timers.has(f)) continue;
+      const t = this.start(f as FaultOf<K>);
+      if (t) this.timers.set(f, t);
+    }
+  }
+
+  /** Clears every timer; no new ones start afterwards. */
+  stop(): void {
+    this.stopped = true;
+    for (const t of this.timers.values()) clearTimeout(t);
+    this.timers.clear();
+  }
+}

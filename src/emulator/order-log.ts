@@ -9,6 +9,8 @@
  *   order, or whose order is FILLED, CANCELED, REJECTED or EXPIRED) and counted in `dropped`. An
  *   entry whose order is still open is never dropped, so the log may exceed the capacity by the
  *   number of open orders (themselves bounded by the open-order limits).
+ * - The log outlives the matching engine's memory of final orders (`limits.max_final_orders`): when
+ *   the engine forgets an order, its entry keeps the order's final state (`settle`).
  */
 
 /** One order request as received. */
@@ -32,9 +34,20 @@ export interface LoggedOrder extends ReceivedOrder {
   seq: number;
 }
 
+/** The last state of an order the matching engine no longer keeps. */
+export interface SettledOrder {
+  status: string;
+  reason: number | null;
+  cumulative_quantity: string;
+}
+
 export class OrderLog {
   /** By seq; a Map iterates in insertion order, which is seq order. */
   private readonly entries = new Map<number, LoggedOrder>();
+  /** Retained entries with an order, by order id. */
+  private readonly seqOfOrder = new Map<string, number>();
+  /** Final states of retained entries' orders that the engine forgot. */
+  private readonly settledOrders = new Map<string, SettledOrder>();
   private lastSeq = 0;
   private droppedCount = 0;
 
@@ -47,6 +60,7 @@ export class OrderLog {
   add(r: ReceivedOrder): LoggedOrder {
     const entry: LoggedOrder = { seq: ++this.lastSeq, ...r };
     this.entries.set(entry.seq, entry);
+    if (entry.order_id !== null) this.seqOfOrder.set(entry.order_id, entry.seq);
     if (this.entries.size > this.capacity) this.dropOldestFinal();
     return entry;
   }
@@ -55,9 +69,23 @@ export class OrderLog {
     for (const [seq, e] of this.entries) {
       if (e.order_id !== null && this.isOpen(e.order_id)) continue;
       this.entries.delete(seq);
+      if (e.order_id !== null && this.seqOfOrder.get(e.order_id) === seq) {
+        this.seqOfOrder.delete(e.order_id);
+        this.settledOrders.delete(e.order_id);
+      }
       this.droppedCount++;
       return;
     }
+  }
+
+  /** Keeps the final state of an order the engine forgets (only while its entry is retained). */
+  settle(orderId: string, state: SettledOrder): void {
+    if (this.seqOfOrder.has(orderId)) this.settledOrders.set(orderId, state);
+  }
+
+  /** The final state kept by `settle`, if any. */
+  settled(orderId: string): SettledOrder | undefined {
+    return this.settledOrders.get(orderId);
   }
 
   /** Requests received since start (retained or dropped). */

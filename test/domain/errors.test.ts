@@ -133,6 +133,7 @@ describe("no error class in src/ bypasses AtpError", () => {
       }
     }
     expect(direct).toEqual([]);
-    expect(classes).toBeGreaterThanOrEqual(16);
+    // a scan that found nothing would pass vacuously (the emulator's matching checks return rejections, not throw them)
+    expect(classes).toBeGreaterThanOrEqual(14);
   });
 });

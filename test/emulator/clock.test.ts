@@ -4,6 +4,9 @@
  * and the book heartbeat. With a ManualClock nothing moves unless the test moves it, whatever the
  * wall clock does meanwhile.
  */
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import {
   type EmulatorConfigInput,
@@ -151,5 +154,44 @@ describe("the book heartbeat (an empty delta after 5 s without change)", () => {
     const idle = await c.next((m: Msg) => m.result?.channel === "book.update", 5_000, from);
     expect(idle.result.data[0].update).toEqual({ asks: [], bids: [] });
     expect(idle.result.data[0].u).toBe(idle.result.data[0].pu);
+  });
+});
+
+describe("REST and WebSocket read one clock", () => {
+  it("an offset change or clock jump moves the Date header, heartbeat ids and the public/auth window alike", async () => {
+    const { em } = await start({ heartbeat_ms: 20, rate_limits: false, ws_rate_limits: false });
+    em.admin.setClockOffset(90_000); // beyond the 60 s nonce window
+    const now = T + 90_000;
+    const r = await publicCall(em.baseUrl, "public/get-instruments");
+    expect(r.headers.date).toBe(new Date(now).toUTCString());
+    const c = await connect(em.wsUserUrl);
+    expect((await c.next((m: Msg) => m.method === "public/heartbeat")).id).toBe(now);
+    expect((await c.auth("demo-key", "demo-secret", T)).code).toBe(40102); // the source's time is 90 s behind
+    expect((await c.auth("demo-key", "demo-secret", now)).code).toBe(0);
+    em.admin.setFaults([{ kind: "clock_jump", ms: -30_000, after_ms: 0 }]);
+    while (em.admin.clock().offset_ms !== 60_000) await pause(5);
+    const from = c.messages.length;
+    expect((await c.next((m: Msg) => m.method === "public/heartbeat", 10_000, from)).id).toBe(T + 60_000);
+    const after = await publicCall(em.baseUrl, "public/get-instruments");
+    expect(after.headers.date).toBe(new Date(T + 60_000).toUTCString());
+  });
+});
+
+describe("no emulator module reads the wall clock", () => {
+  it("only clock.ts calls Date.now() (or new Date() without an argument); every other time is the emulator clock's", () => {
+    const root = fileURLToPath(new URL("../../src/emulator/", import.meta.url));
+    const files = (dir: string): string[] =>
+      readdirSync(dir).flatMap((n) => {
+        const p = join(dir, n);
+        return statSync(p).isDirectory() ? files(p) : p.endsWith(".ts") ? [p] : [];
+      });
+    const readers: string[] = [];
+    const all = files(root);
+    for (const f of all) {
+      const text = readFileSync(f, "utf8");
+      if (/Date\.now\(|new Date\(\s*\)|performance\.now\(/.test(text)) readers.push(relative(root, f));
+    }
+    expect(all.length).toBeGreaterThan(30); // the scan read the emulator's files
+    expect(readers).toEqual(["clock.ts"]);
   });
 });

@@ -276,14 +276,19 @@ describe("values the configuration refuses, naming the field and the fix", () =>
     [{ clock_offset_ms: -1e13 }, /^clock_offset_ms: must be at least -315576000000 ms/],
     [{ limits: { max_request_bytes: 10 } }, /^limits\.max_request_bytes: must be at least 1024 bytes/],
     [{ limits: { order_log_size: 0 } }, /^limits\.order_log_size: /],
+    [{ limits: { max_final_orders: 0 } }, /^limits\.max_final_orders: /],
   ])("durations and sizes are range-checked: %j", (input, message) => {
     const p = problems(input);
     expect(p).toHaveLength(1);
     expect(p[0]).toMatch(message);
   });
 
-  it("defaults the request size limit and the order log size", () => {
+  it("defaults the request size limit, the order log size and the final orders kept", () => {
     const c = parseEmulatorConfig({});
-    expect(c.limits).toMatchObject({ max_request_bytes: 1_048_576, order_log_size: 100_000 });
+    expect(c.limits).toMatchObject({
+      max_request_bytes: 1_048_576,
+      order_log_size: 100_000,
+      max_final_orders: 10_000,
+    });
   });
 });

@@ -121,6 +121,7 @@ function dispatch(
         orders_received: ex.orderLog.received,
         orders_dropped: ex.orderLog.dropped,
         open_orders: admin.openOrderCount(),
+        orders_forgotten: admin.forgottenOrderCount(),
       };
     case "GET /keys":
       return { keys: admin.keys() };

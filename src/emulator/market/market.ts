@@ -6,33 +6,36 @@
  *
  * Time: market time comes from `now()` (the emulator clock, sped up by `speed`). A tick advances
  * each process by a fixed nominal step (`stepMs`), so a seed reproduces the same path whatever the
- * timer jitter; only timestamps follow the clock.
+ * timer jitter; only timestamps follow the clock. The wire shapes of its public data are wire.ts.
  */
 
 import type { Candle } from "../../domain/market.js";
 import type { RefPriceType, Side } from "../../domain/orders.js";
 import type { Timeframe } from "../../exchange/cryptocom/constants.js";
-import { type Instrument, priceDecimals, quantityDecimals } from "../../exchange/cryptocom/instruments.js";
+import type { Instrument } from "../../exchange/cryptocom/instruments.js";
 import { Dec } from "../../util/decimal.js";
 import type { MarketView, VenueBookLevel } from "../matching/types.js";
 import { Rng } from "../rng.js";
-import { type Book, consumeLevel, generateBook, levelsToWire, type WireLevel } from "./book.js";
+import { type Book, consumeLevel, generateBook } from "./book.js";
 import { CandleStore, HOUR_TIMEFRAMES } from "./candles.js";
 import { hourlyVolumeFor, nextBar, PriceProcess } from "./price-process.js";
+import {
+  type BookWire,
+  bookToWire,
+  type CandleWire,
+  candleToWire,
+  type TapeTrade,
+  tickerToWire,
+  toTick,
+  tradeToWire,
+} from "./wire.js";
+
+export type { TapeTrade } from "./wire.js";
 
 const MINUTE = 60_000;
 const HOUR = 3_600_000;
 const DAY = 86_400_000;
 const TRADE_TAPE = 200;
-
-/** A print on the simulated market's trade tape (`public/get-trades`, `trade.{i}`). */
-export interface TapeTrade {
-  id: string;
-  t: number;
-  price: Dec;
-  qty: Dec;
-  side: Side;
-}
 
 export type MarketEvent =
   | { type: "tick"; symbol: string }
@@ -247,24 +250,16 @@ export class SimulatedMarket implements MarketView {
   }
 
   toTick(inst: Instrument, x: number): Dec {
-    const n = Math.max(1, Math.round(x / inst.priceTickSize.toNumber()));
-    return inst.priceTickSize.mul(n);
+    return toTick(inst, x);
   }
 
   book(symbol: string): Book {
     return this.state(symbol).book;
   }
 
-  bookWire(symbol: string, depth: number): { bids: WireLevel[]; asks: WireLevel[]; u: number; t: number } {
+  bookWire(symbol: string, depth: number): BookWire {
     const s = this.state(symbol);
-    const pdp = priceDecimals(s.inst);
-    const qdp = quantityDecimals(s.inst);
-    return {
-      bids: levelsToWire(s.book.bids, depth, pdp, qdp),
-      asks: levelsToWire(s.book.asks, depth, pdp, qdp),
-      u: s.book.u,
-      t: s.book.t,
-    };
+    return bookToWire(s.inst, s.book, depth);
   }
 
   candles(symbol: string, tf: Timeframe, start: number, end: number, count: number): Candle[] {
@@ -275,15 +270,8 @@ export class SimulatedMarket implements MarketView {
     return this.state(symbol).candles.latest(tf);
   }
 
-  candleToWire(
-    symbol: string,
-    c: Candle,
-  ): { o: string; h: string; l: string; c: string; v: string; t: number } {
-    const inst = this.state(symbol).inst;
-    const pdp = priceDecimals(inst);
-    const qdp = quantityDecimals(inst);
-    const px = (x: number) => this.toTick(inst, x).toFixed(pdp);
-    return { o: px(c.o), h: px(c.h), l: px(c.l), c: px(c.c), v: c.v.toFixed(qdp), t: c.t };
+  candleToWire(symbol: string, c: Candle): CandleWire {
+    return candleToWire(this.state(symbol).inst, c);
   }
 
   trades(symbol: string): readonly TapeTrade[] {
@@ -291,59 +279,19 @@ export class SimulatedMarket implements MarketView {
   }
 
   tradeToWire(symbol: string, tr: TapeTrade): Record<string, unknown> {
-    const inst = this.state(symbol).inst;
-    return {
-      d: tr.id,
-      t: tr.t,
-      tn: `${tr.t}000000`,
-      q: tr.qty.toFixed(quantityDecimals(inst)),
-      p: tr.price.toFixed(priceDecimals(inst)),
-      s: tr.side,
-      i: symbol,
-      m: tr.id,
-    };
+    return tradeToWire(this.state(symbol).inst, tr);
   }
 
-  /*
-   * Ticker row as public/get-tickers and ticker.{i} carry it:
-   * {"i":"BTC_USD","h":"66000.00","l":"64000.00","a":"65000.00","v":"120.5","vv":"7800000.00",
-   *  "c":"0.0125","b":"64999.99","bs":"0.5","k":"65000.01","ks":"0.4","oi":"0","t":1700000000000}
-   */
+  /** The ticker row (last 24 hours of market time). */
   tickerWire(symbol: string): Record<string, unknown> {
     const s = this.state(symbol);
-    const inst = s.inst;
-    const pdp = priceDecimals(inst);
-    const qdp = quantityDecimals(inst);
     const now = this.opts.now();
-    const day = s.candles.range("1h", now - DAY, now, 25);
-    const last = s.last;
-    let h = last.toNumber();
-    let l = h;
-    let v = 0;
-    let open = day[0]?.o ?? h;
-    for (const c of day) {
-      if (c.h > h) h = c.h;
-      if (c.l < l) l = c.l;
-      v += c.v;
-    }
-    if (day.length === 0) open = h;
-    const bid = s.book.bids[0];
-    const ask = s.book.asks[0];
-    const change = open > 0 ? last.toNumber() / open - 1 : 0;
-    return {
-      i: symbol,
-      h: this.toTick(inst, h).toFixed(pdp),
-      l: this.toTick(inst, l).toFixed(pdp),
-      a: last.toFixed(pdp),
-      v: v.toFixed(qdp),
-      vv: (v * last.toNumber()).toFixed(2),
-      c: change.toFixed(4),
-      b: bid ? bid.price.toFixed(pdp) : null,
-      bs: bid ? bid.qty.toFixed(qdp) : null,
-      k: ask ? ask.price.toFixed(pdp) : null,
-      ks: ask ? ask.qty.toFixed(qdp) : null,
-      oi: "0",
-      t: now,
-    };
+    return tickerToWire(s.inst, {
+      day: s.candles.range("1h", now - DAY, now, 25),
+      last: s.last,
+      bid: s.book.bids[0],
+      ask: s.book.asks[0],
+      now,
+    });
   }
 }

@@ -11,29 +11,29 @@
  *   released when the last order sharing it is final. Fees are charged in the currency received.
  * - Every state change is published as an EngineEvent, in the order it happened.
  * - Orders never match each other (the simulated market is the only counterparty).
+ * - Memory is bounded: every open order is kept, and the `maxFinalOrders` most recently final ones
+ *   with their fills (order-store.ts); an older final order is forgotten (a `forgotten` event).
+ *
+ * Validation is checks.ts (a list of named checks); the predicates validation and execution share
+ * (limit-like, post-only, trigger side, crossing) are predicates.ts.
  */
-import { AtpError, type Disposition } from "../../domain/errors.js";
-import {
-  FINAL_STATUSES,
-  isTriggerType as isTrigger,
-  type OrderStatus,
-  type RefPriceType,
-  type Side,
-  type TimeInForce,
-} from "../../domain/orders.js";
-import { type Instrument, type OrderFields, validateOrder } from "../../exchange/cryptocom/instruments.js";
+import { FINAL_STATUSES, isTriggerType, type OrderStatus } from "../../domain/orders.js";
+import type { Instrument } from "../../exchange/cryptocom/instruments.js";
 import { Dec, dec, floorToStep } from "../../util/decimal.js";
+import { type CheckEnv, type Plan, type PlanResult, planOrder } from "./checks.js";
 import { Ledger } from "./ledger.js";
+import { DEFAULT_MAX_FINAL_ORDERS, OrderStore } from "./order-store.js";
+import { crosses, isPostOnly, triggerHit, workingKind, wouldTake } from "./predicates.js";
 import type {
-  VenueBookLevel as BookLevel,
   EngineEvent,
-  VenueFill as Fill,
   MarketView,
-  VenueOrder as Order,
-  VenueOrderRequest as OrderRequest,
   Origin,
   Reservation,
   SubmitResult,
+  VenueBookLevel,
+  VenueFill,
+  VenueOrder,
+  VenueOrderRequest,
 } from "./types.js";
 
 const ZERO = new Dec(0);
@@ -55,6 +55,11 @@ export interface EngineOptions {
   untriggeredStatus?: "PENDING" | "NEW";
   /** First order id (ids are consecutive decimal strings). */
   idBase?: bigint;
+  /**
+   * Final orders kept for lookups (get-order-detail, history, trades) besides every open order;
+   * beyond it the order final longest ago is forgotten. Default DEFAULT_MAX_FINAL_ORDERS (10,000).
+   */
+  maxFinalOrders?: number;
 }
 
 export interface SubmitOptions {
@@ -77,46 +82,11 @@ export interface OrderFilter {
 /** Codes the exchange answers with a `result` (order recorded as REJECTED) when rejectWithResult is on. */
 const WITH_RESULT: ReadonlySet<number> = new Set([306, 314, 315, 415]);
 
-interface Plan {
-  inst: Instrument;
-  quantity: Dec | undefined;
-  notional: Dec | undefined;
-  price: Dec | undefined;
-  refPrice: Dec | undefined;
-  refPriceType: RefPriceType | undefined;
-  tif: TimeInForce;
-  execInst: string[];
-  reserveCcy: string;
-  reserveAmount: Dec;
-}
-
-type Check = { ok: true; plan: Plan } | { ok: false; code: number; message: string; plan?: Plan };
-
-class Rejection extends AtpError {
-  get errorCode(): string {
-    return "emulator.rejection";
-  }
-  get disposition(): Disposition {
-    return "skip";
-  }
-
-  constructor(
-    readonly code: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
 export class MatchingEngine {
   readonly ledger = new Ledger();
   private readonly instruments = new Map<string, Instrument>();
-  private readonly orders = new Map<string, Order>();
-  private readonly clientOids = new Map<string, Map<string, Order>>();
-  /** Open orders in time priority. */
-  private readonly openOrders = new Map<string, Order>();
-  private readonly fills: Fill[] = [];
-  private readonly lists = new Map<string, Order[]>();
+  private readonly store: OrderStore;
+  private readonly checkEnv: CheckEnv;
   private readonly listeners: ((e: EngineEvent) => void)[] = [];
   private nextId: bigint;
   private nextTrade: bigint;
@@ -152,6 +122,22 @@ export class MatchingEngine {
       rejectWithResult: options.rejectWithResult ?? true,
       duplicateClientOidScope: options.duplicateClientOidScope ?? "all",
       untriggeredStatus: options.untriggeredStatus ?? "PENDING",
+    };
+    this.store = new OrderStore(options.maxFinalOrders ?? DEFAULT_MAX_FINAL_ORDERS, (order) =>
+      this.emit({ type: "forgotten", order }),
+    );
+    const store = this.store;
+    this.checkEnv = {
+      market: options.market,
+      ledger: this.ledger,
+      maxOpenPerInstrument: this.opts.maxOpenPerInstrument,
+      maxOpenPerAccount: this.opts.maxOpenPerAccount,
+      farRatio: this.farRatio,
+      duplicateClientOidScope: this.opts.duplicateClientOidScope,
+      postOnlyReject: this.opts.postOnlyReject,
+      instrument: (symbol) => this.instruments.get(symbol),
+      byClientOid: (account, clientOid) => store.byClientOid(account, clientOid),
+      openOrders: () => store.openOrders(),
     };
   }
 
@@ -226,38 +212,53 @@ export class MatchingEngine {
 
   // ---------------------------------------------------------------- queries
 
-  order(account: string, q: OrderQuery): Order | undefined {
+  /** An order of the account by id or client_oid (open, or final and still remembered). */
+  order(account: string, q: OrderQuery): VenueOrder | undefined {
     if (q.orderId !== undefined) {
-      const o = this.orders.get(q.orderId);
+      const o = this.store.get(q.orderId);
       return o && o.account === account ? o : undefined;
     }
-    if (q.clientOid !== undefined) return this.clientOids.get(account)?.get(q.clientOid);
+    if (q.clientOid !== undefined) return this.store.byClientOid(account, q.clientOid);
     return undefined;
   }
 
   /** Any order by id, whoever owns it (admin). */
-  orderById(orderId: string): Order | undefined {
-    return this.orders.get(orderId);
+  orderById(orderId: string): VenueOrder | undefined {
+    return this.store.get(orderId);
   }
 
-  allOrders(): Order[] {
-    return [...this.orders.values()];
+  /** Every order remembered (open, and the retained final ones), in creation order. */
+  allOrders(): VenueOrder[] {
+    return this.store.all();
   }
 
-  open(account: string, f: OrderFilter = {}): Order[] {
-    return [...this.openOrders.values()].filter((o) => o.account === account && matches(o, f));
+  /** Open orders, every account. */
+  openCount(): number {
+    return this.store.openCount;
   }
 
-  history(account: string, f: OrderFilter = {}): Order[] {
-    const out = [...this.orders.values()]
-      .filter((o) => o.account === account && FINAL_STATUSES.has(o.status) && matches(o, f))
+  /** Final orders forgotten since start (beyond `maxFinalOrders`). */
+  forgottenCount(): number {
+    return this.store.forgotten;
+  }
+
+  /** The account's open orders in time priority. */
+  open(account: string, f: OrderFilter = {}): VenueOrder[] {
+    return [...this.store.openOrders()].filter((o) => o.account === account && matches(o, f));
+  }
+
+  /** The account's final orders (remembered ones), latest update first. */
+  history(account: string, f: OrderFilter = {}): VenueOrder[] {
+    const out = [...this.store.finalOrders()]
+      .filter((o) => o.account === account && matches(o, f))
       .filter((o) => inWindow(o.updateTime, f))
       .sort((a, b) => b.updateTime - a.updateTime || b.seq - a.seq);
     return f.limit !== undefined ? out.slice(0, f.limit) : out;
   }
 
-  trades(account: string, f: OrderFilter = {}): Fill[] {
-    const out = this.fills
+  /** The account's fills (of remembered orders), newest first. */
+  trades(account: string, f: OrderFilter = {}): VenueFill[] {
+    const out = [...this.store.fills()]
       .filter((t) => t.account === account && (!f.instrument || t.instrument.symbol === f.instrument))
       .filter((t) => inWindow(t.time, f))
       .sort((a, b) => b.time - a.time);
@@ -270,7 +271,7 @@ export class MatchingEngine {
    * Validates an order as the exchange does at the request and records it as NEW (reserving
    * balance). Returns the exchange's code on rejection. Call `execute(order.orderId)` afterwards.
    */
-  submit(account: string, req: OrderRequest, opts: SubmitOptions = {}): SubmitResult {
+  submit(account: string, req: VenueOrderRequest, opts: SubmitOptions = {}): SubmitResult {
     return this.batch(() => {
       const origin = opts.origin ?? "plain";
       const check = this.check(account, req, { skipBalance: false });
@@ -288,15 +289,15 @@ export class MatchingEngine {
    */
   submitOco(
     account: string,
-    legs: readonly OrderRequest[],
-  ): { ok: true; listId: string; orders: Order[] } | { ok: false; code: number; message: string } {
+    legs: readonly VenueOrderRequest[],
+  ): { ok: true; listId: string; orders: VenueOrder[] } | { ok: false; code: number; message: string } {
     return this.batch(() => {
       if (legs.length !== 2) {
         return { ok: false, code: 40004, message: "order_list must contain exactly 2 orders for OCO" };
       }
-      const [a, b] = legs as [OrderRequest, OrderRequest];
+      const [a, b] = legs as [VenueOrderRequest, VenueOrderRequest];
       const limits = legs.filter((l) => l.type === "LIMIT").length;
-      const triggers = legs.filter((l) => isTrigger(l.type)).length;
+      const triggers = legs.filter((l) => isTriggerType(l.type)).length;
       if (limits !== 1 || triggers !== 1) {
         return { ok: false, code: 40004, message: "OCO needs one LIMIT order and one trigger order" };
       }
@@ -304,7 +305,7 @@ export class MatchingEngine {
         return { ok: false, code: 40004, message: "OCO legs must have the same instrument_name and side" };
       }
       for (const l of legs) {
-        if (isTrigger(l.type) && l.ref_price_type !== undefined && l.ref_price_type !== "MARK_PRICE") {
+        if (isTriggerType(l.type) && l.ref_price_type !== undefined && l.ref_price_type !== "MARK_PRICE") {
           return { ok: false, code: 230, message: "OCO trigger legs accept ref_price_type MARK_PRICE only" };
         }
       }
@@ -335,195 +336,20 @@ export class MatchingEngine {
         o.reservation = reservation;
         return o;
       });
-      this.lists.set(listId, orders);
+      this.store.addList(listId, orders);
       for (const o of orders) this.emit({ type: "order", order: o });
       return { ok: true, listId, orders };
     });
   }
 
-  private check(account: string, req: OrderRequest, o: { skipBalance: boolean }): Check {
-    try {
-      return { ok: true, plan: this.plan(account, req, o.skipBalance) };
-    } catch (err) {
-      if (err instanceof PlanRejection)
-        return { ok: false, code: err.code, message: err.message, plan: err.plan };
-      if (err instanceof Rejection) return { ok: false, code: err.code, message: err.message };
-      throw err;
-    }
-  }
-
-  private plan(account: string, req: OrderRequest, skipBalance: boolean): Plan {
-    const inst = this.instruments.get(req.instrument_name);
-    if (!inst) throw new Rejection(209, `Invalid instrument_name: ${req.instrument_name}`);
-    // Duplicate client_oid: answered whatever else is wrong with the request (the exchange knows the
-    // id before it looks at the order; a retry of an accepted order must never become a new one).
-    const existing = this.clientOids.get(account)?.get(req.client_oid);
-    if (existing && (this.opts.duplicateClientOidScope === "all" || !FINAL_STATUSES.has(existing.status))) {
-      throw new Rejection(204, `Duplicate client_oid ${req.client_oid}`);
-    }
-    const trigger = isTrigger(req.type);
-    const limitLike = req.type === "LIMIT" || req.type === "STOP_LIMIT" || req.type === "TAKE_PROFIT_LIMIT";
-    const tif = req.time_in_force ?? "GOOD_TILL_CANCEL";
-    const execInst = [...(req.exec_inst ?? [])];
-    for (const e of execInst) {
-      if (e !== "POST_ONLY" && e !== "SMART_POST_ONLY") {
-        throw new Rejection(219, `exec_inst ${e} is not supported for spot orders in the emulator`);
-      }
-    }
-    const postOnly = execInst.includes("POST_ONLY") || execInst.includes("SMART_POST_ONLY");
-
-    // Order shape (reference §5.3 mandatory params, POST_ONLY rules) and instrument rules (tick,
-    // decimals, minimum order value, tradable): the shared validator, first violation wins.
-    const mark = this.options.market.refPrice(inst.symbol, "MARK_PRICE");
-    const fields: OrderFields = {
-      instrument_name: req.instrument_name,
-      side: req.side,
-      type: req.type,
-      quantity: req.quantity,
-      notional: req.notional,
-      price: req.price,
-      ref_price: req.ref_price,
-      time_in_force: req.time_in_force,
-      exec_inst: req.exec_inst,
-    };
-    const violations = validateOrder(inst, fields, { marketPrice: mark });
-    const quantity = req.quantity !== undefined ? safeDec(req.quantity) : undefined;
-    const notional = req.notional !== undefined ? safeDec(req.notional) : undefined;
-    const price = limitLike && req.price !== undefined ? safeDec(req.price) : undefined;
-    const refPrice = trigger && req.ref_price !== undefined ? safeDec(req.ref_price) : undefined;
-    const refPriceType: RefPriceType | undefined = trigger ? (req.ref_price_type ?? "MARK_PRICE") : undefined;
-    const partial: Plan = {
-      inst,
-      quantity,
-      notional,
-      price,
-      refPrice,
-      refPriceType,
-      tif,
-      execInst,
-      reserveCcy: req.side === "BUY" ? inst.quoteCcy : inst.baseCcy,
-      reserveAmount: ZERO,
-    };
-    const first = violations[0];
-    if (first) {
-      const msg = `${first.field}: ${first.rule}`;
-      if (first.code === 415) throw new PlanRejection(415, msg, partial);
-      throw new Rejection(first.code, msg);
-    }
-
-    // Open-order limits.
-    let perInstrument = 0;
-    let perAccount = 0;
-    for (const o of this.openOrders.values()) {
-      if (o.account !== account) continue;
-      perAccount++;
-      if (o.instrument.symbol === inst.symbol) perInstrument++;
-    }
-    if (perInstrument >= this.opts.maxOpenPerInstrument) {
-      throw new Rejection(
-        318,
-        `too many open orders on ${inst.symbol} (max ${this.opts.maxOpenPerInstrument})`,
-      );
-    }
-    if (perAccount >= this.opts.maxOpenPerAccount) {
-      throw new Rejection(318, `too many open orders on the account (max ${this.opts.maxOpenPerAccount})`);
-    }
-
-    // Trigger direction relative to the reference price.
-    if (trigger && refPrice) {
-      const ref = this.options.market.refPrice(inst.symbol, refPriceType ?? "MARK_PRICE");
-      if (ref) {
-        const below =
-          req.type === "STOP_LOSS" || req.type === "STOP_LIMIT" ? req.side === "SELL" : req.side === "BUY";
-        if (below ? refPrice.gte(ref) : refPrice.lte(ref)) {
-          throw new Rejection(
-            229,
-            `ref_price ${refPrice.toFixed()} must be ${below ? "below" : "above"} the current ${refPriceType} ${ref.toFixed()} for a ${req.side} ${req.type}`,
-          );
-        }
-      }
-    }
-
-    // Price band.
-    if (price && mark) {
-      const lo = mark.mul(Dec.sub(1, this.farRatio));
-      const hi = mark.mul(Dec.add(1, this.farRatio));
-      if (price.lt(lo) || price.gt(hi)) {
-        throw new PlanRejection(
-          315,
-          `limit price ${price.toFixed()} is too far from the market ${mark.toFixed()} (allowed ${lo.toFixed()}..${hi.toFixed()})`,
-          partial,
-        );
-      }
-    }
-
-    // Reservation and balance.
-    const need = this.reservationNeed(req, partial);
-    partial.reserveAmount = need;
-    if (!skipBalance) {
-      const available = this.ledger.available(account, partial.reserveCcy);
-      if (available.lt(need)) {
-        throw new PlanRejection(
-          306,
-          `insufficient available ${partial.reserveCcy}: need ${need.toFixed()}, available ${available.toFixed()}`,
-          partial,
-        );
-      }
-    }
-
-    // POST_ONLY that would take, when the exchange answers it synchronously.
-    if (
-      postOnly &&
-      this.opts.postOnlyReject === "sync" &&
-      req.type === "LIMIT" &&
-      price &&
-      this.wouldTake(inst, req.side, price)
-    ) {
-      throw new Rejection(43005, "POST_ONLY order would take liquidity");
-    }
-    return partial;
-  }
-
-  private reservationNeed(req: OrderRequest, p: Plan): Dec {
-    if (req.side === "SELL") return p.quantity ?? ZERO;
-    if (p.price && p.quantity) return p.price.mul(p.quantity);
-    if (p.notional) return p.notional;
-    if (p.quantity) {
-      if (isTrigger(req.type) && p.refPrice) return p.refPrice.mul(p.quantity);
-      return this.estimateCost(p.inst.symbol, p.quantity);
-    }
-    return ZERO;
-  }
-
-  /** Cost of buying `qty` by walking the asks (the last level's price for what the book cannot fill). */
-  private estimateCost(symbol: string, qty: Dec): Dec {
-    let left = qty;
-    let cost = ZERO;
-    let last: Dec | undefined;
-    for (const l of this.options.market.levels(symbol, "asks")) {
-      const q = Dec.min(left, l.qty);
-      cost = cost.add(q.mul(l.price));
-      left = left.sub(q);
-      last = l.price;
-      if (left.lte(0)) break;
-    }
-    if (left.gt(0)) {
-      const p = last ?? this.options.market.refPrice(symbol, "MARK_PRICE") ?? ZERO;
-      cost = cost.add(left.mul(p));
-    }
-    return cost;
-  }
-
-  private wouldTake(inst: Instrument, side: Side, price: Dec): boolean {
-    const best = this.options.market.levels(inst.symbol, side === "BUY" ? "asks" : "bids")[0];
-    if (!best) return false;
-    return side === "BUY" ? price.gte(best.price) : price.lte(best.price);
+  private check(account: string, req: VenueOrderRequest, o: { skipBalance: boolean }): PlanResult {
+    return planOrder(this.checkEnv, account, req, o.skipBalance);
   }
 
   private rejected(
     account: string,
-    req: OrderRequest,
-    check: Check & { ok: false },
+    req: VenueOrderRequest,
+    check: PlanResult & { ok: false },
     origin: Origin,
   ): SubmitResult {
     if (this.opts.rejectWithResult && WITH_RESULT.has(check.code) && check.plan) {
@@ -543,14 +369,14 @@ export class MatchingEngine {
 
   private create(
     account: string,
-    req: OrderRequest,
+    req: VenueOrderRequest,
     p: Plan,
     origin: Origin,
     listId: string | undefined,
     rejected = false,
-  ): Order {
+  ): VenueOrder {
     const now = this.options.now();
-    const order: Order = {
+    const order: VenueOrder = {
       orderId: this.newId(),
       clientOid: req.client_oid,
       account,
@@ -582,22 +408,11 @@ export class MatchingEngine {
       reservation: undefined,
       seq: ++this.seq,
     };
-    this.orders.set(order.orderId, order);
-    let byOid = this.clientOids.get(account);
-    if (!byOid) {
-      byOid = new Map();
-      this.clientOids.set(account, byOid);
-    }
-    // The client_oid index keeps the order a client_oid first named: a REJECTED record never replaces
-    // an earlier order, and an accepted order replaces only a final one (reuse allowed by
-    // duplicate_client_oid_scope "open"), so lookups and cancels by client_oid reach the live order.
-    const prev = byOid.get(order.clientOid);
-    if (!prev || (!rejected && FINAL_STATUSES.has(prev.status))) byOid.set(order.clientOid, order);
-    this.openOrders.set(order.orderId, order);
+    this.store.add(order, rejected);
     return order;
   }
 
-  private reserveFor(order: Order, p: Plan): void {
+  private reserveFor(order: VenueOrder, p: Plan): void {
     if (p.reserveAmount.lte(0)) return;
     order.reservation = { account: order.account, ccy: p.reserveCcy, amount: p.reserveAmount };
     this.ledger.reserve(order.account, p.reserveCcy, p.reserveAmount);
@@ -608,11 +423,11 @@ export class MatchingEngine {
 
   /** Runs the asynchronous part of an acknowledged order. Safe to call twice. */
   execute(orderId: string): void {
-    const order = this.orders.get(orderId);
+    const order = this.store.get(orderId);
     if (!order || order.processed || FINAL_STATUSES.has(order.status)) return;
     this.batch(() => {
       order.processed = true;
-      if (isTrigger(order.type)) {
+      if (isTriggerType(order.type)) {
         order.status = this.opts.untriggeredStatus;
         order.updateTime = this.options.now();
         if (!this.checkTrigger(order)) this.emit({ type: "order", order });
@@ -623,19 +438,20 @@ export class MatchingEngine {
   }
 
   /** Convenience for callers without an acknowledgement step: submit, then execute at once. */
-  place(account: string, req: OrderRequest, opts: SubmitOptions = {}): SubmitResult {
+  place(account: string, req: VenueOrderRequest, opts: SubmitOptions = {}): SubmitResult {
     const r = this.submit(account, req, opts);
     if (r.ok) this.execute(r.order.orderId);
     return r;
   }
 
   /** Matching of a live (non-trigger or triggered) order as a taker, then rest / cancel. */
-  private work(order: Order): void {
-    const kind = this.effectiveKind(order);
-    if (kind === "LIMIT") {
+  private work(order: VenueOrder): void {
+    if (workingKind(order.type) === "LIMIT") {
       const price = order.price!;
-      const postOnly = order.execInst.includes("POST_ONLY") || order.execInst.includes("SMART_POST_ONLY");
-      if (postOnly && this.wouldTake(order.instrument, order.side, price)) {
+      if (
+        isPostOnly(order.execInst) &&
+        wouldTake(this.options.market, order.instrument.symbol, order.side, price)
+      ) {
         this.finish(order, "REJECTED", 43005);
         return;
       }
@@ -665,17 +481,11 @@ export class MatchingEngine {
     else this.finish(order, "CANCELED", order.cumQty.gt(0) ? undefined : 43004);
   }
 
-  private effectiveKind(o: Order): "LIMIT" | "MARKET" {
-    return o.type === "LIMIT" || o.type === "STOP_LIMIT" || o.type === "TAKE_PROFIT_LIMIT"
-      ? "LIMIT"
-      : "MARKET";
-  }
-
-  private remainingQty(o: Order): Dec {
+  private remainingQty(o: VenueOrder): Dec {
     return o.quantity ? o.quantity.sub(o.cumQty) : ZERO;
   }
 
-  private isComplete(o: Order): boolean {
+  private isComplete(o: VenueOrder): boolean {
     if (o.quantity) return this.remainingQty(o).lte(0);
     if (o.notional) {
       const minStep = this.options.market
@@ -687,7 +497,7 @@ export class MatchingEngine {
   }
 
   /** Quantity the opposite book can fill at `limit` or better. */
-  private fillable(order: Order, limit: Dec): Dec {
+  private fillable(order: VenueOrder, limit: Dec): Dec {
     let sum = ZERO;
     for (const l of this.opposite(order)) {
       if (!crosses(order.side, l.price, limit)) break;
@@ -696,12 +506,12 @@ export class MatchingEngine {
     return sum;
   }
 
-  private opposite(order: Order): readonly BookLevel[] {
+  private opposite(order: VenueOrder): readonly VenueBookLevel[] {
     return this.options.market.levels(order.instrument.symbol, order.side === "BUY" ? "asks" : "bids");
   }
 
   /** Takes liquidity as a taker, at each level's price, up to `limit` when given. */
-  private take(order: Order, limit: Dec | undefined): void {
+  private take(order: VenueOrder, limit: Dec | undefined): void {
     const inst = order.instrument;
     const levels = this.opposite(order).map((l) => ({ price: l.price, qty: l.qty }));
     for (const l of levels) {
@@ -720,7 +530,7 @@ export class MatchingEngine {
   }
 
   /** Books one fill: balances, fees, order totals, events. False when the account cannot pay. */
-  private applyFill(order: Order, price: Dec, qty: Dec, role: "MAKER" | "TAKER"): boolean {
+  private applyFill(order: VenueOrder, price: Dec, qty: Dec, role: "MAKER" | "TAKER"): boolean {
     const inst = order.instrument;
     const account = order.account;
     const quote = price.mul(qty);
@@ -749,7 +559,7 @@ export class MatchingEngine {
     order.updateTime = now;
     const tradeId = this.nextTrade.toString();
     this.nextTrade += 1n;
-    const fill: Fill = {
+    const fill: VenueFill = {
       tradeId,
       matchId: tradeId,
       orderId: order.orderId,
@@ -764,7 +574,7 @@ export class MatchingEngine {
       role,
       time: now,
     };
-    this.fills.push(fill);
+    this.store.addFill(fill);
     const bookSide = order.side === "BUY" ? "asks" : "bids";
     this.options.market.consume?.(inst.symbol, bookSide, price, qty);
     this.emit({ type: "fill", fill });
@@ -784,7 +594,7 @@ export class MatchingEngine {
    * A resting BUY that took liquidity below its limit keeps only remaining × limit reserved
    * (the price improvement is released). OCO reservations are shared and left alone.
    */
-  private trimReservation(order: Order): void {
+  private trimReservation(order: VenueOrder): void {
     const res = order.reservation;
     if (!res || order.listId || order.side !== "BUY" || !order.price) return;
     const need = this.remainingQty(order).mul(order.price);
@@ -796,20 +606,20 @@ export class MatchingEngine {
   }
 
   /** Moves an order to a final status, releases its reservation, publishes it. */
-  private finish(order: Order, status: OrderStatus, reason: number | undefined): void {
+  private finish(order: VenueOrder, status: OrderStatus, reason: number | undefined): void {
     order.status = status;
     order.reason = reason;
     order.updateTime = this.options.now();
-    this.openOrders.delete(order.orderId);
+    this.store.settle(order);
     this.releaseIfDone(order);
     this.emit({ type: "order", order });
   }
 
-  private releaseIfDone(order: Order): void {
+  private releaseIfDone(order: VenueOrder): void {
     const res = order.reservation;
     if (!res || res.amount.lte(0)) return;
     if (order.listId) {
-      const others = (this.lists.get(order.listId) ?? []).filter((o) => o !== order);
+      const others = (this.store.list(order.listId) ?? []).filter((o) => o !== order);
       if (others.some((o) => !FINAL_STATUSES.has(o.status))) return;
     }
     this.ledger.release(res.account, res.ccy, res.amount);
@@ -817,8 +627,8 @@ export class MatchingEngine {
     res.amount = ZERO;
   }
 
-  private cancelSiblings(order: Order): void {
-    for (const s of this.lists.get(order.listId!) ?? []) {
+  private cancelSiblings(order: VenueOrder): void {
+    for (const s of this.store.list(order.listId!) ?? []) {
       if (s === order || FINAL_STATUSES.has(s.status)) continue;
       this.finish(s, "CANCELED", undefined);
     }
@@ -832,16 +642,16 @@ export class MatchingEngine {
    */
   onMarket(symbol?: string): void {
     this.batch(() => {
-      const candidates = [...this.openOrders.values()].filter(
+      const candidates = [...this.store.openOrders()].filter(
         (o) => o.processed && (!symbol || o.instrument.symbol === symbol),
       );
       for (const o of candidates) {
         if (FINAL_STATUSES.has(o.status)) continue;
-        if (isTrigger(o.type) && !o.triggered) {
+        if (isTriggerType(o.type) && !o.triggered) {
           this.checkTrigger(o);
           continue;
         }
-        if (this.effectiveKind(o) !== "LIMIT" || o.status !== "ACTIVE") continue;
+        if (workingKind(o.type) !== "LIMIT" || o.status !== "ACTIVE") continue;
         const limit = o.price!;
         const levels = this.opposite(o).map((l) => ({ price: l.price, qty: l.qty }));
         let changed = false;
@@ -861,12 +671,10 @@ export class MatchingEngine {
   }
 
   /** Triggers the order when its condition holds; returns whether it did. */
-  private checkTrigger(o: Order): boolean {
+  private checkTrigger(o: VenueOrder): boolean {
     const ref = this.options.market.refPrice(o.instrument.symbol, o.refPriceType ?? "MARK_PRICE");
     if (!ref || !o.refPrice) return false;
-    const below = o.type === "STOP_LOSS" || o.type === "STOP_LIMIT" ? o.side === "SELL" : o.side === "BUY";
-    const hit = below ? ref.lte(o.refPrice) : ref.gte(o.refPrice);
-    if (!hit) return false;
+    if (!triggerHit(o.type, o.side, o.refPrice, ref)) return false;
     o.triggered = true;
     o.status = "ACTIVE";
     o.updateTime = this.options.now();
@@ -880,7 +688,7 @@ export class MatchingEngine {
   cancel(
     account: string,
     q: OrderQuery,
-  ): { ok: true; order: Order } | { ok: false; code: number; message: string } {
+  ): { ok: true; order: VenueOrder } | { ok: false; code: number; message: string } {
     return this.batch(() => {
       const o = this.order(account, q);
       if (!o) return { ok: false, code: 212, message: "order not found for this account" };
@@ -896,11 +704,11 @@ export class MatchingEngine {
   cancelAll(
     account: string,
     f: { instrument?: string | undefined; origin: Origin; kind: "LIMIT" | "TRIGGER" | "ALL" },
-  ): Order[] {
+  ): VenueOrder[] {
     return this.batch(() => {
       const targets = this.open(account, { instrument: f.instrument, origin: f.origin }).filter((o) => {
         if (f.kind === "ALL") return true;
-        const trig = isTrigger(o.type) && !o.triggered;
+        const trig = isTriggerType(o.type) && !o.triggered;
         return f.kind === "TRIGGER" ? trig : !trig;
       });
       for (const o of targets) if (!FINAL_STATUSES.has(o.status)) this.finish(o, "CANCELED", undefined);
@@ -910,7 +718,7 @@ export class MatchingEngine {
 
   cancelList(account: string, listId: string): { ok: true } | { ok: false; code: number; message: string } {
     return this.batch(() => {
-      const legs = this.lists.get(listId);
+      const legs = this.store.list(listId);
       if (!legs || legs[0]?.account !== account)
         return { ok: false, code: 212, message: `unknown list_id ${listId}` };
       const open = legs.filter((o) => !FINAL_STATUSES.has(o.status));
@@ -921,36 +729,7 @@ export class MatchingEngine {
   }
 }
 
-class PlanRejection extends AtpError {
-  get errorCode(): string {
-    return "emulator.rejection";
-  }
-  get disposition(): Disposition {
-    return "skip";
-  }
-
-  constructor(
-    readonly code: number,
-    message: string,
-    readonly plan: Plan,
-  ) {
-    super(message);
-  }
-}
-
-function safeDec(text: string): Dec | undefined {
-  try {
-    return dec(text);
-  } catch {
-    return undefined;
-  }
-}
-
-function crosses(side: Side, levelPrice: Dec, limit: Dec): boolean {
-  return side === "BUY" ? levelPrice.lte(limit) : levelPrice.gte(limit);
-}
-
-function matches(o: Order, f: OrderFilter): boolean {
+function matches(o: VenueOrder, f: OrderFilter): boolean {
   if (f.instrument && o.instrument.symbol !== f.instrument) return false;
   const origin = f.origin ?? "any";
   if (origin === "advanced" && o.origin !== "advanced") return false;

@@ -115,7 +115,9 @@ export type EngineEvent =
   | { type: "order"; order: VenueOrder }
   | { type: "fill"; fill: VenueFill }
   | { type: "balance"; account: string; currencies: string[] }
-  | { type: "public_trade"; symbol: string; price: Dec; qty: Dec; takerSide: Side; time: number };
+  | { type: "public_trade"; symbol: string; price: Dec; qty: Dec; takerSide: Side; time: number }
+  /** A final order dropped from the engine's memory (beyond `maxFinalOrders`), with its fills. */
+  | { type: "forgotten"; order: VenueOrder };
 
 export type SubmitResult =
   | { ok: true; order: VenueOrder }

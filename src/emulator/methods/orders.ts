@@ -1,11 +1,17 @@
 /**
- * Trading methods (reference §5.3). Order creation is asynchronous as on the exchange: the response
+ * Trading methods (reference §5.3). VenueOrder creation is asynchronous as on the exchange: the response
  * only acknowledges (`{order_id, client_oid}`); the order is processed `order_latency_ms` later and
  * its states arrive on `user.order` and through get-order-detail. Every create request that passed
  * authentication is logged for the admin API, accepted or not.
  */
-
-import { isTriggerType, ORDER_TYPES, REF_PRICE_TYPES, SIDES, TIME_IN_FORCES } from "../../domain/orders.js";
+import {
+  isTriggerType,
+  type OrderType,
+  type RefPriceType,
+  type Side,
+  type TimeInForce,
+  TRIGGER_TYPES,
+} from "../../domain/orders.js";
 import { CLIENT_OID_MAX } from "../../exchange/cryptocom/constants.js";
 import { type JsonObject, scalarText } from "../../exchange/cryptocom/json-text.js";
 import type { CallContext, EmulatedExchange, Handler } from "../exchange.js";
@@ -23,13 +29,17 @@ import {
   reqString,
 } from "./params.js";
 
+const SIDES: readonly Side[] = ["BUY", "SELL"];
+const KINDS: readonly OrderType[] = ["LIMIT", "MARKET", ...TRIGGER_TYPES];
+const TIFS: readonly TimeInForce[] = ["GOOD_TILL_CANCEL", "IMMEDIATE_OR_CANCEL", "FILL_OR_KILL"];
+const REF_TYPES: readonly RefPriceType[] = ["MARK_PRICE", "INDEX_PRICE", "LAST_PRICE"];
 const DAY = 86_400_000;
 
-/** Reads create-order params into a VenueOrderRequest (enum codes: 220 side, 218 type, 221 TIF, 230 ref type). */
+/** Reads create-order params into an VenueOrderRequest (enum codes: 220 side, 218 type, 221 TIF, 230 ref type). */
 export function readOrder(p: JsonObject, defaultClientOid: string): VenueOrderRequest {
   const instrument_name = reqString(p, "instrument_name");
   const side = reqEnum(p, "side", SIDES, 220);
-  const type = reqEnum(p, "type", ORDER_TYPES, 218);
+  const type = reqEnum(p, "type", KINDS, 218);
   const client_oid = optString(p, "client_oid") ?? defaultClientOid;
   if (client_oid.length > CLIENT_OID_MAX) {
     throw new ParamError(40004, `Invalid client_oid: at most ${CLIENT_OID_MAX} characters`);
@@ -49,8 +59,8 @@ export function readOrder(p: JsonObject, defaultClientOid: string): VenueOrderRe
     notional: optString(p, "notional"),
     price: optString(p, "price"),
     ref_price: optString(p, "ref_price") ?? optString(p, "trigger_price"),
-    ref_price_type: optEnum(p, "ref_price_type", REF_PRICE_TYPES, 230),
-    time_in_force: optEnum(p, "time_in_force", TIME_IN_FORCES, 221),
+    ref_price_type: optEnum(p, "ref_price_type", REF_TYPES, 230),
+    time_in_force: optEnum(p, "time_in_force", TIFS, 221),
     exec_inst,
     client_oid,
   };
@@ -89,7 +99,7 @@ export function createOrder(ex: EmulatedExchange, ctx: CallContext, origin: Orig
         );
       }
     }
-    if (origin === "advanced" && (req.type === "LIMIT" || req.type === "MARKET")) {
+    if (origin === "advanced" && !isTriggerType(req.type)) {
       throw new ParamError(218, `Invalid type: ${req.type} (advanced/create-order takes trigger types)`);
     }
   } catch (err) {
