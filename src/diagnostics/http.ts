@@ -161,7 +161,7 @@ export class ProbeHttp {
           t0,
         );
       }
-      const te = classify(err, false, url);
+      const te = classify(err, { connected: false, written: false, latencyMs: 0 }, url);
       const errno = te.errno;
       if (errno === "EADDRNOTAVAIL") {
         return this.failure(
