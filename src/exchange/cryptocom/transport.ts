@@ -137,6 +137,13 @@ export interface TransportOptions {
   signal?: AbortSignal | undefined;
 }
 
+/** Per-request additions: headers over the JSON defaults, a shorter overall deadline. */
+export interface RequestExtras {
+  headers?: Record<string, string> | undefined;
+  /** Overall deadline of this request instead of `timeouts.requestMs`. */
+  timeoutMs?: number | undefined;
+}
+
 type LegacyHandler = Dispatcher.DispatchHandler & { onRequestSent?(): void };
 
 const JSON_HEADERS = { "content-type": "application/json", accept: "application/json" } as const;
@@ -171,7 +178,7 @@ export class HttpTransport {
   get(
     url: string,
     query?: Record<string, string | number | undefined>,
-    headers?: Record<string, string>,
+    opts: RequestExtras = {},
   ): Promise<HttpResponse> {
     let full = url;
     if (query) {
@@ -180,19 +187,19 @@ export class HttpTransport {
       const s = qs.toString();
       if (s) full += (url.includes("?") ? "&" : "?") + s;
     }
-    return this.send("GET", full, undefined, headers);
+    return this.send("GET", full, undefined, opts);
   }
 
   /** POST exactly these bytes as application/json. */
   post(url: string, body: string | Buffer, headers?: Record<string, string>): Promise<HttpResponse> {
-    return this.send("POST", url, typeof body === "string" ? Buffer.from(body, "utf8") : body, headers);
+    return this.send("POST", url, typeof body === "string" ? Buffer.from(body, "utf8") : body, { headers });
   }
 
   private send(
     method: "GET" | "POST",
     url: string,
     body: Buffer | undefined,
-    extraHeaders: Record<string, string> | undefined,
+    { headers: extraHeaders, timeoutMs }: RequestExtras,
   ): Promise<HttpResponse> {
     let parsed: URL;
     try {
@@ -235,7 +242,7 @@ export class HttpTransport {
         if (abort) abort(ended);
         else fail(ended);
       };
-      const timer = setTimeout(() => end("request_timeout"), this.timeouts.requestMs);
+      const timer = setTimeout(() => end("request_timeout"), timeoutMs ?? this.timeouts.requestMs);
       const onAbort = () => end("aborted");
       signal?.addEventListener("abort", onAbort, { once: true });
 

@@ -221,10 +221,20 @@ describe("what the doctor needs from the shared transport", () => {
     expect(err.latencyMs).toBeGreaterThanOrEqual(90);
   });
 
+  it("a per-request deadline shorter than the transport's", async () => {
+    server = await startRawServer(() => {});
+    transport = new HttpTransport({ timeouts: { requestMs: 10_000 } });
+    const err = await failure(transport.get(`${server.url}/x`, undefined, { timeoutMs: 100 }));
+    expect(err.kind).toBe("request_timeout");
+    expect(err.latencyMs).toBeLessThan(5_000);
+  });
+
   it("GET sends extra headers (the proxy token, an accept for text answers)", async () => {
     server = await startRawServer((_req, res) => json(res, 200, { code: 0 }));
     transport = new HttpTransport();
-    await transport.get(`${server.url}/health`, undefined, { accept: "text/plain", "x-proxy-token": "t" });
+    await transport.get(`${server.url}/health`, undefined, {
+      headers: { accept: "text/plain", "x-proxy-token": "t" },
+    });
     expect(server.requests[0]!.headers.accept).toBe("text/plain");
     expect(server.requests[0]!.headers["x-proxy-token"]).toBe("t");
   });
