@@ -5,7 +5,6 @@
  */
 import { CLOCK_WARN_MS, NONCE_WINDOW_MS } from "../exchange/cryptocom/constants.js";
 import { maskSecret } from "../util/secrets.js";
-import { isServerFailure, outcomeText } from "./calls.js";
 import { describeKey, describeSecret } from "./credentials.js";
 import {
   answered,
@@ -19,6 +18,7 @@ import {
 } from "./decide.js";
 import { isSkipped, type Observations, ran } from "./observations.js";
 import { describeOrder, fmt } from "./order-check.js";
+import { isServerFailure, outcomeText } from "./outcome.js";
 import { CHECK_IDS, type CheckId, type CheckResult, type CheckStatus } from "./types.js";
 
 type Line = { status: CheckStatus; detail: string };

@@ -13,15 +13,23 @@
 import { CREDENTIAL_PAIR_ORDER } from "../config/variables.js";
 import { NONCE_WINDOW_MS, PRODUCTION, UAT } from "../exchange/cryptocom/constants.js";
 import { rateLimitFor } from "../exchange/cryptocom/endpoints.js";
-import { codeInfo, type ErrorCategory } from "../exchange/cryptocom/error-codes.js";
-import type { ExchangeError } from "../exchange/cryptocom/errors.js";
+import { codeInfo } from "../exchange/cryptocom/error-codes.js";
 import type { OrderFields } from "../exchange/cryptocom/instruments.js";
 import { last4, maskSecret, showsLast4 } from "../util/secrets.js";
-import { type Outcome, outcomeText } from "./calls.js";
 import { describeKey, describeSecret, keyPlace } from "./credentials.js";
-import type { HttpFailure } from "./http.js";
 import { type Observations, ran } from "./observations.js";
 import { describeOrder, fmt, type OrderAssessment, orderJson } from "./order-check.js";
+import { type Outcome, outcomeText } from "./outcome.js";
+import type { PathFailure } from "./path-failure.js";
+import {
+  answered,
+  codeName,
+  credentialsSwapped,
+  isRateLimited,
+  KEY_PERMISSION_CODE,
+  probeVerdict,
+  servesNoApi,
+} from "./rules/readings.js";
 import type { Cause, CauseId, Confidence } from "./types.js";
 
 /** |offset| beyond which clock_skew is at least likely: half the documented 60 s nonce window. */
@@ -29,74 +37,15 @@ export const SKEW_LIKELY_MS = NONCE_WINDOW_MS / 2;
 
 const ORDER_CATEGORIES = new Set(["invalid_order", "insufficient_funds", "not_tradable"]);
 
-// --- reading the exchange's answers: by the category of their code (error-codes.ts) ---------------
-
-type Refusal = Extract<Outcome, { kind: "error" }>;
-
-/**
- * The answer when the exchange answered with a code of one of these categories, else undefined.
- * Only answers with a code count: a bare HTTP 401 from a gateway or mirror is not the exchange's 40101.
- */
-export function answered(out: Outcome | undefined, ...categories: ErrorCategory[]): Refusal | undefined {
-  if (out?.kind !== "error" || out.error.code === undefined) return undefined;
-  return categories.includes(out.error.category) ? out : undefined;
-}
-
-/** Rate-limited: a rate_limit code (42901, legacy 10006), or a bare HTTP 429 without a code. */
-export function isRateLimited(out: Outcome | undefined): boolean {
-  return out?.kind === "error" && out.error.category === "rate_limit";
-}
-
-/**
- * The base URL does not serve the Exchange v1 API: 40002 METHOD_NOT_FOUND for a method that exists
- * (a specific code, because its category, bad_request, also covers ordinary parameter errors that
- * prove the API is there), or a bare HTTP 404 without a code.
- */
-export function servesNoApi(out: Outcome | undefined): boolean {
-  if (out?.kind !== "error") return false;
-  return out.error.code === 40002 || (out.error.code === undefined && out.error.httpStatus === 404);
-}
-
-/** "40103 IP_ILLEGAL", for summaries: the code the exchange actually used (v1 or its legacy twin). */
-function codeName(e: ExchangeError): string {
-  return e.code !== undefined ? `${e.code} ${e.codeName}` : e.codeName;
-}
-
-/**
- * The read with key and secret exchanged proves the exchange knows the swapped "key" (the configured
- * secret): it succeeded, or it was refused by a check the exchange makes only after finding the key
- * (reference §3.5: IP whitelist, nonce window, then permission). An auth refusal (40101) proves
- * nothing, and neither does an answer unrelated to the key (rate limit, server error, maintenance).
- */
-export function swappedWorks(swapped: Outcome | undefined): boolean {
-  return swapped?.kind === "ok" || !!answered(swapped, "ip_not_whitelisted", "nonce", "permission");
-}
-
-/** The doctor concludes credentials_swapped: the read failed and the swapped read works. */
-export function credentialsSwapped(o: Observations): boolean {
-  return ran(o.read)?.kind === "error" && swappedWorks(ran(o.swapped));
-}
-
-/**
- * 10002 is the answer of a key that lacks the method's permission (reference §9); the other
- * permission codes (40104/10005 user tier, 202 suspended account...) are account states that make the
- * probe fail too but do not prove a missing Trade permission, so they only make it likely.
- */
-const KEY_PERMISSION_CODE = 10002;
-
-export type ProbeVerdict = "pass" | "refused" | "inconclusive";
-
-/**
- * The trade-permission probe (cancel of an order that cannot exist). The exchange looks the order
- * up and validates parameters only after the key, IP, nonce, signature and permission checks (§3.5),
- * so a not-found / invalid-order / bad-request answer (or a success) proves the Trade permission; an
- * auth or permission refusal disproves it; anything else (rate limit, server error) says nothing.
- */
-export function probeVerdict(probe: Outcome | undefined): ProbeVerdict {
-  if (probe?.kind === "ok" || answered(probe, "not_found", "invalid_order", "bad_request")) return "pass";
-  if (answered(probe, "auth", "permission")) return "refused";
-  return "inconclusive";
-}
+export {
+  answered,
+  credentialsSwapped,
+  isRateLimited,
+  type ProbeVerdict,
+  probeVerdict,
+  servesNoApi,
+  swappedWorks,
+} from "./rules/readings.js";
 
 /** How the report names the configured key: never by the last 4 of a value that is the secret. */
 function keyText(o: Observations): string {
@@ -299,22 +248,22 @@ function networkCauses(o: Observations, out: Cause[]): void {
   const pub = o.publicProbe;
   const failure =
     o.dns?.failure ?? (pub?.kind === "transport" ? pub.failure : undefined) ?? directTransport(o)?.failure;
-  if (failure && failure.stage !== "deadline") {
-    const confirmed = failure.stage === "dns" || failure.stage === "tcp" || failure.stage === "tls";
+  if (failure && failure.reading !== "deadline") {
+    const confirmed = failure.reading === "dns" || failure.reading === "tcp" || failure.reading === "tls";
     out.push(
       cause(
         "network_unreachable",
         confirmed ? "confirmed" : "likely",
-        `the exchange at ${o.env.host || o.baseUrl} cannot be reached (${failure.stage} stage)`,
+        `the exchange at ${o.env.host || o.baseUrl} cannot be reached (${failure.reading} stage)`,
         [
-          `${failure.stage.toUpperCase()}: ${failure.detail}${failure.errno ? ` [${failure.errno}]` : ""}`,
+          `${failure.reading.toUpperCase()}: ${failure.detail}${failure.errno ? ` [${failure.errno}]` : ""}`,
           `base URL: ${o.baseUrl}`,
           ...(o.localAddress ? [`connections are bound to EXCHANGE_LOCAL_ADDRESS=${o.localAddress}`] : []),
         ],
-        networkFix(failure.stage, o),
+        networkFix(failure.reading, o),
       ),
     );
-  } else if (failure?.stage === "deadline") {
+  } else if (failure?.reading === "deadline") {
     out.push(
       cause(
         "network_unreachable",
@@ -326,14 +275,14 @@ function networkCauses(o: Observations, out: Cause[]): void {
     );
   }
   const echo = o.directIp;
-  if (echo && !echo.ip && echo.failure && echo.failure.stage !== "deadline") {
+  if (echo && !echo.ip && echo.failure && echo.failure.reading !== "deadline") {
     out.push(
       cause(
         "network_unreachable",
-        echo.failure.stage === "timeout" ? "likely" : "confirmed",
+        echo.failure.reading === "timeout" ? "likely" : "confirmed",
         `the IP echo service ${o.outboundIpUrl} cannot be reached, so the outbound IP is unknown`,
         [
-          `${echo.failure.stage.toUpperCase()}: ${echo.failure.detail}${echo.failure.errno ? ` [${echo.failure.errno}]` : ""}`,
+          `${echo.failure.reading.toUpperCase()}: ${echo.failure.detail}${echo.failure.errno ? ` [${echo.failure.errno}]` : ""}`,
           ...(failure ? [] : ["the exchange itself is reachable"]),
         ],
         [
@@ -362,7 +311,7 @@ function networkCauses(o: Observations, out: Cause[]): void {
   }
 }
 
-function directTransport(o: Observations): { failure: HttpFailure } | undefined {
+function directTransport(o: Observations): { failure: PathFailure } | undefined {
   const read = ran(o.read);
   if (read?.kind === "transport" && read.via === "direct") return read;
   return undefined;
@@ -415,7 +364,7 @@ function proxyCauses(o: Observations, out: Cause[]): void {
     out.push(
       cause(
         "proxy_unreachable",
-        f.stage === "deadline" ? "possible" : f.stage === "timeout" ? "likely" : "confirmed",
+        f.reading === "deadline" ? "possible" : f.reading === "timeout" ? "likely" : "confirmed",
         `the signing proxy at ${o.proxyUrl} does not answer`,
         [
           `POST ${o.proxyUrl}/proxy/private: ${f.detail}${f.errno ? ` [${f.errno}]` : ""}`,
