@@ -4,6 +4,7 @@
  */
 import type { ErrorCategory } from "../../exchange/cryptocom/error-codes.js";
 import type { ExchangeError } from "../../exchange/cryptocom/errors.js";
+import { codeText } from "../catalogue/phrases.js";
 import { type Observations, ran } from "../observations.js";
 import type { Outcome } from "../outcome.js";
 
@@ -35,7 +36,7 @@ export function servesNoApi(out: Outcome | undefined): boolean {
 
 /** "40103 IP_ILLEGAL", for summaries: the code the exchange actually used (v1 or its legacy twin). */
 export function codeName(e: ExchangeError): string {
-  return e.code !== undefined ? `${e.code} ${e.codeName}` : e.codeName;
+  return codeText(e.code, e.codeName);
 }
 
 /**
