@@ -72,7 +72,13 @@ const WEB_MAY_IMPORT = ["api/generated/"];
  * or a folder of src/, as in RULES.
  */
 const CONSTRUCTION: { what: string; pattern: RegExp; allowed: readonly string[] }[] = [
-  { what: "new CryptoComClient", pattern: /\bnew\s+CryptoComClient\b/, allowed: ["app/"] },
+  {
+    what: "new CryptoComClient",
+    pattern: /\bnew\s+CryptoComClient\b/,
+    // the doctor builds its own per-run probe client: it must run on any configuration, however
+    // broken, with its own timeouts, DNS lookup and deadline (src/diagnostics/probe-client.ts)
+    allowed: ["app/", "diagnostics/probe-client.ts"],
+  },
   {
     what: "new HttpTransport",
     pattern: /\bnew\s+HttpTransport\b/,
@@ -80,7 +86,7 @@ const CONSTRUCTION: { what: string; pattern: RegExp; allowed: readonly string[] 
       "app/",
       "exchange/cryptocom/", // the client's own transport
       "proxy/signing-proxy.ts", // the signing proxy runs on its own host: its upstream is its wiring
-      "diagnostics/connection-test.ts", // the IP echo, until the one outbound-IP fetcher (issue 9 §3)
+      "diagnostics/probe-client.ts", // the doctor's per-run transport (lookup, deadline), see above
     ],
   },
   {

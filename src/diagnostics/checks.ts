@@ -5,20 +5,13 @@
  */
 import { CLOCK_WARN_MS, NONCE_WINDOW_MS } from "../exchange/cryptocom/constants.js";
 import { maskSecret } from "../util/secrets.js";
-import { isServerFailure, outcomeText } from "./calls.js";
+import { offsetMeaning, signedMs } from "./catalogue/phrases.js";
 import { describeKey, describeSecret } from "./credentials.js";
-import {
-  answered,
-  credentialsSwapped,
-  offsetMeaning,
-  probeVerdict,
-  SKEW_LIKELY_MS,
-  servesNoApi,
-  signedMs,
-  swappedWorks,
-} from "./decide.js";
 import { isSkipped, type Observations, ran } from "./observations.js";
 import { describeOrder, fmt } from "./order-check.js";
+import { isServerFailure, outcomeText } from "./outcome.js";
+import { SKEW_LIKELY_MS } from "./rules/facts.js";
+import { answered, credentialsSwapped, probeVerdict, servesNoApi, swappedWorks } from "./rules/readings.js";
 import { CHECK_IDS, type CheckId, type CheckResult, type CheckStatus } from "./types.js";
 
 type Line = { status: CheckStatus; detail: string };

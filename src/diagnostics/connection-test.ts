@@ -11,16 +11,20 @@
  *   "deadline", the later ones are reported as not run, and `deadline_hit` says so; the caller then
  *   destroys the client instead of waiting for the requests still in flight.
  * - Step details never show a URL's user info (transport errors quote the URL).
+ * - The outbound IP is asked through the client's own transport (the one fetcher,
+ *   exchange/cryptocom/outbound-ip.ts): the address the exchange sees for these very calls.
  */
 import { ExchangeError } from "../exchange/cryptocom/errors.js";
-import { HttpTransport } from "../exchange/cryptocom/transport.js";
+import type { OutboundIpSource } from "../exchange/cryptocom/outbound-ip.js";
 import type { ExchangeClient } from "../exchange/types.js";
 import { type Logger, logOutboundIp } from "../log/logger.js";
-import { parseIpAnswer } from "../util/ip.js";
 import { displayUrl } from "../util/url.js";
 
 /** Default overall deadline of a connection test (four calls and the IP lookup, retries included). */
 export const DEFAULT_CONNECTION_DEADLINE_MS = 20_000;
+
+/** The IP echo's own deadline, so a blocked echo service leaves the rest of the test its time. */
+const OUTBOUND_IP_TIMEOUT_MS = 5_000;
 
 export interface StepResult {
   step: string;
@@ -46,6 +50,7 @@ export interface ConnectionTestResult {
 export interface ConnectionTestOptions {
   symbol: string;
   outboundIpUrl: string;
+  /** The client's EXCHANGE_LOCAL_ADDRESS, named in the outbound-IP log line. */
   localAddress?: string | undefined;
   log: Logger;
   /** Called after each step (the CLI prints it as it goes). */
@@ -69,7 +74,7 @@ function seconds(ms: number): string {
 }
 
 export async function runConnectionTest(
-  client: ExchangeClient,
+  client: ExchangeClient & OutboundIpSource,
   o: ConnectionTestOptions,
 ): Promise<ConnectionTestResult> {
   const steps: StepResult[] = [];
@@ -143,10 +148,11 @@ export async function runConnectionTest(
     });
     let ip: string | undefined;
     if (!deadlineHit) {
-      const echo = echoTransport(o.localAddress);
-      const found = await beforeDeadline(askEcho(o.outboundIpUrl, echo));
-      await (found === "deadline" ? echo.destroy() : echo.close());
-      ip = found === "deadline" ? undefined : found;
+      // through the client's own transport: the address the exchange sees for these calls
+      const found = await beforeDeadline(
+        client.outboundIp(o.outboundIpUrl, { timeoutMs: OUTBOUND_IP_TIMEOUT_MS }),
+      );
+      ip = found === "deadline" ? undefined : found.ip;
       if (ip) logOutboundIp(o.log, ip, o.localAddress ? `bound to ${o.localAddress}` : "direct");
       o.onOutboundIp?.(ip);
     }
@@ -183,30 +189,4 @@ export async function runConnectionTest(
 export function formatStep(s: StepResult): string {
   const line = `${s.pass ? "PASS" : "FAIL"}  ${s.step.padEnd(14)} ${s.method.padEnd(26)} ${s.detail} (${s.duration_ms} ms)`;
   return s.pass || !s.meaning ? line : `${line}\n      meaning: ${s.meaning}\n      fix:     ${s.fix}`;
-}
-
-function echoTransport(localAddress: string | undefined): HttpTransport {
-  return new HttpTransport({ localAddress, timeouts: { connectMs: 3_000, requestMs: 5_000 } });
-}
-
-async function askEcho(url: string, transport: HttpTransport): Promise<string | undefined> {
-  try {
-    const res = await transport.get(url);
-    return res.status === 200 ? parseIpAnswer(res.text) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** The outbound IP as an IP echo service sees it, through the same local address as exchange calls. */
-export async function lookupOutboundIp(
-  url: string,
-  localAddress: string | undefined,
-): Promise<string | undefined> {
-  const transport = echoTransport(localAddress);
-  try {
-    return await askEcho(url, transport);
-  } finally {
-    await transport.close();
-  }
 }

@@ -4,11 +4,12 @@
  */
 import type { Finding } from "../config/load.js";
 import type { ExchangeError } from "../exchange/cryptocom/errors.js";
-import type { IpAnswer, Outcome } from "./calls.js";
 import type { CredentialAssessment } from "./credentials.js";
 import type { EnvironmentInfo } from "./environment.js";
-import type { HttpFailure } from "./http.js";
 import type { OrderAssessment } from "./order-check.js";
+import type { Outcome } from "./outcome.js";
+import type { PathFailure } from "./path-failure.js";
+import type { IpAnswer, ProxyHealth } from "./probe-client.js";
 import type { NumberHazard, SelfTestResult } from "./self-test.js";
 
 export interface ClockReading {
@@ -22,7 +23,7 @@ export interface ClockReading {
 export interface DnsReading {
   host: string;
   addresses: string[];
-  failure: HttpFailure | undefined;
+  failure: PathFailure | undefined;
   ms: number;
 }
 
@@ -60,7 +61,7 @@ export interface Observations {
   clock: ClockReading | undefined;
   /** Proxy host clock − local, ms (from the proxy's Date header). */
   proxyClockOffsetMs: number | undefined;
-  proxyHealth: { ok: boolean; status?: number | undefined; failure?: HttpFailure | undefined } | undefined;
+  proxyHealth: ProxyHealth | undefined;
   /** private/user-balance on the configured path (direct, or via the proxy). */
   read: Outcome | Skipped;
   /** private/cancel-order for an order id that cannot exist. */

@@ -18,7 +18,7 @@ import {
   minimumFor,
   money,
   priceBand,
-  triggersBelow,
+  releasedOnFall,
 } from "./order-rules.js";
 
 export interface AdviceContext {
@@ -120,7 +120,7 @@ export function explainFinding(f: FindingLike, c: AdviceContext): string {
       return `set a limit price near the market ${money(inst, mark)}: within about ±${plain(dec(ASSUMED_FAR_LIMIT_RATIO).mul(100))}% (${money(inst, lo)}..${money(inst, hi)}); the exchange does not publish its band, so stay closer than that when you can`;
     }
     case 229: {
-      const below = triggersBelow(order);
+      const below = releasedOnFall(order);
       return `a ${order.side} ${order.type} is released when the market ${below ? "falls" : "rises"} to "ref_price": set it ${below ? "below" : "above"} the market${mark ? ` ${money(inst, mark)}` : ""}, or send a ${LIMIT_ORDER_TYPES.has(order.type) ? "LIMIT" : "MARKET"} order to trade now`;
     }
     case 218:

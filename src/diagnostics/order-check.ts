@@ -18,12 +18,17 @@
  *   does); `alternative` is the nearest order that can be placed (the smallest one for an order
  *   below the minimum, the largest the balance covers for one above it).
  *
+ * Here: the assessment itself (sizing an amount, the findings, what was assumed or not checked).
+ * Beside it: order-input.ts (the input's shape), order-context.ts (the checks every order, failing or
+ * suggested, goes through), order-rules.ts (the market, balance and unpublished rules),
+ * order-advice.ts (each finding's fix), order-suggestions.ts (the corrected or nearest order),
+ * order-assessment.ts (the answer's shape and how orders are written).
+ *
  * The seed's order is the reference case: SELL BTC_USD for $10.00 sent with quantity 0.00011119 is
  * a 213 (quantity not on BTC_USD's 0.00001 tick), and atp would send 0.00011.
  */
 import {
   formatNotional,
-  formatQuantity,
   type Instrument,
   type OrderFields,
   OrderValidationError,
@@ -31,111 +36,27 @@ import {
   validateOrder,
 } from "../exchange/cryptocom/instruments.js";
 import { parseUserBalance } from "../exchange/cryptocom/parsers/account.js";
-import { ceilToStep, Dec, dec, floorToStep, plain } from "../util/decimal.js";
+import { type Dec, plain } from "../util/decimal.js";
 import { explainFinding } from "./order-advice.js";
+import type { Balances, OrderAssessment, Sizing } from "./order-assessment.js";
+import { type Ctx, orderValue, positive, type RawFinding, ruleFindings } from "./order-context.js";
 import { LIMIT_ORDER_TYPES, type NormalisedOrder, TRIGGER_ORDER_TYPES } from "./order-input.js";
-import {
-  balanceNeed,
-  MARKET_MARGIN,
-  type MarketPrices,
-  marketFindings,
-  markOf,
-  minimumFor,
-  minimumText,
-  withMinimum,
-} from "./order-rules.js";
+import { type MarketPrices, markOf, minimumFor, minimumText, withMinimum } from "./order-rules.js";
+import { correct, finish, smallest, tooSmall } from "./order-suggestions.js";
 
+export {
+  type BalanceCheck,
+  type Balances,
+  describeOrder,
+  fmt,
+  type OrderAssessment,
+  type OrderFinding,
+  orderJson,
+  type Sizing,
+  type Suggestion,
+} from "./order-assessment.js";
 export { type NormalisedOrder, normaliseOrder, OrderInputError } from "./order-input.js";
 export type { MarketPrices } from "./order-rules.js";
-
-/** The order as `--order` JSON (decimal fields as strings). */
-export function orderJson(o: OrderFields): string {
-  const out: Record<string, string> = { instrument_name: o.instrument_name, side: o.side, type: o.type };
-  for (const k of ["quantity", "notional", "price", "ref_price"] as const) {
-    const v = o[k];
-    if (v !== undefined) out[k] = v;
-  }
-  return JSON.stringify(out);
-}
-
-/** One line: `SELL MARKET BTC_USD quantity 0.00011119 ($10.00)`. */
-export function describeOrder(o: NormalisedOrder | OrderFields, amount?: string): string {
-  const parts = [o.side, o.type, o.instrument_name];
-  if (o.quantity !== undefined) parts.push(`quantity ${o.quantity}`);
-  if (o.notional !== undefined) parts.push(`notional ${o.notional}`);
-  if (o.price !== undefined) parts.push(`price ${o.price}`);
-  if (o.ref_price !== undefined) parts.push(`ref_price ${o.ref_price}`);
-  if (amount !== undefined) parts.push(`(amount ${amount})`);
-  return parts.join(" ");
-}
-
-/** Available balance per currency (quantity − reserved), from private/user-balance. */
-export type Balances = ReadonlyMap<string, Dec>;
-
-export interface BalanceCheck {
-  currency: string;
-  available: Dec;
-  needed: Dec;
-}
-
-/** A rule the order breaks, with the exchange code it would get and its own fix. */
-export interface OrderFinding {
-  field: string;
-  rule: string;
-  /** The exchange code the order would be rejected with. */
-  code: number;
-  /** False when the rule rests on an assumption (a limit the exchange does not publish) or a moving market. */
-  certain: boolean;
-  /** The value atp would send instead: set only when the corrected order carries it. */
-  corrected?: string | undefined;
-  /** How to fix this finding (specific to the field and the rule). */
-  fix: string;
-}
-
-export interface Suggestion {
-  order: OrderFields;
-  /** Why this order, e.g. "the smallest order that passes". */
-  why: string;
-}
-
-export interface Sizing {
-  amount: string;
-  /** The order field the amount became, and its value. */
-  field: "quantity" | "notional";
-  value: string;
-  /** One evidence line: how the amount was sized. */
-  text: string;
-}
-
-export interface OrderAssessment {
-  order: NormalisedOrder;
-  instrument: Instrument | undefined;
-  /** False when the instrument list could not be fetched: nothing could be validated. */
-  rulesKnown: boolean;
-  /** The order checked, as atp would send it (an `amount` sized as atp sizes it). */
-  checked: OrderFields | undefined;
-  violations: OrderFinding[];
-  /** The order atp would send instead: same intent, every rule met, fits the known balance. */
-  corrected: OrderFields | undefined;
-  /** The nearest order that can be placed, when the corrected one cannot. */
-  alternative: Suggestion | undefined;
-  /** Why no order of this kind can be placed (e.g. the balance covers none above the minimum). */
-  noOrderFits: string | undefined;
-  /** The first rule that could not be corrected. */
-  uncorrectable: string | undefined;
-  /** Set when the balance is known and short (code 306). */
-  shortfall: BalanceCheck | undefined;
-  /** Similar instrument names when the instrument is unknown. */
-  suggestions: string[];
-  /** How atp sizes the order's amount (when it has one and it can be sized). */
-  sizing: Sizing | undefined;
-  /** The rules checked, for the pass line ("the instrument rules", "the balance", …). */
-  passed: string[];
-  /** Rules checked against an assumption (named in the report). */
-  assumptions: string[];
-  /** Rules that could not be checked, and why. */
-  unknowns: string[];
-}
 
 function squash(s: string): string {
   return s.toUpperCase().replace(/[^A-Z0-9]/g, "");
@@ -151,16 +72,6 @@ export function suggestInstruments(name: string, instruments: readonly Instrumen
     .slice(0, 5);
 }
 
-function positive(s: string | undefined): Dec | undefined {
-  if (s === undefined) return undefined;
-  try {
-    const d = dec(s);
-    return d.gt(0) ? d : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 export interface AssessInput {
   order: NormalisedOrder;
   /** undefined: the instrument list is not available. */
@@ -170,137 +81,6 @@ export interface AssessInput {
   /** Shorthand for a market where bid = ask = last (tests, callers with one price). */
   marketPrice?: Dec | undefined;
   balances?: Balances | undefined;
-}
-
-/** What an order is checked with: the instrument (with the minimum checked), the market, the balance. */
-interface Ctx {
-  inst: Instrument;
-  rules: Instrument;
-  market: MarketPrices | undefined;
-  mark: Dec | undefined;
-  balances: Balances | undefined;
-}
-
-type RawFinding = Omit<OrderFinding, "fix">;
-
-/** Every rule `o` breaks, in the exchange's order; the balance is separate (shortfall). */
-function ruleFindings(c: Ctx, o: OrderFields): RawFinding[] {
-  const opts = { marketPrice: c.mark };
-  const known = validateOrder(c.inst, o, opts);
-  const out: RawFinding[] = known.map((v) => ({ ...v, certain: true }));
-  if (c.rules !== c.inst) {
-    const assumed = validateOrder(c.rules, o, opts);
-    // the minimum order value is the only rule that depends on minNotional, and comes last
-    if (assumed.length > known.length) {
-      const v = assumed[assumed.length - 1]!;
-      const value = orderValue(c, o);
-      out.push({
-        field: v.field,
-        code: v.code,
-        certain: false,
-        rule: `order value ${value ? `${plain(value)} ${c.inst.quoteCcy}` : "unknown"}: ${minimumText(c.inst)}`,
-      });
-    }
-  }
-  for (const f of marketFindings(c.inst, o, c.mark)) out.push({ ...f, certain: false });
-  return out;
-}
-
-/** The order's value as the exchange computes it for the minimum (quote currency). */
-function orderValue(c: Ctx, o: OrderFields): Dec | undefined {
-  const n = positive(o.notional);
-  if (n) return n;
-  const q = positive(o.quantity);
-  const at = positive(o.price) ?? positive(o.ref_price) ?? c.mark;
-  return q && at ? q.mul(at) : undefined;
-}
-
-function shortfallOf(c: Ctx, o: OrderFields): BalanceCheck | undefined {
-  if (!c.balances) return undefined;
-  const need = balanceNeed(c.inst, o, c.market);
-  if (!need) return undefined;
-  const available = c.balances.get(need.currency) ?? dec("0");
-  return available.lt(need.amount) ? { currency: need.currency, available, needed: need.amount } : undefined;
-}
-
-/** True when `o` passes every rule and fits the known balance: the condition for suggesting it. */
-function placeable(c: Ctx, o: OrderFields): boolean {
-  return ruleFindings(c, o).length === 0 && !shortfallOf(c, o);
-}
-
-const CORRECTABLE = new Set(["quantity", "notional", "price", "ref_price"]);
-
-/**
- * Applies the corrections atp's order path would make (floor to the tick, round prices safely,
- * write out exponents, drop a notional next to a quantity) until the order passes the rules, or
- * stops at the first finding with no correction. Every step is re-checked, so a correction that
- * itself breaks a rule (1e-8 → 0.00000001, off the 0.00001 tick) is never the answer.
- */
-function correct(c: Ctx, start: OrderFields): { order: OrderFields; stop: RawFinding | undefined } {
-  let o: OrderFields = { ...start };
-  for (let i = 0; i < 6; i++) {
-    const fs = ruleFindings(c, o);
-    if (fs.length === 0) return { order: o, stop: undefined };
-    const next: OrderFields = { ...o };
-    for (const f of fs) {
-      if (f.corrected !== undefined && CORRECTABLE.has(f.field)) {
-        next[f.field as "quantity"] = f.corrected;
-      } else if (f.code === 40004 && f.field === "notional" && positive(o.quantity)) {
-        next.notional = undefined; // a quantity is given: the notional is the extra field
-      } else {
-        return { order: o, stop: f };
-      }
-    }
-    o = next;
-  }
-  return { order: o, stop: ruleFindings(c, o)[0] };
-}
-
-/** A 415 (below the minimum value or quantity) or a quantity below the tick: fixed by a bigger order. */
-function tooSmall(f: RawFinding): boolean {
-  return f.code === 415 || (f.code === 213 && f.field === "quantity" && f.corrected === undefined);
-}
-
-function ceilNotional(inst: Instrument, v: Dec): string {
-  return plain(v.toDecimalPlaces(inst.quoteDecimals, Dec.ROUND_UP), inst.quoteDecimals);
-}
-
-/** The smallest order of this kind that passes the rules (the price it is valued at: its own, else the market). */
-function smallest(c: Ctx, o: OrderFields): OrderFields | undefined {
-  const min = minimumFor(c.inst).value;
-  if (o.notional !== undefined && o.quantity === undefined) {
-    return { ...o, notional: ceilNotional(c.inst, min ?? new Dec(10).pow(-c.inst.quoteDecimals)) };
-  }
-  const own = LIMIT_ORDER_TYPES.has(o.type) ? positive(o.price) : undefined;
-  const at = own ?? (TRIGGER_ORDER_TYPES.has(o.type) ? positive(o.ref_price) : undefined);
-  const tick = c.inst.qtyTickSize;
-  let q = tick;
-  if (min) {
-    const price = at ?? c.mark;
-    if (!price) return undefined;
-    const target = at ? min : min.mul(Dec.add(1, MARKET_MARGIN));
-    q = Dec.max(tick, ceilToStep(target.div(price), tick));
-  }
-  return { ...o, quantity: formatQuantity(c.inst, q), notional: undefined };
-}
-
-/** The largest order of this kind the available balance covers (undefined: none). */
-function largest(c: Ctx, o: OrderFields, available: Dec): OrderFields | undefined {
-  const tick = c.inst.qtyTickSize;
-  const byQuantity = (q: Dec) => {
-    const f = floorToStep(q, tick);
-    return f.gte(tick) ? { ...o, quantity: formatQuantity(c.inst, f), notional: undefined } : undefined;
-  };
-  if (o.side === "SELL") return byQuantity(available);
-  if (o.notional !== undefined && o.quantity === undefined) {
-    const n = available.toDecimalPlaces(c.inst.quoteDecimals, Dec.ROUND_DOWN);
-    return n.gt(0) ? { ...o, notional: plain(n, c.inst.quoteDecimals) } : undefined;
-  }
-  const limit = LIMIT_ORDER_TYPES.has(o.type) ? positive(o.price) : undefined;
-  const ref = TRIGGER_ORDER_TYPES.has(o.type) ? positive(o.ref_price) : undefined;
-  const ask = c.market?.ask?.gt(0) ? c.market.ask : c.mark;
-  const cost = limit ?? ref ?? ask?.mul(Dec.add(1, MARKET_MARGIN));
-  return cost ? byQuantity(available.div(cost)) : undefined;
 }
 
 function base(order: NormalisedOrder, rulesKnown: boolean): OrderAssessment {
@@ -477,46 +257,6 @@ export function assessOrder(input: AssessInput): OrderAssessment {
   return finish(c, result, alt);
 }
 
-/** Balance, then the suggestion: the corrected order if it fits, else the nearest placeable one. */
-function finish(c: Ctx, a: OrderAssessment, smallestOrder: OrderFields | undefined): OrderAssessment {
-  const target = a.corrected ?? a.checked;
-  const shortfall = target ? shortfallOf(c, target) : undefined;
-  let corrected = a.corrected;
-  let alternative: Suggestion | undefined;
-  let noOrderFits: string | undefined;
-  const min = minimumFor(c.inst);
-  const minWords = min.value
-    ? `, worth at least ${min.source === "assumed" ? "about " : ""}${plain(min.value)} ${c.inst.quoteCcy}`
-    : "";
-  if (corrected && shortfall) {
-    corrected = undefined;
-    const big = largest(c, target!, shortfall.available);
-    if (big && placeable(c, big)) {
-      alternative = {
-        order: big,
-        why: `the largest order the available ${fmt(shortfall.available)} ${shortfall.currency} covers`,
-      };
-    } else {
-      noOrderFits = `the available ${fmt(shortfall.available)} ${shortfall.currency} covers no ${c.inst.symbol} order that passes the rules (at least ${plain(c.inst.qtyTickSize)} ${c.inst.baseCcy}${minWords})`;
-    }
-  } else if (smallestOrder) {
-    if (placeable(c, smallestOrder)) {
-      alternative = {
-        order: smallestOrder,
-        why: `the smallest ${c.inst.symbol} order that passes the rules${minWords}`,
-      };
-    } else {
-      const short = shortfallOf(c, smallestOrder);
-      if (short && ruleFindings(c, smallestOrder).length === 0) {
-        noOrderFits = `the smallest ${c.inst.symbol} order that passes the rules (${describeOrder(smallestOrder)}) needs ${fmt(short.needed)} ${short.currency}, and ${fmt(short.available)} is available`;
-      }
-    }
-  }
-  // a field's corrected value is advice too: only while the corrected order is the one suggested
-  const violations = corrected ? a.violations : a.violations.map((v) => ({ ...v, corrected: undefined }));
-  return { ...a, violations, corrected, alternative, noOrderFits, shortfall };
-}
-
 /** Available balance per currency from a private/user-balance result (shared parser). */
 export function availableBalances(result: unknown): Map<string, Dec> | undefined {
   try {
@@ -524,8 +264,4 @@ export function availableBalances(result: unknown): Map<string, Dec> | undefined
   } catch {
     return undefined;
   }
-}
-
-export function fmt(d: Dec): string {
-  return plain(d);
 }

@@ -19,6 +19,7 @@
  *   (a MARKET BUY by quantity: an estimate, the book may be thinner).
  * - Money stays decimal.
  */
+import { isSide, isTriggerType, triggersBelow } from "../domain/orders.js";
 import type { Instrument, OrderFields } from "../exchange/cryptocom/instruments.js";
 import { Dec, dec, plain } from "../util/decimal.js";
 import { LIMIT_ORDER_TYPES, TRIGGER_ORDER_TYPES } from "./order-input.js";
@@ -111,9 +112,9 @@ export function priceBand(mark: Dec): { lo: Dec; hi: Dec } {
   return { lo: mark.mul(Dec.sub(1, r)), hi: mark.mul(Dec.add(1, r)) };
 }
 
-/** True when a trigger of this type and side must sit below the market (SELL stop, BUY take-profit). */
-export function triggersBelow(o: Pick<OrderFields, "type" | "side">): boolean {
-  return o.type === "STOP_LOSS" || o.type === "STOP_LIMIT" ? o.side === "SELL" : o.side === "BUY";
+/** A trigger order released when the market falls to its ref_price (a SELL stop, a BUY take-profit). */
+export function releasedOnFall(o: Pick<OrderFields, "type" | "side">): boolean {
+  return isTriggerType(o.type) && isSide(o.side) && triggersBelow(o.type, o.side);
 }
 
 /**
@@ -137,7 +138,7 @@ export function marketFindings(inst: Instrument, o: OrderFields, mark: Dec | und
   }
   const ref = TRIGGER_ORDER_TYPES.has(o.type) ? positive(o.ref_price) : undefined;
   if (ref) {
-    const below = triggersBelow(o);
+    const below = releasedOnFall(o);
     if (below ? ref.gte(mark) : ref.lte(mark)) {
       out.push({
         field: "ref_price",

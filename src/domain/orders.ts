@@ -85,6 +85,15 @@ export const LIQUIDITIES = ["MAKER", "TAKER"] as const;
 export type Liquidity = (typeof LIQUIDITIES)[number];
 export const isLiquidity = oneOf(LIQUIDITIES);
 
+/**
+ * Whether a trigger order fires as the reference price falls to its `ref_price` (a SELL stop, a
+ * BUY take-profit) rather than rises to it (a BUY stop, a SELL take-profit). Its `ref_price` must
+ * then be below the current reference price when it is placed, and above it otherwise.
+ */
+export function triggersBelow(kind: OrderType, side: Side): boolean {
+  return kind === "STOP_LOSS" || kind === "STOP_LIMIT" ? side === "SELL" : side === "BUY";
+}
+
 /** `value` has a type the compiler proved impossible: the end of an exhaustive `switch`. */
 export function unreachable(value: never, what: string): never {
   throw new TypeError(`unhandled ${what}: ${JSON.stringify(value)}`);

@@ -13,8 +13,9 @@
  *   GET /health           → {status: "healthy", service: "crypto-proxy"}
  *   GET /                 → {name, version}
  *   GET /proxy/outbound-ip  (atp extension; X-Proxy-Token required)
- *       → {ip, via}: the proxy's own outbound IP, fetched from `outboundIpUrl` through the same
- *         local address binding as its upstream calls, so `atp doctor` can name the IP to whitelist.
+ *       → {ip, via}: the proxy's own outbound IP, fetched from `outboundIpUrl` by the shared fetcher
+ *         (exchange/cryptocom/outbound-ip.ts) through the transport of its upstream calls (same
+ *         local address binding), so `atp doctor` can name the IP to whitelist.
  *
  * Invariants: refuses to start without key, secret and token; compares tokens in constant time;
  * only the private methods of the endpoint table are signed, never a withdrawal; nothing secret is
@@ -27,13 +28,13 @@ import type { AddressInfo } from "node:net";
 import { endpoint } from "../exchange/cryptocom/endpoints.js";
 import { buildPrivateEnvelope } from "../exchange/cryptocom/envelope.js";
 import { NonceSource } from "../exchange/cryptocom/nonce.js";
+import { fetchOutboundIp } from "../exchange/cryptocom/outbound-ip.js";
 import { PROXY_TOKEN_HEADER } from "../exchange/cryptocom/proxy.js";
 import { parseJson, withoutOriginal } from "../exchange/cryptocom/response.js";
 import { type Params, UnsignableParamError } from "../exchange/cryptocom/signing.js";
 import { HttpTransport, TransportError } from "../exchange/cryptocom/transport.js";
 import { type Logger, logOutboundIp, silentLogger } from "../log/logger.js";
 import { readBody } from "../util/http-body.js";
-import { parseIpAnswer } from "../util/ip.js";
 import { fingerprint } from "../util/secrets.js";
 
 export const PROXY_SERVICE = "crypto-proxy";
@@ -181,19 +182,17 @@ export async function startSigningProxy(opts: SigningProxyOptions): Promise<Sign
       send(res, 401, { error: "invalid proxy token" });
       return;
     }
-    try {
-      const r = await transport.get(outboundIpUrl);
-      const ip = r.status === 200 ? parseIpAnswer(r.text) : undefined;
-      if (!ip) {
-        send(res, 502, { error: `IP echo answered HTTP ${r.status} without an IP address` });
-        return;
-      }
-      logOutboundIp(log, ip, `signing proxy${opts.localAddress ? `, bound to ${opts.localAddress}` : ""}`);
-      send(res, 200, { ip, via: outboundIpUrl });
-    } catch (err) {
-      if (!(err instanceof TransportError)) throw err;
-      send(res, 502, { error: `IP echo unreachable (${err.kind})` });
+    const { ip, status, failure } = await fetchOutboundIp(transport, outboundIpUrl);
+    if (failure) {
+      send(res, 502, { error: `IP echo unreachable (${failure.kind})` });
+      return;
     }
+    if (!ip) {
+      send(res, 502, { error: `IP echo answered HTTP ${status} without an IP address` });
+      return;
+    }
+    logOutboundIp(log, ip, `signing proxy${opts.localAddress ? `, bound to ${opts.localAddress}` : ""}`);
+    send(res, 200, { ip, via: outboundIpUrl });
   }
 
   const server: Server = createServer((req, res) => {

@@ -1,11 +1,11 @@
 /** decide(): rules that no emulator configuration can trigger, on hand-built observations. */
 import { describe, expect, it } from "vitest";
-import { isServerFailure, type Outcome } from "../../src/diagnostics/calls.js";
 import { buildChecks } from "../../src/diagnostics/checks.js";
 import { assessCredentials } from "../../src/diagnostics/credentials.js";
 import { decide, probeVerdict, swappedWorks } from "../../src/diagnostics/decide.js";
 import { classifyBaseUrl } from "../../src/diagnostics/environment.js";
 import type { Observations } from "../../src/diagnostics/observations.js";
+import { isServerFailure, type Outcome } from "../../src/diagnostics/outcome.js";
 import { rateLimitFor } from "../../src/exchange/cryptocom/endpoints.js";
 import { ExchangeError } from "../../src/exchange/cryptocom/errors.js";
 import { configFrom } from "./helpers.js";

@@ -1,6 +1,6 @@
 /**
- * Outbound-IP answers: one parser (src/util/ip.ts) for the doctor, the connection test and the
- * signing proxy. An echo service that answers anything but one IP address (an HTML error page, a
+ * Outbound-IP answers: one fetcher (src/exchange/cryptocom/outbound-ip.ts) and one parser
+ * (src/util/ip.ts) for the doctor, the connection test and the signing proxy. An echo service that answers anything but one IP address (an HTML error page, a
  * captive portal, a word made of hex letters) gives "no IP", never a value logged as
  * CRYPTO_COM_OUTBOUND_IP or shown as the address to whitelist. Network cases over loopback HTTP.
  */
@@ -8,7 +8,8 @@ import { createServer, type Server } from "node:http";
 import { Writable } from "node:stream";
 import { request } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { lookupOutboundIp } from "../../src/diagnostics/connection-test.js";
+import { fetchOutboundIp } from "../../src/exchange/cryptocom/outbound-ip.js";
+import { HttpTransport } from "../../src/exchange/cryptocom/transport.js";
 import { createLogger } from "../../src/log/logger.js";
 import { startSigningProxy } from "../../src/proxy/index.js";
 import { parseIpAnswer } from "../../src/util/ip.js";
@@ -55,16 +56,40 @@ afterAll(async () => {
   await new Promise<void>((r) => echo.close(() => r()));
 });
 
-describe("the connection test's outbound IP", () => {
+describe("the shared outbound-IP fetcher", () => {
   it("accepts an IP, refuses a hex-letter word and an HTML page", async () => {
-    answer = { status: 200, body: "203.0.113.7\n" };
-    expect(await lookupOutboundIp(echoUrl, undefined)).toBe("203.0.113.7");
-    answer = { status: 200, body: "cafe" };
-    expect(await lookupOutboundIp(echoUrl, undefined)).toBeUndefined();
-    answer = { status: 200, body: "<html>captive portal</html>" };
-    expect(await lookupOutboundIp(echoUrl, undefined)).toBeUndefined();
-    answer = { status: 200, body: '{"ip":"198.51.100.2"}' };
-    expect(await lookupOutboundIp(echoUrl, undefined)).toBe("198.51.100.2");
+    const transport = new HttpTransport();
+    const ip = async () => (await fetchOutboundIp(transport, echoUrl)).ip;
+    try {
+      answer = { status: 200, body: "203.0.113.7\n" };
+      expect(await ip()).toBe("203.0.113.7");
+      answer = { status: 200, body: "cafe" };
+      expect(await ip()).toBeUndefined();
+      answer = { status: 200, body: "<html>captive portal</html>" };
+      expect(await ip()).toBeUndefined();
+      answer = { status: 200, body: '{"ip":"198.51.100.2"}' };
+      expect(await ip()).toBe("198.51.100.2");
+    } finally {
+      await transport.close();
+    }
+  });
+
+  it("says why there is no IP: the HTTP status of an answer, or the transport failure's stage", async () => {
+    const transport = new HttpTransport({ localAddress: "127.0.0.2" });
+    try {
+      answer = { status: 503, body: "203.0.113.7" };
+      expect(await fetchOutboundIp(transport, echoUrl)).toMatchObject({
+        ip: undefined,
+        status: 503,
+        failure: undefined,
+      });
+      const refused = await fetchOutboundIp(transport, "http://127.0.0.1:1/");
+      expect(refused.ip).toBeUndefined();
+      expect(refused.status).toBeUndefined();
+      expect(refused.failure).toMatchObject({ stage: "connect", kind: "connect_refused" });
+    } finally {
+      await transport.close();
+    }
   });
 });
 

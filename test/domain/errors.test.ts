@@ -88,12 +88,22 @@ describe("every error class states its disposition and code", () => {
     [new AdminError(400, "bad"), "skip", "emulator.admin_request"],
     [new ParamError(40004, "missing"), "skip", "emulator.param"],
     [
-      new TransportError("connect_refused", false, "http://127.0.0.1:1", "ECONNREFUSED"),
+      new TransportError(
+        "connect_refused",
+        { connected: false, written: false, latencyMs: 1 },
+        "http://127.0.0.1:1",
+        "ECONNREFUSED",
+      ),
       "retry",
       "transport.connect_refused",
     ],
     [
-      new TransportError("body_timeout", true, "http://127.0.0.1:1", undefined),
+      new TransportError(
+        "body_timeout",
+        { connected: true, written: true, latencyMs: 1 },
+        "http://127.0.0.1:1",
+        undefined,
+      ),
       "retry",
       "transport.body_timeout",
     ],

@@ -43,7 +43,6 @@ describe("src/emulator/matching", () => {
       "balanceToWire",
       "isLimitLike",
       "isPostOnly",
-      "triggersBelow",
       "DEFAULT_MAX_FINAL_ORDERS",
     ]) {
       expect(core, name).toHaveProperty(name);

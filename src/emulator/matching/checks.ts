@@ -12,11 +12,17 @@
  * the exchange records as REJECTED orders (415, 315, 306; with reject_with_result) carry the plan
  * the order is recorded with.
  */
-import { FINAL_STATUSES, isTriggerType, type RefPriceType, type TimeInForce } from "../../domain/orders.js";
+import {
+  FINAL_STATUSES,
+  isTriggerType,
+  type RefPriceType,
+  type TimeInForce,
+  triggersBelow,
+} from "../../domain/orders.js";
 import { type Instrument, type OrderFields, validateOrder } from "../../exchange/cryptocom/instruments.js";
 import { Dec, dec } from "../../util/decimal.js";
 import type { Ledger } from "./ledger.js";
-import { isLimitLike, isPostOnly, isSupportedExecInst, triggersBelow, wouldTake } from "./predicates.js";
+import { isLimitLike, isPostOnly, isSupportedExecInst, wouldTake } from "./predicates.js";
 import type { MarketView, VenueOrder, VenueOrderRequest } from "./types.js";
 
 const ZERO = new Dec(0);
@@ -67,7 +73,7 @@ export interface Draft {
 }
 
 /** A failure: the code, the message, and whether the order is recorded with its plan. */
-export interface Refusal {
+export interface CheckRefusal {
   code: number;
   message: string;
   recorded?: boolean;
@@ -75,10 +81,14 @@ export interface Refusal {
 
 export interface OrderCheck {
   readonly name: string;
-  run(d: Draft, env: CheckEnv): Refusal | undefined;
+  run(d: Draft, env: CheckEnv): CheckRefusal | undefined;
 }
 
-const refuse = (code: number, message: string, recorded = false): Refusal => ({ code, message, recorded });
+const refuse = (code: number, message: string, recorded = false): CheckRefusal => ({
+  code,
+  message,
+  recorded,
+});
 
 /** Validates an order; never throws for a bad request. */
 export function planOrder(

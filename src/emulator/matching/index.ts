@@ -19,7 +19,6 @@ export {
   isLimitLike,
   isPostOnly,
   triggerHit,
-  triggersBelow,
   workingKind,
   wouldTake,
 } from "./predicates.js";

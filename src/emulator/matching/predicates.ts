@@ -3,7 +3,7 @@
  * (checks.ts) and execution afterwards (engine.ts) read the same ones, so an order is never
  * validated as one kind and worked as another.
  */
-import type { OrderType, Side } from "../../domain/orders.js";
+import { type OrderType, type Side, triggersBelow } from "../../domain/orders.js";
 import type { Dec } from "../../util/decimal.js";
 import type { MarketView } from "./types.js";
 
@@ -27,15 +27,6 @@ export function isSupportedExecInst(e: string): boolean {
 /** POST_ONLY or SMART_POST_ONLY among the execution instructions. */
 export function isPostOnly(execInst: readonly string[]): boolean {
   return execInst.some((e) => POST_ONLY_INSTS.has(e));
-}
-
-/**
- * Whether a trigger order fires as the reference price falls to its `ref_price` (a SELL stop, a
- * BUY take-profit) rather than rises to it (a BUY stop, a SELL take-profit). Its `ref_price` must
- * then be below the current reference price when it is placed, and above it otherwise.
- */
-export function triggersBelow(kind: OrderType, side: Side): boolean {
-  return kind === "STOP_LOSS" || kind === "STOP_LIMIT" ? side === "SELL" : side === "BUY";
 }
 
 /** Whether the trigger condition holds at reference price `ref`. */

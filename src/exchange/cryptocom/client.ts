@@ -6,8 +6,11 @@
  * transport.ts (undici) → response.ts / proxy.ts (code decides) → parsers/* (typed results).
  * Retries live in retry.ts (reads) and placement.ts (orders: never blind, probe when ambiguous).
  *
- * `request()` is the low-level door for the doctor: one attempt, raw code, HTTP status, `Date`,
- * latency, any key/secret pair and a nonce offset, no retries.
+ * `request()` is the one request path: one attempt, no retries, never throws for an exchange or
+ * transport failure, and answers the structured observation (raw-response.ts) that the typed methods
+ * below turn into results or a thrown `ExchangeError`, and that the doctor reads as it is (any
+ * key/secret pair and a nonce offset, for its experiments). It picks one of three routes: public
+ * (GET, no auth), via the signing proxy, or signed here.
  */
 import type { DecCandle, DecTicker } from "../../domain/market.js";
 import { authLog, type Logger, silentLogger } from "../../log/logger.js";
@@ -39,6 +42,7 @@ import { ExchangeError } from "./errors.js";
 import { InstrumentCache } from "./instrument-cache.js";
 import { NonceSource } from "./nonce.js";
 import { ocoParams, orderParams, triggerParams } from "./order-params.js";
+import { fetchOutboundIp, type OutboundIp, type OutboundIpOptions } from "./outbound-ip.js";
 import { parseUserBalance } from "./parsers/account.js";
 import {
   parseBook,
@@ -58,15 +62,18 @@ import {
 } from "./parsers/orders.js";
 import { ResponseShapeError } from "./parsers/wire.js";
 import { type AttemptResult, placeWithProbe } from "./placement.js";
-import {
-  PROXY_TOKEN_HEADER,
-  type ProxyConfig,
-  ProxyError,
-  proxyEndpoint,
-  unwrapProxyResponse,
-} from "./proxy.js";
+import { PROXY_TOKEN_HEADER, type ProxyConfig, proxyEndpoint } from "./proxy.js";
 import { RateLimiter } from "./rate-limiter.js";
-import { interpret, parseJson, transportError } from "./response.js";
+import {
+  directAnswer,
+  failedResponse,
+  proxiedAnswer,
+  type RawResponse,
+  type RequestFacts,
+  type RequestOptions,
+  requestFacts,
+  transportFailure,
+} from "./raw-response.js";
 import { backoffDelay, DEFAULT_RETRY, isRetryableRead, type RetryPolicy, sleep } from "./retry.js";
 import type { Params } from "./signing.js";
 import { type HttpResponse, HttpTransport, TransportError, type TransportTimeouts } from "./transport.js";
@@ -79,6 +86,11 @@ export interface CryptoComClientOptions {
   /** Bind outbound connections to this local IP (EXCHANGE_LOCAL_ADDRESS). */
   localAddress?: string | undefined;
   timeouts?: Partial<TransportTimeouts> | undefined;
+  /**
+   * A transport to use instead of building one from `localAddress` / `timeouts` (the doctor's
+   * per-run one, with its DNS lookup and deadline). The caller owns it: close() leaves it open.
+   */
+  transport?: HttpTransport | undefined;
   /** CRYPTO_AUTH_DIAG: log every signed request's safe details. */
   authDiag?: boolean | undefined;
   /** Add the measured clock offset to nonces (and re-base once after a 40102). */
@@ -108,60 +120,7 @@ export interface CryptoComClientOptions {
   instrumentTtlMs?: number | undefined;
 }
 
-/** Options of one low-level request (doctor). */
-export interface RequestOptions {
-  /** Sign with this key/secret instead of the configured pair (always direct, never via the proxy). */
-  apiKey?: string | undefined;
-  apiSecret?: string | undefined;
-  /** Added to the nonce (e.g. −120000 to show what a slow clock does). */
-  nonceOffsetMs?: number | undefined;
-  /** Use exactly this nonce / id. */
-  nonce?: number | undefined;
-  id?: number | undefined;
-  /** Route a private call through the configured proxy (default: when configured). */
-  viaProxy?: boolean | undefined;
-  /** Wait for the client-side rate limiter (default true). */
-  rateLimit?: boolean | undefined;
-}
-
-export interface RawResponse {
-  method: string;
-  ok: boolean;
-  /** `result` of a successful (code 0) envelope. */
-  result: unknown;
-  error: ExchangeError | undefined;
-  /** HTTP status from the exchange (or the proxy's upstream status); undefined on transport failure. */
-  httpStatus: number | undefined;
-  code: number | undefined;
-  /** The `id` echoed by the exchange, as received. */
-  responseId: number | string | undefined;
-  message: string | undefined;
-  /** Parsed JSON body, or its text when it is not JSON. */
-  body: unknown;
-  /** Response `Date` header (the exchange's; in proxy mode the proxy's). */
-  date: string | undefined;
-  latencyMs: number;
-  sentAt: number | undefined;
-  receivedAt: number | undefined;
-  /** Offset sample from this response's Date header (direct calls only). */
-  clockSample: OffsetSample | undefined;
-  /** Whether the request reached the socket (false: safe to re-send). */
-  written: boolean;
-  request: {
-    url: string;
-    viaProxy: boolean;
-    signed: boolean;
-    id: number | undefined;
-    nonce: number | undefined;
-    paramStringLength: number | undefined;
-    stringToSignLength: number | undefined;
-    /** Key fingerprint (8 hex of SHA-256) of the key that signed. */
-    keyFingerprint: string | undefined;
-    bytes: number;
-  };
-  /** Proxy request id, when the call went through the proxy. */
-  proxyRid: string | undefined;
-}
+export type { RawResponse, RequestFacts, RequestOptions } from "./raw-response.js";
 
 const DEFAULT_PROBE_DELAYS = [0, 250, 1_000, 2_000] as const;
 
@@ -172,6 +131,7 @@ export class CryptoComClient implements ExchangeClient {
   private readonly apiSecret: string | undefined;
   private readonly proxy: ProxyConfig | undefined;
   private readonly transport: HttpTransport;
+  private readonly ownsTransport: boolean;
   private readonly limiter: RateLimiter;
   private readonly nonces: NonceSource;
   private readonly clock = new ClockOffset();
@@ -203,11 +163,10 @@ export class CryptoComClient implements ExchangeClient {
     this.createPolicy = { ...this.retry, maxAttempts: opts.createAttempts ?? 3 };
     this.probeDelaysMs = opts.probeDelaysMs ?? DEFAULT_PROBE_DELAYS;
     this.nonceWindowMs = opts.nonceWindowMs ?? NONCE_WINDOW_MS;
-    this.transport = new HttpTransport({
-      localAddress: opts.localAddress,
-      timeouts: opts.timeouts,
-      now: this.now,
-    });
+    this.ownsTransport = opts.transport === undefined;
+    this.transport =
+      opts.transport ??
+      new HttpTransport({ localAddress: opts.localAddress, timeouts: opts.timeouts, now: this.now });
     this.limiter = new RateLimiter({
       enabled: opts.rateLimit?.enabled,
       marginRatio: opts.rateLimit?.marginRatio,
@@ -253,194 +212,146 @@ export class CryptoComClient implements ExchangeClient {
 
   /**
    * One request, no retries: never throws for exchange or transport failures (they are in
-   * `error`); throws `UnsignableParamError` for params that cannot be sent as signed.
+   * `error`, and a transport failure's stage in `transport`); throws `UnsignableParamError` for params
+   * that cannot be sent as signed.
    */
-  async request(method: string, params?: Params, opts: RequestOptions = {}): Promise<RawResponse> {
-    const isPublic = method.startsWith("public/");
+  request(method: string, params?: Params, opts: RequestOptions = {}): Promise<RawResponse> {
+    if (method.startsWith("public/")) return this.requestPublic(method, params, opts);
     const customKey = opts.apiKey !== undefined || opts.apiSecret !== undefined;
-    const viaProxy = !isPublic && !customKey && (opts.viaProxy ?? true) && this.proxy !== undefined;
-    const req: RawResponse["request"] = {
-      url: "",
-      viaProxy,
-      signed: false,
-      id: undefined,
-      nonce: undefined,
-      paramStringLength: undefined,
-      stringToSignLength: undefined,
-      keyFingerprint: undefined,
-      bytes: 0,
-    };
-
-    let send: () => Promise<HttpResponse>;
-    if (isPublic) {
-      const query = publicQuery(params);
-      req.url = `${this.baseUrl}/${method}`;
-      if (opts.rateLimit !== false) await this.limiter.acquire(method);
-      send = () => this.transport.get(req.url, query);
-    } else if (viaProxy) {
-      const proxy = this.proxy!;
-      const body = buildProxyBody(method, params);
-      req.url = proxyEndpoint(proxy);
-      req.bytes = Buffer.byteLength(body);
-      if (opts.rateLimit !== false) await this.limiter.acquire(method);
-      send = () => this.transport.post(req.url, body, { [PROXY_TOKEN_HEADER]: proxy.token });
-    } else {
-      const apiKey = opts.apiKey ?? this.apiKey;
-      const apiSecret = opts.apiSecret ?? this.apiSecret;
-      req.url = `${this.baseUrl}/${method}`;
-      if (!apiKey || !apiSecret) {
-        const error = new ExchangeError({
-          method,
-          category: "auth",
-          message: "no API key/secret configured (EXCHANGE_CUSTOM_API_KEY / EXCHANGE_CUSTOM_API_SECRET)",
-        });
-        return this.failed(method, req, error, undefined);
-      }
-      // Refuse unsendable params before queueing; take the nonce only when the limiter lets us go.
-      assertSendableParams(params);
-      if (opts.rateLimit !== false) await this.limiter.acquire(method);
-      const id = opts.id ?? this.nonces.nextId();
-      const nonce = opts.nonce ?? this.nonces.next() + (opts.nonceOffsetMs ?? 0);
-      const env = buildPrivateEnvelope({ method, id, nonce, apiKey, params }, apiSecret);
-      Object.assign(req, {
-        signed: true,
-        id,
-        nonce,
-        paramStringLength: env.paramStringLength,
-        stringToSignLength: env.stringToSignLength,
-        keyFingerprint: apiKey === this.apiKey ? this.keyFp : fingerprint(apiKey),
-        bytes: Buffer.byteLength(env.body),
-      });
-      if (this.authDiag)
-        this.logSigned(method, id, nonce, env.paramStringLength, env.stringToSignLength, apiKey);
-      send = () => this.transport.post(req.url, env.body);
+    if (!customKey && (opts.viaProxy ?? true) && this.proxy !== undefined) {
+      return this.requestViaProxy(method, params, this.proxy, opts);
     }
+    return this.requestSigned(method, params, opts);
+  }
 
+  /** The outbound IP as an echo service sees this client's connections (same binding, same DNS). */
+  outboundIp(url: string, opts?: OutboundIpOptions): Promise<OutboundIp> {
+    return fetchOutboundIp(this.transport, url, opts);
+  }
+
+  /** GET {base}/{method}?params, no auth. */
+  private async requestPublic(
+    method: string,
+    params: Params | undefined,
+    opts: RequestOptions,
+  ): Promise<RawResponse> {
+    const query = publicQuery(params);
+    const req = requestFacts(`${this.baseUrl}/${method}`, false);
+    if (opts.rateLimit !== false) await this.limiter.acquire(method);
+    return this.exchange(method, req, () => this.transport.get(req.url, query));
+  }
+
+  /** POST {method, params} to the signing proxy, which signs with its own key and nonce. */
+  private async requestViaProxy(
+    method: string,
+    params: Params | undefined,
+    proxy: ProxyConfig,
+    opts: RequestOptions,
+  ): Promise<RawResponse> {
+    const body = buildProxyBody(method, params);
+    const req = { ...requestFacts(proxyEndpoint(proxy), true), bytes: Buffer.byteLength(body) };
+    if (opts.rateLimit !== false) await this.limiter.acquire(method);
+    return this.exchange(method, req, () =>
+      this.transport.post(req.url, body, { [PROXY_TOKEN_HEADER]: proxy.token }),
+    );
+  }
+
+  /** POST a private call signed here, with the configured pair or the one in `opts`. */
+  private async requestSigned(
+    method: string,
+    params: Params | undefined,
+    opts: RequestOptions,
+  ): Promise<RawResponse> {
+    const apiKey = opts.apiKey ?? this.apiKey;
+    const apiSecret = opts.apiSecret ?? this.apiSecret;
+    const url = `${this.baseUrl}/${method}`;
+    if (!apiKey || !apiSecret) {
+      const error = new ExchangeError({
+        method,
+        category: "auth",
+        message: "no API key/secret configured (EXCHANGE_CUSTOM_API_KEY / EXCHANGE_CUSTOM_API_SECRET)",
+      });
+      return failedResponse(method, requestFacts(url, false), error, false);
+    }
+    // Refuse unsendable params before queueing; take the nonce only when the limiter lets us go.
+    assertSendableParams(params);
+    if (opts.rateLimit !== false) await this.limiter.acquire(method);
+    const id = opts.id ?? this.nonces.nextId();
+    const nonce = opts.nonce ?? this.nonces.next() + (opts.nonceOffsetMs ?? 0);
+    const env = buildPrivateEnvelope({ method, id, nonce, apiKey, params }, apiSecret);
+    const req: RequestFacts = {
+      url,
+      viaProxy: false,
+      signed: true,
+      id,
+      nonce,
+      paramStringLength: env.paramStringLength,
+      stringToSignLength: env.stringToSignLength,
+      keyFingerprint: apiKey === this.apiKey ? this.keyFp : fingerprint(apiKey),
+      bytes: Buffer.byteLength(env.body),
+    };
+    if (this.authDiag) this.logSigned(method, req, apiKey);
+    const raw = await this.exchange(method, req, () => this.transport.post(url, env.body));
+    if (raw.error?.isAuthFailure) this.logRefusal(raw);
+    return raw;
+  }
+
+  /** Sends, and reads the answer: the exchange's own (measuring the clock) or the proxy's. */
+  private async exchange(
+    method: string,
+    req: RequestFacts,
+    send: () => Promise<HttpResponse>,
+  ): Promise<RawResponse> {
     let res: HttpResponse;
     try {
       res = await send();
     } catch (e) {
       if (!(e instanceof TransportError)) throw e;
-      return this.failed(method, req, transportError(method, e), e.written);
+      return transportFailure(method, req, e);
     }
-
-    let clockSample: OffsetSample | undefined;
-    if (!viaProxy) clockSample = this.observeClock(res);
-
-    let status = res.status;
-    let json: unknown;
-    let text = res.text;
-    let proxyRid: string | undefined;
-    if (viaProxy) {
-      const unwrapped = unwrapProxyResponse(method, res);
-      if (unwrapped instanceof ProxyError) {
-        return {
-          ...this.failed(method, req, unwrapped, true),
-          ...this.timing(res),
-          body: parseJson(res.text) ?? res.text,
-        };
-      }
-      status = unwrapped.status;
-      json = unwrapped.json;
-      text = unwrapped.text;
-      proxyRid = unwrapped.rid;
-    } else {
-      json = parseJson(res.text);
-    }
-    const out = interpret(method, status, json, text);
-    const raw: RawResponse = {
-      method,
-      ok: out.ok,
-      result: out.ok ? out.result : undefined,
-      error: out.ok ? undefined : out.error,
-      httpStatus: status,
-      code: out.envelope?.code,
-      responseId: out.envelope?.id,
-      message: out.envelope?.message,
-      body: out.body,
-      clockSample,
-      written: true,
-      request: req,
-      proxyRid,
-      ...this.timing(res),
-    };
-    if (!out.ok && out.error.isAuthFailure && req.signed) {
-      authLog(
-        this.log,
-        "warn",
-        {
-          method,
-          id: req.id,
-          nonce: req.nonce,
-          http_status: status,
-          code: out.error.code,
-          code_name: out.error.codeName,
-          key_fp: req.keyFingerprint,
-          clock_offset_ms: this.clock.estimate?.offsetMs,
-        },
-        `${method} refused: ${out.error.code ?? ""} ${out.error.codeName}`,
-      );
-    }
-    return raw;
+    return req.viaProxy
+      ? proxiedAnswer(method, req, res)
+      : directAnswer(method, req, res, this.observeClock(res));
   }
 
-  private timing(res: HttpResponse): Pick<RawResponse, "date" | "latencyMs" | "sentAt" | "receivedAt"> {
-    return { date: res.date, latencyMs: res.latencyMs, sentAt: res.sentAt, receivedAt: res.receivedAt };
+  private logRefusal(raw: RawResponse): void {
+    const err = raw.error!;
+    authLog(
+      this.log,
+      "warn",
+      {
+        method: raw.method,
+        id: raw.request.id,
+        nonce: raw.request.nonce,
+        http_status: raw.httpStatus,
+        code: err.code,
+        code_name: err.codeName,
+        key_fp: raw.request.keyFingerprint,
+        clock_offset_ms: this.clock.estimate?.offsetMs,
+      },
+      `${raw.method} refused: ${err.code ?? ""} ${err.codeName}`,
+    );
   }
 
-  private failed(
-    method: string,
-    req: RawResponse["request"],
-    error: ExchangeError,
-    written: boolean | undefined,
-  ): RawResponse {
-    return {
-      method,
-      ok: false,
-      result: undefined,
-      error,
-      httpStatus: error.httpStatus,
-      code: error.code,
-      responseId: undefined,
-      message: error.exchangeMessage,
-      body: undefined,
-      date: undefined,
-      latencyMs: 0,
-      sentAt: undefined,
-      receivedAt: undefined,
-      clockSample: undefined,
-      written: written ?? false,
-      request: req,
-      proxyRid: error instanceof ProxyError ? error.rid : undefined,
-    };
-  }
-
-  private logSigned(
-    method: string,
-    id: number,
-    nonce: number,
-    pLen: number,
-    sLen: number,
-    apiKey: string,
-  ): void {
+  private logSigned(method: string, req: RequestFacts, apiKey: string): void {
     const local = this.now();
     authLog(
       this.log,
       "info",
       {
         method,
-        id,
-        nonce,
-        param_string_len: pLen,
-        string_to_sign_len: sLen,
-        key_fp: apiKey === this.apiKey ? this.keyFp : fingerprint(apiKey),
+        id: req.id,
+        nonce: req.nonce,
+        param_string_len: req.paramStringLength,
+        string_to_sign_len: req.stringToSignLength,
+        key_fp: req.keyFingerprint,
         key: maskSecret(apiKey, "key"),
         local_clock_ms: local,
         local_clock_utc: new Date(local).toISOString(),
         clock_offset_ms: this.clock.estimate?.offsetMs,
         applied_offset_ms: this.nonces.appliedOffsetMs,
       },
-      `signing ${method} id=${id} nonce=${nonce}`,
+      `signing ${method} id=${req.id} nonce=${req.nonce}`,
     );
   }
 
@@ -707,13 +618,13 @@ export class CryptoComClient implements ExchangeClient {
 
   async close(): Promise<void> {
     this.limiter.dispose();
-    await this.transport.close();
+    if (this.ownsTransport) await this.transport.close();
   }
 
   /** Closes at once, failing requests in flight (after an overall deadline); close() waits for them. */
   async destroy(): Promise<void> {
     this.limiter.dispose();
-    await this.transport.destroy();
+    if (this.ownsTransport) await this.transport.destroy();
   }
 }
 

@@ -14,6 +14,7 @@ import { CryptoComClient } from "../../../src/exchange/cryptocom/client.js";
 import { ExchangeError } from "../../../src/exchange/cryptocom/errors.js";
 import { ProxyError } from "../../../src/exchange/cryptocom/proxy.js";
 import { type Params, sign } from "../../../src/exchange/cryptocom/signing.js";
+import { HttpTransport } from "../../../src/exchange/cryptocom/transport.js";
 import { createLogger } from "../../../src/log/logger.js";
 import { json, type RawServer, startRawServer } from "./helpers/raw-server.js";
 import { PROXY_LOG, type ProxyUnderTest, startProxyUnderTest } from "./helpers/signing-proxy.js";
@@ -451,5 +452,65 @@ describe("proxy mode (through the real signing proxy, src/proxy)", () => {
     const before = unreachable.logged(PROXY_LOG.upstreamFailed).length;
     await expect(client.getOpenOrders()).rejects.toBeInstanceOf(ProxyError);
     expect(unreachable.logged(PROXY_LOG.upstreamFailed).length - before).toBe(4); // DEFAULT_RETRY.maxAttempts
+  });
+});
+
+describe("request(): the one request path, as the doctor reads it", () => {
+  it("a transport failure carries its stage, errno and how far the request got", async () => {
+    const port = await closedPort();
+    const client = track(
+      new CryptoComClient({
+        baseUrl: `http://127.0.0.1:${port}/exchange/v1`,
+        apiKey: KEY,
+        apiSecret: SECRET,
+      }),
+    );
+    const raw = await client.request("private/user-balance", {});
+    expect(raw.ok).toBe(false);
+    expect(raw.error?.category).toBe("network");
+    expect(raw.httpStatus).toBeUndefined();
+    expect(raw.transport).toMatchObject({ stage: "connect", kind: "connect_refused", errno: "ECONNREFUSED" });
+    expect(raw.written).toBe(false);
+    const pub = await client.request("public/get-tickers", { instrument_name: "BTC_USD" });
+    expect(pub.transport?.stage).toBe("connect");
+  });
+
+  it("an answer has no transport failure; a hung server is a response-stage timeout", async () => {
+    const server = track(
+      await startRawServer((req, res) => {
+        if (req.url.includes("hang")) return;
+        json(res, 200, { id: -1, code: 0, result: { data: [] } });
+      }),
+    );
+    const client = track(new CryptoComClient({ baseUrl: server.url, timeouts: { requestMs: 150 } }));
+    const ok = await client.request("public/get-tickers");
+    expect([ok.ok, ok.transport]).toEqual([true, undefined]);
+    const hung = await client.request("public/hang");
+    expect(hung.transport).toMatchObject({ stage: "response", kind: "request_timeout", connected: true });
+    expect(hung.error?.category).toBe("timeout");
+  });
+
+  it("an injected transport is used for every call and the outbound IP, and left open by close()", async () => {
+    const server = track(
+      await startRawServer((req, res) => {
+        if (req.url === "/ip") {
+          res.writeHead(200, { "content-type": "text/plain" });
+          res.end(`${req.remoteAddress?.replace(/^::ffff:/, "")}\n`);
+          return;
+        }
+        json(res, 200, { id: -1, code: 0, result: { data: [] } });
+      }),
+    );
+    const transport = track(new HttpTransport({ localAddress: "127.0.0.2" }));
+    const client = new CryptoComClient({ baseUrl: server.url, transport });
+    await client.request("public/get-tickers");
+    const ip = await client.outboundIp(`${server.url}/ip`);
+    expect(ip).toMatchObject({ ip: "127.0.0.2", status: 200, failure: undefined });
+    expect(server.requests.map((r) => r.remoteAddress?.replace(/^::ffff:/, ""))).toEqual([
+      "127.0.0.2",
+      "127.0.0.2",
+    ]);
+    await client.close();
+    await expect(transport.get(`${server.url}/ip`)).resolves.toMatchObject({ status: 200 });
   });
 });

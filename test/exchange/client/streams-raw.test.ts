@@ -147,6 +147,22 @@ describe("MarketStream", () => {
     expect((last.msg.params as { channels: string[] }).channels).toEqual(["trade.BTC_USD"]);
   });
 
+  it("request nonces come from the nonce source: the injected clock, strictly increasing", async () => {
+    const server = await startRawWsServer(exchangeLike);
+    closers.push(() => server.close());
+    const T = 1_700_000_000_000; // a clock that does not move: nonces must still increase
+    const stream = new MarketStream({ url: server.url, warmupMs: 20, reconnectBaseMs: 20, now: () => T });
+    closers.push(() => stream.stop());
+    await stream.subscribe({ tickers: ["BTC_USD"], books: [{ symbol: "BTC_USD", depth: 10 }] });
+    stream.start();
+    await once(stream, "ready");
+    await stream.subscribe({ trades: ["BTC_USD"] });
+    await stream.unsubscribe(["trade.BTC_USD"]);
+    const nonces = server.conns[0]!.received.map((r) => r.msg.nonce);
+    expect(nonces).toHaveLength(4);
+    expect([...nonces].sort()).toEqual([T, T + 1, T + 2, T + 3]);
+  });
+
   it("reconnects with back-off and resubscribes every channel", async () => {
     const server = await startRawWsServer(exchangeLike);
     closers.push(() => server.close());

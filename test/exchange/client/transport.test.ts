@@ -1,6 +1,7 @@
 /** Transport behaviours against tiny raw node:http servers on 127.0.0.1 (real loopback). */
 
-import type { AddressInfo } from "node:net";
+import type { LookupAddress } from "node:dns";
+import type { AddressInfo, LookupFunction } from "node:net";
 import { createServer as createNetServer } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { interpret, parseJson, transportError } from "../../../src/exchange/cryptocom/response.js";
@@ -88,6 +89,7 @@ describe("HttpTransport", () => {
     const err = await failure(transport.post(`http://127.0.0.1:${port}/x`, "{}"));
     expect(err.kind).toBe("connect_refused");
     expect(err.written).toBe(false);
+    expect([err.stage, err.connected]).toEqual(["connect", false]);
     const ex = transportError("private/create-order", err);
     expect(ex.category).toBe("network");
     expect(ex.ambiguous).toBe(false);
@@ -101,6 +103,7 @@ describe("HttpTransport", () => {
     const err = await failure(transport.post(`${server.url}/x`, '{"a":1}'));
     expect(err.kind).toBe("headers_timeout");
     expect(err.written).toBe(true);
+    expect([err.stage, err.connected]).toEqual(["response", true]);
     expect(server.requests).toHaveLength(1); // the server did receive it
     const ex = transportError("private/create-order", err);
     expect(ex.category).toBe("timeout");
@@ -124,6 +127,7 @@ describe("HttpTransport", () => {
     const err = await failure(transport.post(`${server.url}/x`, "{}"));
     expect(err.kind).toBe("body_timeout");
     expect(err.written).toBe(true);
+    expect(err.stage).toBe("response");
   });
 
   it("reset after the server read the request: ambiguous (the order may exist)", async () => {
@@ -134,6 +138,7 @@ describe("HttpTransport", () => {
     const err = await failure(transport.post(`${server.url}/x`, '{"a":1}'));
     expect(err.kind).toBe("reset");
     expect(err.written).toBe(true);
+    expect(err.stage).toBe("response");
     expect(server.requests).toHaveLength(1);
   });
 
@@ -146,8 +151,92 @@ describe("HttpTransport", () => {
     const err = await failure(transport.post(`${server.url}/x`, '{"a":1}'));
     expect(err.kind).toBe("reset");
     expect(err.written).toBe(false);
+    expect(["connect", "write"]).toContain(err.stage);
     expect(server.requests).toHaveLength(0);
     expect(transportError("private/create-order", err).ambiguous).toBe(false);
+  });
+});
+
+describe("what the doctor needs from the shared transport", () => {
+  it("an injected DNS lookup is used for every connection (a real name reaches 127.0.0.1)", async () => {
+    server = await startRawServer((req, res) => json(res, 200, { host: req.headers.host }));
+    const asked: string[] = [];
+    const lookup: LookupFunction = (hostname, options, callback) => {
+      asked.push(hostname);
+      const cb = callback as unknown as (e: null, a: string | LookupAddress[], f?: number) => void;
+      if ((options as { all?: boolean }).all) cb(null, [{ address: "127.0.0.1", family: 4 }]);
+      else cb(null, "127.0.0.1", 4);
+    };
+    transport = new HttpTransport({ lookup });
+    const res = await transport.get(`http://uat-api.3ona.co:${server.port}/exchange/v1/public/get-tickers`);
+    expect(res.status).toBe(200);
+    expect(asked).toContain("uat-api.3ona.co");
+    expect(parseJson(res.text)).toEqual({ host: `uat-api.3ona.co:${server.port}` });
+  });
+
+  it("a name that does not resolve fails at the dns stage, not written", async () => {
+    const lookup: LookupFunction = (hostname, _options, callback) => {
+      const err = Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: "ENOTFOUND" });
+      (callback as unknown as (e: Error) => void)(err);
+    };
+    transport = new HttpTransport({ lookup });
+    const err = await failure(transport.get("http://api.crypto-typo.example/exchange/v1/public/x"));
+    expect([err.kind, err.stage, err.errno, err.written]).toEqual(["dns", "dns", "ENOTFOUND", false]);
+  });
+
+  it("a local address that is not this host's fails at the connect stage (EADDRNOTAVAIL)", async () => {
+    server = await startRawServer((_req, res) => json(res, 200, { code: 0 }));
+    transport = new HttpTransport({ localAddress: "192.0.2.44" });
+    const err = await failure(transport.get(`${server.url}/a`));
+    expect([err.stage, err.errno, err.connected]).toEqual(["connect", "EADDRNOTAVAIL", false]);
+  });
+
+  it("the abort signal ends a request in flight (kind aborted, written) and refuses new ones at once", async () => {
+    server = await startRawServer(() => {
+      /* never answers */
+    });
+    const run = new AbortController();
+    transport = new HttpTransport({ signal: run.signal });
+    const pending = failure(transport.post(`${server.url}/x`, "{}"));
+    while (server.requests.length === 0) await new Promise((r) => setTimeout(r, 5));
+    run.abort();
+    const err = await pending;
+    expect([err.kind, err.stage, err.connected, err.written]).toEqual(["aborted", "response", true, true]);
+    expect(err.isTimeout).toBe(false);
+    const late = await failure(transport.get(`${server.url}/y`));
+    expect([late.kind, late.written, late.connected]).toEqual(["aborted", false, false]);
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it("the request deadline before any answer names how far the request got", async () => {
+    server = await startRawServer(() => {});
+    transport = new HttpTransport({ timeouts: { requestMs: 100 } });
+    const err = await failure(transport.get(`${server.url}/x`));
+    expect([err.kind, err.stage, err.connected, err.written]).toEqual([
+      "request_timeout",
+      "response",
+      true,
+      true,
+    ]);
+    expect(err.latencyMs).toBeGreaterThanOrEqual(90);
+  });
+
+  it("a per-request deadline shorter than the transport's", async () => {
+    server = await startRawServer(() => {});
+    transport = new HttpTransport({ timeouts: { requestMs: 10_000 } });
+    const err = await failure(transport.get(`${server.url}/x`, undefined, { timeoutMs: 100 }));
+    expect(err.kind).toBe("request_timeout");
+    expect(err.latencyMs).toBeLessThan(5_000);
+  });
+
+  it("GET sends extra headers (the proxy token, an accept for text answers)", async () => {
+    server = await startRawServer((_req, res) => json(res, 200, { code: 0 }));
+    transport = new HttpTransport();
+    await transport.get(`${server.url}/health`, undefined, {
+      headers: { accept: "text/plain", "x-proxy-token": "t" },
+    });
+    expect(server.requests[0]!.headers.accept).toBe("text/plain");
+    expect(server.requests[0]!.headers["x-proxy-token"]).toBe("t");
   });
 });
 

@@ -8,11 +8,14 @@
  *   re-synchronises that book (unsubscribe + subscribe → new snapshot). Between the gap and the
  *   snapshot no `book` event is emitted for that instrument.
  * - At most 400 channels per connection (the exchange's cap, 40107).
+ * - Request nonces come from the nonce source (nonce.ts), as on the user stream: strictly
+ *   increasing, from the injected clock.
  */
 import { EventEmitter } from "node:events";
 import type { Logger } from "../../../log/logger.js";
 import type { MarketStreamEvents } from "../../types.js";
 import { WS_MAX_MARKET_SUBSCRIPTIONS } from "../constants.js";
+import { NonceSource } from "../nonce.js";
 import { parseCandle, parsePublicTrade, parseTicker } from "../parsers/market.js";
 import { LocalBook } from "./book.js";
 import { ReconnectingSocket, type SocketOptions, type WsPush } from "./socket.js";
@@ -29,6 +32,8 @@ export interface MarketSubscription {
 export interface MarketStreamOptions extends Omit<SocketOptions, "sendLimit"> {
   /** Book delta frequency: 10 (default) or 100 ms. */
   bookUpdateFrequencyMs?: 10 | 100 | undefined;
+  /** Wall clock for request nonces (tests inject one). */
+  now?: (() => number) | undefined;
   logger?: Logger | undefined;
 }
 
@@ -37,12 +42,14 @@ export class MarketStream extends EventEmitter<Args<MarketStreamEvents>> {
   private readonly channels = new Set<string>();
   private readonly books = new Map<string, LocalBook>();
   private readonly frequency: number;
+  private readonly nonces: NonceSource;
   /** The session (warm-up + subscriptions) is established; new channels can be sent at once. */
   private live = false;
 
   constructor(opts: MarketStreamOptions) {
     super();
     this.frequency = opts.bookUpdateFrequencyMs ?? 10;
+    this.nonces = new NonceSource(opts.now ?? Date.now);
     this.socket = new ReconnectingSocket(
       { ...opts, sendLimit: { limit: 100, windowMs: 1_000 } },
       { onSession: () => this.onSession(), onPush: (p) => this.onPush(p) },
@@ -102,7 +109,7 @@ export class MarketStream extends EventEmitter<Args<MarketStreamEvents>> {
       this.books.delete(c);
     }
     if (this.live && channels.length > 0) {
-      await this.socket.request("unsubscribe", { params: { channels }, nonce: Date.now() });
+      await this.socket.request("unsubscribe", { params: { channels }, nonce: this.nonces.next() });
     }
   }
 
@@ -123,7 +130,7 @@ export class MarketStream extends EventEmitter<Args<MarketStreamEvents>> {
     const plain = channels.filter((c) => !c.startsWith("book."));
     const jobs: Promise<unknown>[] = [];
     if (plain.length)
-      jobs.push(this.socket.request("subscribe", { params: { channels: plain }, nonce: Date.now() }));
+      jobs.push(this.socket.request("subscribe", { params: { channels: plain }, nonce: this.nonces.next() }));
     if (books.length) {
       jobs.push(
         this.socket.request("subscribe", {
@@ -132,7 +139,7 @@ export class MarketStream extends EventEmitter<Args<MarketStreamEvents>> {
             book_subscription_type: "SNAPSHOT_AND_UPDATE",
             book_update_frequency: this.frequency,
           },
-          nonce: Date.now(),
+          nonce: this.nonces.next(),
         }),
       );
     }
@@ -170,7 +177,10 @@ export class MarketStream extends EventEmitter<Args<MarketStreamEvents>> {
 
   private async resync(channel: string): Promise<void> {
     try {
-      await this.socket.request("unsubscribe", { params: { channels: [channel] }, nonce: Date.now() });
+      await this.socket.request("unsubscribe", {
+        params: { channels: [channel] },
+        nonce: this.nonces.next(),
+      });
       await this.sendSubscriptions([channel]);
     } catch (e) {
       if (this.listenerCount("error") > 0) this.emit("error", e instanceof Error ? e : new Error(String(e)));
