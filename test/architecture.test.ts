@@ -16,6 +16,8 @@ const ALLOWED: Record<string, string[]> = {
   market: ["util", "log", "exchange", "indicators"],
   strategy: ["util", "log", "indicators", "market"],
   backtest: ["util", "log", "indicators", "market", "strategy", "exchange", "emulator"],
+  // the store may use the venue-neutral exchange types (exchange/types.ts) and the throttle's port
+  store: ["util", "log", "exchange", "strategy"],
   app: [
     "util",
     "log",
@@ -28,6 +30,7 @@ const ALLOWED: Record<string, string[]> = {
     "market",
     "strategy",
     "backtest",
+    "store",
   ],
 };
 // the CLI may use everything the composition root uses, and the root itself
