@@ -24,7 +24,9 @@ import { dec } from "../src/util/decimal.js";
 import { type BenchSection, fmt } from "./lib.js";
 
 const PG_URL = process.env.ATP_BENCH_PG_URL ?? "postgres://postgres@127.0.0.1:5432/test";
-const SECONDS = Number(process.env.ATP_BENCH_STORE_SECONDS ?? "3");
+const SECONDS = Number(process.env.ATP_BENCH_STORE_SECONDS ?? "1");
+/** Rounds, interleaved across the cases of a dialect (fsync time drifts with the disk's load): the median counts. */
+const ROUNDS = 5;
 
 interface Row {
   name: string;
@@ -35,10 +37,28 @@ interface Row {
 let seq = 0;
 const key = () => `bench-${process.pid}-${++seq}`;
 
-/** Runs `write` with `inFlight` concurrent loops for `seconds` (after a short warm-up). */
+interface Case {
+  name: string;
+  inFlight: number;
+  write: () => Promise<void>;
+}
+
+/** Each case once per round, rounds interleaved; per case the median round. */
+async function measureCases(cases: Case[]): Promise<Row[]> {
+  for (const c of cases) {
+    const warmEnd = performance.now() + 200;
+    while (performance.now() < warmEnd) await c.write();
+  }
+  const rounds: Row[][] = cases.map(() => []);
+  for (let r = 0; r < ROUNDS; r++)
+    for (const [i, c] of cases.entries()) rounds[i]!.push(await measureWrites(c.name, c.inFlight, c.write));
+  return rounds.map(
+    (rs) => [...rs].sort((a, b) => a.writes / a.seconds - b.writes / b.seconds)[rs.length >> 1]!,
+  );
+}
+
+/** Runs `write` with `inFlight` concurrent loops for SECONDS. */
 async function measureWrites(name: string, inFlight: number, write: () => Promise<void>): Promise<Row> {
-  const warmEnd = performance.now() + 300;
-  while (performance.now() < warmEnd) await write();
   let writes = 0;
   const start = performance.now();
   const end = start + SECONDS * 1000;
@@ -179,11 +199,11 @@ async function sqliteRows(): Promise<Row[]> {
   try {
     const store = await openStore({ dataDir: dir, logger, now: Date.now });
     const floor = sqliteFloor(internalsOf(store).location);
-    const rows = [
-      await measureWrites("SQLite floor: driver BEGIN IMMEDIATE, 2 INSERTs, COMMIT", 1, floor.write),
-      await measureWrites("SQLite atp: intent + attempt + order row, 1 in flight", 1, atpWrite(store)),
-      await measureWrites("SQLite atp: 8 in flight", 8, atpWrite(store)),
-    ];
+    const rows = await measureCases([
+      { name: "SQLite floor: driver BEGIN IMMEDIATE, 2 INSERTs, COMMIT", inFlight: 1, write: floor.write },
+      { name: "SQLite atp: intent + attempt + order row, 1 in flight", inFlight: 1, write: atpWrite(store) },
+      { name: "SQLite atp: 8 in flight", inFlight: 8, write: atpWrite(store) },
+    ]);
     floor.close();
     await store.close();
     return rows;
@@ -205,12 +225,16 @@ async function pgRows(): Promise<Row[] | string> {
   try {
     const store = await openStore({ url, dataDir: tmpdir(), logger, now: Date.now });
     const floor = await pgFloor(url);
-    const rows = [
-      await measureWrites("PostgreSQL floor: driver BEGIN, 2 INSERTs, COMMIT", 1, floor.write),
-      await measureWrites("PostgreSQL atp: intent + attempt + order row, 1 in flight", 1, atpWrite(store)),
-      await measureWrites("PostgreSQL floor: 8 in flight", 8, floor.write),
-      await measureWrites("PostgreSQL atp: 8 in flight", 8, atpWrite(store)),
-    ];
+    const rows = await measureCases([
+      { name: "PostgreSQL floor: driver BEGIN, 2 INSERTs, COMMIT", inFlight: 1, write: floor.write },
+      {
+        name: "PostgreSQL atp: intent + attempt + order row, 1 in flight",
+        inFlight: 1,
+        write: atpWrite(store),
+      },
+      { name: "PostgreSQL floor: 8 in flight", inFlight: 8, write: floor.write },
+      { name: "PostgreSQL atp: 8 in flight", inFlight: 8, write: atpWrite(store) },
+    ]);
     await floor.close();
     await store.close();
     return rows;
@@ -237,7 +261,8 @@ export async function run(): Promise<BenchSection> {
   const pgAtp = find("PostgreSQL atp: intent");
   const markdown = [
     "One write = one transaction creating an intent, taking its attempt number and inserting the",
-    `attempt's order row, committed durably before the exchange call would be made; ${SECONDS} s per case.`,
+    `attempt's order row, committed durably before the exchange call would be made; median of ${ROUNDS} interleaved`,
+    `rounds of ${SECONDS} s per case (commit time is an fsync, which drifts with the disk's load).`,
     "The floor is the driver alone running two INSERTs in one transaction on the same database.",
     "",
     ...lines,
