@@ -10,6 +10,8 @@
  * | `SchemaTooNewError`      | `store.schema_too_new`    | 2        | the database was migrated by a newer atp |
  * | `StoreLockedError`       | `store.locked`            | 2        | another atp holds the SQLite file       |
  * | `StoreDataError`         | `store.data`              | —        | a stored value this atp cannot read     |
+ * | `StoreInputError`        | `store.input`             | —        | a cursor or limit the store cannot use  |
+ * | `StoreMisuseError`       | `store.misuse`            | —        | the store used inside its own transaction (store.ts) |
  */
 
 export type StoreDisposition = "fatal" | "skip" | "retry";

@@ -13,6 +13,7 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import type { Connection } from "./connect.js";
 import type { RepoContext } from "./context.js";
 import type { Db } from "./db.js";
+import { StoreError } from "./errors.js";
 import { newId } from "./ids.js";
 import { auditRepo } from "./repositories/audit.js";
 import { eventsRepo } from "./repositories/events.js";
@@ -48,7 +49,10 @@ function repositories(ctx: RepoContext): Repositories {
   };
 }
 
-export class StoreMisuseError extends Error {
+/** A programming error: the store was used inside one of its own transactions. */
+export class StoreMisuseError extends StoreError {
+  readonly errorCode = "store.misuse";
+  readonly disposition = "fatal";
   constructor() {
     super("the store was used inside store.transaction(fn): use the tx passed to fn (nested calls join it)");
     this.name = "StoreMisuseError";
