@@ -1,5 +1,9 @@
-/** `npm run bench [filter]`: runs every bench/*.bench.ts and rewrites docs/benchmarks.md. */
-import { readdirSync, writeFileSync } from "node:fs";
+/**
+ * `npm run bench [filter]`: runs every bench/*.bench.ts and rewrites docs/benchmarks.md. With a
+ * filter, only the matching benches run and only their sections of docs/benchmarks.md are replaced
+ * (or added), each marked with its own run time; the other sections stay as they were measured.
+ */
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import type { BenchSection } from "./lib.js";
 
@@ -19,8 +23,38 @@ for (const f of files) {
   sections.push(section);
 }
 
+const cpu = os.cpus()[0]?.model ?? "unknown CPU";
+const doc = new URL("../docs/benchmarks.md", import.meta.url);
+const sectionText = (sec: BenchSection, note?: string) =>
+  [
+    `## ${sec.title}`,
+    "",
+    ...(note ? [note, ""] : []),
+    sec.markdown,
+    "",
+    `Targets met: **${sec.targetsMet ? "yes" : "no"}**`,
+    "",
+  ].join("\n");
+
+if (filter && sections.length > 0) {
+  // replace each section that ran (from its heading to the next one), or append it
+  let text = readFileSync(doc, "utf8");
+  const note = `Measured ${new Date().toISOString()} on Node ${process.version}, ${cpu}, ${os.cpus().length} cores (\`npm run bench ${filter}\`).`;
+  for (const sec of sections) {
+    const heading = `## ${sec.title}\n`;
+    const start = text.indexOf(heading);
+    const body = sectionText(sec, note);
+    if (start < 0) text = `${text.trimEnd()}\n\n${body}`;
+    else {
+      const next = text.indexOf("\n## ", start + heading.length);
+      text = text.slice(0, start) + body + (next < 0 ? "" : `\n${text.slice(next + 1)}`);
+    }
+  }
+  writeFileSync(doc, text);
+  process.stderr.write(`bench: updated ${sections.map((x) => x.title).join(", ")} in docs/benchmarks.md\n`);
+}
+
 if (!filter) {
-  const cpu = os.cpus()[0]?.model ?? "unknown CPU";
   const out = [
     "# Benchmarks",
     "",
@@ -29,15 +63,8 @@ if (!filter) {
     "",
     `Last run: ${new Date().toISOString()} on Node ${process.version}, ${cpu}, ${os.cpus().length} cores.`,
     "",
-    ...sections.flatMap((s) => [
-      `## ${s.title}`,
-      "",
-      s.markdown,
-      "",
-      `Targets met: **${s.targetsMet ? "yes" : "no"}**`,
-      "",
-    ]),
+    ...sections.map((sec) => sectionText(sec)),
   ].join("\n");
-  writeFileSync(new URL("../docs/benchmarks.md", import.meta.url), out);
+  writeFileSync(doc, out);
   process.stderr.write("bench: wrote docs/benchmarks.md\n");
 }

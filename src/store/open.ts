@@ -1,0 +1,51 @@
+/**
+ * `openStore`: the one way to get a `Store`. Picks the dialect from the URL (none → SQLite at
+ * `<dataDir>/atp.db`; `postgres://` or `postgresql://` → PostgreSQL), opens it, runs the migrations
+ * (refusing a schema newer than this atp knows), and returns the store. Every failure is a typed
+ * store error (errors.ts) whose message names the database without user info; the CLI maps them to
+ * exit 2.
+ */
+import type { Logger } from "../log/logger.js";
+import { type DbConnection, openPostgres, openSqlite, targetOf } from "./connect.js";
+import { setInternals } from "./internals.js";
+import { runMigrations } from "./migrator.js";
+import { buildStore } from "./store.js";
+import type { Store } from "./types.js";
+
+export interface OpenStoreOptions {
+  /** DATABASE_URL: a postgres:// URL, or undefined/empty for SQLite. */
+  url?: string | undefined;
+  /** ATP_DATA_DIR (default ./data, resolved by the caller): where the SQLite file lives. */
+  dataDir: string;
+  logger: Logger;
+  /** The clock of every timestamp the store writes when the caller gives none. */
+  now: () => number;
+}
+
+export async function openStore(opts: OpenStoreOptions): Promise<Store> {
+  const target = targetOf(opts.url, opts.dataDir);
+  const connection: DbConnection =
+    target.dialect === "sqlite"
+      ? openSqlite(target.file, opts.dataDir, opts.logger)
+      : await openPostgres(target.url, opts.logger);
+  let run: Awaited<ReturnType<typeof runMigrations>>;
+  try {
+    run = await runMigrations(connection.db, connection.dialect, opts.now);
+  } catch (e) {
+    await connection.db.destroy().catch(() => undefined);
+    throw e;
+  }
+  if (run.applied.length > 0)
+    opts.logger.info(
+      { location: connection.location, from: run.from, to: run.to, applied: run.applied },
+      "store migrated",
+    );
+  const store = buildStore({
+    connection,
+    schemaVersion: run.to,
+    now: opts.now,
+    close: () => connection.db.destroy(),
+  });
+  setInternals(store, { ...connection, logger: opts.logger, now: opts.now });
+  return store;
+}

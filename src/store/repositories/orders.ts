@@ -1,0 +1,305 @@
+/**
+ * Orders: one row per attempt of an intent (committed as PENDING_SUBMIT before the request is
+ * written) and per order reconciliation adopts. `client_oid` and `exchange_order_id` are UNIQUE.
+ *
+ * Invariants of `applyExchange` (what the exchange says of an order):
+ * - matched by client_oid first, then by exchange order id; an unknown order is adopted (inserted)
+ *   as the caller says, by default as an external order with a role from its side and type;
+ * - never regresses: a final status is not replaced by a non-final one, the filled quantity never
+ *   decreases, and an update older than the stored exchange time changes nothing (`changed: false`);
+ * - the exchange object is kept as received (`raw`, money as decimal strings).
+ */
+import type { Selectable } from "kysely";
+import type { Order as ExchangeOrder } from "../../exchange/types.js";
+import type { Dec } from "../../util/decimal.js";
+import {
+  boolIn,
+  boolOut,
+  intOutOpt,
+  jsonIn,
+  jsonOut,
+  moneyIn,
+  moneyInOpt,
+  moneyOut,
+  moneyOutReq,
+  optOut,
+} from "../codec.js";
+import { limitOf, type RepoContext } from "../context.js";
+import type { OrdersTable } from "../db.js";
+import { StoreInputError } from "../errors.js";
+import type { AdoptAs, Json, NewAttempt, OrderRecord, OrdersRepo } from "../types.js";
+import {
+  FINAL_ORDER_STATUSES,
+  ORDER_ROLES,
+  ORDER_STATUSES,
+  ORDER_TYPES,
+  type OrderRole,
+  type OrderType,
+  parseMember,
+  SIDES,
+  type Side,
+  STORED_ORDER_STATUSES,
+  TRADING_MODES,
+} from "../vocabulary.js";
+
+type Row = Selectable<OrdersTable>;
+
+function fromRow(r: Row): OrderRecord {
+  return {
+    id: r.id,
+    intentId: optOut(r.intent_id),
+    attempt: intOutOpt(r.attempt, "orders.attempt"),
+    clientOid: optOut(r.client_oid),
+    exchangeOrderId: optOut(r.exchange_order_id),
+    listId: optOut(r.list_id),
+    symbol: r.symbol,
+    side: parseMember(SIDES, r.side, "orders.side"),
+    type: parseMember(ORDER_TYPES, r.type, "orders.type"),
+    role: parseMember(ORDER_ROLES, r.role, "orders.role"),
+    parentId: optOut(r.parent_id),
+    lotId: optOut(r.lot_id),
+    status: parseMember(STORED_ORDER_STATUSES, r.status, "orders.status"),
+    quantity: moneyOut(r.quantity, "orders.quantity"),
+    notional: moneyOut(r.notional, "orders.notional"),
+    price: moneyOut(r.price, "orders.price"),
+    refPrice: moneyOut(r.ref_price, "orders.ref_price"),
+    filledQuantity: moneyOutReq(r.filled_quantity, "orders.filled_quantity"),
+    avgPrice: moneyOut(r.avg_price, "orders.avg_price"),
+    fee: moneyOutReq(r.fee, "orders.fee"),
+    feeCurrency: optOut(r.fee_currency),
+    reason: optOut(r.reason),
+    mode: parseMember(TRADING_MODES, r.mode, "orders.mode"),
+    raw: jsonOut(r.raw, "orders.raw"),
+    external: boolOut(r.external, "orders.external"),
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+    exchangeTime: intOutOpt(r.exchange_time, "orders.exchange_time"),
+  };
+}
+
+/** The role an order found on the exchange gets when the caller does not say. */
+function defaultRole(side: Side, type: OrderType): OrderRole {
+  if (type === "STOP_LOSS" || type === "STOP_LIMIT") return "STOP_LOSS";
+  if (type === "TAKE_PROFIT" || type === "TAKE_PROFIT_LIMIT") return "TAKE_PROFIT";
+  return side === "BUY" ? "ENTRY" : "EXIT";
+}
+
+/** Cursor of a page: the (created_at, id) of its last row. */
+function encodeCursor(r: OrderRecord): string {
+  return Buffer.from(`${r.createdAt}:${r.id}`, "utf8").toString("base64url");
+}
+
+function decodeCursor(cursor: string): { createdAt: number; id: string } {
+  const text = Buffer.from(cursor, "base64url").toString("utf8");
+  const m = /^(\d{1,16}):(.{1,200})$/s.exec(text);
+  const createdAt = m ? Number(m[1]) : Number.NaN;
+  if (!m || !Number.isSafeInteger(createdAt))
+    throw new StoreInputError("cursor: not a cursor this store issued");
+  return { createdAt, id: m[2]! };
+}
+
+const nonEmpty = (s: string | undefined): string | undefined => (s === undefined || s === "" ? undefined : s);
+
+export function ordersRepo(ctx: RepoContext): OrdersRepo {
+  const one = async (c: RepoContext, col: "id" | "client_oid" | "exchange_order_id", value: string) => {
+    const r = await c.db.selectFrom("orders").selectAll().where(col, "=", value).executeTakeFirst();
+    return r && fromRow(r);
+  };
+  const many = async (col: "list_id" | "intent_id" | "lot_id", value: string) => {
+    const rows = await ctx.db
+      .selectFrom("orders")
+      .selectAll()
+      .where(col, "=", value)
+      .orderBy("created_at")
+      .orderBy("id")
+      .execute();
+    return rows.map(fromRow);
+  };
+
+  return {
+    async insertAttempt(input: NewAttempt) {
+      const now = ctx.now();
+      const row: Row = {
+        id: input.id ?? ctx.newId(),
+        intent_id: input.intentId,
+        attempt: input.attempt,
+        client_oid: input.clientOid,
+        exchange_order_id: null,
+        list_id: input.listId ?? null,
+        symbol: input.symbol,
+        side: input.side,
+        type: input.type,
+        role: input.role,
+        parent_id: input.parentId ?? null,
+        lot_id: input.lotId ?? null,
+        status: "PENDING_SUBMIT",
+        quantity: moneyInOpt(input.quantity),
+        notional: moneyInOpt(input.notional),
+        price: moneyInOpt(input.price),
+        ref_price: moneyInOpt(input.refPrice),
+        filled_quantity: "0",
+        avg_price: null,
+        fee: "0",
+        fee_currency: null,
+        reason: null,
+        mode: input.mode,
+        raw: "null",
+        external: boolIn(false),
+        created_at: now,
+        updated_at: now,
+        exchange_time: null,
+      };
+      await ctx.db.insertInto("orders").values(row).execute();
+      return fromRow(row);
+    },
+
+    applyExchange(order: ExchangeOrder, adoptAs?: AdoptAs) {
+      return ctx.run(async (_tx, c) => {
+        const clientOid = nonEmpty(order.clientOid);
+        const exchangeId = nonEmpty(order.orderId);
+        const status = parseMember(ORDER_STATUSES, order.status, "exchange order status");
+        const type = parseMember(ORDER_TYPES, order.type, "exchange order type");
+        const side = parseMember(SIDES, order.side, "exchange order side");
+        const before =
+          (clientOid ? await one(c, "client_oid", clientOid) : undefined) ??
+          (exchangeId ? await one(c, "exchange_order_id", exchangeId) : undefined);
+        const now = c.now();
+        const raw = jsonIn(order as unknown as Json);
+        const reason = order.reason === undefined ? null : String(order.reason);
+        if (!before) {
+          const as = adoptAs ?? { role: defaultRole(side, type), mode: "LIVE" as const, external: true };
+          const row: Row = {
+            id: c.newId(),
+            intent_id: as.intentId ?? null,
+            attempt: as.attempt ?? null,
+            client_oid: clientOid ?? null,
+            exchange_order_id: exchangeId ?? null,
+            list_id: nonEmpty(order.listId) ?? null,
+            symbol: order.symbol,
+            side,
+            type,
+            role: as.role,
+            parent_id: as.parentId ?? null,
+            lot_id: as.lotId ?? null,
+            status,
+            quantity: order.quantity.isZero() ? null : moneyIn(order.quantity),
+            notional: moneyInOpt(order.orderValue),
+            price: moneyInOpt(order.price),
+            ref_price: moneyInOpt(order.refPrice),
+            filled_quantity: moneyIn(order.filledQuantity),
+            avg_price: moneyInOpt(order.avgPrice),
+            fee: moneyIn(order.fee),
+            fee_currency: order.feeCurrency ?? null,
+            reason,
+            mode: as.mode,
+            raw,
+            external: boolIn(as.external),
+            created_at: order.createTime > 0 ? order.createTime : now,
+            updated_at: now,
+            exchange_time: order.updateTime,
+          };
+          await c.db.insertInto("orders").values(row).execute();
+          return { order: fromRow(row), before: undefined, inserted: true, changed: true };
+        }
+        const stale =
+          (before.exchangeTime !== undefined && order.updateTime < before.exchangeTime) ||
+          (FINAL_ORDER_STATUSES.includes(before.status) && !FINAL_ORDER_STATUSES.includes(status)) ||
+          order.filledQuantity.lessThan(before.filledQuantity);
+        if (stale) return { order: before, before, inserted: false, changed: false };
+        const keep = (incoming: Dec | undefined, current: Dec | undefined) => moneyInOpt(incoming ?? current);
+        await c.db
+          .updateTable("orders")
+          .set({
+            client_oid: before.clientOid ?? clientOid ?? null,
+            exchange_order_id: before.exchangeOrderId ?? exchangeId ?? null,
+            list_id: nonEmpty(order.listId) ?? before.listId ?? null,
+            status,
+            quantity: order.quantity.isZero() ? moneyInOpt(before.quantity) : moneyIn(order.quantity),
+            price: keep(order.price, before.price),
+            ref_price: keep(order.refPrice, before.refPrice),
+            filled_quantity: moneyIn(order.filledQuantity),
+            avg_price: keep(order.avgPrice, before.avgPrice),
+            fee: moneyIn(order.fee),
+            fee_currency: order.feeCurrency ?? before.feeCurrency ?? null,
+            reason: reason ?? before.reason ?? null,
+            raw,
+            updated_at: now,
+            exchange_time: order.updateTime,
+          })
+          .where("id", "=", before.id)
+          .execute();
+        const after = await one(c, "id", before.id);
+        return { order: after!, before, inserted: false, changed: true };
+      });
+    },
+
+    async setStatus(id, status, reason) {
+      const set: { status: string; updated_at: number; reason?: string } = { status, updated_at: ctx.now() };
+      if (reason !== undefined) set.reason = reason;
+      await ctx.db.updateTable("orders").set(set).where("id", "=", id).execute();
+      return one(ctx, "id", id);
+    },
+
+    async link(id, link) {
+      const set: { updated_at: number; list_id?: string; lot_id?: string; parent_id?: string } = {
+        updated_at: ctx.now(),
+      };
+      if (link.listId !== undefined) set.list_id = link.listId;
+      if (link.lotId !== undefined) set.lot_id = link.lotId;
+      if (link.parentId !== undefined) set.parent_id = link.parentId;
+      await ctx.db.updateTable("orders").set(set).where("id", "=", id).execute();
+      return one(ctx, "id", id);
+    },
+
+    get: (id) => one(ctx, "id", id),
+    findByClientOid: (oid) => one(ctx, "client_oid", oid),
+    findByExchangeId: (eid) => one(ctx, "exchange_order_id", eid),
+    listByListId: (listId) => many("list_id", listId),
+    listByIntent: (intentId) => many("intent_id", intentId),
+    listByLot: (lotId) => many("lot_id", lotId),
+
+    async listNonFinal(filter = {}) {
+      let q = ctx.db
+        .selectFrom("orders")
+        .selectAll()
+        .where("status", "not in", [...FINAL_ORDER_STATUSES])
+        .orderBy("created_at")
+        .orderBy("id");
+      if (filter.symbol !== undefined) q = q.where("symbol", "=", filter.symbol);
+      if (filter.mode !== undefined) q = q.where("mode", "=", filter.mode);
+      return (await q.execute()).map(fromRow);
+    },
+
+    async page(filter = {}) {
+      const limit = limitOf(filter.limit, 50, 500);
+      let q = ctx.db
+        .selectFrom("orders")
+        .selectAll()
+        .orderBy("created_at", "desc")
+        .orderBy("id", "desc")
+        .limit(limit + 1);
+      if (filter.status !== undefined) {
+        const list: readonly string[] = typeof filter.status === "string" ? [filter.status] : filter.status;
+        if (list.length === 0) return { items: [], nextCursor: undefined };
+        q = q.where("status", "in", [...list]);
+      }
+      if (filter.symbol !== undefined) q = q.where("symbol", "=", filter.symbol);
+      if (filter.role !== undefined) q = q.where("role", "=", filter.role);
+      if (filter.mode !== undefined) q = q.where("mode", "=", filter.mode);
+      if (filter.since !== undefined) q = q.where("created_at", ">=", filter.since);
+      if (filter.cursor !== undefined) {
+        const c = decodeCursor(filter.cursor);
+        q = q.where((eb) =>
+          eb.or([
+            eb("created_at", "<", c.createdAt),
+            eb.and([eb("created_at", "=", c.createdAt), eb("id", "<", c.id)]),
+          ]),
+        );
+      }
+      const rows = (await q.execute()).map(fromRow);
+      const items = rows.slice(0, limit);
+      const last = items[items.length - 1];
+      return { items, nextCursor: rows.length > limit && last ? encodeCursor(last) : undefined };
+    },
+  };
+}

@@ -1,0 +1,136 @@
+/**
+ * Settings: one JSON value per key, validated by zod on read and on write, with defaults in code.
+ *
+ * Invariants:
+ * - `liveTrading()` fails CLOSED: a read error, a missing row or a value that does not validate
+ *   means not live, and the result says which (`why`).
+ * - `killSwitch()` fails SAFE: a read error or an invalid value means engaged; no row means the
+ *   default (off). The kill switch never blocks protective orders (the trading guards' rule).
+ * - Money inside settings is decimal text in JSON and `Dec` in code.
+ */
+import { z } from "zod";
+import { dec } from "../../util/decimal.js";
+import { jsonOut } from "../codec.js";
+import type { RepoContext } from "../context.js";
+import { StoreDataError } from "../errors.js";
+import type { SettingKey, SettingRead, SettingsRepo, SettingValues, SwitchRead } from "../types.js";
+
+const DECIMAL_RE = /^\d+(\.\d+)?$/;
+const decimalText = z
+  .string()
+  .regex(DECIMAL_RE, 'a non-negative decimal string, e.g. "100" or "0.5"')
+  .transform((s) => dec(s));
+const count = z.number().int().nonnegative();
+
+const SCHEMAS = {
+  live_trading: z.boolean(),
+  kill_switch: z.boolean(),
+  limits: z.strictObject({
+    maxOpenPositionsPerSymbol: count,
+    maxOpenPositionsTotal: count,
+    cooldownS: count,
+    maxUsdPerOrder: decimalText,
+    maxOrdersPerSymbolPerDay: count,
+    maxNotionalPerSymbolPerDay: decimalText,
+  }),
+  loss_protection: z.strictObject({
+    dailyLossLimitUsd: decimalText.nullable().transform((v) => v ?? undefined),
+    dailyLossLimitPct: decimalText.nullable().transform((v) => v ?? undefined),
+    stoplossGuardCount: count,
+    stoplossGuardHours: z.number().positive(),
+  }),
+  protection: z.strictObject({
+    slOrderType: z.enum(["STOP_LIMIT", "STOP_LOSS"]),
+    stopLimitSlippagePct: decimalText,
+    deadlineS: z.number().int().positive(),
+    retryInitialMs: z.number().int().positive(),
+    retryMaxMs: z.number().int().positive(),
+  }),
+} satisfies { [K in SettingKey]: z.ZodType<SettingValues[K], unknown> };
+
+/** The defaults: what a store without a row for the key uses. */
+export const SETTING_DEFAULTS: SettingValues = {
+  live_trading: false,
+  kill_switch: false,
+  limits: {
+    maxOpenPositionsPerSymbol: 1,
+    maxOpenPositionsTotal: 5,
+    cooldownS: 300,
+    maxUsdPerOrder: dec("100"),
+    maxOrdersPerSymbolPerDay: 10,
+    maxNotionalPerSymbolPerDay: dec("1000"),
+  },
+  loss_protection: {
+    dailyLossLimitUsd: undefined,
+    dailyLossLimitPct: dec("5"),
+    stoplossGuardCount: 3,
+    stoplossGuardHours: 24,
+  },
+  protection: {
+    slOrderType: "STOP_LIMIT",
+    stopLimitSlippagePct: dec("0.5"),
+    deadlineS: 30,
+    retryInitialMs: 1000,
+    retryMaxMs: 8000,
+  },
+};
+
+export const SETTING_KEYS = Object.keys(SCHEMAS) as SettingKey[];
+
+/** JSON text of a value: Dec → decimal string (its toJSON), undefined → null. */
+function encode(value: unknown): string {
+  return JSON.stringify(value, (_k, v: unknown) => (v === undefined ? null : v));
+}
+
+function decode<K extends SettingKey>(key: K, text: string): SettingValues[K] {
+  const parsed = SCHEMAS[key].safeParse(jsonOut(text, `settings.${key}`));
+  if (!parsed.success) {
+    const why = parsed.error.issues.map((i) => `${i.path.join(".") || "value"}: ${i.message}`).join("; ");
+    throw new StoreDataError(`settings.${key}`, why);
+  }
+  return parsed.data as SettingValues[K];
+}
+
+export function settingsRepo(ctx: RepoContext): SettingsRepo {
+  async function row(key: SettingKey) {
+    return ctx.db.selectFrom("settings").selectAll().where("key", "=", key).executeTakeFirst();
+  }
+  async function readSwitch(
+    key: "live_trading" | "kill_switch",
+    safe: boolean,
+    missing: boolean,
+  ): Promise<SwitchRead> {
+    let r: Awaited<ReturnType<typeof row>>;
+    try {
+      r = await row(key);
+    } catch (e) {
+      return { value: safe, why: "read_error", detail: e instanceof Error ? e.message : String(e) };
+    }
+    if (!r) return { value: missing, why: "missing" };
+    try {
+      return { value: decode(key, r.value), why: "stored" };
+    } catch (e) {
+      return { value: safe, why: "invalid", detail: e instanceof Error ? e.message : String(e) };
+    }
+  }
+  return {
+    async get<K extends SettingKey>(key: K): Promise<SettingRead<K>> {
+      const r = await row(key);
+      if (!r) return { value: SETTING_DEFAULTS[key], source: "default", updatedAt: undefined };
+      return { value: decode(key, r.value), source: "stored", updatedAt: r.updated_at };
+    },
+    async set<K extends SettingKey>(key: K, value: SettingValues[K]): Promise<SettingValues[K]> {
+      const text = encode(value);
+      const stored = decode(key, text); // what is stored reads back
+      const now = ctx.now();
+      await ctx.db
+        .insertInto("settings")
+        .values({ key, value: text, updated_at: now })
+        .onConflict((oc) => oc.column("key").doUpdateSet({ value: text, updated_at: now }))
+        .execute();
+      return stored;
+    },
+    liveTrading: () => readSwitch("live_trading", false, false),
+    killSwitch: () => readSwitch("kill_switch", true, SETTING_DEFAULTS.kill_switch),
+  };
+}

@@ -1,0 +1,131 @@
+/**
+ * Assembles a `Store` from an open connection: the repositories bound to the store, and the same
+ * repositories bound to one transaction for `transaction(fn)`.
+ *
+ * Invariants:
+ * - Inside `transaction(fn)` every write goes through the `tx` passed to `fn`. Using the store
+ *   itself there (which would run outside the transaction, and on SQLite wait forever for the
+ *   connection the transaction holds) throws at once, saying so.
+ * - `events.append` runs every `onEvent` subscriber inside the appending transaction, in
+ *   subscription order; a subscriber that throws rolls everything back.
+ */
+import { AsyncLocalStorage } from "node:async_hooks";
+import type { DbConnection } from "./connect.js";
+import type { RepoContext } from "./context.js";
+import type { Db } from "./db.js";
+import { StoreError } from "./errors.js";
+import { newId } from "./ids.js";
+import { auditRepo } from "./repositories/audit.js";
+import { eventsRepo } from "./repositories/events.js";
+import { fillsRepo } from "./repositories/fills.js";
+import { incidentsRepo } from "./repositories/incidents.js";
+import { intentsRepo } from "./repositories/intents.js";
+import { lotsRepo } from "./repositories/lots.js";
+import { ordersRepo } from "./repositories/orders.js";
+import { outboxRepo } from "./repositories/outbox.js";
+import { reportsRepo } from "./repositories/reports.js";
+import { settingsRepo } from "./repositories/settings.js";
+import { signalsRepo } from "./repositories/signals.js";
+import { throttleRepo } from "./repositories/throttle.js";
+import { watchlistRepo } from "./repositories/watchlist.js";
+import { inTransaction } from "./transaction.js";
+import type { EventSubscriber, Repositories, Store, Tx } from "./types.js";
+
+function repositories(ctx: RepoContext): Repositories {
+  return {
+    watchlist: watchlistRepo(ctx),
+    settings: settingsRepo(ctx),
+    signals: signalsRepo(ctx),
+    intents: intentsRepo(ctx),
+    orders: ordersRepo(ctx),
+    fills: fillsRepo(ctx),
+    lots: lotsRepo(ctx),
+    reports: reportsRepo(ctx),
+    incidents: incidentsRepo(ctx),
+    events: eventsRepo(ctx),
+    outbox: outboxRepo(ctx),
+    audit: auditRepo(ctx),
+    throttle: throttleRepo(ctx),
+  };
+}
+
+/** A programming error: the store was used inside one of its own transactions. */
+export class StoreMisuseError extends StoreError {
+  readonly errorCode = "store.misuse";
+  readonly disposition = "fatal";
+  constructor() {
+    super("the store was used inside store.transaction(fn): use the tx passed to fn (nested calls join it)");
+    this.name = "StoreMisuseError";
+  }
+}
+
+export interface BuildOptions {
+  connection: DbConnection;
+  schemaVersion: number;
+  now: () => number;
+  close: () => Promise<void>;
+}
+
+export function buildStore(opts: BuildOptions): Store {
+  const { connection, now } = opts;
+  const { dialect } = connection;
+  const subscribers: EventSubscriber[] = [];
+  const current = new AsyncLocalStorage<{ open: boolean }>();
+  const base = { dialect, now, newId: () => newId(now()), subscribers: () => [...subscribers] };
+
+  function transactionOn(conn: Db): { tx: Tx; ctx: RepoContext } {
+    const ctx: RepoContext = {
+      ...base,
+      db: conn,
+      inTransaction: true,
+      run: (fn) => fn(tx, ctx),
+    };
+    const tx: Tx = { ...repositories(ctx), transaction: (fn) => fn(tx) };
+    return { tx, ctx };
+  }
+
+  function run<T>(fn: (tx: Tx, ctx: RepoContext) => Promise<T>): Promise<T> {
+    if (current.getStore()?.open) return Promise.reject(new StoreMisuseError());
+    return inTransaction(connection.db, dialect, async (conn) => {
+      const mark = { open: true };
+      try {
+        return await current.run(mark, () => {
+          const { tx, ctx } = transactionOn(conn);
+          return fn(tx, ctx);
+        });
+      } finally {
+        mark.open = false;
+      }
+    });
+  }
+
+  const rootCtx: RepoContext = {
+    ...base,
+    get db(): Db {
+      if (current.getStore()?.open) throw new StoreMisuseError();
+      return connection.db;
+    },
+    inTransaction: false,
+    run,
+  };
+
+  let closed: Promise<void> | undefined;
+  return {
+    ...repositories(rootCtx),
+    dialect,
+    location: connection.location,
+    schemaVersion: opts.schemaVersion,
+    transaction: (fn) => run((tx) => fn(tx)),
+    onEvent(subscriber) {
+      subscribers.push(subscriber);
+      return () => {
+        const i = subscribers.indexOf(subscriber);
+        if (i >= 0) subscribers.splice(i, 1);
+      };
+    },
+    close() {
+      closed ??= opts.close();
+      return closed;
+    },
+  };
+}

@@ -1,0 +1,664 @@
+/**
+ * The store's public face: the `Store` and its repositories, and the records they take and return.
+ * Trading code, the CLI and (later) the API depend on this file only; nothing here mentions Kysely
+ * or a driver.
+ *
+ * Invariants every implementation keeps:
+ * - Money is `Dec` in and out: converted to exact decimal text at the boundary (TEXT in SQLite,
+ *   NUMERIC in PostgreSQL), never through a JS `number`. Exchange ids and trade ids are strings.
+ * - Times are integer milliseconds since the epoch, taken from the store's injected clock when the
+ *   caller gives none.
+ * - Enum columns are read back through their closed lists (vocabulary.ts), never cast.
+ * - Every write of one call is atomic; `transaction(fn)` makes several calls atomic, and every
+ *   repository of the `tx` it passes is bound to that one transaction.
+ * - An event is appended in the same transaction as the state change it reports, and every
+ *   `onEvent` subscriber runs inside that transaction: its writes commit or roll back with the event.
+ */
+
+import type { Fill as ExchangeFill, Order as ExchangeOrder } from "../exchange/types.js";
+import type { ThrottleStore } from "../strategy/throttle.js";
+import type { Dec } from "../util/decimal.js";
+import type {
+  IntentKind,
+  IntentStatus,
+  Liquidity,
+  LotExitReason,
+  LotProtection,
+  LotStatus,
+  OrderRole,
+  OrderType,
+  OutboxState,
+  Side,
+  SignalStatus,
+  StoredOrderStatus,
+  TradingMode,
+} from "./vocabulary.js";
+
+/** Milliseconds since the epoch. */
+export type Millis = number;
+
+/** Any JSON value (stored as TEXT; money inside JSON is a decimal string). */
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+export type StoreDialect = "sqlite" | "postgres";
+
+// --- watchlist -------------------------------------------------------------------------------------
+
+export interface WatchlistItem {
+  symbol: string;
+  alertsEnabled: boolean;
+  tradeEnabled: boolean;
+  /** Amount per entry in USD; undefined = not configured (the AMOUNT_NOT_SET guard blocks). */
+  amountUsd: Dec | undefined;
+  slPct: Dec | undefined;
+  tpPct: Dec | undefined;
+  preset: string | undefined;
+  /** Preset overrides as configured (JSON object). */
+  overrides: { [key: string]: Json };
+  createdAt: Millis;
+  updatedAt: Millis;
+}
+
+/** Upsert input: fields left out keep their stored value (or the default on insert). */
+export interface WatchlistInput {
+  symbol: string;
+  alertsEnabled?: boolean;
+  tradeEnabled?: boolean;
+  amountUsd?: Dec | null;
+  slPct?: Dec | null;
+  tpPct?: Dec | null;
+  preset?: string | null;
+  overrides?: { [key: string]: Json };
+}
+
+export interface WatchlistRepo {
+  get(symbol: string): Promise<WatchlistItem | undefined>;
+  list(): Promise<WatchlistItem[]>;
+  /** Inserts or updates; defaults on insert: alerts off, trading off, nothing configured. */
+  upsert(input: WatchlistInput): Promise<WatchlistItem>;
+  remove(symbol: string): Promise<boolean>;
+}
+
+// --- settings --------------------------------------------------------------------------------------
+
+export interface Limits {
+  maxOpenPositionsPerSymbol: number;
+  maxOpenPositionsTotal: number;
+  cooldownS: number;
+  maxUsdPerOrder: Dec;
+  maxOrdersPerSymbolPerDay: number;
+  maxNotionalPerSymbolPerDay: Dec;
+}
+
+export interface LossProtection {
+  /** Daily realised-loss limit in USD (undefined = none). */
+  dailyLossLimitUsd: Dec | undefined;
+  /** Daily realised-loss limit in % of equity (undefined = none). */
+  dailyLossLimitPct: Dec | undefined;
+  /** Pause a symbol after this many stop-loss exits … */
+  stoplossGuardCount: number;
+  /** … within this many hours. */
+  stoplossGuardHours: number;
+}
+
+export interface ProtectionSettings {
+  slOrderType: "STOP_LIMIT" | "STOP_LOSS";
+  /** Limit price of a STOP_LIMIT this % beyond its trigger. */
+  stopLimitSlippagePct: Dec;
+  /** Protection must be confirmed within this many seconds, or the lot is flattened. */
+  deadlineS: number;
+  retryInitialMs: number;
+  retryMaxMs: number;
+}
+
+export interface SettingValues {
+  live_trading: boolean;
+  kill_switch: boolean;
+  limits: Limits;
+  loss_protection: LossProtection;
+  protection: ProtectionSettings;
+}
+export type SettingKey = keyof SettingValues;
+
+/** A setting as read: the stored value, or the default when no row exists. */
+export interface SettingRead<K extends SettingKey> {
+  value: SettingValues[K];
+  source: "stored" | "default";
+  updatedAt: Millis | undefined;
+}
+
+/**
+ * A boolean switch read the fail-safe way: `value` is the safe value (not live, kill switch on)
+ * unless the stored row says otherwise; `why` says which case applied.
+ */
+export interface SwitchRead {
+  value: boolean;
+  why: "stored" | "missing" | "invalid" | "read_error";
+  detail?: string;
+}
+
+export interface SettingsRepo {
+  /** The stored value, validated, or the default; a stored value that fails validation throws StoreDataError. */
+  get<K extends SettingKey>(key: K): Promise<SettingRead<K>>;
+  /** Validates (zod) and stores; returns the value as stored. */
+  set<K extends SettingKey>(key: K, value: SettingValues[K]): Promise<SettingValues[K]>;
+  /** Fails CLOSED: any read error, missing row or invalid value → false. */
+  liveTrading(): Promise<SwitchRead>;
+  /** Fails SAFE: any read error or invalid value → engaged (true); a missing row → the default (off). */
+  killSwitch(): Promise<SwitchRead>;
+}
+
+// --- signals (also the inbox) ----------------------------------------------------------------------
+
+export interface SignalRecord {
+  id: string;
+  symbol: string;
+  side: Side;
+  /** Who produced it: "engine", "cli", "webhook", … */
+  source: string;
+  strategy: string;
+  price: Dec | undefined;
+  candleTime: Millis | undefined;
+  receivedAt: Millis;
+  trace: Json;
+  status: SignalStatus;
+  reasonCode: string | undefined;
+  intentId: string | undefined;
+}
+
+export interface NewSignal {
+  id?: string;
+  symbol: string;
+  side: Side;
+  source: string;
+  strategy: string;
+  price?: Dec | undefined;
+  candleTime?: Millis | undefined;
+  receivedAt?: Millis;
+  trace?: Json;
+}
+
+export interface SignalsRepo {
+  /** Inserts a PENDING signal. */
+  insert(input: NewSignal): Promise<SignalRecord>;
+  get(id: string): Promise<SignalRecord | undefined>;
+  /**
+   * The oldest PENDING signals, in arrival order. Inside a PostgreSQL transaction the rows are
+   * locked (`FOR UPDATE SKIP LOCKED`), so two consumers never claim the same signal; the consumer
+   * changes their status in that transaction.
+   */
+  claimPending(limit: number): Promise<SignalRecord[]>;
+  updateStatus(
+    id: string,
+    update: { status: SignalStatus; reasonCode?: string | undefined; intentId?: string | undefined },
+  ): Promise<SignalRecord | undefined>;
+  list(filter?: { symbol?: string; limit?: number }): Promise<SignalRecord[]>;
+}
+
+// --- intents ---------------------------------------------------------------------------------------
+
+export interface Intent {
+  id: string;
+  idempotencyKey: string;
+  kind: IntentKind;
+  symbol: string;
+  side: Side;
+  mode: TradingMode;
+  amountUsd: Dec | undefined;
+  quantity: Dec | undefined;
+  status: IntentStatus;
+  reasonCode: string | undefined;
+  /** Number of the latest attempt (0 = none yet). */
+  attempt: number;
+  lotId: string | undefined;
+  signalId: string | undefined;
+  guardTrace: Json;
+  actor: string;
+  createdAt: Millis;
+  updatedAt: Millis;
+}
+
+export interface NewIntent {
+  id?: string;
+  idempotencyKey: string;
+  kind: IntentKind;
+  symbol: string;
+  side: Side;
+  mode: TradingMode;
+  amountUsd?: Dec | undefined;
+  quantity?: Dec | undefined;
+  status?: IntentStatus;
+  reasonCode?: string | undefined;
+  lotId?: string | undefined;
+  signalId?: string | undefined;
+  guardTrace?: Json;
+  actor: string;
+}
+
+export type CreateIntentResult = { created: true; intent: Intent } | { created: false; existing: Intent };
+
+export interface IntentTransition {
+  to: IntentStatus;
+  /** Only when the current status is one of these (compare-and-set). */
+  from?: readonly IntentStatus[];
+  reasonCode?: string | undefined;
+  guardTrace?: Json;
+  lotId?: string | undefined;
+}
+
+export type TransitionResult = { ok: true; intent: Intent } | { ok: false; current: Intent | undefined };
+
+export interface IntentsRepo {
+  /** Creates the intent, or returns the existing one of the same idempotency key (never two). */
+  create(input: NewIntent): Promise<CreateIntentResult>;
+  get(id: string): Promise<Intent | undefined>;
+  findByKey(idempotencyKey: string): Promise<Intent | undefined>;
+  /**
+   * Moves the intent to `to` if its current status is in `from` (when given) and the move is allowed
+   * (final statuses BLOCKED/DONE/FAILED never change); else `{ ok: false, current }`.
+   */
+  transition(id: string, t: IntentTransition): Promise<TransitionResult>;
+  /** Increments the attempt counter atomically and returns the new attempt number. */
+  nextAttempt(id: string): Promise<number>;
+  /** Intents not yet final, oldest first (what a restart resumes). */
+  listOpen(filter?: { symbol?: string; mode?: TradingMode }): Promise<Intent[]>;
+}
+
+// --- orders ----------------------------------------------------------------------------------------
+
+export interface OrderRecord {
+  id: string;
+  intentId: string | undefined;
+  attempt: number | undefined;
+  /** Undefined only for an external order the exchange reported without one. */
+  clientOid: string | undefined;
+  exchangeOrderId: string | undefined;
+  listId: string | undefined;
+  symbol: string;
+  side: Side;
+  type: OrderType;
+  role: OrderRole;
+  parentId: string | undefined;
+  lotId: string | undefined;
+  status: StoredOrderStatus;
+  quantity: Dec | undefined;
+  notional: Dec | undefined;
+  price: Dec | undefined;
+  refPrice: Dec | undefined;
+  filledQuantity: Dec;
+  avgPrice: Dec | undefined;
+  fee: Dec;
+  feeCurrency: string | undefined;
+  reason: string | undefined;
+  mode: TradingMode;
+  /** The exchange object as last received (JSON, money as strings). */
+  raw: Json;
+  /** Not placed by this atp (found on the exchange by reconciliation). */
+  external: boolean;
+  createdAt: Millis;
+  updatedAt: Millis;
+  exchangeTime: Millis | undefined;
+}
+
+/** The attempt row, committed before the request is written. */
+export interface NewAttempt {
+  id?: string;
+  intentId: string;
+  attempt: number;
+  clientOid: string;
+  symbol: string;
+  side: Side;
+  type: OrderType;
+  role: OrderRole;
+  mode: TradingMode;
+  parentId?: string | undefined;
+  lotId?: string | undefined;
+  listId?: string | undefined;
+  quantity?: Dec | undefined;
+  notional?: Dec | undefined;
+  price?: Dec | undefined;
+  refPrice?: Dec | undefined;
+}
+
+/** How to file an exchange order that has no local row yet (adoption by reconciliation). */
+export interface AdoptAs {
+  role: OrderRole;
+  mode: TradingMode;
+  external: boolean;
+  intentId?: string | undefined;
+  attempt?: number | undefined;
+  lotId?: string | undefined;
+  parentId?: string | undefined;
+}
+
+export interface OrderApplyResult {
+  order: OrderRecord;
+  /** The row before the update (undefined when inserted). */
+  before: OrderRecord | undefined;
+  inserted: boolean;
+  /** False when the update was stale (older than the stored state) and nothing changed. */
+  changed: boolean;
+}
+
+export interface StoredOrderFilter {
+  status?: StoredOrderStatus | readonly StoredOrderStatus[];
+  symbol?: string;
+  role?: OrderRole;
+  mode?: TradingMode;
+  /** created_at ≥ this. */
+  since?: Millis;
+}
+
+export interface OrderPage {
+  items: OrderRecord[];
+  /** Pass as `cursor` for the next page; undefined on the last page. */
+  nextCursor: string | undefined;
+}
+
+export interface OrdersRepo {
+  insertAttempt(input: NewAttempt): Promise<OrderRecord>;
+  /**
+   * Files what the exchange says of an order, matched by client_oid, then exchange order id. An
+   * unknown order is inserted as `adoptAs` says (or as external EXIT/LIVE when not given). Never
+   * regresses: a final status is not replaced by a non-final one, the filled quantity never
+   * decreases, and an update older than the stored exchange time changes nothing.
+   */
+  applyExchange(order: ExchangeOrder, adoptAs?: AdoptAs): Promise<OrderApplyResult>;
+  /** Sets a local status (UNKNOWN, REJECTED before the exchange saw it, …) and reason. */
+  setStatus(
+    id: string,
+    status: StoredOrderStatus,
+    reason?: string | undefined,
+  ): Promise<OrderRecord | undefined>;
+  /** Sets the OCO list id, lot and/or parent of an order. */
+  link(
+    id: string,
+    link: { listId?: string; lotId?: string; parentId?: string },
+  ): Promise<OrderRecord | undefined>;
+  get(id: string): Promise<OrderRecord | undefined>;
+  findByClientOid(clientOid: string): Promise<OrderRecord | undefined>;
+  findByExchangeId(exchangeOrderId: string): Promise<OrderRecord | undefined>;
+  listByListId(listId: string): Promise<OrderRecord[]>;
+  listByIntent(intentId: string): Promise<OrderRecord[]>;
+  listByLot(lotId: string): Promise<OrderRecord[]>;
+  /** Orders not in a final status (what reconciliation converges). */
+  listNonFinal(filter?: { symbol?: string; mode?: TradingMode }): Promise<OrderRecord[]>;
+  /** Newest first, by (created_at, id); filters combine with AND. */
+  page(filter?: StoredOrderFilter & { cursor?: string | undefined; limit?: number }): Promise<OrderPage>;
+}
+
+// --- fills -----------------------------------------------------------------------------------------
+
+export interface FillRecord {
+  tradeId: string;
+  /** The exchange order id (no foreign key: a trade may arrive before its order is adopted). */
+  orderId: string;
+  clientOid: string | undefined;
+  symbol: string;
+  side: Side;
+  price: Dec;
+  quantity: Dec;
+  fee: Dec;
+  feeCurrency: string | undefined;
+  liquidity: Liquidity | undefined;
+  time: Millis;
+  mode: TradingMode;
+}
+
+export interface FillsRepo {
+  /** Idempotent by trade id: `inserted` is false when the trade was already stored. */
+  insert(fill: ExchangeFill, mode: TradingMode): Promise<{ inserted: boolean; fill: FillRecord }>;
+  get(tradeId: string): Promise<FillRecord | undefined>;
+  listByOrder(exchangeOrderId: string): Promise<FillRecord[]>;
+  /** Oldest first. */
+  list(filter?: { symbol?: string; since?: Millis; limit?: number }): Promise<FillRecord[]>;
+}
+
+// --- lots (positions) ------------------------------------------------------------------------------
+
+export interface Lot {
+  id: string;
+  symbol: string;
+  mode: TradingMode;
+  status: LotStatus;
+  protection: LotProtection;
+  entryOrderId: string | undefined;
+  entryPrice: Dec | undefined;
+  quantity: Dec;
+  openQuantity: Dec;
+  slPrice: Dec | undefined;
+  tpPrice: Dec | undefined;
+  ocoListId: string | undefined;
+  protectDeadline: Millis | undefined;
+  exitReason: LotExitReason | undefined;
+  realisedPnl: Dec;
+  fees: Dec;
+  openedAt: Millis;
+  closedAt: Millis | undefined;
+}
+
+export interface NewLot {
+  id?: string;
+  symbol: string;
+  mode: TradingMode;
+  status?: LotStatus;
+  protection?: LotProtection;
+  entryOrderId?: string | undefined;
+  entryPrice?: Dec | undefined;
+  quantity: Dec;
+  openQuantity?: Dec;
+  slPrice?: Dec | undefined;
+  tpPrice?: Dec | undefined;
+  protectDeadline?: Millis | undefined;
+  openedAt?: Millis;
+}
+
+/** Fields an update may change; `null` clears an optional field. */
+export interface LotPatch {
+  status?: LotStatus;
+  protection?: LotProtection;
+  entryOrderId?: string | null;
+  entryPrice?: Dec | null;
+  quantity?: Dec;
+  openQuantity?: Dec;
+  slPrice?: Dec | null;
+  tpPrice?: Dec | null;
+  ocoListId?: string | null;
+  protectDeadline?: Millis | null;
+  exitReason?: LotExitReason | null;
+  realisedPnl?: Dec;
+  fees?: Dec;
+  closedAt?: Millis | null;
+}
+
+export interface LotsRepo {
+  create(input: NewLot): Promise<Lot>;
+  get(id: string): Promise<Lot | undefined>;
+  /** Applies the patch if the lot's status is in `expectStatus` (when given); undefined otherwise. */
+  update(id: string, patch: LotPatch, expectStatus?: readonly LotStatus[]): Promise<Lot | undefined>;
+  /** Lots not CLOSED, oldest first. */
+  listOpen(filter?: { symbol?: string; mode?: TradingMode }): Promise<Lot[]>;
+  /** Open lots whose protection is not PROTECTED or NOT_NEEDED (what a pass must protect or flatten). */
+  listUnprotected(filter?: { mode?: TradingMode }): Promise<Lot[]>;
+  /** Lots closed at or after `since`, oldest first (daily loss, stop-loss guard). */
+  closedSince(
+    since: Millis,
+    filter?: { symbol?: string; mode?: TradingMode; exitReason?: LotExitReason },
+  ): Promise<Lot[]>;
+}
+
+// --- diagnosis reports, auth incidents ---------------------------------------------------------------
+
+export interface DiagnosisReportRecord {
+  id: string;
+  createdAt: Millis;
+  trigger: string;
+  context: Json;
+  verdict: string;
+  topCause: string | undefined;
+  report: Json;
+}
+
+export interface ReportsRepo {
+  insert(
+    input: Omit<DiagnosisReportRecord, "id" | "createdAt"> & { id?: string; createdAt?: Millis },
+  ): Promise<DiagnosisReportRecord>;
+  get(id: string): Promise<DiagnosisReportRecord | undefined>;
+  /** Newest first. */
+  list(limit?: number): Promise<DiagnosisReportRecord[]>;
+}
+
+export interface AuthIncident {
+  id: string;
+  openedAt: Millis;
+  closedAt: Millis | undefined;
+  method: string;
+  code: number | undefined;
+  category: string;
+  diagnosisId: string | undefined;
+  probes: number;
+  nextProbeAt: Millis | undefined;
+}
+
+export interface IncidentsRepo {
+  open(input: {
+    id?: string;
+    openedAt?: Millis;
+    method: string;
+    code?: number | undefined;
+    category: string;
+    diagnosisId?: string | undefined;
+    nextProbeAt?: Millis | undefined;
+  }): Promise<AuthIncident>;
+  get(id: string): Promise<AuthIncident | undefined>;
+  /** The incident not yet closed, if any (the newest when several). */
+  current(): Promise<AuthIncident | undefined>;
+  /** Records a probe: increments `probes`, sets the next probe time. */
+  recordProbe(id: string, nextProbeAt: Millis | undefined): Promise<AuthIncident | undefined>;
+  setDiagnosis(id: string, diagnosisId: string): Promise<AuthIncident | undefined>;
+  close(id: string, closedAt?: Millis): Promise<AuthIncident | undefined>;
+  list(limit?: number): Promise<AuthIncident[]>;
+}
+
+// --- events, outbox, audit -------------------------------------------------------------------------
+
+export interface EventRecord {
+  seq: number;
+  at: Millis;
+  kind: string;
+  symbol: string | undefined;
+  payload: Json;
+}
+
+export interface NewEvent {
+  kind: string;
+  symbol?: string | undefined;
+  payload?: Json;
+  at?: Millis;
+}
+
+export interface EventsRepo {
+  /**
+   * Appends the event and runs every `onEvent` subscriber inside the same transaction (outside a
+   * `transaction()`, the append opens one). A subscriber that throws rolls the event back with it.
+   */
+  append(event: NewEvent): Promise<EventRecord>;
+  /** Events with seq > `seq`, ascending. */
+  after(seq: number, limit?: number): Promise<EventRecord[]>;
+  /** The highest seq (0 when empty). */
+  lastSeq(): Promise<number>;
+}
+
+export interface OutboxRecord {
+  id: number;
+  dedupKey: string;
+  channel: string;
+  payload: Json;
+  state: OutboxState;
+  attempts: number;
+  nextAt: Millis;
+  sentAt: Millis | undefined;
+  createdAt: Millis;
+}
+
+export interface OutboxRepo {
+  /** Idempotent by `dedupKey`: `created` is false when a message with the key exists. */
+  enqueue(input: { dedupKey: string; channel: string; payload: Json; nextAt?: Millis }): Promise<{
+    created: boolean;
+    message: OutboxRecord;
+  }>;
+  /** PENDING messages due at `now`, oldest first. */
+  due(now: Millis, limit?: number): Promise<OutboxRecord[]>;
+  markSent(id: number, sentAt?: Millis): Promise<void>;
+  /** Records a failed attempt: retried at `nextAt`, or FAILED for good when `nextAt` is undefined. */
+  markFailed(id: number, nextAt: Millis | undefined): Promise<void>;
+  get(id: number): Promise<OutboxRecord | undefined>;
+  list(limit?: number): Promise<OutboxRecord[]>;
+}
+
+export interface AuditEntry {
+  id: number;
+  at: Millis;
+  /** "operator:cli", "operator:api:<user>", "reconciler", … */
+  actor: string;
+  action: string;
+  entity: string;
+  entityId: string;
+  before: Json;
+  after: Json;
+}
+
+export interface AuditRepo {
+  append(input: Omit<AuditEntry, "id" | "at"> & { at?: Millis }): Promise<AuditEntry>;
+  /** Newest first. */
+  list(filter?: {
+    entity?: string;
+    entityId?: string;
+    actor?: string;
+    limit?: number;
+  }): Promise<AuditEntry[]>;
+}
+
+// --- the store -------------------------------------------------------------------------------------
+
+/** The repositories, bound to the store or to one transaction. */
+export interface Repositories {
+  readonly watchlist: WatchlistRepo;
+  readonly settings: SettingsRepo;
+  readonly signals: SignalsRepo;
+  readonly intents: IntentsRepo;
+  readonly orders: OrdersRepo;
+  readonly fills: FillsRepo;
+  readonly lots: LotsRepo;
+  readonly reports: ReportsRepo;
+  readonly incidents: IncidentsRepo;
+  readonly events: EventsRepo;
+  readonly outbox: OutboxRepo;
+  readonly audit: AuditRepo;
+  readonly throttle: ThrottleStore;
+}
+
+/** The repositories of one open transaction. */
+export interface Tx extends Repositories {
+  /** Nested `transaction()` calls join this transaction. */
+  transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+}
+
+/** Runs inside the transaction that appended `event`. */
+export type EventSubscriber = (tx: Tx, event: EventRecord) => void | Promise<void>;
+
+export interface Store extends Repositories {
+  readonly dialect: StoreDialect;
+  /** Where the data lives, without user info (a file path or a displayable URL). */
+  readonly location: string;
+  /** The schema version after migrations. */
+  readonly schemaVersion: number;
+  /**
+   * Runs `fn` in one transaction (SQLite: BEGIN IMMEDIATE; PostgreSQL: one dedicated connection):
+   * committed when it resolves, rolled back when it throws.
+   */
+  transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  /** Subscribes to appended events (in-transaction); returns the unsubscribe function. */
+  onEvent(subscriber: EventSubscriber): () => void;
+  close(): Promise<void>;
+}
