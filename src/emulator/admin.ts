@@ -8,7 +8,6 @@
 
 import { z } from "zod";
 import { AtpError, type Disposition } from "../domain/errors.js";
-import { FINAL_STATUSES } from "../domain/orders.js";
 import { dec } from "../util/decimal.js";
 import {
   accountSchema,
