@@ -300,8 +300,38 @@ export interface CancelAck {
 // ---------------------------------------------------------------------------------------------
 // The interface
 
+/** A rule the venue would refuse an order for, found before anything is sent. */
+export interface RuleViolation {
+  field: string;
+  rule: string;
+  /** The venue's code for the refusal this rule prevents (Crypto.com: 213, 308, 415, …). */
+  code: number;
+  /** The value to send instead, when one exists. */
+  corrected?: string | undefined;
+}
+
+/**
+ * The venue's order rules (precision, minimum size, shape), so venue-neutral code (the trader) sizes
+ * orders the venue accepts and never sends one it would refuse. Pure: no I/O.
+ */
+export interface OrderRules {
+  /** Base quantity floored to the quantity step: never more than asked. */
+  floorQuantity(inst: Instrument, qty: Dec): Dec;
+  /** A price rounded to the price tick, down or up. */
+  roundPrice(inst: Instrument, price: Dec, direction: "down" | "up"): Dec;
+  /** A quote amount (market BUY notional) floored to the quote precision: never spend more than asked. */
+  floorNotional(inst: Instrument, notional: Dec): Dec;
+  /**
+   * Everything the venue would refuse in this request, in the order it checks (empty: it would
+   * accept it). `marketPrice` values orders given by quantity alone for the minimum order value.
+   */
+  check(inst: Instrument, req: OrderRequest | TriggerOrderRequest, marketPrice?: Dec): RuleViolation[];
+}
+
 export interface ExchangeClient {
   readonly venue: string;
+  /** The venue's order rules (pure; no call). */
+  readonly rules: OrderRules;
 
   getInstruments(opts?: { refresh?: boolean }): Promise<Instrument[]>;
   /** From the instrument cache (loaded on first use, refreshed once when a symbol is missing). */
@@ -369,4 +399,16 @@ export interface MarketStreamEvents {
   ready: () => void;
   disconnected: (info: { code: number; reason: string; willReconnect: boolean }) => void;
   error: (error: Error) => void;
+}
+
+/**
+ * Order, trade and balance updates of the account, with connection state: the live user stream
+ * (and its REST gap-fill after a reconnect) or a dry-run broker's own events. `ready` fires on
+ * every (re)connect: a consumer reconciles then. Listeners must not throw.
+ */
+export interface OrderUpdateSource {
+  on<E extends keyof UserStreamEvents>(event: E, listener: UserStreamEvents[E]): unknown;
+  off<E extends keyof UserStreamEvents>(event: E, listener: UserStreamEvents[E]): unknown;
+  /** Authenticated and subscribed right now (a dry-run broker is always connected). */
+  readonly connected: boolean;
 }

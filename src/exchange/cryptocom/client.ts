@@ -42,6 +42,7 @@ import { ExchangeError } from "./errors.js";
 import { InstrumentCache } from "./instrument-cache.js";
 import { NonceSource } from "./nonce.js";
 import { ocoParams, orderParams, triggerParams } from "./order-params.js";
+import { cryptoComOrderRules } from "./order-rules.js";
 import { fetchOutboundIp, type OutboundIp, type OutboundIpOptions } from "./outbound-ip.js";
 import { parseUserBalance } from "./parsers/account.js";
 import {
@@ -126,6 +127,7 @@ const DEFAULT_PROBE_DELAYS = [0, 250, 1_000, 2_000] as const;
 
 export class CryptoComClient implements ExchangeClient {
   readonly venue = "cryptocom";
+  readonly rules = cryptoComOrderRules;
   readonly baseUrl: string;
   private readonly apiKey: string | undefined;
   private readonly apiSecret: string | undefined;

@@ -73,6 +73,11 @@ export class UserStream extends EventEmitter<Args<UserStreamEvents>> {
     return this.authenticated;
   }
 
+  /** Authenticated and subscribed right now (`OrderUpdateSource`). */
+  get connected(): boolean {
+    return this.authenticated;
+  }
+
   start(): void {
     this.socket.start();
   }
