@@ -31,6 +31,7 @@ export function buildConfig(values: Values, credentials: Credentials): AppConfig
     },
     liveTrading: parseBool(values.get("LIVE_TRADING") ?? "false"),
     ...optional("databaseUrl", values.get("DATABASE_URL")),
+    dataDir: values.get("ATP_DATA_DIR") ?? defaultOf("ATP_DATA_DIR"),
     server: {
       host: values.get("HOST") ?? defaultOf("HOST"),
       port: Number(values.get("PORT") ?? defaultOf("PORT")),

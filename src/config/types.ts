@@ -58,6 +58,8 @@ export interface AppConfig {
   proxy: { enabled: boolean; url?: string; token?: string };
   liveTrading: boolean;
   databaseUrl?: string;
+  /** ATP_DATA_DIR, as given (relative paths resolve against the working directory). */
+  dataDir: string;
   server: { host: string; port: number; apiToken?: string };
   telegram: { botToken?: string; chatId?: string };
 }

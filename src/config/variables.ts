@@ -51,9 +51,12 @@ const checkPort = (v: string) => {
 };
 
 const checkDatabaseUrl = (v: string) =>
-  /^(postgres(ql)?:\/\/|sqlite:|file:)/.test(v)
+  /^postgres(ql)?:\/\//i.test(v)
     ? undefined
-    : "must start with postgres:// or postgresql:// (PostgreSQL), or sqlite:/file: (SQLite)";
+    : "must start with postgres:// or postgresql:// (PostgreSQL); leave it unset for the built-in SQLite file in ATP_DATA_DIR";
+
+const checkDir = (v: string) =>
+  v.trim() === "" || v.includes("\0") ? "must be a directory path, e.g. ./data or /var/lib/atp" : undefined;
 
 const checkChatId = (v: string) =>
   /^-?\d+$/.test(v) ? undefined : `"${v}" is not a Telegram chat id; use the numeric id`;
@@ -152,6 +155,14 @@ export const VARIABLES: readonly Variable[] = [
       "PostgreSQL URL (postgres://user:password@host/db); unset means the built-in SQLite file. A password in the URL is masked in every output and redacted from logs.",
     example: "postgres://atp@127.0.0.1:5432/atp",
     check: checkDatabaseUrl,
+  },
+  {
+    name: "ATP_DATA_DIR",
+    group: "storage",
+    description:
+      "Directory for atp's own files: the SQLite store (atp.db) when DATABASE_URL is unset, its lock, and the generated API token. Created with mode 0700.",
+    default: "./data",
+    check: checkDir,
   },
   {
     name: "HOST",

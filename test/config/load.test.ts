@@ -241,3 +241,19 @@ describe("credential pairs", () => {
     }
   });
 });
+
+describe("storage settings", () => {
+  it("keeps the data directory in ATP_DATA_DIR, ./data by default", () => {
+    expect(loadConfig({ cwd: dir(), env: {} }).config.dataDir).toBe("./data");
+    expect(loadConfig({ cwd: dir(), env: { ATP_DATA_DIR: "/var/lib/atp" } }).config.dataDir).toBe(
+      "/var/lib/atp",
+    );
+  });
+
+  it("refuses a DATABASE_URL the store cannot open, and says how to get SQLite", () => {
+    const r = loadConfig({ cwd: dir(), env: { DATABASE_URL: "sqlite:./atp.db" } });
+    expect(r.valid).toBe(false);
+    const e = r.errors.find((f) => f.variable === "DATABASE_URL");
+    expect(`${e?.problem} ${e?.fix}`).toMatch(/postgres:\/\/.*unset.*ATP_DATA_DIR/s);
+  });
+});
