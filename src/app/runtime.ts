@@ -24,9 +24,12 @@ import { createLogger, type Logger } from "../log/logger.js";
 import type { SecretValue } from "../log/redact.js";
 import { MarketFeed } from "../market/feed.js";
 import type { CandleSource } from "../market/source.js";
+import { openStore } from "../store/open.js";
+import type { Store } from "../store/types.js";
 import type { StrategyConfig } from "../strategy/config.js";
 import { LiveSignals } from "../strategy/live-signals.js";
 import { MemoryThrottleStore, Throttle, type ThrottleStore } from "../strategy/throttle.js";
+import { systemTime, type TimeSource } from "../util/clock.js";
 import { startEmulatorListening } from "./emulator.js";
 import { clientOptionsFrom, marketStreamUrl } from "./exchange.js";
 import { type Component, Lifecycle, type StopMode, type StopOutcome } from "./lifecycle.js";
@@ -56,6 +59,10 @@ export interface RuntimeOptions {
   logDestination?: NodeJS.WritableStream;
   /** Longest wait for one component's stop (default lifecycle.ts DEFAULT_STOP_TIMEOUT_MS). */
   stopTimeoutMs?: number;
+  /** The clock and timers of everything the runtime builds that stamps or waits (tests: ManualTime). */
+  time?: TimeSource;
+  /** Overrides ATP_DATA_DIR (the demo keeps its own store under ./data/demo). */
+  dataDir?: string;
 }
 
 export interface RuntimeSignalOptions {
@@ -87,6 +94,10 @@ export class Runtime {
         stop: () => this.emulatorHandle?.close(),
       });
     }
+  }
+
+  get time(): TimeSource {
+    return this.opts.time ?? systemTime;
   }
 
   get config(): AppConfig {
@@ -217,6 +228,45 @@ export class Runtime {
     }
     await this.start();
     return this.built.get("live signals") as LiveSignals;
+  }
+
+  /**
+   * The store (SQLite in ATP_DATA_DIR, or PostgreSQL with DATABASE_URL), opened and migrated on
+   * first use; closed on stop after everything built on it (it is built before them). A schema
+   * newer than this atp, or a store that cannot be opened, rejects with the store's typed error.
+   */
+  store(): Promise<Store> {
+    return this.provideAsync(
+      "store",
+      () =>
+        openStore({
+          url: this.config.databaseUrl,
+          dataDir: this.opts.dataDir ?? this.config.dataDir,
+          logger: this.logger,
+          now: () => this.time.now(),
+        }),
+      (store) => ({ stop: () => store.close() }),
+    );
+  }
+
+  private provideAsync<T>(
+    name: string,
+    build: () => Promise<T>,
+    lifecycle?: (value: T) => Omit<Component, "name">,
+  ): Promise<T> {
+    const key = `async:${name}`;
+    if (this.built.has(key)) return this.built.get(key) as Promise<T>;
+    if (this.lifecycle.stopRequested)
+      return Promise.reject(new Error(`cannot build ${name}: the runtime is stopping`));
+    const pending = build().then((value) => {
+      this.built.set(name, value);
+      if (lifecycle) this.lifecycle.add({ name, ...lifecycle(value) });
+      return value;
+    });
+    // a failed build may be retried
+    pending.catch(() => this.built.delete(key));
+    this.built.set(key, pending);
+    return pending;
   }
 
   /** Adds a component built elsewhere (after everything built so far); it starts with `start()`. */

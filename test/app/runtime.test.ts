@@ -3,8 +3,10 @@
  * to its lifecycle in dependency order, and stops it in reverse. Against the emulator over real
  * loopback HTTP and WebSocket.
  */
-import { readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { createServer, type Server } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { Writable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { marketStreamUrl } from "../../src/app/exchange.js";
@@ -159,3 +161,33 @@ describe("marketStreamUrl", () => {
     expect(marketStreamUrl(rest)).toBe(ws);
   });
 });
+
+describe("the runtime's store", () => {
+  it("opens SQLite in the data directory once, and closes it last on stop", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "atp-rt-store-"));
+    const rt = createRuntime(configured(), { name: "start", dataDir, logDestination: sink() });
+    const [a, b] = await Promise.all([rt.store(), rt.store()]);
+    expect(a).toBe(b);
+    expect(existsSync(join(dataDir, "atp.db"))).toBe(true);
+    await a.watchlist.upsert({ symbol: "BTC_USD" });
+    rt.exchange; // built after the store: stopped before it
+    expect(rt.components.map((c) => c.name)).toEqual(["store", "exchange client"]);
+    const outcomes = await rt.stop();
+    expect(outcomes.map((o) => o.name)).toEqual(["exchange client", "store"]);
+    await expect(a.watchlist.list()).rejects.toThrow();
+  });
+
+  it("rejects with the store's error when it cannot be opened, and a later call may retry", async () => {
+    const rt = createRuntime(
+      loadConfig({ cwd, env: { DATABASE_URL: "postgres://nobody@127.0.0.1:1/none" } }),
+      { logDestination: sink() },
+    );
+    await expect(rt.store()).rejects.toMatchObject({ errorCode: "store.unavailable" });
+    await expect(rt.store()).rejects.toMatchObject({ errorCode: "store.unavailable" });
+    expect(rt.components).toEqual([]);
+  });
+});
+
+function sink(): Writable {
+  return new Writable({ write: (_c, _e, cb) => cb() });
+}
