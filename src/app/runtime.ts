@@ -35,7 +35,7 @@ import { clientOptionsFrom, marketStreamUrl } from "./exchange.js";
 import { type Component, Lifecycle, type StopMode, type StopOutcome } from "./lifecycle.js";
 
 /** Which exchange the runtime talks to. */
-export type Venue =
+export type ExchangeTarget =
   /** The exchange the configuration names: base URL, credentials, local address, signing proxy. */
   | { kind: "configured" }
   /** An emulator this process starts (the demo, `atp emulator`); the client signs with `credentials`. */
@@ -54,7 +54,7 @@ export type Venue =
 export interface RuntimeOptions {
   /** Name in every log record ("demo", "doctor"). */
   name?: string;
-  venue?: Venue;
+  venue?: ExchangeTarget;
   /** Where logs go (tests); default stderr. */
   logDestination?: NodeJS.WritableStream;
   /** Longest wait for one component's stop (default lifecycle.ts DEFAULT_STOP_TIMEOUT_MS). */
@@ -73,7 +73,7 @@ export interface RuntimeSignalOptions {
 export class Runtime {
   private readonly lifecycle: Lifecycle;
   private readonly built = new Map<string, unknown>();
-  private readonly venue: Venue;
+  private readonly venue: ExchangeTarget;
   private emulatorHandle: EmulatorHandle | undefined;
 
   constructor(

@@ -10,15 +10,12 @@
  * latency faults, `ws_drop` and `clock_jump` delays) remain real timers.
  */
 
-/** Where the emulator's time comes from (milliseconds since the epoch). */
-export interface TimeSource {
-  now(): number;
-}
+import type { Clock } from "../util/clock.js";
 
-export const wallClock: TimeSource = { now: () => Date.now() };
+export const wallClock: Clock = { now: () => Date.now() };
 
 /** A time source that moves only when told to (tests). */
-export class ManualClock implements TimeSource {
+export class ManualClock implements Clock {
   constructor(private t: number) {
     if (!Number.isFinite(t))
       throw new RangeError("ManualClock: the start time must be a finite number of ms");
@@ -42,7 +39,7 @@ export class ManualClock implements TimeSource {
 export class EmulatorClock {
   constructor(
     private offsetMs = 0,
-    private readonly source: TimeSource = wallClock,
+    private readonly source: Clock = wallClock,
   ) {}
 
   /** The exchange's time: the source plus the offset. */

@@ -9,8 +9,9 @@
 import { FINAL_STATUSES, unreachable } from "../domain/orders.js";
 import { codeInfo } from "../exchange/cryptocom/error-codes.js";
 import { isJsonObject, type JsonObject, type JsonValue } from "../exchange/cryptocom/json-text.js";
+import type { Clock } from "../util/clock.js";
 import { Dec } from "../util/decimal.js";
-import { EmulatorClock, type TimeSource } from "./clock.js";
+import { EmulatorClock } from "./clock.js";
 import { type EmulatorConfig, MAX_TIMER_MS } from "./config.js";
 import { FaultEngine, FaultTimers } from "./faults.js";
 import { fail, type Reply } from "./http/envelope.js";
@@ -76,7 +77,7 @@ export class EmulatedExchange {
 
   constructor(
     readonly config: EmulatorConfig,
-    opts: { clock?: TimeSource | undefined } = {},
+    opts: { clock?: Clock | undefined } = {},
   ) {
     this.clock = new EmulatorClock(config.clock_offset_ms, opts.clock);
     this.limiter = new SlidingWindowLimiter(() => this.clock.local());

@@ -6,16 +6,17 @@
  */
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { Clock } from "../util/clock.js";
 import { EmulatorAdmin } from "./admin.js";
-import type { TimeSource } from "./clock.js";
 import { type EmulatorConfig, type EmulatorConfigInput, parseEmulatorConfig } from "./config.js";
 import { EmulatedExchange } from "./exchange.js";
 import { adminRouter } from "./http/admin-routes.js";
 import { RestServer } from "./http/server.js";
 import { WsHub } from "./ws/hub.js";
 
+export type { Clock } from "../util/clock.js";
 export { AdminError, type AdminOrder, type BalanceView, EmulatorAdmin } from "./admin.js";
-export { ManualClock, type TimeSource } from "./clock.js";
+export { ManualClock } from "./clock.js";
 export {
   type EmulatorConfig,
   EmulatorConfigError,
@@ -56,7 +57,7 @@ export interface StartOptions {
    * the test moves it: market time, `Date`, nonce window, heartbeat ids, order timestamps and
    * rate-limit windows then depend on nothing but the test.
    */
-  clock?: TimeSource;
+  clock?: Clock;
 }
 
 function urlHost(host: string): string {
