@@ -66,7 +66,7 @@ export const stoplossGuard: TradingGuard = {
     if (n === 0) return { ok: true, detail: "stop-loss guard off" };
     const windowMs = Math.round(h * 3_600_000);
     const exits = (
-      await r.ctx.store.lots.closedSince(now - windowMs, { symbol, mode, exitReason: "STOP_LOSS" })
+      await r.ctx.store.lots.closedSince(now - windowMs + 1, { symbol, mode, exitReason: "STOP_LOSS" })
     ).filter((l) => l.closedAt !== undefined && l.closedAt <= now);
     const head = `${exits.length} stop-loss exit(s) on ${symbol} (${mode}) within ${h} h, limit ${n}`;
     if (exits.length < n) return { ok: true, detail: head };
