@@ -108,7 +108,9 @@ async function run(values: OptionValues<typeof options>): Promise<number> {
       o.clientOid ?? (o.external ? "(external)" : "-"),
       o.reason ?? "",
     ]);
-    const more = page.nextCursor ? `(more orders: showing the newest ${page.items.length}; raise --limit)\n` : "";
+    const more = page.nextCursor
+      ? `(more orders: showing the newest ${page.items.length}; raise --limit)\n`
+      : "";
     process.stdout.write(`${alignedTable(header, rows)}\n${more}`);
     return 0;
   });
