@@ -24,6 +24,8 @@ const COMMANDS: ReadonlyMap<string, Load> = new Map<string, Load>([
   ["emulator", () => import("./commands/emulator.js").then((m) => m.command)],
   ["doctor", () => import("./commands/doctor.js").then((m) => m.command)],
   ["backtest", () => import("./commands/backtest.js").then((m) => m.command)],
+  ["orders", () => import("./commands/orders.js").then((m) => m.command)],
+  ["positions", () => import("./commands/positions.js").then((m) => m.command)],
 ]);
 
 /** Command names, in the order `atp --help` lists them. */

@@ -1,0 +1,92 @@
+/**
+ * COOLDOWN, MAX_ORDERS_PER_DAY and MAX_NOTIONAL_PER_DAY: how often and how much a symbol is entered.
+ *
+ * Invariants:
+ * - Measured on the stored ENTRY orders of the symbol in the request's mode, every status but
+ *   REJECTED (an order the exchange refused, or that never left, opened nothing); each attempt row
+ *   is an order.
+ * - The day is the UTC day of `req.now`; the cooldown runs from the newest such order's creation.
+ * - An order's notional is its notional (market BUY by amount), else quantity × its price (limit,
+ *   average or trigger price); one with neither counts 0. Sums are decimal.
+ */
+import type { OrderRecord } from "../../store/types.js";
+import { STORED_ORDER_STATUSES, type StoredOrderStatus } from "../../store/vocabulary.js";
+import { Dec, plain } from "../../util/decimal.js";
+import { isEntry, type TradingGuard } from "./guard.js";
+import { type GuardReads, isoUtc, utcDayStart } from "./reads.js";
+import { entryAmountOf } from "./watchlist.js";
+
+const COUNTED: readonly StoredOrderStatus[] = STORED_ORDER_STATUSES.filter((s) => s !== "REJECTED");
+
+/** Entry orders of the request's symbol and mode created at or after `since`, newest first. */
+async function entryOrdersSince(r: GuardReads, since: number, max?: number): Promise<OrderRecord[]> {
+  const out: OrderRecord[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await r.ctx.store.orders.page({
+      symbol: r.req.symbol,
+      mode: r.req.mode,
+      role: "ENTRY",
+      status: COUNTED,
+      since,
+      limit: 500,
+      cursor,
+    });
+    out.push(...page.items);
+    cursor = page.nextCursor;
+  } while (cursor !== undefined && (max === undefined || out.length < max));
+  return out;
+}
+
+/** What an order is worth in quote currency, as far as the store knows. */
+export function orderNotionalOf(o: OrderRecord): Dec {
+  if (o.notional !== undefined) return o.notional;
+  const price = o.price ?? o.avgPrice ?? o.refPrice;
+  return o.quantity !== undefined && price !== undefined ? o.quantity.mul(price) : new Dec(0);
+}
+
+export const cooldownGuard: TradingGuard = {
+  code: "COOLDOWN",
+  applies: isEntry,
+  async check(r) {
+    const { cooldownS } = await r.limits();
+    const { symbol, now } = r.req;
+    if (cooldownS === 0) return { ok: true, detail: "no cooldown configured" };
+    const [last] = await entryOrdersSince(r, now - cooldownS * 1000 + 1, 1);
+    if (!last) return { ok: true, detail: `no entry on ${symbol} in the last ${cooldownS} s` };
+    const ago = Math.floor((now - last.createdAt) / 1000);
+    return {
+      ok: false,
+      detail: `last entry on ${symbol} ${ago} s ago, cooldown ${cooldownS} s (until ${isoUtc(last.createdAt + cooldownS * 1000)})`,
+    };
+  },
+};
+
+export const maxOrdersPerDayGuard: TradingGuard = {
+  code: "MAX_ORDERS_PER_DAY",
+  applies: isEntry,
+  async check(r) {
+    const max = (await r.limits()).maxOrdersPerSymbolPerDay;
+    const n = (await entryOrdersSince(r, utcDayStart(r.req.now))).length;
+    return {
+      ok: n < max,
+      detail: `${n} entry order(s) on ${r.req.symbol} today (UTC), limit ${max} per day`,
+    };
+  },
+};
+
+export const maxNotionalPerDayGuard: TradingGuard = {
+  code: "MAX_NOTIONAL_PER_DAY",
+  applies: isEntry,
+  async check(r) {
+    const max = (await r.limits()).maxNotionalPerSymbolPerDay;
+    const orders = await entryOrdersSince(r, utcDayStart(r.req.now));
+    const today = orders.reduce((s, o) => s.add(orderNotionalOf(o)), new Dec(0));
+    const { amount } = await entryAmountOf(r);
+    const total = today.add(amount ?? 0);
+    return {
+      ok: total.lte(max),
+      detail: `${plain(today)} USD entered on ${r.req.symbol} today (UTC) + ${plain(amount ?? new Dec(0))} USD = ${plain(total)} USD, limit ${plain(max)} USD per day`,
+    };
+  },
+};

@@ -1,0 +1,76 @@
+/**
+ * What the guards read, read once per `runGuards` call: the watchlist row, the limits, the loss
+ * protections, the venue's balance and the open lots of the request's mode. Each read is memoised
+ * (a rejected read stays rejected), so two guards that need the balance cause one exchange call.
+ *
+ * Invariants:
+ * - One settings source: everything comes from the store (settings, watchlist, lots, orders) or
+ *   from the venue's own client, never from a copy.
+ * - A read that fails rejects; the guard that asked blocks with its own code (fail closed).
+ * - Names from outside (currencies) are looked up in a Map built from the balance.
+ */
+import type { AccountBalance, CurrencyBalance } from "../../exchange/types.js";
+import type { Limits, LossProtection, Lot, WatchlistItem } from "../../store/types.js";
+import type { TradingContext, Venue } from "../context.js";
+import type { GuardRequest } from "./types.js";
+
+export const DAY_MS = 86_400_000;
+
+/** 00:00 UTC of the day `ms` falls in. */
+export function utcDayStart(ms: number): number {
+  return Math.floor(ms / DAY_MS) * DAY_MS;
+}
+
+/** An instant as ISO-8601 UTC, for details a trader reads. */
+export function isoUtc(ms: number): string {
+  return new Date(ms).toISOString().replace(".000Z", "Z");
+}
+
+/** The actor is a person at a console or an API (not the engine, not a webhook). */
+export function isOperatorActor(actor: string): boolean {
+  return actor === "operator" || actor.startsWith("operator:");
+}
+
+/** Base and quote currency of a spot symbol ("BTC_USD" → BTC, USD); undefined when not BASE_QUOTE. */
+export function spotCurrencies(symbol: string): { base: string; quote: string } | undefined {
+  const parts = symbol.split("_");
+  if (parts.length !== 2 || !parts[0] || !parts[1]) return undefined;
+  return { base: parts[0], quote: parts[1] };
+}
+
+function once<T>(load: () => Promise<T>): () => Promise<T> {
+  let p: Promise<T> | undefined;
+  return () => {
+    p ??= load();
+    return p;
+  };
+}
+
+/** The memoised reads of one guard run. */
+export class GuardReads {
+  readonly watchlistItem: () => Promise<WatchlistItem | undefined>;
+  readonly limits: () => Promise<Limits>;
+  readonly lossProtection: () => Promise<LossProtection>;
+  readonly balance: () => Promise<AccountBalance>;
+  /** Lots not CLOSED in the request's mode (every symbol). */
+  readonly openLots: () => Promise<Lot[]>;
+
+  constructor(
+    readonly ctx: TradingContext,
+    readonly venue: Venue,
+    readonly req: GuardRequest,
+  ) {
+    const store = ctx.store;
+    this.watchlistItem = once(() => store.watchlist.get(req.symbol));
+    this.limits = once(async () => (await store.settings.get("limits")).value);
+    this.lossProtection = once(async () => (await store.settings.get("loss_protection")).value);
+    this.balance = once(() => venue.client.getBalance());
+    this.openLots = once(() => store.lots.listOpen({ mode: req.mode }));
+  }
+
+  /** The balance's currencies by name. */
+  async currencies(): Promise<Map<string, CurrencyBalance>> {
+    const b = await this.balance();
+    return new Map(b.currencies.map((c) => [c.currency, c]));
+  }
+}
