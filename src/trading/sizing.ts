@@ -11,7 +11,7 @@
 import type { Instrument, OrderRules, RuleViolation } from "../exchange/types.js";
 import { Dec, dec } from "../util/decimal.js";
 
-export type Sized =
+export type SizedOrder =
   | { ok: true; notional?: Dec | undefined; quantity?: Dec | undefined }
   | { ok: false; violations: RuleViolation[]; detail: string };
 
@@ -21,7 +21,7 @@ export function describeViolations(v: readonly RuleViolation[]): string {
     .join("; ");
 }
 
-export function sizeBuy(rules: OrderRules, inst: Instrument, amountUsd: Dec, price: Dec | undefined): Sized {
+export function sizeBuy(rules: OrderRules, inst: Instrument, amountUsd: Dec, price: Dec | undefined): SizedOrder {
   const notional = rules.floorNotional(inst, amountUsd);
   const violations = notional.lte(0)
     ? [{ field: "notional", rule: "must be > 0", code: 415 }]
@@ -41,7 +41,7 @@ export function sizeSell(
   held: Dec,
   available: Dec | undefined,
   price: Dec | undefined,
-): Sized {
+): SizedOrder {
   const cap = available === undefined ? held : Dec.min(held, available);
   const quantity = rules.floorQuantity(inst, Dec.max(cap, dec("0")));
   const violations = quantity.lte(0)

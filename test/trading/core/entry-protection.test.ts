@@ -117,7 +117,7 @@ describe("entry and protection", () => {
     expect(res.intent.reasonCode).toBe("EXCHANGE_415");
     const ev = (await h.store.events.after(0, 1000)).filter((e) => e.kind === "order.rejected").at(-1);
     expect(ev?.payload).toMatchObject({ code: 415 });
-    expect((ev?.payload as { category: string }).category).not.toBe("auth");
+    expect(JSON.stringify(ev?.payload)).not.toContain(`"category":"auth"`);
   });
 
   it("an exchange rejection is recorded by its code, not as auth", async () => {
