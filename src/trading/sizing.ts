@@ -21,7 +21,12 @@ export function describeViolations(v: readonly RuleViolation[]): string {
     .join("; ");
 }
 
-export function sizeBuy(rules: OrderRules, inst: Instrument, amountUsd: Dec, price: Dec | undefined): SizedOrder {
+export function sizeBuy(
+  rules: OrderRules,
+  inst: Instrument,
+  amountUsd: Dec,
+  price: Dec | undefined,
+): SizedOrder {
   const notional = rules.floorNotional(inst, amountUsd);
   const violations = notional.lte(0)
     ? [{ field: "notional", rule: "must be > 0", code: 415 }]
