@@ -1,0 +1,127 @@
+/**
+ * The EXIT path (SELL signal): every open lot of the symbol (in the intent's mode) is exited —
+ * protection cancelled and confirmed, then what the lot still holds sold at market — and closes
+ * with exit reason SIGNAL and its realised P&L (or TAKE_PROFIT/STOP_LOSS if a leg filled meanwhile).
+ *
+ * Invariants:
+ * - No open lot → BLOCKED NO_POSITION (a SELL never opens a short on spot).
+ * - Each lot is sold by its own EXIT intent (`<request key>/lot/<lot id>`), so every exchange order
+ *   still belongs to exactly one intent and attempt; the request's intent is DONE when all are.
+ * - A lot whose exit could not be placed is put back to OPEN and re-protected (never left bare).
+ */
+import type { Intent, Lot } from "../../store/types.js";
+import { dec } from "../../util/decimal.js";
+import { venueFor } from "../context.js";
+import { runGuards } from "../guards/index.js";
+import { blockIntent, failIntent, traceWith, verdictJson } from "../pipeline/intake.js";
+import type { TraderRuntime } from "../pipeline/runtime.js";
+import type { TradeRequest, TradeResult } from "../requests.js";
+import { cancelLegsAndConfirm, type SellOutcome, sellLot } from "./sell-lot.js";
+
+export async function exitChildIntent(
+  rt: TraderRuntime,
+  parentKey: string,
+  lot: Lot,
+  actor: string,
+): Promise<Intent> {
+  const r = await rt.ctx.store.intents.create({
+    idempotencyKey: `${parentKey}/lot/${lot.id}`,
+    kind: "EXIT",
+    symbol: lot.symbol,
+    side: "SELL",
+    mode: lot.mode,
+    quantity: lot.openQuantity,
+    lotId: lot.id,
+    actor,
+  });
+  return r.created ? r.intent : r.existing;
+}
+
+/** Exits one lot: CLOSING, cancel and confirm protection, sell what it holds. */
+export async function exitLot(
+  rt: TraderRuntime,
+  lot: Lot,
+  child: Intent,
+  reprotect: (lotId: string) => void,
+): Promise<SellOutcome> {
+  const venue = venueFor(rt.ctx, lot.mode);
+  if (!venue || !rt.act()) return "pending";
+  const closing = await rt.ctx.store.lots.update(lot.id, { status: "CLOSING" }, ["OPEN", "CLOSING"]);
+  if (!closing) return "closed";
+  const confirmed = await cancelLegsAndConfirm(rt, venue, closing);
+  if (!confirmed) return "pending";
+  const r = await sellLot(rt, venue, closing, child);
+  if (r === "refused" || r === "failed") {
+    const back = await rt.ctx.store.lots.update(
+      lot.id,
+      { status: "OPEN", protection: "NONE", ocoListId: null },
+      ["CLOSING"],
+    );
+    if (back) reprotect(lot.id);
+  }
+  return r;
+}
+
+export async function runExit(
+  rt: TraderRuntime,
+  intent: Intent,
+  req: TradeRequest,
+  reprotect: (lotId: string) => void,
+): Promise<TradeResult> {
+  const { ctx } = rt;
+  const lots = (await ctx.store.lots.listOpen({ symbol: intent.symbol, mode: intent.mode })).filter(
+    (l) => l.status === "OPEN" || l.status === "CLOSING",
+  );
+  const done = async (outcome: TradeResult["outcome"], message: string, verdict?: TradeResult["verdict"]) => {
+    const i = (await ctx.store.intents.get(intent.id)) ?? intent;
+    const orders = [];
+    for (const l of lots)
+      orders.push(...(await ctx.store.orders.listByLot(l.id)).filter((o) => o.role === "EXIT"));
+    const lot = lots[0] ? await ctx.store.lots.get(lots[0].id) : undefined;
+    return { outcome, intent: i, orders, lot, message, verdict };
+  };
+  if (lots.length === 0) {
+    await blockIntent(rt, intent, "NO_POSITION", `no open position on ${intent.symbol} (${intent.mode})`);
+    return done("blocked", "blocked: NO_POSITION");
+  }
+  const venue = venueFor(ctx, intent.mode);
+  if (!venue) {
+    await failIntent(rt, intent, "NO_VENUE");
+    return done("failed", `no venue for mode ${intent.mode}`);
+  }
+  const held = lots.reduce((a, l) => a.plus(l.openQuantity), dec("0"));
+  const verdict = await runGuards(ctx, venue, {
+    kind: "EXIT",
+    symbol: intent.symbol,
+    side: "SELL",
+    mode: intent.mode,
+    quantity: held,
+    price: req.price,
+    protective: false,
+    actor: intent.actor,
+    now: ctx.time.now(),
+  });
+  if (!verdict.ok) {
+    const code = verdict.reasonCode ?? "GUARD_ERROR";
+    await blockIntent(rt, intent, code, verdict.checks.find((c) => !c.ok)?.detail ?? code, verdict);
+    return done("blocked", `blocked: ${code}`, verdict);
+  }
+  await ctx.store.intents.transition(intent.id, {
+    to: "READY",
+    guardTrace: traceWith(intent, { verdict: verdictJson(verdict), lots: lots.map((l) => l.id) }),
+  });
+  const outcomes: SellOutcome[] = [];
+  for (const lot of lots) {
+    const child = await exitChildIntent(rt, intent.idempotencyKey, lot, intent.actor);
+    outcomes.push(await exitLot(rt, lot, child, reprotect));
+  }
+  const allDone = outcomes.every((o) => o === "sold" || o === "closed");
+  if (allDone) {
+    await ctx.store.intents.transition(intent.id, { to: "DONE" });
+    return done("filled", `exited ${lots.length} lot(s)`, verdict);
+  }
+  if (outcomes.some((o) => o === "pending"))
+    return done("placed", `exit in progress: ${outcomes.join(", ")}`, verdict);
+  await failIntent(rt, intent, "EXIT_FAILED");
+  return done("failed", `exit failed: ${outcomes.join(", ")}`, verdict);
+}

@@ -1,0 +1,133 @@
+/**
+ * Selling what one lot still holds, at market (signal exits and flattening share it).
+ *
+ * Invariants:
+ * - Protection legs are cancelled and confirmed final (update or poll) before anything is sold; a
+ *   cancel that is not confirmed sells nothing.
+ * - The quantity is what the lot still holds (open quantity − what its SELL orders filled), capped
+ *   by the available base balance and floored to the step: never more.
+ * - Earlier attempts of the intent are resolved first; a new MARKET attempt is made only after the
+ *   previous one was confirmed absent.
+ */
+import type { Intent, Lot, OrderRecord } from "../../store/types.js";
+import { FINAL_ORDER_STATUSES } from "../../store/vocabulary.js";
+import { type Dec, dec } from "../../util/decimal.js";
+import type { Venue } from "../context.js";
+import { resolveAttempt } from "../pipeline/ambiguity.js";
+import { confirmFinal } from "../pipeline/confirmation.js";
+import { failIntent } from "../pipeline/intake.js";
+import { placePlainOrder } from "../pipeline/placement.js";
+import { ATTEMPT_STALE_MS, errText, type TraderRuntime } from "../pipeline/runtime.js";
+import { sizeSell } from "../sizing.js";
+import { settleLot } from "../tracking/settle.js";
+
+const isFinal = (o: OrderRecord) => FINAL_ORDER_STATUSES.includes(o.status);
+const isLeg = (o: OrderRecord) => o.role === "TAKE_PROFIT" || o.role === "STOP_LOSS";
+
+/** What the lot still holds: its open quantity minus what its SELL orders filled. */
+export function heldBy(lot: Lot, orders: readonly OrderRecord[]): Dec {
+  const sold = orders
+    .filter((o) => o.side === "SELL" && !o.external)
+    .reduce((a, o) => a.plus(o.filledQuantity), dec("0"));
+  const left = lot.openQuantity.minus(sold);
+  return left.isNegative() ? dec("0") : left;
+}
+
+/** Cancels the lot's open protection legs and waits until each is final; false when not confirmed. */
+export async function cancelLegsAndConfirm(rt: TraderRuntime, venue: Venue, lot: Lot): Promise<boolean> {
+  const legs = (await rt.ctx.store.orders.listByLot(lot.id)).filter((o) => isLeg(o) && !isFinal(o));
+  if (legs.length === 0) return true;
+  if (!rt.act()) return false;
+  const lists = new Set(legs.map((l) => l.listId).filter((x): x is string => x !== undefined));
+  for (const listId of lists) {
+    await venue.client
+      .cancelOco(listId)
+      .catch((e) => rt.ctx.logger.warn({ err: errText(e), listId }, "cancel-oco failed"));
+  }
+  for (const l of legs.filter((x) => !x.listId && x.clientOid)) {
+    await venue.client.cancelOrder({ clientOid: l.clientOid! }).catch(() => undefined);
+  }
+  for (const l of legs) {
+    const r = await confirmFinal(rt, venue, l.id, rt.confirmTimeoutMs);
+    if (r && (r.status === "PENDING_SUBMIT" || r.status === "UNKNOWN")) {
+      const res = await resolveAttempt(rt, venue, r, r.createdAt + ATTEMPT_STALE_MS, true);
+      if (res.kind === "unresolved") return false;
+      if (res.kind === "found" && !isFinal(res.record)) return false;
+      continue;
+    }
+    if (!r || !isFinal(r)) return false;
+  }
+  return true;
+}
+
+export type SellOutcome = "sold" | "closed" | "refused" | "failed" | "pending";
+
+export async function sellLot(
+  rt: TraderRuntime,
+  venue: Venue,
+  lot: Lot,
+  intent: Intent,
+): Promise<SellOutcome> {
+  const { ctx } = rt;
+  const closed = async (): Promise<SellOutcome> => {
+    await ctx.store.intents.transition(intent.id, { to: "DONE" });
+    return "closed";
+  };
+  for (let round = 0; round < 3; round++) {
+    if ((await settleLot(rt, venue, lot.id)) === "closed") return closed();
+    const mine = await ctx.store.orders.listByIntent(intent.id);
+    for (const o of mine.filter((x) => x.status === "PENDING_SUBMIT" || x.status === "UNKNOWN")) {
+      const r = await resolveAttempt(rt, venue, o, o.createdAt + ATTEMPT_STALE_MS, false);
+      if (r.kind === "unresolved") return "pending";
+    }
+    const live = (await ctx.store.orders.listByIntent(intent.id)).find((o) => !isFinal(o));
+    if (live) {
+      await confirmFinal(rt, venue, live.id, rt.confirmTimeoutMs);
+      const after = await ctx.store.orders.get(live.id);
+      if (!after || !isFinal(after)) return "pending";
+      continue;
+    }
+    const now = await ctx.store.intents.get(intent.id);
+    if (!now || now.status === "DONE" || now.status === "FAILED" || now.status === "BLOCKED") {
+      return (await settleLot(rt, venue, lot.id)) === "closed" ? closed() : "failed";
+    }
+    const inst = await venue.client.getInstrument(lot.symbol);
+    if (!inst) return "refused";
+    const cur = (await ctx.store.lots.get(lot.id)) ?? lot;
+    const held = heldBy(cur, await ctx.store.orders.listByLot(lot.id));
+    const bal = await venue.client.getBalance().catch(() => undefined);
+    const available = bal?.currencies.find((c) => c.currency === inst.baseCcy)?.available;
+    const sized = sizeSell(
+      venue.client.rules,
+      inst,
+      held,
+      bal ? (available ?? dec("0")) : undefined,
+      cur.entryPrice,
+    );
+    if (!sized.ok || !sized.quantity) {
+      await failIntent(rt, now, "SIZE_BELOW_MINIMUM");
+      return "refused";
+    }
+    const placed = await placePlainOrder(rt, venue, now, {
+      type: "MARKET",
+      role: "EXIT",
+      quantity: sized.quantity,
+      lotId: lot.id,
+      parentId: lot.entryOrderId,
+    });
+    if (placed.kind === "not_leader" || placed.kind === "unresolved") return "pending";
+    if (placed.kind === "rejected") {
+      await failIntent(rt, now, `EXCHANGE_${placed.code ?? placed.category}`);
+      return "failed";
+    }
+    if (placed.kind === "absent" || placed.kind === "not_sent") continue;
+    const rec = await confirmFinal(rt, venue, placed.record.id, rt.confirmTimeoutMs);
+    if (!rec || !isFinal(rec)) return "pending";
+    if (!rec.filledQuantity.isZero()) {
+      await ctx.store.intents.transition(intent.id, { to: "DONE" });
+      await settleLot(rt, venue, lot.id);
+      return "sold";
+    }
+  }
+  return "failed";
+}

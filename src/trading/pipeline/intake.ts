@@ -1,0 +1,88 @@
+/**
+ * Intake: a request becomes an intent (unique idempotency key), and blocking an intent.
+ *
+ * Invariants:
+ * - The intent is committed before anything is sent; the same key twice is the same intent
+ *   ("duplicate"), and its signal row says ACCEPTED or DUPLICATE in the same transaction.
+ * - The mode is resolved once here and kept in the intent (and in its guard trace with the reason).
+ * - A block is one transaction: intent BLOCKED with its reason code and trace, the signal BLOCKED
+ *   with the same code, and the `intent.blocked` event.
+ */
+import type { Intent, Json } from "../../store/types.js";
+import { resolveMode } from "../context.js";
+import type { GuardVerdict } from "../guards/types.js";
+import type { TradeRequest } from "../requests.js";
+import type { TraderRuntime } from "./runtime.js";
+
+export async function intake(
+  rt: TraderRuntime,
+  req: TradeRequest,
+): Promise<{ created: boolean; intent: Intent }> {
+  const mode = await resolveMode(rt.ctx);
+  return rt.ctx.store.transaction(async (tx) => {
+    const r = await tx.intents.create({
+      idempotencyKey: req.idempotencyKey,
+      kind: req.side === "BUY" ? "ENTRY" : "EXIT",
+      symbol: req.symbol,
+      side: req.side,
+      mode: mode.mode,
+      amountUsd: req.amountUsd,
+      signalId: req.signalId,
+      actor: req.actor,
+      guardTrace: {
+        mode: mode.mode,
+        modeReason: mode.reason,
+        source: req.source,
+        strategy: req.strategy ?? null,
+        ...(mode.detail ? { modeDetail: mode.detail } : {}),
+      },
+    });
+    const intent = r.created ? r.intent : r.existing;
+    if (req.signalId) {
+      await tx.signals.updateStatus(req.signalId, {
+        status: r.created ? "ACCEPTED" : "DUPLICATE",
+        intentId: intent.id,
+      });
+    }
+    return { created: r.created, intent };
+  });
+}
+
+export function traceWith(intent: Intent, extra: { [k: string]: Json }): Json {
+  const base = intent.guardTrace;
+  const obj = base && typeof base === "object" && !Array.isArray(base) ? base : { prior: base };
+  return { ...obj, ...extra };
+}
+
+export function verdictJson(v: GuardVerdict): Json {
+  return {
+    ok: v.ok,
+    reasonCode: v.reasonCode ?? null,
+    checks: v.checks.map((c) => ({ code: c.code, ok: c.ok, detail: c.detail })),
+  };
+}
+
+export async function blockIntent(
+  rt: TraderRuntime,
+  intent: Intent,
+  reasonCode: string,
+  detail: string,
+  verdict?: GuardVerdict,
+): Promise<Intent> {
+  return rt.ctx.store.transaction(async (tx) => {
+    const trace = traceWith(intent, { verdict: verdict ? verdictJson(verdict) : null, blockDetail: detail });
+    const t = await tx.intents.transition(intent.id, { to: "BLOCKED", reasonCode, guardTrace: trace });
+    if (intent.signalId) await tx.signals.updateStatus(intent.signalId, { status: "BLOCKED", reasonCode });
+    await tx.events.append({
+      kind: "intent.blocked",
+      symbol: intent.symbol,
+      payload: { mode: intent.mode, intentId: intent.id, kind: intent.kind, reasonCode, detail },
+    });
+    return t.ok ? t.intent : (t.current ?? intent);
+  });
+}
+
+export async function failIntent(rt: TraderRuntime, intent: Intent, reasonCode: string): Promise<Intent> {
+  const t = await rt.ctx.store.intents.transition(intent.id, { to: "FAILED", reasonCode });
+  return t.ok ? t.intent : (t.current ?? intent);
+}

@@ -1,0 +1,155 @@
+/**
+ * Placement of one plain order (entry, exit, flatten) for an intent, with its ambiguity resolved.
+ *
+ * Invariants:
+ * - The attempt row (PENDING_SUBMIT) and the intent's SUBMITTING are committed in one transaction
+ *   BEFORE the request is written; the request's intentId is `${intent.id}:${attempt}`, so its
+ *   client_oid is deterministic per attempt.
+ * - Nothing is sent when this process may not act (not leader, stopping).
+ * - A rejection is recorded by the exchange's CODE (reason = the code, event `order.rejected` with
+ *   code and category), never by message text; an auth rejection is recorded like any other (the
+ *   breaker in front of the client handles incidents).
+ * - An ambiguous outcome (not_found / unknown) is resolved here before returning: the order is
+ *   found, or confirmed absent after `resendSafeAfter`, or left UNKNOWN ("unresolved").
+ *   This function never re-sends: a caller that gets "absent" decides whether a new attempt is safe.
+ */
+import type { OrderRequest, PlaceOrderOutcome } from "../../exchange/types.js";
+import type { Intent, NewAttempt, OrderRecord } from "../../store/types.js";
+import type { Venue } from "../context.js";
+import { resolveAttempt } from "./ambiguity.js";
+import type { TraderRuntime } from "./runtime.js";
+
+export type PlaceResult =
+  | { kind: "accepted"; record: OrderRecord }
+  | { kind: "rejected"; record: OrderRecord; code: number | undefined; category: string }
+  | { kind: "not_sent"; record: OrderRecord }
+  | { kind: "absent"; record: OrderRecord }
+  | { kind: "unresolved"; record: OrderRecord }
+  | { kind: "not_leader" };
+
+export type AttemptSpec = Omit<NewAttempt, "intentId" | "attempt" | "clientOid" | "mode" | "symbol" | "side">;
+
+/** Commits the attempt row and SUBMITTING; returns the row and the exchange request id. */
+export async function openAttempt(
+  rt: TraderRuntime,
+  venue: Venue,
+  intent: Intent,
+  spec: AttemptSpec,
+): Promise<{ record: OrderRecord; requestId: string }> {
+  return rt.ctx.store.transaction(async (tx) => {
+    const attempt = await tx.intents.nextAttempt(intent.id);
+    const requestId = `${intent.id}:${attempt}`;
+    const record = await tx.orders.insertAttempt({
+      ...spec,
+      intentId: intent.id,
+      attempt,
+      clientOid: venue.client.clientOidFor(requestId),
+      symbol: intent.symbol,
+      side: intent.side,
+      mode: intent.mode,
+    });
+    await tx.intents.transition(intent.id, { to: "SUBMITTING" });
+    return { record, requestId };
+  });
+}
+
+export async function placePlainOrder(
+  rt: TraderRuntime,
+  venue: Venue,
+  intent: Intent,
+  spec: AttemptSpec & { type: "MARKET" | "LIMIT" },
+): Promise<PlaceResult> {
+  if (!rt.act()) return { kind: "not_leader" };
+  if (intent.status === "NEW") await rt.ctx.store.intents.transition(intent.id, { to: "READY" });
+  const { record, requestId } = await openAttempt(rt, venue, intent, spec);
+  if (!rt.act()) return { kind: "unresolved", record };
+  const req: OrderRequest = {
+    intentId: requestId,
+    symbol: intent.symbol,
+    side: intent.side,
+    type: spec.type,
+    quantity: spec.quantity,
+    notional: spec.notional,
+    price: spec.price,
+  };
+  const out = await venue.client.placeOrder(req);
+  return recordOutcome(rt, venue, intent, record, out, false);
+}
+
+/** Files a placement outcome for the attempt row `record` (plain or trigger order). */
+export async function recordOutcome(
+  rt: TraderRuntime,
+  venue: Venue,
+  intent: Intent,
+  record: OrderRecord,
+  out: PlaceOrderOutcome,
+  trigger: boolean,
+): Promise<PlaceResult> {
+  const { store } = rt.ctx;
+  const base = {
+    mode: record.mode,
+    orderId: record.id,
+    clientOid: record.clientOid ?? null,
+    role: record.role,
+  };
+  switch (out.status) {
+    case "accepted": {
+      const rec = await store.transaction(async (tx) => {
+        const cur = await tx.orders.get(record.id);
+        const local = cur?.status === "PENDING_SUBMIT" || cur?.status === "UNKNOWN";
+        const r = local ? await tx.orders.setStatus(record.id, "NEW") : cur;
+        await tx.intents.transition(intent.id, { to: "PLACED", from: ["SUBMITTING"] });
+        await tx.events.append({
+          kind: "order.placed",
+          symbol: record.symbol,
+          payload: { ...base, exchangeOrderId: out.orderId, probed: out.probed },
+        });
+        return r;
+      });
+      if (out.order) await rt.apply(out.order, rec ?? record);
+      return { kind: "accepted", record: (await store.orders.get(record.id)) ?? rec ?? record };
+    }
+    case "rejected":
+    case "not_sent": {
+      const code = out.error.code;
+      const reason = out.status === "not_sent" ? "NOT_SENT" : String(code ?? out.error.category);
+      if (out.status === "rejected" && out.orderId) {
+        const seen = await venue.client.getOrder({ orderId: out.orderId }).catch(() => undefined);
+        if (seen) await rt.apply(seen, record);
+      }
+      const rec = await store.transaction(async (tx) => {
+        const r = await tx.orders.setStatus(record.id, "REJECTED", reason);
+        await tx.events.append({
+          kind: "order.rejected",
+          symbol: record.symbol,
+          payload: { ...base, code: code ?? null, category: out.error.category, reason, status: out.status },
+        });
+        return r;
+      });
+      if (out.status === "not_sent") return { kind: "not_sent", record: rec ?? record };
+      return { kind: "rejected", record: rec ?? record, code, category: out.error.category };
+    }
+    case "not_found":
+    case "unknown": {
+      await store.transaction(async (tx) => {
+        await tx.orders.setStatus(record.id, "UNKNOWN", out.error.category);
+        await tx.events.append({
+          kind: "order.ambiguous",
+          symbol: record.symbol,
+          payload: {
+            ...base,
+            status: out.status,
+            category: out.error.category,
+            resendSafeAfter: out.resendSafeAfter,
+          },
+        });
+      });
+      const res = await resolveAttempt(rt, venue, record, out.resendSafeAfter, trigger);
+      if (res.kind === "found") {
+        await store.intents.transition(intent.id, { to: "PLACED", from: ["SUBMITTING"] });
+        return { kind: "accepted", record: res.record };
+      }
+      return res;
+    }
+  }
+}

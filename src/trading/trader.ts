@@ -1,0 +1,260 @@
+/**
+ * The trader: the one pipeline for automatic and manual orders (intake → mode → guards → sizing →
+ * placement → confirmation → protection → tracking), its background work and its resume on start.
+ *
+ * Invariants:
+ * - Every side effect first checks `ctx.isLeader()` (and that the trader is not stopping):
+ *   a non-leader does nothing.
+ * - One background task per key at a time (protect:<lot>, settle:<lot>, exit:<lot>): a request
+ *   while it runs reruns it once after, so updates are never lost and work never doubles.
+ * - Every order update (stream or poll) goes through tracking/apply-update.ts.
+ * - stop(): no new requests; sleeps end at once, background work finishes; listeners removed.
+ */
+import type { Order } from "../exchange/types.js";
+import type { OrderRecord } from "../store/types.js";
+import type { TradingMode } from "../store/vocabulary.js";
+import type { TimerHandle } from "../util/clock.js";
+import { dec } from "../util/decimal.js";
+import { type TradingContext, type Venue, venueFor } from "./context.js";
+import { runExit } from "./exits/exit.js";
+import { pollOnce } from "./pipeline/confirmation.js";
+import { runEntry } from "./pipeline/entry.js";
+import { intake } from "./pipeline/intake.js";
+import { errText, type TraderRuntime } from "./pipeline/runtime.js";
+import { DEFAULT_SL_PCT, DEFAULT_TP_PCT } from "./protection/prices.js";
+import { protectLotNow } from "./protection/protect.js";
+import type { TradeRequest, TradeResult } from "./requests.js";
+import { resumeIntents, resumeLots } from "./resume/resume.js";
+import { applyOrderUpdate } from "./tracking/apply-update.js";
+import { settleLot } from "./tracking/settle.js";
+
+export interface TraderOptions {
+  /** Poll interval when the stream is not connected or silent (default 1000 ms). */
+  pollMs?: number;
+  /** How long submit() waits for an entry/exit to be final (default 15 s). */
+  confirmTimeoutMs?: number;
+  defaultSlPct?: string;
+  defaultTpPct?: string;
+}
+
+type Waiter = () => void;
+
+export class Trader {
+  private readonly rt: TraderRuntime;
+  private stopping = false;
+  private readonly waiters = new Map<string, Set<Waiter>>();
+  private readonly lastStream = new Map<string, number>();
+  private readonly sleeps = new Set<{ handle: TimerHandle; resolve: () => void }>();
+  private readonly tasks = new Map<string, Promise<void>>();
+  private readonly again = new Set<string>();
+  private readonly unsubscribe: (() => void)[] = [];
+
+  constructor(
+    private readonly ctx: TradingContext,
+    opts: TraderOptions = {},
+  ) {
+    this.rt = {
+      ctx,
+      pollMs: opts.pollMs ?? 1000,
+      confirmTimeoutMs: opts.confirmTimeoutMs ?? 15_000,
+      defaultSlPct: dec(opts.defaultSlPct ?? DEFAULT_SL_PCT),
+      defaultTpPct: dec(opts.defaultTpPct ?? DEFAULT_TP_PCT),
+      act: () => !this.stopping && ctx.isLeader(),
+      waitUpdate: (oids, ms) => this.waitUpdate(oids, ms),
+      lastStreamUpdate: (oid) => this.lastStream.get(oid),
+      apply: (order, record) => this.applyFor(order, record.mode),
+      sleep: (ms) => this.sleep(ms),
+      background: (key, fn) => this.background(key, fn),
+    };
+  }
+
+  async start(): Promise<void> {
+    for (const venue of this.venues()) {
+      const onOrder = (o: Order) => {
+        this.lastStream.set(o.clientOid, this.ctx.time.now());
+        void this.onVenueUpdate(o, venue.mode).catch((e) =>
+          this.ctx.logger.error({ err: errText(e) }, "order update failed"),
+        );
+      };
+      venue.updates.on("order", onOrder);
+      venue.updates.on("triggerOrder", onOrder);
+      this.unsubscribe.push(() => {
+        venue.updates.off("order", onOrder);
+        venue.updates.off("triggerOrder", onOrder);
+      });
+    }
+    if (!this.rt.act()) return;
+    await resumeIntents(this.rt);
+    await resumeLots(this.rt, {
+      protect: (id) => this.scheduleProtect(id),
+      reprotect: (id) => this.scheduleProtect(id),
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    for (const s of this.sleeps) {
+      this.ctx.time.clearTimeout(s.handle);
+      s.resolve();
+    }
+    this.sleeps.clear();
+    await this.settled();
+    for (const u of this.unsubscribe.splice(0)) u();
+  }
+
+  async submit(req: TradeRequest): Promise<TradeResult> {
+    const { created, intent } = await intake(this.rt, req);
+    if (!created) {
+      return {
+        outcome: "duplicate",
+        intent,
+        orders: await this.ctx.store.orders.listByIntent(intent.id),
+        lot: intent.lotId ? await this.ctx.store.lots.get(intent.lotId) : undefined,
+        message: `duplicate idempotency key ${req.idempotencyKey}: intent ${intent.id} (${intent.status})`,
+      };
+    }
+    if (!this.rt.act()) {
+      return { outcome: "failed", intent, orders: [], message: "not the leader (or stopping): nothing sent" };
+    }
+    if (intent.side === "BUY") return runEntry(this.rt, intent, req);
+    return runExit(this.rt, intent, req, (id) => this.scheduleProtect(id));
+  }
+
+  async processInbox(limit = 20): Promise<number> {
+    if (!this.rt.act()) return 0;
+    const claimed = await this.ctx.store.signals.claimPending(limit);
+    for (const s of claimed) {
+      await this.submit({
+        symbol: s.symbol,
+        side: s.side,
+        source: s.source,
+        actor: s.source,
+        idempotencyKey: `signal:${s.id}`,
+        signalId: s.id,
+        strategy: s.strategy,
+        price: s.price,
+      });
+    }
+    return claimed.length;
+  }
+
+  async protectLot(lotId: string): Promise<void> {
+    await protectLotNow(this.rt, lotId);
+  }
+
+  async onVenueUpdate(order: Order, mode: TradingMode): Promise<void> {
+    await this.applyFor(order, mode);
+  }
+
+  async settled(): Promise<void> {
+    while (this.tasks.size > 0) await Promise.allSettled([...this.tasks.values()]);
+  }
+
+  async tick(): Promise<void> {
+    if (!this.rt.act()) return;
+    for (const lot of await this.ctx.store.lots.listUnprotected()) {
+      if (lot.status === "OPEN") this.scheduleProtect(lot.id);
+    }
+    for (const o of await this.ctx.store.orders.listNonFinal()) {
+      if (o.external || o.status === "PENDING_SUBMIT" || o.status === "UNKNOWN") continue;
+      const venue = venueFor(this.ctx, o.mode);
+      const heard = o.clientOid ? this.lastStream.get(o.clientOid) : undefined;
+      if (
+        !venue ||
+        (venue.updates.connected && heard !== undefined && this.ctx.time.now() - heard < this.rt.pollMs)
+      )
+        continue;
+      await pollOnce(this.rt, venue, o);
+    }
+  }
+
+  // --- internals ------------------------------------------------------------------------------
+
+  private venues(): Venue[] {
+    const v = this.ctx.venues;
+    return v.live && v.live !== v.dry && v.live.updates !== v.dry.updates ? [v.dry, v.live] : [v.dry];
+  }
+
+  private async applyFor(order: Order, mode: TradingMode): Promise<void> {
+    const known = order.clientOid ? await this.ctx.store.orders.findByClientOid(order.clientOid) : undefined;
+    const venue = venueFor(this.ctx, known?.mode ?? mode);
+    if (!venue) return;
+    const res = await applyOrderUpdate(this.ctx, venue, order, known?.mode ?? mode);
+    this.notify(res.record);
+    for (const f of res.followUps) {
+      if (f.kind === "protect") this.scheduleProtect(f.lotId);
+      else this.scheduleSettle(f.lotId, venue);
+    }
+  }
+
+  private scheduleProtect(lotId: string): void {
+    this.background(`protect:${lotId}`, async () => {
+      await protectLotNow(this.rt, lotId);
+    });
+  }
+
+  private scheduleSettle(lotId: string, venue: Venue): void {
+    this.background(`settle:${lotId}`, async () => {
+      const r = await settleLot(this.rt, venue, lotId);
+      if (r === "unprotected") this.scheduleProtect(lotId);
+    });
+  }
+
+  private notify(rec: OrderRecord): void {
+    const set = rec.clientOid ? this.waiters.get(rec.clientOid) : undefined;
+    if (!set) return;
+    for (const w of [...set]) w();
+  }
+
+  private waitUpdate(oids: readonly string[], ms: number): Promise<boolean> {
+    return new Promise((resolve) => {
+      let done = false;
+      const finish = (v: boolean) => {
+        if (done) return;
+        done = true;
+        for (const o of oids) this.waiters.get(o)?.delete(waiter);
+        this.ctx.time.clearTimeout(handle);
+        resolve(v);
+      };
+      const waiter = () => finish(true);
+      for (const o of oids) {
+        const set = this.waiters.get(o) ?? new Set<Waiter>();
+        set.add(waiter);
+        this.waiters.set(o, set);
+      }
+      const handle = this.ctx.time.setTimeout(() => finish(false), ms);
+      if (this.stopping) finish(false);
+    });
+  }
+
+  private sleep(ms: number): Promise<void> {
+    if (this.stopping) return Promise.resolve();
+    return new Promise((resolve) => {
+      const entry = {
+        handle: this.ctx.time.setTimeout(() => {
+          this.sleeps.delete(entry);
+          resolve();
+        }, ms),
+        resolve,
+      };
+      this.sleeps.add(entry);
+    });
+  }
+
+  private background(key: string, fn: () => Promise<void>): void {
+    if (this.tasks.has(key)) {
+      this.again.add(key);
+      return;
+    }
+    const run = async (): Promise<void> => {
+      try {
+        await fn();
+      } catch (e) {
+        this.ctx.logger.error({ err: errText(e), task: key }, "background work failed");
+      }
+      if (this.again.delete(key) && this.rt.act()) return run();
+    };
+    const p = run().finally(() => this.tasks.delete(key));
+    this.tasks.set(key, p);
+  }
+}

@@ -1,0 +1,138 @@
+/**
+ * The trader's test harness: an emulator over loopback on a shared ManualTime (so nonces,
+ * resendSafeAfter and order times agree with the trader's clock), the real CryptoComClient as the
+ * DEMO venue (also used as ctx.venues.dry), an order-update source that never emits (the polling
+ * path), a SQLite store in a temp dir, and `drive()` to move time until a condition holds.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type EmulatorConfigInput, type EmulatorHandle, startEmulator } from "../../src/emulator/index.js";
+import { CryptoComClient } from "../../src/exchange/cryptocom/client.js";
+import type { OrderUpdateSource } from "../../src/exchange/types.js";
+import { createLogger } from "../../src/log/logger.js";
+import { openStore } from "../../src/store/open.js";
+import type { Store } from "../../src/store/types.js";
+import type { TradingContext } from "../../src/trading/context.js";
+import { Trader, type TraderOptions } from "../../src/trading/trader.js";
+import { ManualTime } from "../../src/util/clock.js";
+
+/** An update source that is never connected and never emits: confirmation must poll. */
+export function silentUpdates(): OrderUpdateSource {
+  return { on: () => undefined, off: () => undefined, connected: false };
+}
+
+export interface TradingHarness {
+  time: ManualTime;
+  emu: EmulatorHandle;
+  client: CryptoComClient;
+  store: Store;
+  ctx: TradingContext;
+  trader: Trader;
+  leader: { value: boolean };
+  /** A new Trader on the same store and venues (a restart). */
+  restart(opts?: TraderOptions): Promise<Trader>;
+  close(): Promise<void>;
+}
+
+export async function tradingHarness(
+  opts: { emulator?: EmulatorConfigInput; trader?: TraderOptions } = {},
+): Promise<TradingHarness> {
+  const time = new ManualTime(Date.UTC(2026, 0, 5, 12, 0, 0));
+  const emu = await startEmulator(
+    { market_tick_ms: 0, rate_limits: false, ...opts.emulator },
+    { host: "127.0.0.1", port: 0, clock: time },
+  );
+  const client = new CryptoComClient({
+    baseUrl: emu.baseUrl,
+    apiKey: "demo-key",
+    apiSecret: "demo-secret",
+    now: () => time.now(),
+    retry: { baseDelayMs: 5, maxDelayMs: 40 },
+    rateLimit: { enabled: false },
+    probeDelaysMs: [0, 20, 50],
+  });
+  const dir = mkdtempSync(join(tmpdir(), "atp-trader-"));
+  const logger = createLogger({ level: "silent", pretty: false });
+  const store = await openStore({ dataDir: dir, logger, now: () => time.now() });
+  await store.settings.set("live_trading", true);
+  const updates = silentUpdates();
+  const leader = { value: true };
+  const ctx: TradingContext = {
+    store,
+    venues: { live: { client, updates, mode: "DEMO" }, dry: { client, updates, mode: "DRY_RUN" } },
+    time,
+    logger,
+    envLiveTrading: true,
+    isLeader: () => leader.value,
+  };
+  const traderOpts = { pollMs: 100, confirmTimeoutMs: 5_000, ...opts.trader };
+  const trader = new Trader(ctx, traderOpts);
+  const traders = [trader];
+  return {
+    time,
+    emu,
+    client,
+    store,
+    ctx,
+    trader,
+    leader,
+    async restart(o) {
+      const t = new Trader(ctx, { ...traderOpts, ...o });
+      traders.push(t);
+      await t.start();
+      return t;
+    },
+    async close() {
+      for (const t of traders) await t.stop().catch(() => undefined);
+      await client.close();
+      await emu.close();
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+const realPause = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/**
+ * Runs `work` while moving `time` in steps of `stepMs` (with a short real pause for loopback I/O)
+ * until it settles; bounded by `maxSteps`.
+ */
+export async function driveWhile<T>(
+  time: ManualTime,
+  work: Promise<T>,
+  stepMs = 100,
+  maxSteps = 2_000,
+): Promise<T> {
+  let done = false;
+  const p = work.finally(() => {
+    done = true;
+  });
+  for (let i = 0; i < maxSteps && !done; i++) {
+    await time.advance(stepMs);
+    await realPause(2);
+  }
+  return p;
+}
+
+/** Moves time until `cond` holds (bounded); throws naming `what` when it never does. */
+export async function driveUntil(
+  time: ManualTime,
+  cond: () => Promise<boolean> | boolean,
+  what: string,
+  stepMs = 100,
+  maxSteps = 2_000,
+): Promise<void> {
+  for (let i = 0; i < maxSteps; i++) {
+    if (await cond()) return;
+    await time.advance(stepMs);
+    await realPause(2);
+  }
+  throw new Error(`never happened: ${what}`);
+}
+
+/** The emulator's ledger entries of create requests (orders and OCO lists). */
+export function ledger(emu: EmulatorHandle) {
+  return emu.admin.orders();
+}
