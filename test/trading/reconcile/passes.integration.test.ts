@@ -36,11 +36,8 @@ describe("Reconciler passes", () => {
   it("a local NEW order the exchange filled while we were away becomes FILLED with its fills", async () => {
     const row = await localAttempt(w, "away");
     expect((await w.client.placeOrder(marketBuy(`${row.intentId}:1`))).status).toBe("accepted");
-    let filled: Order | undefined;
-    await until(
-      async () => (filled = await w.client.probeOrder(row.clientOid!))?.status === "FILLED",
-      "fill",
-    );
+    await until(async () => (await w.client.probeOrder(row.clientOid!))?.status === "FILLED", "fill");
+    const filled: Order | undefined = await w.client.probeOrder(row.clientOid!);
     // what we knew when we went away: the order accepted, nothing filled
     const asNew = {
       ...filled!,
