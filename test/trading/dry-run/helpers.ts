@@ -33,8 +33,10 @@ export function recordUpdates(src: OrderUpdateSource): UpdateLog {
         .filter((o) => o.clientOid === clientOid)
         .sort((a, b) => a.updateTime - b.updateTime);
       // final statuses win over a later-arriving non-final copy of the same instant
-      return all.find((o) => o.status === "FILLED" || o.status === "CANCELED" || o.status === "REJECTED") ??
-        all[all.length - 1];
+      return (
+        all.find((o) => o.status === "FILLED" || o.status === "CANCELED" || o.status === "REJECTED") ??
+        all[all.length - 1]
+      );
     },
   };
   src.on("order", (o, s) => log.orders.push([o, s]));

@@ -60,7 +60,13 @@ describe("dry run: no private call reaches the exchange", () => {
     const want = expectedBuy(book, dec("1000"), inst.qtyTickSize, dec("0.005"));
 
     // 1. market BUY by notional: accepted, then FILLED through the updates, at the book with the taker fee
-    const buy = await broker.placeOrder({ intentId: "i1:1", symbol: S, side: "BUY", type: "MARKET", notional: "1000" });
+    const buy = await broker.placeOrder({
+      intentId: "i1:1",
+      symbol: S,
+      side: "BUY",
+      type: "MARKET",
+      notional: "1000",
+    });
     expect(buy).toMatchObject({ status: "accepted", clientOid: broker.clientOidFor("i1:1"), probed: false });
     await until(() => log.last(broker.clientOidFor("i1:1"))?.status === "FILLED", "entry FILLED");
     const entry = log.last(broker.clientOidFor("i1:1"))!;
@@ -94,7 +100,10 @@ describe("dry run: no private call reaches the exchange", () => {
     expect(oco.status).toBe("accepted");
     if (oco.status !== "accepted") return;
     const [tpOid, slOid] = oco.clientOids;
-    await until(() => log.last(slOid)?.status === "PENDING" && log.last(tpOid)?.status === "ACTIVE", "legs working");
+    await until(
+      () => log.last(slOid)?.status === "PENDING" && log.last(tpOid)?.status === "ACTIVE",
+      "legs working",
+    );
     expect((await broker.getOpenTriggerOrders(S)).map((o) => o.listId)).toEqual([oco.listId, oco.listId]);
 
     // 3. the price falls through the stop on the real market; the poll refreshes the stale book
