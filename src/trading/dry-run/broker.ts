@@ -22,7 +22,6 @@ import type {
   CancelAck,
   CandleQuery,
   ExchangeClient,
-  ExchangeFailure,
   Fill,
   HistoryQuery,
   Instrument,
@@ -39,12 +38,12 @@ import type {
   TriggerOrderRequest,
 } from "../../exchange/types.js";
 import { type Logger, silentLogger } from "../../log/logger.js";
-import type { TimerHandle, TimeSource } from "../../util/clock.js";
+import type { TimeSource } from "../../util/clock.js";
 import { Dec } from "../../util/decimal.js";
 import { DRY_RUN_ACCOUNT, DryRunAccount } from "./account.js";
+import { DryRunBookKeeper } from "./book-keeper.js";
 import { dryRunClientOid } from "./client-oid.js";
 import { balanceFromLedger } from "./convert.js";
-import { asExchangeFailure } from "./errors.js";
 import { publishEngineEvent } from "./events.js";
 import { DryRunMarketView } from "./market-view.js";
 import { DryRunUpdateHub } from "./updates.js";
@@ -76,11 +75,9 @@ export class DryRunBroker implements ExchangeClient {
   private readonly hub: DryRunUpdateHub;
   private readonly view: DryRunMarketView;
   private readonly log: Logger;
-  private readonly pollMs: number;
-  private readonly bookMaxAgeMs: number;
+  private readonly books: DryRunBookKeeper;
   private started: Promise<DryRunAccount> | undefined;
   private engine: MatchingEngine | undefined;
-  private timer: TimerHandle | undefined;
   private closed = false;
 
   constructor(private readonly opts: DryRunBrokerOptions) {
@@ -88,8 +85,17 @@ export class DryRunBroker implements ExchangeClient {
     this.log = opts.logger ?? silentLogger();
     this.hub = new DryRunUpdateHub(this.log);
     this.view = new DryRunMarketView(opts.time, opts.slippageBps ?? 0);
-    this.pollMs = opts.pollMs ?? 1_000;
-    this.bookMaxAgeMs = opts.bookMaxAgeMs ?? 5_000;
+    this.books = new DryRunBookKeeper({
+      market: opts.market,
+      time: opts.time,
+      view: this.view,
+      logger: this.log,
+      pollMs: opts.pollMs ?? 1_000,
+      bookMaxAgeMs: opts.bookMaxAgeMs ?? 5_000,
+      bookDepth: opts.bookDepth ?? 50,
+      activeSymbols: (engine) =>
+        engine.open(DRY_RUN_ACCOUNT, { origin: "any" }).map((o) => o.instrument.symbol),
+    });
   }
 
   /** Order, trade and balance updates of the simulated account (always connected). */
@@ -103,7 +109,10 @@ export class DryRunBroker implements ExchangeClient {
   }
 
   private account(): Promise<DryRunAccount> {
-    this.started ??= this.boot();
+    this.started ??= this.boot().catch((e: unknown) => {
+      this.started = undefined; // a failed start (instruments unreadable) may be retried
+      throw e;
+    });
     return this.started;
   }
 
@@ -128,18 +137,17 @@ export class DryRunBroker implements ExchangeClient {
     const account = new DryRunAccount({
       engine,
       clock: this.opts.time,
-      prepare: (symbol) => this.prepare(engine, symbol),
+      prepare: (symbol) => this.books.prepare(engine, symbol),
       defer: (fn) => setImmediate(() => (this.closed ? undefined : fn())),
     });
-    this.schedulePoll();
+    this.books.startPolling(engine);
     this.hub.emit("ready");
     return account;
   }
 
   async close(): Promise<void> {
     this.closed = true;
-    if (this.timer !== undefined) this.opts.time.clearTimeout(this.timer);
-    this.timer = undefined;
+    this.books.stop();
   }
 
   // ---------------------------------------------------------------- market data (live)
@@ -154,43 +162,6 @@ export class DryRunBroker implements ExchangeClient {
   onTicker(ticker: DecTicker): void {
     this.view.setTicker(ticker);
     this.engine?.onMarket(ticker.symbol);
-  }
-
-  private async prepare(engine: MatchingEngine, symbol: string): Promise<ExchangeFailure | undefined> {
-    if (!engine.instrument(symbol)) return undefined; // the engine answers 209
-    const age = this.view.ageMs(symbol);
-    if (age !== undefined && age <= this.bookMaxAgeMs) return undefined;
-    try {
-      this.view.setBook(await this.opts.market.getBook(symbol, this.opts.bookDepth ?? 50));
-      return undefined;
-    } catch (e) {
-      this.log.warn({ err: e, symbol }, "dry run: book refresh failed");
-      return this.view.hasBook(symbol) ? undefined : asExchangeFailure("public/get-book", e);
-    }
-  }
-
-  private schedulePoll(): void {
-    if (this.closed || this.pollMs <= 0) return;
-    this.timer = this.opts.time.setTimeout(() => void this.poll(), this.pollMs);
-  }
-
-  private async poll(): Promise<void> {
-    const engine = this.engine;
-    try {
-      if (!engine) return;
-      const symbols = new Set(
-        engine.open(DRY_RUN_ACCOUNT, { origin: "any" }).map((o) => o.instrument.symbol),
-      );
-      for (const s of symbols) {
-        await this.prepare(engine, s);
-        if (this.closed) return;
-        engine.onMarket(s);
-      }
-    } catch (e) {
-      this.log.error({ err: e }, "dry run: trigger poll failed");
-    } finally {
-      this.schedulePoll();
-    }
   }
 
   private balanceOf(engine: MatchingEngine, account: string): AccountBalance {
