@@ -138,7 +138,12 @@ export class DryRunBroker implements ExchangeClient {
       engine,
       clock: this.opts.time,
       prepare: (symbol) => this.books.prepare(engine, symbol),
-      defer: (fn) => setImmediate(() => (this.closed ? undefined : fn())),
+      defer: (fn) =>
+        setImmediate(() => {
+          if (this.closed) return;
+          fn();
+          this.hub.flush(); // the order's updates in the same turn as its matching
+        }),
     });
     this.books.startPolling(engine);
     this.hub.emit("ready");

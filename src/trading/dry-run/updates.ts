@@ -4,9 +4,11 @@
  *
  * Invariants:
  * - Always connected: there is no socket to lose, so no `disconnected` event is ever emitted.
- * - Events are delivered asynchronously and in the order they were queued (one flush per turn
- *   of the event loop), never inside the call that caused them: a caller sees a placement's
- *   outcome before that order's updates, as with the exchange's acknowledgement and pushes.
+ * - Events are delivered asynchronously and in the order they were queued (on the next turn of
+ *   the event loop, or by `flush()` at the end of the broker's own deferred work), never inside
+ *   the caller's call that caused them: a caller sees a placement's outcome before that order's
+ *   updates, as with the exchange's acknowledgement and pushes. One `ManualTime.settle()` after a
+ *   placement delivers them all.
  * - A listener that throws is logged and does not stop the others.
  */
 
@@ -48,15 +50,8 @@ export class DryRunUpdateHub implements OrderUpdateSource {
     setImmediate(() => this.flush());
   }
 
-  /** Resolves once every event queued so far has been delivered. */
-  drained(): Promise<void> {
-    return new Promise((resolve) => {
-      const check = () => (this.queue.length === 0 && !this.scheduled ? resolve() : setImmediate(check));
-      check();
-    });
-  }
-
-  private flush(): void {
+  /** Delivers everything queued now (the broker calls it after working an order on its own turn). */
+  flush(): void {
     this.scheduled = false;
     while (this.queue.length > 0) {
       const q = this.queue.shift()!;

@@ -78,6 +78,25 @@ describe("DryRunBroker", () => {
     ]);
   });
 
+  it("delivers an order's updates after its outcome, all within one settle of the event loop", async () => {
+    const { broker, log, time } = await started();
+    await time.settle(); // ready, the start balance
+    const seen: string[] = [];
+    broker.updates.on("order", (o) => seen.push(o.status));
+    const out = await broker.placeOrder({
+      intentId: "q:1",
+      symbol: S,
+      side: "BUY",
+      type: "MARKET",
+      notional: "100",
+    });
+    expect(out.status).toBe("accepted");
+    expect(seen).toEqual([]);
+    await time.settle();
+    expect(seen).toEqual(["NEW", "FILLED"]);
+    expect(log.fills).toHaveLength(1);
+  });
+
   it("applies slippage against the trader on both sides", async () => {
     const { broker, log } = await started({ slippageBps: 10, balances: { USD: "1000", BTC: "1" } });
     await broker.placeOrder({ intentId: "s:1", symbol: S, side: "BUY", type: "MARKET", quantity: "0.001" });
