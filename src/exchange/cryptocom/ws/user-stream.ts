@@ -43,6 +43,16 @@ export interface UserStreamOptions extends Omit<SocketOptions, "sendLimit"> {
   logger?: Logger | undefined;
 }
 
+/**
+ * The listener signatures of `OrderUpdateSource` (src/exchange/types.ts), declared beside the
+ * emitter's own so a UserStream is usable wherever the trader takes an order-update source.
+ */
+export interface UserStream {
+  on<E extends keyof UserStreamEvents>(event: E, listener: UserStreamEvents[E]): this;
+  off<E extends keyof UserStreamEvents>(event: E, listener: UserStreamEvents[E]): this;
+}
+
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the interface adds listener overloads only, no properties
 export class UserStream extends EventEmitter<Args<UserStreamEvents>> {
   private readonly socket: ReconnectingSocket;
   private readonly nonces: NonceSource;
