@@ -30,7 +30,17 @@ export function clientOptionsFrom(config: AppConfig, logger: Logger): CryptoComC
  * layout the emulator serves (`http://h:p/exchange/v1` → `ws://h:p/exchange/v1/market`).
  */
 export function marketStreamUrl(restBaseUrl: string): string {
+  return streamUrl(restBaseUrl, "market");
+}
+
+/** The user (private) WebSocket of a REST base URL, by the same rule as marketStreamUrl (`…/user`). */
+export function userStreamUrl(restBaseUrl: string): string {
+  return streamUrl(restBaseUrl, "user");
+}
+
+function streamUrl(restBaseUrl: string, which: "market" | "user"): string {
   const base = restBaseUrl.replace(/\/+$/, "");
-  for (const venue of [PRODUCTION, UAT]) if (base === venue.rest) return venue.wsMarket;
-  return `${base.replace(/^http(s?):\/\//i, (_m, s: string) => `ws${s}://`)}/market`;
+  for (const venue of [PRODUCTION, UAT])
+    if (base === venue.rest) return which === "market" ? venue.wsMarket : venue.wsUser;
+  return `${base.replace(/^http(s?):\/\//i, (_m, s: string) => `ws${s}://`)}/${which}`;
 }

@@ -31,7 +31,9 @@ import { LiveSignals } from "../strategy/live-signals.js";
 import { MemoryThrottleStore, Throttle, type ThrottleStore } from "../strategy/throttle.js";
 import { systemTime, type TimeSource } from "../util/clock.js";
 import { startEmulatorListening } from "./emulator.js";
-import { clientOptionsFrom, marketStreamUrl } from "./exchange.js";
+import { Engine } from "./engine.js";
+import { type EngineWiring, engineDeps } from "./engine-wiring.js";
+import { clientOptionsFrom, marketStreamUrl, userStreamUrl } from "./exchange.js";
 import { type Component, Lifecycle, type StopMode, type StopOutcome } from "./lifecycle.js";
 
 /** Which exchange the runtime talks to. */
@@ -164,6 +166,41 @@ export class Runtime {
     return this.venue.kind === "emulator"
       ? this.emulator.wsMarketUrl
       : marketStreamUrl(this.config.exchange.baseUrl);
+  }
+
+  /** The user (private) WebSocket of the venue. */
+  get wsUserUrl(): string {
+    return this.venue.kind === "emulator"
+      ? this.emulator.wsUserUrl
+      : userStreamUrl(this.config.exchange.baseUrl);
+  }
+
+  /** The account's key and secret when the venue has them (the emulator's demo key, or the configured ones). */
+  get accountCredentials(): { apiKey: string; apiSecret: string } | undefined {
+    if (this.venue.kind === "emulator") return this.venue.credentials;
+    const ex = this.config.exchange;
+    return ex.apiKey && ex.apiSecret ? { apiKey: ex.apiKey, apiSecret: ex.apiSecret } : undefined;
+  }
+
+  /** The mode of orders sent to this venue: DEMO on an emulator this process runs, else LIVE. */
+  get liveMode(): "LIVE" | "DEMO" {
+    return this.venue.kind === "emulator" ? "DEMO" : "LIVE";
+  }
+
+  /**
+   * The trading engine (leadership, venues, trader, reconciliation) on the store: built once,
+   * started with the runtime, stopped before the store and the exchange client.
+   */
+  async engine(wiring: EngineWiring = {}): Promise<Engine> {
+    if (!this.built.has("trading engine")) {
+      const store = await this.store();
+      this.provide(
+        "trading engine",
+        () => new Engine(engineDeps(this, store, wiring)),
+        (engine) => ({ start: () => engine.start(), stop: () => engine.stop() }),
+      );
+    }
+    return this.built.get("trading engine") as Engine;
   }
 
   /** Market time: the emulator's market clock (it may run faster than real time), else the wall clock. */

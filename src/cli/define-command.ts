@@ -124,6 +124,16 @@ export const option = {
 export interface CommandContext {
   /** Prints `err` as a usage error (message, then the usage line) and returns exit code 2. */
   usageError(err: unknown): number;
+  /** The positional arguments, as declared in `positionals` (each checked against its choices). */
+  positionals: string[];
+}
+
+/** A positional argument (`atp order buy BTC_USD`): required, in declaration order. */
+export interface Positional {
+  name: string;
+  help: string;
+  /** When given, the value must be one of these (compared exactly). */
+  choices?: readonly string[];
 }
 
 export interface CommandDef<O extends Options> {
@@ -135,6 +145,8 @@ export interface CommandDef<O extends Options> {
   /** Printed in the help after the options (exit codes, where to read more). */
   notes?: string;
   options: O;
+  /** Positional arguments, all required (none by default: any positional is a usage error). */
+  positionals?: readonly Positional[];
   run(values: OptionValues<O>, ctx: CommandContext): Promise<number>;
 }
 
@@ -193,6 +205,9 @@ function helpText(def: CommandDef<Options>, usage: string): string {
     "",
     `usage: ${usage}`,
     ...(def.description ? ["", def.description] : []),
+    ...(def.positionals?.length
+      ? ["", "arguments:", ...def.positionals.map((p) => `  ${p.name.padEnd(width)}${p.help}`)]
+      : []),
     "",
     "options:",
     ...lines,
@@ -256,10 +271,11 @@ function unknownOption(
 export function defineCommand<O extends Options>(def: CommandDef<O>): Command {
   const entries = Object.entries(def.options) as [string, Option<unknown>][];
   const byName: ReadonlyMap<string, Option<unknown>> = new Map(entries);
-  const usage = wrap(
-    `atp ${def.name}`,
-    entries.map(([n, o]) => usageWord(n, o)),
-  );
+  const declared = def.positionals ?? [];
+  const usage = wrap(`atp ${def.name}`, [
+    ...declared.map((p) => (p.choices ? p.choices.join("|") : p.name)),
+    ...entries.map(([n, o]) => usageWord(n, o)),
+  ]);
   const help = helpText(def as CommandDef<Options>, usage);
   const fail = (err: unknown) => usageError(def.name, err, usage);
   const optional = new Set(entries.filter(([, o]) => o.optionalValue).map(([n]) => n));
@@ -270,7 +286,7 @@ export function defineCommand<O extends Options>(def: CommandDef<O>): Command {
       .map(([n, o]) => [n, { type: o.type, ...(o.short ? { short: o.short } : {}) }]),
   );
 
-  function parse(args: string[]): OptionValues<O> {
+  function parse(args: string[]): { values: OptionValues<O>; positionals: string[] } {
     const { rest, given } = takeOptionalValues(args, optional);
     const joined = joinNegativeValues(rest, numeric);
     const unknown = unknownOption(joined, byName);
@@ -284,7 +300,14 @@ export function defineCommand<O extends Options>(def: CommandDef<O>): Command {
       allowPositionals: true,
       strict: true,
     });
-    if (positionals.length > 0) throw new Error(`unexpected argument "${positionals[0]}"`);
+    if (positionals.length > declared.length)
+      throw new Error(`unexpected argument "${positionals[declared.length]}"`);
+    declared.forEach((p, i) => {
+      const given = positionals[i];
+      if (given === undefined) throw new Error(`missing ${p.name}: ${p.help}`);
+      if (p.choices && !p.choices.includes(given))
+        throw new Error(`${p.name} must be one of ${p.choices.join(", ")}, not "${given}"`);
+    });
     const out: Record<string, unknown> = {};
     for (const [name, o] of entries) {
       const raw = o.optionalValue
@@ -292,7 +315,7 @@ export function defineCommand<O extends Options>(def: CommandDef<O>): Command {
         : (values as Record<string, string | boolean | undefined>)[name];
       out[name] = o.read(raw, name);
     }
-    return out as OptionValues<O>;
+    return { values: out as OptionValues<O>, positionals };
   }
 
   return {
@@ -307,13 +330,13 @@ export function defineCommand<O extends Options>(def: CommandDef<O>): Command {
         process.stdout.write(help);
         return 0;
       }
-      let values: OptionValues<O>;
+      let parsed: ReturnType<typeof parse>;
       try {
-        values = parse(args);
+        parsed = parse(args);
       } catch (err) {
         return fail(err);
       }
-      return def.run(values, { usageError: fail });
+      return def.run(parsed.values, { usageError: fail, positionals: parsed.positionals });
     },
   };
 }

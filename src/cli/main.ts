@@ -17,6 +17,7 @@ type Load = () => Promise<Command>;
 
 /** Every command and how to load it (src/cli/commands/<name>.ts), in the order `atp --help` lists them. */
 const COMMANDS: ReadonlyMap<string, Load> = new Map<string, Load>([
+  ["start", () => import("./commands/start.js").then((m) => m.command)],
   ["demo", () => import("./commands/demo.js").then((m) => m.command)],
   ["check-config", () => import("./commands/check-config.js").then((m) => m.command)],
   ["test-connection", () => import("./commands/test-connection.js").then((m) => m.command)],

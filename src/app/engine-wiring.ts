@@ -1,0 +1,50 @@
+/**
+ * Composition root: what the engine is built from, taken from the runtime. The live venue exists
+ * only when the runtime's venue has credentials: the exchange client, the user stream (with the
+ * client for its gap-fill) and the doctor for the auth breaker. Live orders are allowed by the
+ * environment only with `LIVE_TRADING=true` — or on an emulator this process runs (the demo, DEMO
+ * mode); the store's live switch must still be on (src/trading/context.ts resolveMode).
+ */
+import { UserStream } from "../exchange/cryptocom/ws/user-stream.js";
+import type { Store } from "../store/types.js";
+import { authDiagnosis } from "./auth-diagnosis.js";
+import type { EngineDeps } from "./engine.js";
+import type { Runtime } from "./runtime.js";
+
+/** What a command chooses about the engine; everything else comes from the runtime. */
+export type EngineWiring = Pick<
+  EngineDeps,
+  "signals" | "instanceId" | "tickMs" | "reconcileMs" | "trader" | "dryBalances" | "onLeadership"
+>;
+
+export function engineDeps(runtime: Runtime, store: Store, wiring: EngineWiring): EngineDeps {
+  const client = runtime.exchange;
+  const logger = runtime.logger;
+  const creds = runtime.accountCredentials;
+  const live = creds
+    ? {
+        updates: new UserStream({
+          url: runtime.wsUserUrl,
+          apiKey: creds.apiKey,
+          apiSecret: creds.apiSecret,
+          rest: client,
+          logger,
+          now: () => runtime.time.now(),
+          ...(runtime.config.exchange.localAddress
+            ? { localAddress: runtime.config.exchange.localAddress }
+            : {}),
+        }),
+        mode: runtime.liveMode,
+        diagnose: authDiagnosis(runtime.report, logger),
+      }
+    : undefined;
+  return {
+    store,
+    time: runtime.time,
+    logger,
+    client,
+    live,
+    envLiveTrading: runtime.liveMode === "DEMO" || runtime.config.liveTrading,
+    ...wiring,
+  };
+}
