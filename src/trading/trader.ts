@@ -17,6 +17,7 @@ import type { TimerHandle } from "../util/clock.js";
 import { dec } from "../util/decimal.js";
 import { type TradingContext, type Venue, venueFor } from "./context.js";
 import { runExit } from "./exits/exit.js";
+import { inboxRequest } from "./inbox.js";
 import { pollOnce } from "./pipeline/confirmation.js";
 import { runEntry } from "./pipeline/entry.js";
 import { intake } from "./pipeline/intake.js";
@@ -123,18 +124,7 @@ export class Trader {
   async processInbox(limit = 20): Promise<number> {
     if (!this.rt.act()) return 0;
     const claimed = await this.ctx.store.signals.claimPending(limit);
-    for (const s of claimed) {
-      await this.submit({
-        symbol: s.symbol,
-        side: s.side,
-        source: s.source,
-        actor: s.source,
-        idempotencyKey: `signal:${s.id}`,
-        signalId: s.id,
-        strategy: s.strategy,
-        price: s.price,
-      });
-    }
+    for (const s of claimed) await this.submit(inboxRequest(s));
     return claimed.length;
   }
 
