@@ -25,6 +25,7 @@ const COMMANDS: ReadonlyMap<string, Load> = new Map<string, Load>([
   ["emulator", () => import("./commands/emulator.js").then((m) => m.command)],
   ["doctor", () => import("./commands/doctor.js").then((m) => m.command)],
   ["backtest", () => import("./commands/backtest.js").then((m) => m.command)],
+  ["order", () => import("./commands/order.js").then((m) => m.command)],
   ["orders", () => import("./commands/orders.js").then((m) => m.command)],
   ["positions", () => import("./commands/positions.js").then((m) => m.command)],
 ]);
