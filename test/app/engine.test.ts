@@ -1,0 +1,194 @@
+/**
+ * The engine as the composition root assembles it (src/app/engine.ts), in process against the
+ * emulator over loopback on one ManualTime: a strategy signal goes through the store's inbox to a
+ * filled, protected lot; with the live switch off the same signal trades in dry run and the
+ * exchange receives nothing; a second engine on the same SQLite file is refused; after stop() no
+ * signal is taken.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { Engine, type EngineDeps } from "../../src/app/engine.js";
+import { type EmulatorHandle, startEmulator } from "../../src/emulator/index.js";
+import { CryptoComClient } from "../../src/exchange/cryptocom/client.js";
+import { createLogger } from "../../src/log/logger.js";
+import { StoreLockedError } from "../../src/store/errors.js";
+import { openStore } from "../../src/store/open.js";
+import type { Store } from "../../src/store/types.js";
+import type { Signal } from "../../src/strategy/signals.js";
+import { ManualTime } from "../../src/util/clock.js";
+import { dec } from "../../src/util/decimal.js";
+import { driveUntil, silentUpdates } from "../helpers/trading.js";
+
+interface Fixture {
+  time: ManualTime;
+  emu: EmulatorHandle;
+  client: CryptoComClient;
+  store: Store;
+  dir: string;
+  emit(s: Signal): void;
+  deps(over?: Partial<EngineDeps>): EngineDeps;
+}
+
+const closers: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const c of closers.splice(0).reverse()) await c();
+});
+
+async function fixture(opts: { live: boolean }): Promise<Fixture> {
+  const time = new ManualTime(Date.UTC(2026, 0, 5, 12, 0, 0));
+  const emu = await startEmulator(
+    { market_tick_ms: 0, rate_limits: false },
+    { host: "127.0.0.1", port: 0, clock: time },
+  );
+  const client = new CryptoComClient({
+    baseUrl: emu.baseUrl,
+    apiKey: "demo-key",
+    apiSecret: "demo-secret",
+    now: () => time.now(),
+    rateLimit: { enabled: false },
+    probeDelaysMs: [0, 20, 50],
+  });
+  const dir = mkdtempSync(join(tmpdir(), "atp-engine-"));
+  const logger = createLogger({ level: "silent", pretty: false });
+  const store = await openStore({ dataDir: dir, logger, now: () => time.now() });
+  await store.watchlist.upsert({
+    symbol: "BTC_USD",
+    tradeEnabled: true,
+    amountUsd: dec("30"),
+    slPct: dec("2"),
+    tpPct: dec("3"),
+  });
+  await store.settings.set("live_trading", opts.live);
+  closers.push(async () => {
+    await client.close();
+    await emu.close();
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const listeners = new Set<(s: Signal) => void>();
+  const updates = { ...silentUpdates(), start: () => undefined, stop: async () => undefined };
+  return {
+    time,
+    emu,
+    client,
+    store,
+    dir,
+    emit: (s) => {
+      for (const l of listeners) l(s);
+    },
+    deps: (over = {}) => ({
+      store,
+      time,
+      logger,
+      client,
+      live: {
+        updates,
+        mode: "DEMO",
+        diagnose: async () => ({ verdict: "test", report: null }),
+      },
+      envLiveTrading: true,
+      signals: {
+        onSignal: (l) => {
+          listeners.add(l);
+          return () => listeners.delete(l);
+        },
+      },
+      tickMs: 100,
+      reconcileMs: 60_000,
+      trader: { pollMs: 100 },
+      ...over,
+    }),
+  };
+}
+
+function buySignal(time: ManualTime): Signal {
+  return {
+    side: "BUY",
+    configHash: "h",
+    throttle: { emit: true, code: "FIRST_SIGNAL" } as unknown as Signal["throttle"],
+    decision: {
+      action: "BUY",
+      strategy: "swing-conservative",
+      symbol: "BTC_USD",
+      timeframe: "1h",
+      candleTime: time.now() - 3_600_000,
+      evaluatedAt: time.now(),
+      preview: false,
+      price: 60000.5,
+      conditions: [],
+      reasons: ["test"],
+      buyIndex: 100,
+      insufficient: [],
+    },
+  };
+}
+
+async function startEngine(fx: Fixture, over?: Partial<EngineDeps>): Promise<Engine> {
+  const engine = new Engine(fx.deps(over));
+  closers.push(() => engine.stop());
+  await engine.start();
+  return engine;
+}
+
+describe("the engine", () => {
+  it("takes a strategy signal through the inbox to a filled entry protected by an OCO", async () => {
+    const fx = await fixture({ live: true });
+    const engine = await startEngine(fx);
+    expect(engine.isLeader).toBe(true);
+    fx.emit(buySignal(fx.time));
+    await driveUntil(
+      fx.time,
+      async () => (await fx.store.lots.listOpen()).some((l) => l.protection === "PROTECTED"),
+      "a protected lot",
+    );
+    const [signal] = await fx.store.signals.list({ symbol: "BTC_USD" });
+    expect(signal).toMatchObject({ source: "engine", strategy: "swing-conservative" });
+    expect(signal?.price?.toFixed()).toBe("60000.5");
+    expect(signal?.intentId).toBeDefined();
+    const intent = await fx.store.intents.get(signal!.intentId!);
+    expect(intent).toMatchObject({ mode: "DEMO", idempotencyKey: `signal:${signal!.id}` });
+    const methods = fx.emu.admin.orders().map((e) => e.method);
+    expect(methods.filter((m) => m === "private/create-order")).toHaveLength(1);
+  });
+
+  it("with the live switch off trades the same signal in dry run: the exchange receives no order", async () => {
+    const fx = await fixture({ live: false });
+    await startEngine(fx);
+    fx.emit(buySignal(fx.time));
+    await driveUntil(
+      fx.time,
+      async () =>
+        (await fx.store.lots.listOpen({ mode: "DRY_RUN" })).some((l) => l.protection === "PROTECTED"),
+      "a protected dry-run lot",
+    );
+    expect(fx.emu.admin.orders()).toEqual([]);
+  });
+
+  it("a second engine on the same SQLite file is refused at start", async () => {
+    const fx = await fixture({ live: true });
+    await startEngine(fx);
+    const other = await openStore({
+      dataDir: fx.dir,
+      logger: createLogger({ level: "silent", pretty: false }),
+      now: () => fx.time.now(),
+    });
+    closers.push(() => other.close());
+    const second = new Engine(fx.deps({ store: other }));
+    await expect(second.start()).rejects.toBeInstanceOf(StoreLockedError);
+    expect(second.isLeader).toBe(false);
+  });
+
+  it("after stop() takes no signal and gives the file back", async () => {
+    const fx = await fixture({ live: true });
+    const engine = await startEngine(fx);
+    await engine.stop();
+    expect(engine.isLeader).toBe(false);
+    fx.emit(buySignal(fx.time));
+    await fx.time.advance(1_000);
+    expect(await fx.store.signals.list()).toEqual([]);
+    const next = await startEngine(fx);
+    expect(next.isLeader).toBe(true);
+  });
+});
