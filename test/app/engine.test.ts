@@ -12,6 +12,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { Engine, type EngineDeps } from "../../src/app/engine.js";
 import { type EmulatorHandle, startEmulator } from "../../src/emulator/index.js";
 import { CryptoComClient } from "../../src/exchange/cryptocom/client.js";
+import { UserStream } from "../../src/exchange/cryptocom/ws/user-stream.js";
 import { createLogger } from "../../src/log/logger.js";
 import { StoreLockedError } from "../../src/store/errors.js";
 import { openStore } from "../../src/store/open.js";
@@ -36,7 +37,7 @@ afterEach(async () => {
   for (const c of closers.splice(0).reverse()) await c();
 });
 
-async function fixture(opts: { live: boolean }): Promise<Fixture> {
+async function fixture(opts: { live: boolean; stream?: boolean }): Promise<Fixture> {
   const time = new ManualTime(Date.UTC(2026, 0, 5, 12, 0, 0));
   const emu = await startEmulator(
     { market_tick_ms: 0, rate_limits: false },
@@ -68,7 +69,16 @@ async function fixture(opts: { live: boolean }): Promise<Fixture> {
     rmSync(dir, { recursive: true, force: true });
   });
   const listeners = new Set<(s: Signal) => void>();
-  const updates = { ...silentUpdates(), start: () => undefined, stop: async () => undefined };
+  const updates = opts.stream
+    ? new UserStream({
+        url: emu.wsUserUrl,
+        apiKey: "demo-key",
+        apiSecret: "demo-secret",
+        rest: client,
+        now: () => time.now(),
+        warmupMs: 0,
+      })
+    : { ...silentUpdates(), start: () => undefined, stop: async () => undefined };
   return {
     time,
     emu,
@@ -151,6 +161,35 @@ describe("the engine", () => {
     expect(intent).toMatchObject({ mode: "DEMO", idempotencyKey: `signal:${signal!.id}` });
     const methods = fx.emu.admin.orders().map((e) => e.method);
     expect(methods.filter((m) => m === "private/create-order")).toHaveLength(1);
+  });
+
+  it("confirms and protects from the user stream when every order lookup fails", async () => {
+    const fx = await fixture({ live: true, stream: true });
+    // every lookup the polling fallback (or reconciliation) could confirm with fails: only the
+    // stream's updates can open and protect the lot
+    fx.emu.admin.setFaults([
+      {
+        kind: "error",
+        code: 50001,
+        methods: [
+          "private/get-order-detail",
+          "private/advanced/get-order-detail",
+          "private/get-order-history",
+          "private/advanced/get-order-history",
+          "private/get-trades",
+        ],
+      },
+    ]);
+    const updates = fx.deps().live?.updates;
+    const ready = new Promise<void>((resolve) => updates?.on("ready", () => resolve()));
+    await startEngine(fx, { trader: { pollMs: 600_000 } });
+    await ready;
+    fx.emit(buySignal(fx.time));
+    await driveUntil(
+      fx.time,
+      async () => (await fx.store.lots.listOpen()).some((l) => l.protection === "PROTECTED"),
+      "a lot protected through stream updates",
+    );
   });
 
   it("with the live switch off trades the same signal in dry run: the exchange receives no order", async () => {
