@@ -66,7 +66,7 @@ const FILE_RULES: Record<string, readonly string[]> = {
 };
 
 /** The dashboard (web/) may import only the API's generated types from src/. */
-const WEB_MAY_IMPORT = ["api/generated/"];
+const WEB_MAY_IMPORT = ["api/contract/"];
 
 /**
  * Where concrete clients, servers and loggers may be constructed (non-test code): the composition
