@@ -33,6 +33,11 @@ const options = {
     { min: 1, max: 3600, unit: "seconds" },
     { default: 15 },
   ),
+  "leader-retry-ms": option.int(
+    "PostgreSQL: how often a follower tries to take leadership",
+    { min: 50, max: 60_000, unit: "ms" },
+    { default: 5000 },
+  ),
   "no-signals": option.flag("do not evaluate strategies (orders come from `atp order` and the inbox only)"),
 };
 
@@ -67,6 +72,7 @@ async function run(values: OptionValues<typeof options>): Promise<number> {
     const engine = await runtime.engine({
       tickMs: values["tick-ms"],
       reconcileMs: values["reconcile-s"] * 1000,
+      leadership: { retryMs: values["leader-retry-ms"] },
       ...(values["instance-id"] ? { instanceId: values["instance-id"] } : {}),
       ...(signals ? { signals } : {}),
       onLeadership: (leading) => say(`atp start: ${leading ? "leading" : "not leading"}`),
