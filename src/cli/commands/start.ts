@@ -84,7 +84,16 @@ async function run(values: OptionValues<typeof options>): Promise<number> {
     say(
       `atp start: ready (store ${store.dialect} ${store.location}, ${live}, ${engine.isLeader ? "leader" : "follower"})`,
     );
-    await stopped;
+    // The engine's timers are unref'd, and without credentials (no user stream) or trading symbols
+    // (no market feed) nothing else holds the event loop: node would end the process with 13
+    // ("unsettled top-level await") right after `ready`, releasing the store's lock. This handle
+    // keeps it up until a stop is asked for.
+    const alive = setInterval(() => undefined, 2 ** 30);
+    try {
+      await stopped;
+    } finally {
+      clearInterval(alive);
+    }
     say("atp start: stopping");
     return 0;
   } catch (e) {
