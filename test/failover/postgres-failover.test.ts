@@ -32,6 +32,8 @@ import { type AtpProcess, spawnAtp, stopAll } from "./procs.js";
 
 const TICK = ["--no-signals", "--tick-ms", "100", "--reconcile-s", "60"];
 const READY = 20_000;
+/** The followers' retry period (the default, 5 s, gives takeovers of ~0–5 s: docs/trading/failover.md). */
+const RETRY_MS = 300;
 
 // one emulator (one account, one ledger) per test: a store reconciles the account's orders it
 // finds as its own, so a test must not see another test's orders
@@ -125,7 +127,7 @@ describe("failover on PostgreSQL (two atp processes)", () => {
   it("SIGKILL of the leader: the follower leads within 15 s and trades on, no order sent twice", async () => {
     const h = await pgHome();
     await seedTrading(h.store, ["BTC_USD", "ETH_USD"]);
-    const { a, b } = await startPair(h, { A: 300, B: 300 });
+    const { a, b } = await startPair(h, { A: RETRY_MS, B: RETRY_MS });
 
     const first = await inboxBuy(h.store, "BTC_USD");
     await protectedLot(h.store, first, [a, b]);
@@ -139,7 +141,9 @@ describe("failover on PostgreSQL (two atp processes)", () => {
     await a.exited(5000);
     const led = await b.line(/^atp start: leading$/, 15_000);
     const takeoverMs = led.at - killedAt;
-    console.info(`failover: SIGKILL → follower leading in ${takeoverMs.toFixed(0)} ms (retry 300 ms)`);
+    console.info(
+      `failover: SIGKILL → follower leading in ${takeoverMs.toFixed(0)} ms (retry ${RETRY_MS} ms)`,
+    );
     expect(takeoverMs).toBeLessThan(15_000);
 
     const second = await inboxBuy(h.store, "ETH_USD");
@@ -157,7 +161,7 @@ describe("failover on PostgreSQL (two atp processes)", () => {
     const h = await pgHome();
     await seedTrading(h.store, ["BTC_USD"]);
     // A retries slower than B, so B (not A again) is the next leader
-    const { a, b } = await startPair(h, { A: 5000, B: 300 });
+    const { a, b } = await startPair(h, { A: 5000, B: RETRY_MS });
 
     const lockPids = await pgAdmin(async (c) => {
       const r = await c.query<{ pid: number }>(
