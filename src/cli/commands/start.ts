@@ -7,10 +7,14 @@
  * - Live orders only with `LIVE_TRADING=true` *and* the store's live switch on; otherwise dry run
  *   (src/trading/context.ts). Without credentials there is no live venue at all.
  * - A second `atp start` on the same SQLite file exits 2 naming the holder; on PostgreSQL it runs as
- *   a follower and takes over when the leader goes.
+ *   a follower and takes over when the leader goes (it tries every `--leader-retry-ms`, default
+ *   5000: store/leader.ts). docs/trading/failover.md.
+ * - The process stays up until stopped, whatever else holds (or does not hold) its event loop.
  * - The first SIGINT / SIGTERM stops in order (no new signals, in-flight work finished, sockets
  *   closed, store flushed) and exits 0; a second one exits at once.
- * - Prints `atp start: ready (…)` on stdout once the engine runs (tests and scripts wait for it).
+ * - Prints `atp start: ready (…, leader|follower)` on stdout once the engine runs (tests and scripts
+ *   wait for it), and `atp start: leading` / `atp start: not leading` at each change of leadership
+ *   ("not leading" after trading stopped).
  */
 import { createRuntime } from "../../app/runtime.js";
 import { invalidConfigText, loadConfig } from "../../config/load.js";
