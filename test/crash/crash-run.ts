@@ -113,9 +113,10 @@ export async function crashRun(world: CrashWorld, bundle: CliBundle, kills: numb
   const doubt = snap.orders.filter(inDoubt).length;
   let bound = lotsBy;
   const cap = tReady + ATTEMPT_STALE_MS + 60_000;
-  while (!settled(snap) && Date.now() < Math.min(bound, cap)) {
+  for (;;) {
     for (const o of snap.orders.filter(inDoubt))
       bound = Math.max(bound, o.createdAt + ATTEMPT_STALE_MS + 10_000, Date.now() + 20_000);
+    if (settled(snap) || Date.now() >= Math.min(bound, cap)) break;
     await sleep(200);
     snap = await readSnapshot(world.store);
   }
