@@ -43,6 +43,6 @@ describe.each(DIALECTS)("crash safety on %s", (dialect) => {
         await world.dispose();
       }
     },
-    KILLS * 3_000 + 60_000,
+    KILLS * 6_000 + 150_000,
   );
 });
