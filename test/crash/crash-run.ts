@@ -14,7 +14,7 @@
  */
 import { Rng } from "../../src/emulator/rng.js";
 import { inboxTrace } from "../../src/trading/inbox.js";
-import { ATTEMPT_STALE_MS } from "../../src/trading/pipeline/runtime.js";
+import { DEFAULT_ATTEMPT_STALE_MS as ATTEMPT_STALE_MS } from "../../src/trading/pipeline/runtime.js";
 import type { CliBundle } from "../helpers/cli-bundle.js";
 import { AtpProcess } from "./atp-process.js";
 import { crashViolations } from "./ledger-checks.js";

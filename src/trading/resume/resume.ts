@@ -19,7 +19,7 @@ import { exitChildIntent, exitLot } from "../exits/exit.js";
 import { resolveAttempt } from "../pipeline/ambiguity.js";
 import { pollOnce } from "../pipeline/confirmation.js";
 import { failIntent } from "../pipeline/intake.js";
-import { ATTEMPT_STALE_MS, type TraderRuntime } from "../pipeline/runtime.js";
+import type { TraderRuntime } from "../pipeline/runtime.js";
 
 const isLeg = (o: OrderRecord) => o.role === "TAKE_PROFIT" || o.role === "STOP_LOSS";
 const isFinal = (o: OrderRecord) => FINAL_ORDER_STATUSES.includes(o.status);
@@ -41,7 +41,7 @@ export async function resumeIntents(rt: TraderRuntime): Promise<void> {
     // so it never holds the start, the other intents or the lots' protection behind it.
     let waiting = false;
     for (const o of (await ctx.store.orders.listByIntent(intent.id)).filter(inDoubt)) {
-      const r = await resolveAttempt(rt, venue, o, o.createdAt + ATTEMPT_STALE_MS, isLeg(o), ctx.time.now());
+      const r = await resolveAttempt(rt, venue, o, o.createdAt + rt.attemptStaleMs, isLeg(o), ctx.time.now());
       if (r.kind === "unresolved") waiting = true;
     }
     if (waiting) rt.background(`resume:${intent.id}`, () => finishIntent(rt, venue, intent.id));
@@ -54,7 +54,7 @@ async function finishIntent(rt: TraderRuntime, venue: Venue, intentId: string): 
   const { ctx } = rt;
   for (const o of (await ctx.store.orders.listByIntent(intentId)).filter(inDoubt)) {
     if (!rt.act()) return;
-    await resolveAttempt(rt, venue, o, o.createdAt + ATTEMPT_STALE_MS, isLeg(o));
+    await resolveAttempt(rt, venue, o, o.createdAt + rt.attemptStaleMs, isLeg(o));
   }
   if (!rt.act()) return;
   const after = await ctx.store.orders.listByIntent(intentId);
