@@ -130,6 +130,16 @@ function timed<T extends object>(
   });
 }
 
+const TRACE = process.env.ATP_BENCH_TTO_TRACE === "1";
+
+/** ATP_BENCH_TTO_TRACE=1: every recorded call of one order up to the write, to stderr (offsets in ms). */
+function traceOrder(name: string, t0: bigint, end: bigint, log: Mark[]): void {
+  const lines = log
+    .filter((m) => m.start <= end)
+    .map((m) => `  +${ms(t0, m.start).toFixed(3)} ${ms(m.start, m.end).toFixed(3)} ${m.name}`);
+  process.stderr.write(`trace (${name}), written at +${ms(t0, end).toFixed(3)}:\n${lines.join("\n")}\n`);
+}
+
 class ShiftedTime implements TimeSource {
   offset = 0;
   now = () => Date.now() + this.offset;
@@ -240,6 +250,7 @@ async function runVariant(url: string, v: Variant): Promise<Sample[]> {
     if (written === undefined) throw new Error(`order ${i}: no create-order was written`);
     await trader.settled();
     if (i >= WARMUP) samples.push(sampleOf(t0, tSubmit, written, marks));
+    if (TRACE && i === WARMUP + ORDERS - 1) traceOrder(v.name, t0, written, marks);
     for (const lot of await real.lots.listOpen())
       await real.lots.update(lot.id, {
         status: "CLOSED",
