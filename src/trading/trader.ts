@@ -147,8 +147,10 @@ export class Trader {
     return claimed.length;
   }
 
+  /** (Re)protects a lot through the same one-task-per-lot queue as the trader's own work (never two OCOs at once). */
   async protectLot(lotId: string): Promise<void> {
-    await protectLotNow(this.rt, lotId);
+    this.scheduleProtect(lotId);
+    await this.tasks.get(`protect:${lotId}`);
   }
 
   async onVenueUpdate(order: Order, mode: TradingMode): Promise<void> {
