@@ -1,0 +1,5 @@
+/** The settings routes (P1; in progress). */
+import type { FastifyInstance } from "fastify";
+import type { ApiDeps } from "../deps.js";
+
+export async function registerSettingsRoutes(_app: FastifyInstance, _deps: ApiDeps): Promise<void> {}
