@@ -7,7 +7,7 @@
  * - Constructs nothing but the HTTP server: every source comes from `deps` (src/api/deps.ts).
  * - Request logging is off (URLs may carry a one-time login code); errors are logged by the error
  *   handler without request bodies.
- * - Bound to a non-loopback address without TLS, it logs a warning at listen.
+ * - Configured for (or listening on) a non-loopback address without TLS, it logs a loud warning.
  */
 import cookie from "@fastify/cookie";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
@@ -62,6 +62,13 @@ export async function createApiServer(deps: ApiDeps): Promise<ApiServer> {
     onFailure: (reason) => metrics.recordAuthFailure(reason),
   };
   const internals: ApiInternals = { auth, metrics, startedAt: deps.time.now() };
+  const warnCleartext = (host: string) =>
+    log.warn(
+      { host },
+      `API bound to ${host} WITHOUT TLS: the token and the session cookie cross the network in clear text; ` +
+        "put a TLS proxy in front of it or bind to 127.0.0.1",
+    );
+  if (!isLoopbackHost(deps.auth.host) && !deps.auth.tls) warnCleartext(deps.auth.host);
 
   installJsonParser(app);
   await app.register(cookie);
@@ -84,13 +91,7 @@ export async function createApiServer(deps: ApiDeps): Promise<ApiServer> {
   return {
     app,
     async listen(host, port) {
-      if (!isLoopbackHost(host) && !deps.auth.tls) {
-        log.warn(
-          { host, port },
-          `API bound to ${host} WITHOUT TLS: the token and session cookie cross the network in clear text; ` +
-            "put a TLS proxy in front or bind to 127.0.0.1",
-        );
-      }
+      if (!isLoopbackHost(host) && !deps.auth.tls && isLoopbackHost(deps.auth.host)) warnCleartext(host);
       return app.listen({ host, port });
     },
     close: () => app.close(),
