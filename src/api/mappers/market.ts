@@ -11,7 +11,7 @@
 import type { EventRecord, SignalRecord, WatchlistItem } from "../../store/types.js";
 import type { ApiEvent, ApiSignal, ApiWatchlistItem } from "../contract/types.js";
 import type { SymbolView } from "../deps.js";
-import { decText } from "./orders.js";
+import { apiDecText } from "./orders.js";
 
 export function apiWatchlistItemOf(item: WatchlistItem, view: SymbolView | string): ApiWatchlistItem {
   const v: SymbolView =
@@ -22,9 +22,9 @@ export function apiWatchlistItemOf(item: WatchlistItem, view: SymbolView | strin
     symbol: item.symbol,
     alerts_enabled: item.alertsEnabled,
     trade_enabled: item.tradeEnabled,
-    amount_usd: decText(item.amountUsd),
-    sl_pct: decText(item.slPct),
-    tp_pct: decText(item.tpPct),
+    amount_usd: apiDecText(item.amountUsd),
+    sl_pct: apiDecText(item.slPct),
+    tp_pct: apiDecText(item.tpPct),
     preset: item.preset ?? null,
     overrides: item.overrides,
     price: v.price,
@@ -42,7 +42,7 @@ export function apiSignalOf(s: SignalRecord): ApiSignal {
     side: s.side,
     source: s.source,
     strategy: s.strategy,
-    price: decText(s.price),
+    price: apiDecText(s.price),
     candle_time: s.candleTime ?? null,
     received_at: s.receivedAt,
     status: s.status,

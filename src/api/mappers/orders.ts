@@ -14,7 +14,7 @@ import { Dec } from "../../util/decimal.js";
 import type { ApiOrder, ApiPosition } from "../contract/types.js";
 
 /** Exact decimal text, or null. */
-export function decText(v: Dec | undefined): string | null {
+export function apiDecText(v: Dec | undefined): string | null {
   return v === undefined ? null : v.toFixed();
 }
 
@@ -29,12 +29,12 @@ export function apiOrderOf(o: OrderRecord): ApiOrder {
     type: o.type,
     role: o.role,
     status: o.status,
-    quantity: decText(o.quantity),
-    notional: decText(o.notional),
-    price: decText(o.price),
-    ref_price: decText(o.refPrice),
+    quantity: apiDecText(o.quantity),
+    notional: apiDecText(o.notional),
+    price: apiDecText(o.price),
+    ref_price: apiDecText(o.refPrice),
     filled_quantity: o.filledQuantity.toFixed(),
-    avg_price: decText(o.avgPrice),
+    avg_price: apiDecText(o.avgPrice),
     fee: o.fee.toFixed(),
     fee_currency: o.feeCurrency ?? null,
     list_id: o.listId ?? null,
@@ -78,13 +78,13 @@ export function apiPositionOf(view: PositionView, price: string | null | undefin
     mode: lot.mode,
     status: lot.status,
     protection: lot.protection,
-    entry_price: decText(lot.entryPrice),
+    entry_price: apiDecText(lot.entryPrice),
     quantity: lot.quantity.toFixed(),
     open_quantity: lot.openQuantity.toFixed(),
-    sl_price: decText(lot.slPrice),
-    tp_price: decText(lot.tpPrice),
-    mark_price: decText(mark),
-    unrealised_pnl: decText(unrealisedPnl(lot, mark)),
+    sl_price: apiDecText(lot.slPrice),
+    tp_price: apiDecText(lot.tpPrice),
+    mark_price: apiDecText(mark),
+    unrealised_pnl: apiDecText(unrealisedPnl(lot, mark)),
     realised_pnl: lot.realisedPnl.toFixed(),
     fees: lot.fees.toFixed(),
     take_profit_order_id: view.takeProfit?.id ?? null,
