@@ -9,7 +9,7 @@
  * - Switches read fail-safe (store): unreadable live switch → off, unreadable kill switch → on.
  * - Decimals are exact text (the mappers); the market source is asked once per symbol.
  */
-import type { ApiDecision, DashboardState, ExchangeState } from "./contract/types.js";
+import type { DashboardState, ExchangeState } from "./contract/types.js";
 import type { ApiDeps, SymbolView } from "./deps.js";
 import { diagnosisSummaryOf } from "./mappers/diagnosis.js";
 import { apiWatchlistItemOf } from "./mappers/market.js";
@@ -131,13 +131,4 @@ export async function dashboardState(deps: ApiDeps): Promise<DashboardState> {
     partial: errors.length > 0,
     errors,
   };
-}
-
-/** The decisions of a symbol, or none when the market source cannot say (never throws). */
-export function decisionsOf(deps: ApiDeps, symbol: string): ApiDecision[] {
-  try {
-    return deps.market.decisions(symbol);
-  } catch {
-    return [];
-  }
 }

@@ -162,61 +162,9 @@ export const apiEventSchema = z.object({
   payload: z.unknown(),
 });
 
-const balance = z.object({
-  currency: z.string(),
-  total: dec,
-  available: dec,
-  reserved: dec,
-  usd_value: decN,
-});
-const exchangeState = z.object({
-  sync_status: z.enum(["ok", "auth_failed", "degraded", "down"]),
-  reason: z.string().nullable(),
-  data_verified: z.boolean(),
-  last_sync: ms.nullable(),
-  last_error: z
-    .object({
-      code: z.number().nullable(),
-      name: z.string(),
-      category: z.string(),
-      method: z.string(),
-      at: ms,
-    })
-    .nullable(),
-  outbound_ip: z.string().nullable(),
-  clock_offset_ms: z.number().nullable(),
-});
-export const dashboardStateSchema = z.object({
-  balances: z.array(balance),
-  portfolio: z.object({ total_usd: decN, as_of: ms.nullable() }),
-  open_orders: z.array(apiOrderSchema),
-  recent_orders: z.array(apiOrderSchema),
-  positions: z.array(apiPositionSchema),
-  watchlist: z.array(apiWatchlistItemSchema),
-  bot_status: z.object({
-    mode,
-    live_trading: z.boolean(),
-    kill_switch: z.boolean(),
-    leader: z.boolean(),
-    running: z.boolean(),
-  }),
-  exchange: exchangeState,
-  diagnosis: z
-    .object({
-      id: z.string(),
-      verdict: z.string(),
-      top_cause: z.string().nullable(),
-      summary: z.string(),
-      at: ms,
-    })
-    .nullable(),
-  partial: z.boolean(),
-  errors: z.array(z.string()),
-});
-
 // --- compile-time: each schema describes its contract type exactly ---------------------------------
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-type Assert<T extends true> = T;
+export type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+export type Assert<T extends true> = T;
 export type DataSchemasMatchContract = [
   Assert<Same<z.output<typeof apiOrderSchema>, C.ApiOrder>>,
   Assert<Same<z.output<typeof apiOrderPageSchema>, C.ApiOrderPage>>,
@@ -230,5 +178,4 @@ export type DataSchemasMatchContract = [
   Assert<Same<z.output<typeof webhookInfoSchema>, C.WebhookInfo>>,
   Assert<Same<z.output<typeof webhookCreatedSchema>, C.WebhookCreated>>,
   Assert<Same<z.output<typeof apiEventSchema>, C.ApiEvent>>,
-  Assert<Same<z.output<typeof dashboardStateSchema>, C.DashboardState>>,
 ];

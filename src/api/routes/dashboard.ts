@@ -6,7 +6,7 @@
 import type { FastifyInstance } from "fastify";
 import { dashboardState } from "../dashboard-state.js";
 import type { ApiDeps } from "../deps.js";
-import { dashboardStateSchema } from "../mappers/schemas.js";
+import { dashboardStateSchema } from "../mappers/schemas-dashboard.js";
 import { defineRoute } from "../route.js";
 
 export async function registerDashboardRoutes(app: FastifyInstance, deps: ApiDeps): Promise<void> {
