@@ -34,6 +34,8 @@ export interface ApiTestOptions {
   submit?: (req: TradeRequest) => Promise<TradeResult>;
   /** Log lines (JSON) go here instead of nowhere. */
   logLines?: string[];
+  /** A PostgreSQL URL (test/store/helpers.ts createPgSchema); default: SQLite in the temp dir. */
+  storeUrl?: string;
 }
 
 export interface ApiTestDeps {
@@ -68,7 +70,7 @@ export async function apiTestDeps(o: ApiTestOptions = {}): Promise<ApiTestDeps> 
       ? { destination: { write: (l: string) => lines.push(l) } as unknown as NodeJS.WritableStream }
       : {}),
   });
-  const store = await openStore({ dataDir, logger, now: () => time.now() });
+  const store = await openStore({ url: o.storeUrl, dataDir, logger, now: () => time.now() });
   const submitted: TradeRequest[] = [];
   const services = new TradingServices<TradeRequest, TradeResult>({
     store,
