@@ -91,7 +91,8 @@ export async function createApiServer(deps: ApiDeps): Promise<ApiServer> {
   return {
     app,
     async listen(host, port) {
-      if (!isLoopbackBindHost(host) && !deps.auth.tls && isLoopbackBindHost(deps.auth.host)) warnCleartext(host);
+      if (!isLoopbackBindHost(host) && !deps.auth.tls && isLoopbackBindHost(deps.auth.host))
+        warnCleartext(host);
       return app.listen({ host, port });
     },
     close: () => app.close(),

@@ -93,7 +93,11 @@ function bearerOf(req: FastifyRequest): string | undefined {
 }
 
 /** Who the request authenticates as (undefined: nobody); throws for a refused credential. */
-export function authenticateApiRequest(ctx: AuthContext, req: FastifyRequest, level: AuthLevel): AuthVia | undefined {
+export function authenticateApiRequest(
+  ctx: AuthContext,
+  req: FastifyRequest,
+  level: AuthLevel,
+): AuthVia | undefined {
   const bearer = bearerOf(req);
   if (bearer !== undefined) {
     assertNotThrottled(ctx, req);
@@ -111,7 +115,11 @@ export function authenticateApiRequest(ctx: AuthContext, req: FastifyRequest, le
     }
     return "cookie";
   }
-  if (level === "read" && isLoopbackBindHost(ctx.options.host) && isLoopbackAddress(req.socket?.remoteAddress)) {
+  if (
+    level === "read" &&
+    isLoopbackBindHost(ctx.options.host) &&
+    isLoopbackAddress(req.socket?.remoteAddress)
+  ) {
     return "loopback";
   }
   return undefined;
