@@ -8,6 +8,7 @@
  * overflow); objects have a null prototype (a `__proto__` key is an ordinary key); a duplicate key
  * keeps the last value; errors carry the offset of the first problem.
  */
+import { AtpError, type Disposition } from "../domain/errors.js";
 
 export class WebhookNumberText {
   constructor(readonly text: string) {}
@@ -18,7 +19,14 @@ export interface WebhookJsonObject {
   [key: string]: WebhookJson;
 }
 
-export class WebhookJsonError extends Error {
+export class WebhookJsonError extends AtpError {
+  get errorCode(): string {
+    return "api.webhook_json";
+  }
+  get disposition(): Disposition {
+    return "skip";
+  }
+
   constructor(
     readonly offset: number,
     detail: string,
