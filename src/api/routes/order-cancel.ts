@@ -2,7 +2,7 @@
  * `POST /api/orders/{id}/cancel`: cancels one of OUR open orders at the venue.
  *
  * The API holds no venue (it may not import exchange code): the composition root provides
- * `deps.cancelOrder` (declared here by augmentation until it moves into deps.ts). Without it the
+ * `deps.cancelOrder`. Without it the
  * route answers 501 `not_implemented`, after the same checks, so a client learns why.
  *
  * Invariants (checked before anything is sent):
@@ -14,20 +14,12 @@
  */
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
-import type { OrderRecord } from "../../store/types.js";
 import { FINAL_ORDER_STATUSES } from "../../store/vocabulary.js";
 import type { ApiDeps } from "../deps.js";
 import { ApiHttpError } from "../errors.js";
 import { apiOrderOf } from "../mappers/orders.js";
 import { apiOrderSchema } from "../mappers/schemas.js";
 import { defineRoute } from "../route.js";
-
-declare module "../deps.js" {
-  interface ApiDeps {
-    /** Cancels an open order of ours at the venue, audited as `actor`; answers the order as stored after. */
-    cancelOrder?: ((orderId: string, actor: string) => Promise<OrderRecord>) | undefined;
-  }
-}
 
 export const UNPROTECT_CONFIRMATION = "UNPROTECT";
 
