@@ -4,6 +4,7 @@
  * lines. Reloads when the symbol changes and, at most every 5 s, after live events.
  */
 import {
+  type AutoscaleInfo,
   CandlestickSeries,
   createChart,
   createSeriesMarkers,
@@ -56,7 +57,24 @@ export function CandleChart({ symbol, position }: { symbol: string; position: Ap
       timeScale: { timeVisible: true, secondsVisible: false },
     });
     const data = chartDataOf(series);
-    const candles = chart.addSeries(CandlestickSeries, {});
+    const levels: [string | null | undefined, string, string][] = [
+      [position?.entry_price, "Entry", "#e2e8f0"],
+      [position?.sl_price, "SL", "#dc2626"],
+      [position?.tp_price, "TP", "#16a34a"],
+    ];
+    const prices = levels.flatMap(([p]) => (p ? [Number(p)] : []));
+    // the price scale also covers the entry, SL and TP lines (they may lie outside the candles' range)
+    const candles = chart.addSeries(CandlestickSeries, {
+      autoscaleInfoProvider: (original: () => AutoscaleInfo | null) => {
+        const info = original();
+        if (!info?.priceRange || prices.length === 0) return info;
+        const { minValue, maxValue } = info.priceRange;
+        return {
+          ...info,
+          priceRange: { minValue: Math.min(minValue, ...prices), maxValue: Math.max(maxValue, ...prices) },
+        };
+      },
+    });
     candles.setData(data.bars);
     for (const line of data.lines) {
       const s = chart.addSeries(LineSeries, {
@@ -69,11 +87,6 @@ export function CandleChart({ symbol, position }: { symbol: string; position: Ap
       s.setData(line.data);
     }
     createSeriesMarkers(candles, data.markers);
-    const levels: [string | null | undefined, string, string][] = [
-      [position?.entry_price, "Entry", "#e2e8f0"],
-      [position?.sl_price, "SL", "#dc2626"],
-      [position?.tp_price, "TP", "#16a34a"],
-    ];
     for (const [price, title, color] of levels)
       if (price)
         candles.createPriceLine({

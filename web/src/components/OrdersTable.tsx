@@ -86,7 +86,7 @@ export function OrdersTable({
             <td className="num" data-label="Fee">
               {o.fee} {o.fee_currency ?? ""}
             </td>
-            <td data-label="Exchange id" className="mono small">
+            <td data-label="Exchange id" className="mono small wide">
               {text(o.exchange_order_id)}
             </td>
             {cancel && <td data-label="">{WORKING.has(o.status) && <CancelButton order={o} />}</td>}

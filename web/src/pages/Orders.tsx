@@ -1,6 +1,6 @@
 /**
- * Orders: open orders (with Cancel), the protection legs (stop-loss and take-profit orders, open and
- * recent, with the entry they protect), executed orders of the recent past, and the full history
+ * Orders: open entry/exit orders (with Cancel), the protection legs (stop-loss and take-profit
+ * orders, open and recent, with Cancel while working), executed orders of the recent past, and the full history
  * from GET /api/orders with filters and cursor paging.
  */
 import { useEffect, useState } from "react";
@@ -67,15 +67,17 @@ function History() {
 export function OrdersPage() {
   const { state } = useDashboard();
   if (!state) return null;
-  const open = state.open_orders;
-  const legs = [...open, ...state.recent_orders.filter((o) => !open.some((x) => x.id === o.id))].filter((o) =>
-    PROTECTION.has(o.role),
-  );
+  const all = [
+    ...state.open_orders,
+    ...state.recent_orders.filter((o) => !state.open_orders.some((x) => x.id === o.id)),
+  ];
+  const open = state.open_orders.filter((o) => !PROTECTION.has(o.role));
+  const legs = all.filter((o) => PROTECTION.has(o.role));
   const executed = state.recent_orders.filter((o) => /[1-9]/.test(o.filled_quantity)); // filled > 0, read from the text
   return (
     <section>
       <h2>Open orders</h2>
-      <OrdersTable orders={open} testId="open-orders" cancel empty="No open orders." />
+      <OrdersTable orders={open} testId="open-orders" cancel empty="No open entry or exit orders." />
       <h2>Protection legs</h2>
       <OrdersTable
         orders={legs}

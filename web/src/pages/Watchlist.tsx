@@ -16,7 +16,7 @@ export function WatchlistPage({ selected }: { selected: string }) {
   const presets = [...new Set(items.flatMap((w) => (w.preset ? [w.preset] : [])).concat("external"))];
   const position = state.positions.find((p) => p.symbol === symbol && p.status !== "CLOSED") ?? null;
   return (
-    <section>
+    <section className="watch-page">
       <h2>Watchlist</h2>
       <AddCoin presets={presets} />
       {items.length === 0 ? (
