@@ -16,7 +16,8 @@ import type {
   TradingState,
 } from "../../src/api/contract/types.js";
 import type { FakeWorld } from "./fake-world.js";
-import { fixtureCandles, fixtureWatchItem } from "./fixtures.js";
+import { fixtureCandles } from "./fixture-candles.js";
+import { fixtureWatchItem } from "./fixtures.js";
 
 export function fakeError(
   reply: FastifyReply,

@@ -11,12 +11,12 @@ import type {
   SyncStatus,
   WebhookInfo,
 } from "../../src/api/contract/types.js";
+import { fixtureDiagnostics } from "./fixture-diagnostics.js";
 import {
   FIXTURE_SETTINGS,
   FIXTURE_SYMBOLS,
   FIXTURE_T0,
   FIXTURE_TOTAL_USD,
-  fixtureDiagnostics,
   fixtureOrders,
   fixturePosition,
   fixtureWatchItem,

@@ -4,19 +4,12 @@
  * executed entry, a stored doctor report and incident. Decimals are strings with trailing zeros on
  * purpose ("12345.67890000"): the dashboard must show them exactly as sent.
  */
-import type {
-  ApiCandleSeries,
-  ApiOrder,
-  ApiPosition,
-  ApiSettings,
-  ApiWatchlistItem,
-  DiagnosticsState,
-} from "../../src/api/contract/types.js";
+import type { ApiOrder, ApiPosition, ApiSettings, ApiWatchlistItem } from "../../src/api/contract/types.js";
 
 export const FIXTURE_T0 = 1_767_225_600_000; // 2026-01-01T00:00:00Z
 export const FIXTURE_TOTAL_USD = "12345.67890000";
 export const FIXTURE_SYMBOLS = ["BTC_USD", "ETH_USD", "SOL_USD", "CRO_USD", "DOGE_USD"] as const;
-const PRICES: Record<string, string> = {
+export const FIXTURE_PRICES: Record<string, string> = {
   BTC_USD: "97250.50",
   ETH_USD: "3401.25",
   SOL_USD: "187.115",
@@ -25,7 +18,7 @@ const PRICES: Record<string, string> = {
 };
 
 export function fixtureWatchItem(symbol: string, at = FIXTURE_T0): ApiWatchlistItem {
-  const price = PRICES[symbol] ?? "1.00";
+  const price = FIXTURE_PRICES[symbol] ?? "1.00";
   const buy = symbol === "BTC_USD";
   return {
     symbol,
@@ -174,108 +167,3 @@ export const FIXTURE_SETTINGS: ApiSettings = {
     retry_max_ms: 10000,
   },
 };
-
-export function fixtureDoctorReport(cause: string | null, at: number) {
-  const causes = cause
-    ? [
-        {
-          id: cause,
-          confidence: "confirmed",
-          summary: `The exchange refused the key: ${cause}.`,
-          evidence: ["private/user-balance answered 40101"],
-          fix: ["Create a new API key on the exchange and set it in .env"],
-        },
-      ]
-    : [];
-  return {
-    verdict: cause ? "problem" : "ok",
-    causes,
-    checks: [
-      { id: "config", status: "pass", detail: "credentials present", duration_ms: 1 },
-      {
-        id: "signed_read",
-        status: cause ? "fail" : "pass",
-        detail: cause ? "40101" : "balances read",
-        duration_ms: 12,
-      },
-    ],
-    outbound_ip: "203.0.113.7",
-    clock_offset_ms: 42,
-    base_url: "http://127.0.0.1/exchange/v1",
-    via_proxy: false,
-    at,
-  };
-}
-
-export function fixtureDiagnostics(): DiagnosticsState {
-  return {
-    last: {
-      id: "diag-1",
-      at: FIXTURE_T0 - 3_600_000,
-      trigger: "start",
-      verdict: "ok",
-      top_cause: null,
-      report: fixtureDoctorReport(null, FIXTURE_T0),
-    },
-    incidents: [
-      {
-        id: "inc-1",
-        opened_at: FIXTURE_T0 - 7_200_000,
-        closed_at: FIXTURE_T0 - 7_000_000,
-        method: "private/user-balance",
-        code: 40101,
-        category: "auth",
-        diagnosis_id: null,
-        probes: 2,
-        next_probe_at: null,
-      },
-    ],
-    key_fingerprint: "DEMO…a1b2",
-  };
-}
-
-export function fixtureCandles(symbol: string, timeframe: string, count: number): ApiCandleSeries {
-  const n = Math.min(Math.max(count, 10), 300);
-  const base = Number(PRICES[symbol] ?? "1");
-  const t0 = FIXTURE_T0 - n * 60_000;
-  const closes = Array.from(
-    { length: n },
-    (_, i) => base * (1 + 0.01 * Math.sin(i / 9) + 0.004 * Math.cos(i / 2.3)),
-  );
-  const fix = (x: number) => x.toFixed(base < 1 ? 6 : 2);
-  const candles = closes.map((c, i) => {
-    const o = i === 0 ? c : closes[i - 1]!;
-    return {
-      t: t0 + i * 60_000,
-      o: fix(o),
-      h: fix(Math.max(o, c) * 1.001),
-      l: fix(Math.min(o, c) * 0.999),
-      c: fix(c),
-      v: "12.5",
-    };
-  });
-  const avg = (k: number) =>
-    closes.map((_, i) =>
-      i + 1 < k ? null : fix(closes.slice(i + 1 - k, i + 1).reduce((a, b) => a + b, 0) / k),
-    );
-  return {
-    symbol,
-    timeframe,
-    candles,
-    indicators: { ema10: avg(10), ma50: avg(50), ma200: avg(200), rsi: closes.map(() => "50") },
-    markers: [
-      {
-        t: t0 + Math.floor(n * 0.6) * 60_000 + 5_000,
-        side: "BUY",
-        price: fix(closes[Math.floor(n * 0.6)]!),
-        source: "strategy",
-      },
-      {
-        t: t0 + Math.floor(n * 0.8) * 60_000,
-        side: "SELL",
-        price: fix(closes[Math.floor(n * 0.8)]!),
-        source: "take_profit",
-      },
-    ],
-  };
-}

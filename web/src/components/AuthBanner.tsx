@@ -14,14 +14,17 @@ export function AuthBanner({ state }: { state: DashboardState }) {
   return (
     <div className="banner danger" role="alert" data-testid="auth-banner">
       <strong>The exchange rejects our API credentials — trading is paused.</strong>
-      {ex.last_error && (
-        <span>
-          {" "}
-          {ex.last_error.method}: {ex.last_error.name}
-          {ex.last_error.code !== null ? ` (${ex.last_error.code})` : ""} at {time(ex.last_error.at)}.
-        </span>
+      {ex.reason ? (
+        <span> {ex.reason}</span>
+      ) : (
+        ex.last_error && (
+          <span>
+            {" "}
+            {ex.last_error.method}: {ex.last_error.name}
+            {ex.last_error.code !== null ? ` (${ex.last_error.code})` : ""} at {time(ex.last_error.at)}.
+          </span>
+        )
       )}
-      {ex.reason && <span> {ex.reason}</span>}
       <div className="banner-diagnosis">
         {d ? (
           <>

@@ -28,24 +28,24 @@ export function CandleChart({ symbol, position }: { symbol: string; position: Ap
   const loadedAt = useRef(0);
   const loadedSymbol = useRef("");
 
+  const shown = useRef(symbol);
+  shown.current = symbol;
   // biome-ignore lint/correctness/useExhaustiveDependencies: eventCount triggers a (throttled) reload
   useEffect(() => {
     const now = Date.now();
     if (loadedSymbol.current === symbol && now - loadedAt.current < 5_000) return;
     loadedSymbol.current = symbol;
     loadedAt.current = now;
-    let current = true;
-    api
-      .candles(symbol, "1m", 200)
-      .then((s) => {
-        if (!current) return;
+    // a read in flight is never dropped (a throttled re-run starts none); only an answer for another
+    // symbol than the one shown is ignored
+    api.candles(symbol, "1m", 200).then(
+      (s) => {
+        if (shown.current !== symbol) return;
         setSeries(s);
         setError(null);
-      })
-      .catch((e: unknown) => current && setError(describeError(e)));
-    return () => {
-      current = false;
-    };
+      },
+      (e: unknown) => shown.current === symbol && setError(describeError(e)),
+    );
   }, [symbol, eventCount]);
 
   useEffect(() => {
