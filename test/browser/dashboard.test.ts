@@ -46,6 +46,30 @@ describe("the dashboard in a browser", () => {
     expect(await page.evaluate('sessionStorage.getItem("atp.csrf")')).toMatch(/^[0-9a-f]{32}$/);
   });
 
+  it("without a session a change asks for the token, and works once logged in", async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    try {
+      const fresh = await context.newPage();
+      await fresh.goto(`${fake.url}/#/settings`);
+      await fresh.getByTestId("kill-toggle").click();
+      const dialog = fresh.getByTestId("login-dialog");
+      await dialog.waitFor({ timeout: 5_000 });
+      expect(fake.world.killSwitch).toBe(false);
+      await dialog.getByLabel("API token").fill("wrong");
+      await dialog.getByRole("button", { name: "Log in" }).click();
+      await textOnceContains(fresh, "[data-testid=login-dialog] .error", "wrong token");
+      await dialog.getByLabel("API token").fill(fake.token);
+      await dialog.getByRole("button", { name: "Log in" }).click();
+      await fresh.getByTestId("logged-in").waitFor({ timeout: 5_000 });
+      await fresh.getByTestId("kill-toggle").click();
+      await until("kill switch on", () => fake.world.killSwitch);
+      await fresh.getByTestId("kill-toggle").click();
+      await until("kill switch off", () => !fake.world.killSwitch);
+    } finally {
+      await context.close();
+    }
+  });
+
   it("portfolio: balances, total and positions exactly as the API sent them", async () => {
     await open("portfolio", "[data-testid=positions]");
     expect(await page.getByTestId("total-usd").textContent()).toBe("12345.67890000");
