@@ -95,7 +95,7 @@ export async function startFakeApi(opts: {
     emit(kind, symbol, payload = {}) {
       seq += 1;
       const event: ApiEvent = { seq, at: Date.now(), kind, symbol, payload };
-      for (const res of streams) res.write(`id: ${seq}\nevent: ${kind}\ndata: ${JSON.stringify(event)}\n\n`);
+      for (const res of streams) res.write(`id: ${seq}\ndata: ${JSON.stringify(event)}\n\n`);
     },
     streams: () => streams.size,
     async close() {

@@ -1,6 +1,6 @@
 /**
  * `GET /api/events`: server-sent events — the store's events (orders, fills, signals, incidents,
- * settings) and the live ones (`deps.liveEvents`: prices). `event:` is the kind, `data:` an ApiEvent.
+ * settings) and the live ones (`deps.liveEvents`: prices). every message is an unnamed SSE event whose `data:` is an ApiEvent (its `kind` says what happened).
  *
  * Invariants:
  * - Store events carry `id: <seq>`: a client that reconnects with `Last-Event-ID` (or `?after=`)
@@ -24,7 +24,8 @@ export const EVENTS_HEARTBEAT_MS = 15_000;
 const BATCH = 500;
 
 function frame(e: EventRecord, withId: boolean): string {
-  return `${withId ? `id: ${e.seq}\n` : ""}event: ${e.kind.replace(/[\r\n]/g, " ")}\ndata: ${JSON.stringify(apiEventOf(e))}\n\n`;
+  // unnamed ("message") events: a client reads every kind with one listener; the kind is in the data
+  return `${withId ? `id: ${e.seq}\n` : ""}data: ${JSON.stringify(apiEventOf(e))}\n\n`;
 }
 
 function resumeFrom(header: string | string[] | undefined, after: number | undefined): number | undefined {
