@@ -12,14 +12,18 @@
  * - The live venue exists only with credentials: the exchange client behind the auth circuit
  *   breaker, with the user stream's updates. The dry-run venue always exists: its broker takes public
  *   market data from the same client and never makes a private call.
- * - Strategy signals reach the trader only through the store's inbox (`signals`, PENDING), written
- *   by the leader: a signal survives a crash between its arrival and its intent.
+ * - Strategy signals reach the trader through the store's inbox (`signals`), written by the leader:
+ *   `trader.acceptSignal` commits the row with its intent in one transaction (or stores it PENDING
+ *   while the symbol is busy), so a signal that was acted on survives a crash.
+ * - Each venue reads its ticker and balance through a read cache (trading/venue-cache.ts) fed by
+ *   the market stream's tickers (`tickers`) and the venue's account updates; stale values go to REST.
  * - A second engine on one SQLite file fails at start with StoreLockedError (the CLI exits 2).
  * - stop(): no new signals → the trader finishes in-flight placements and protection → reconcilers
  *   → breaker → user stream → broker → leadership released. The store and the client are runtime
  *   components, closed after the engine.
  */
 import { hostname } from "node:os";
+import type { DecTicker } from "../domain/market.js";
 import type { TradingMode } from "../domain/trading.js";
 import type { ExchangeClient, OrderUpdateSource } from "../exchange/types.js";
 import type { Logger } from "../log/logger.js";
@@ -32,6 +36,7 @@ import { DryRunBroker } from "../trading/dry-run/broker.js";
 import { restoreDryRun } from "../trading/dry-run/restore.js";
 import { Reconciler } from "../trading/reconcile/index.js";
 import { Trader, type TraderOptions } from "../trading/trader.js";
+import { useVenueReads, VenueReadCache } from "../trading/venue-cache.js";
 import type { TimerHandle, TimeSource } from "../util/clock.js";
 import { signalRow } from "./signal-row.js";
 
@@ -50,6 +55,8 @@ export interface EngineDeps {
   envLiveTrading: boolean;
   /** Strategy signals (live evaluation), when the engine trades them. */
   signals?: { onSignal(listener: (s: Signal) => void): () => void } | undefined;
+  /** The market stream's tickers, feeding the venues' read caches (without it they refresh by REST). */
+  tickers?: { on(listener: (t: DecTicker) => void): () => void } | undefined;
   instanceId?: string;
   /** Period of the inbox and the trader's duties (default 1000 ms). */
   tickMs?: number;
@@ -74,6 +81,7 @@ interface Term {
   timer: TimerHandle | undefined;
   ticking: Promise<void> | undefined;
   off: (() => void)[];
+  caches: VenueReadCache[];
 }
 
 /** The dry run's virtual account at its first start (the broker's own default). */
@@ -166,6 +174,7 @@ export class Engine {
       timer: undefined,
       ticking: undefined,
       off: [],
+      caches: [],
       trader: undefined as unknown as Trader,
     };
     const ctx: TradingContext = {
@@ -212,13 +221,20 @@ export class Engine {
       d.live.updates.on("ready", onReady);
       term.off.push(() => d.live?.updates.off("ready", onReady));
     }
+    for (const venue of [live, dry]) {
+      if (!venue) continue;
+      const cache = new VenueReadCache(venue.client, d.time);
+      useVenueReads(venue, cache);
+      term.caches.push(cache);
+      term.off.push(cache.attach(venue.updates), () => useVenueReads(venue, undefined));
+      if (d.tickers) term.off.push(d.tickers.on((t) => cache.putTicker(t)));
+    }
     if (d.signals) {
       term.off.push(
         d.signals.onSignal((s) => {
           if (!ctx.isLeader()) return;
-          void d.store.signals
-            .insert(signalRow(s))
-            .then(() => trader.processInbox())
+          void trader
+            .acceptSignal(signalRow(s))
             .catch((e) => d.logger.error({ err: e }, "engine: a strategy signal could not be stored"));
         }),
       );
@@ -257,6 +273,7 @@ export class Engine {
   /** One round of periodic duties: the inbox, then the trader's deadlines and retries. */
   private async tick(term: Term): Promise<void> {
     if (!term.leading || this.stopping) return;
+    for (const c of term.caches) c.maintain();
     try {
       await term.trader.processInbox();
       await term.trader.tick();

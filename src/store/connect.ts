@@ -4,7 +4,9 @@
  * SQLite (`better-sqlite3`): `journal_mode=WAL` (readers, e.g. `atp orders`, never block the
  * engine's writes and vice versa), `synchronous=FULL` (every commit is fsynced before it returns: an
  * intent or attempt row is on disk before the request it leads to leaves), `busy_timeout=5000`,
- * `foreign_keys=ON`. The data directory is created with mode 0700.
+ * `foreign_keys=ON`. The data directory is created with mode 0700. Prepared statements are kept in
+ * a bounded cache (`SQLITE_STATEMENT_CACHE` texts, least recently used dropped): Kysely prepares
+ * every query again otherwise; a cached statement still being iterated is never handed out twice.
  *
  * PostgreSQL (`pg`): one pool per store, with its own type parsers (never pg's global ones):
  * NUMERIC stays decimal text, INT8 becomes a number only when it is a safe integer (ms timestamps,
@@ -71,6 +73,30 @@ function message(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
+/** How many distinct SQL texts keep their prepared statement (the store issues a few dozen). */
+export const SQLITE_STATEMENT_CACHE = 256;
+
+/** `database` as Kysely sees it, with a bounded LRU cache of prepared statements by SQL text. */
+export function cachedStatements(database: Database.Database, max = SQLITE_STATEMENT_CACHE) {
+  const cache = new Map<string, Database.Statement>();
+  return {
+    close: () => database.close(),
+    prepare(text: string): Database.Statement {
+      const hit = cache.get(text);
+      if (hit && !hit.busy) {
+        cache.delete(text); // re-inserted: most recently used last
+        cache.set(text, hit);
+        return hit;
+      }
+      const stmt = database.prepare(text);
+      if (hit) return stmt; // the cached one is mid-iteration: a private statement for this use
+      cache.set(text, stmt);
+      if (cache.size > max) cache.delete(cache.keys().next().value as string);
+      return stmt;
+    },
+  };
+}
+
 export function openSqlite(file: string, dataDir: string, log: Logger): DbConnection {
   try {
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
@@ -91,7 +117,7 @@ export function openSqlite(file: string, dataDir: string, log: Logger): DbConnec
   } catch (e) {
     throw new StoreUnavailableError(`cannot open the SQLite database ${file}: ${message(e)}`, { cause: e });
   }
-  const db = new Kysely({ dialect: new SqliteDialect({ database }) }) as Db;
+  const db = new Kysely({ dialect: new SqliteDialect({ database: cachedStatements(database) }) }) as Db;
   return { db, dialect: "sqlite", target: { dialect: "sqlite", file }, location: file };
 }
 

@@ -11,7 +11,7 @@
  * - stop(): no new requests; sleeps end at once, background work finishes; listeners removed.
  */
 import type { Order } from "../exchange/types.js";
-import type { OrderRecord } from "../store/types.js";
+import type { Intent, NewSignal, OrderRecord } from "../store/types.js";
 import type { TradingMode } from "../store/vocabulary.js";
 import type { TimerHandle } from "../util/clock.js";
 import { dec } from "../util/decimal.js";
@@ -20,7 +20,7 @@ import { runExit } from "./exits/exit.js";
 import { inboxRequest } from "./inbox.js";
 import { pollOnce } from "./pipeline/confirmation.js";
 import { runEntry } from "./pipeline/entry.js";
-import { intake } from "./pipeline/intake.js";
+import { intake, intakeSignal } from "./pipeline/intake.js";
 import { DEFAULT_ATTEMPT_STALE_MS, errText, type TraderRuntime } from "./pipeline/runtime.js";
 import { DEFAULT_SL_PCT, DEFAULT_TP_PCT } from "./protection/prices.js";
 import { protectLotNow } from "./protection/protect.js";
@@ -109,21 +109,44 @@ export class Trader {
 
   /** Requests of one symbol run one after another (an exit never races another exit or entry of the symbol). */
   submit(req: TradeRequest): Promise<TradeResult> {
-    const prev = this.symbolQueue.get(req.symbol) ?? Promise.resolve();
-    const run = prev.then(() => this.submitNow(req));
+    return this.enqueue(req.symbol, async () => this.afterIntake(req, await intake(this.rt, req)));
+  }
+
+  /**
+   * The engine's path for a strategy signal. When this process acts and no request of the symbol is
+   * running, the inbox row and its intent commit in ONE transaction (no separate inbox commit);
+   * otherwise the row is stored PENDING and the inbox takes it (it never waits unstored).
+   */
+  async acceptSignal(row: NewSignal): Promise<TradeResult | undefined> {
+    if (!this.rt.act() || this.symbolQueue.has(row.symbol)) {
+      await this.ctx.store.signals.insert(row);
+      await this.processInbox();
+      return undefined;
+    }
+    return this.enqueue(row.symbol, async () => {
+      const { req, ...taken } = await intakeSignal(this.rt, row);
+      return this.afterIntake(req, taken);
+    });
+  }
+
+  private enqueue(symbol: string, fn: () => Promise<TradeResult>): Promise<TradeResult> {
+    const prev = this.symbolQueue.get(symbol) ?? Promise.resolve();
+    const run = prev.then(fn);
     const tail = run.then(
       () => undefined,
       () => undefined,
     );
-    this.symbolQueue.set(req.symbol, tail);
+    this.symbolQueue.set(symbol, tail);
     void tail.then(() => {
-      if (this.symbolQueue.get(req.symbol) === tail) this.symbolQueue.delete(req.symbol);
+      if (this.symbolQueue.get(symbol) === tail) this.symbolQueue.delete(symbol);
     });
     return run;
   }
 
-  private async submitNow(req: TradeRequest): Promise<TradeResult> {
-    const { created, intent } = await intake(this.rt, req);
+  private async afterIntake(
+    req: TradeRequest,
+    { created, intent }: { created: boolean; intent: Intent },
+  ): Promise<TradeResult> {
     if (!created) {
       return {
         outcome: "duplicate",

@@ -20,6 +20,9 @@ import {
   TRADING_MODES,
 } from "../vocabulary.js";
 
+/** The open statuses as a positive list: `status in (…)` uses the intents_status index, `not in` scans. */
+const OPEN_INTENT_STATUSES = INTENT_STATUSES.filter((st) => !FINAL_INTENT_STATUSES.includes(st));
+
 /** Allowed moves (a status may also be set to itself while not final, to update the trace). */
 export const INTENT_NEXT: Readonly<Record<IntentStatus, readonly IntentStatus[]>> = {
   NEW: ["READY", "BLOCKED", "FAILED", "DONE"],
@@ -135,7 +138,7 @@ export function intentsRepo(ctx: RepoContext): IntentsRepo {
       let q = ctx.db
         .selectFrom("intents")
         .selectAll()
-        .where("status", "not in", [...FINAL_INTENT_STATUSES])
+        .where("status", "in", OPEN_INTENT_STATUSES)
         .orderBy("created_at")
         .orderBy("id");
       if (filter.symbol !== undefined) q = q.where("symbol", "=", filter.symbol);

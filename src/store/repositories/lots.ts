@@ -16,6 +16,10 @@ import {
   TRADING_MODES,
 } from "../vocabulary.js";
 
+/** Positive lists (`in (…)` uses the lots_open index; `<>` / `not in` scan every lot ever stored). */
+const OPEN_LOT_STATUSES = LOT_STATUSES.filter((st) => st !== "CLOSED");
+const UNPROTECTED_LOT_PROTECTIONS = LOT_PROTECTIONS.filter((p) => p !== "PROTECTED" && p !== "NOT_NEEDED");
+
 type Row = Selectable<LotsTable>;
 
 function fromRow(r: Row): Lot {
@@ -108,7 +112,7 @@ export function lotsRepo(ctx: RepoContext): LotsRepo {
       let q = ctx.db
         .selectFrom("lots")
         .selectAll()
-        .where("status", "!=", "CLOSED")
+        .where("status", "in", OPEN_LOT_STATUSES)
         .orderBy("opened_at")
         .orderBy("id");
       if (filter.symbol !== undefined) q = q.where("symbol", "=", filter.symbol);
@@ -119,8 +123,8 @@ export function lotsRepo(ctx: RepoContext): LotsRepo {
       let q = ctx.db
         .selectFrom("lots")
         .selectAll()
-        .where("status", "!=", "CLOSED")
-        .where("protection", "not in", ["PROTECTED", "NOT_NEEDED"])
+        .where("status", "in", OPEN_LOT_STATUSES)
+        .where("protection", "in", UNPROTECTED_LOT_PROTECTIONS)
         .orderBy("opened_at")
         .orderBy("id");
       if (filter.mode !== undefined) q = q.where("mode", "=", filter.mode);
@@ -130,14 +134,15 @@ export function lotsRepo(ctx: RepoContext): LotsRepo {
       let q = ctx.db
         .selectFrom("lots")
         .selectAll()
-        .where("status", "=", "CLOSED")
+        // closed_at alone in SQL (the lots_closed index: the window's rows only); the planner would
+        // take lots_open for `status = 'CLOSED'` and walk every lot ever closed. Status checked below.
         .where("closed_at", ">=", since)
         .orderBy("closed_at")
         .orderBy("id");
       if (filter.symbol !== undefined) q = q.where("symbol", "=", filter.symbol);
       if (filter.mode !== undefined) q = q.where("mode", "=", filter.mode);
       if (filter.exitReason !== undefined) q = q.where("exit_reason", "=", filter.exitReason);
-      return (await q.execute()).map(fromRow);
+      return (await q.execute()).filter((r) => r.status === "CLOSED").map(fromRow);
     },
   };
 }

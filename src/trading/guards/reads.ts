@@ -5,13 +5,15 @@
  *
  * Invariants:
  * - One settings source: everything comes from the store (settings, watchlist, lots, orders) or
- *   from the venue's own client, never from a copy.
+ *   from the venue's own client, never from a copy. The balance goes through the venue's read cache
+ *   (trading/venue-cache.ts: stream-fed, never served beyond its age bound, REST otherwise).
  * - A read that fails rejects; the guard that asked blocks with its own code (fail closed).
  * - Names from outside (currencies) are looked up in a Map built from the balance.
  */
 import type { AccountBalance, CurrencyBalance } from "../../exchange/types.js";
 import type { Limits, LossProtection, Lot, WatchlistItem } from "../../store/types.js";
 import type { TradingContext, Venue } from "../context.js";
+import { venueReads } from "../venue-cache.js";
 import type { GuardRequest } from "./types.js";
 
 export const DAY_MS = 86_400_000;
@@ -64,7 +66,7 @@ export class GuardReads {
     this.watchlistItem = once(() => store.watchlist.get(req.symbol));
     this.limits = once(async () => (await store.settings.get("limits")).value);
     this.lossProtection = once(async () => (await store.settings.get("loss_protection")).value);
-    this.balance = once(() => venue.client.getBalance());
+    this.balance = once(() => venueReads(venue).balance());
     this.openLots = once(() => store.lots.listOpen({ mode: req.mode }));
   }
 

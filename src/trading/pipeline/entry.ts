@@ -14,6 +14,7 @@ import { type Venue, venueFor } from "../context.js";
 import { runGuards } from "../guards/index.js";
 import type { TradeRequest, TradeResult } from "../requests.js";
 import { sizeBuy } from "../sizing.js";
+import { venueReads } from "../venue-cache.js";
 import { confirmFinal } from "./confirmation.js";
 import { blockIntent, failIntent, traceWith, verdictJson } from "./intake.js";
 import { placePlainOrder } from "./placement.js";
@@ -21,7 +22,7 @@ import type { TraderRuntime } from "./runtime.js";
 
 export async function marketPrice(venue: Venue, symbol: string, fallback?: Dec): Promise<Dec | undefined> {
   try {
-    const [t] = await venue.client.getTickers(symbol);
+    const t = await venueReads(venue).ticker(symbol);
     return t?.ask ?? t?.last ?? fallback;
   } catch {
     return fallback;
@@ -84,20 +85,15 @@ export async function runEntry(rt: TraderRuntime, intent: Intent, req: TradeRequ
     await blockIntent(rt, intent, "SIZE_BELOW_MINIMUM", sized.detail, verdict);
     return result("blocked", `blocked: SIZE_BELOW_MINIMUM (${sized.detail})`, { verdict });
   }
-  const ready = await ctx.store.intents.transition(intent.id, {
-    to: "READY",
-    guardTrace: traceWith(intent, {
-      verdict: verdictJson(verdict),
-      notional: sized.notional?.toFixed() ?? null,
-    }),
-  });
-  const current = ready.ok ? ready.intent : intent;
-  const placed = await placePlainOrder(rt, venue, current, {
-    type: "MARKET",
-    role: "ENTRY",
-    notional: sized.notional,
-    refPrice: price,
-  });
+  // READY (with the verdict) commits with the attempt row: one commit between the guards and the request
+  const current = intent;
+  const placed = await placePlainOrder(
+    rt,
+    venue,
+    current,
+    { type: "MARKET", role: "ENTRY", notional: sized.notional, refPrice: price },
+    traceWith(intent, { verdict: verdictJson(verdict), notional: sized.notional?.toFixed() ?? null }),
+  );
   switch (placed.kind) {
     case "not_leader":
       return result("failed", "not the leader: nothing sent", { verdict });

@@ -4,13 +4,17 @@
  * Invariants:
  * - The intent is committed before anything is sent; the same key twice is the same intent
  *   ("duplicate"), and its signal row says ACCEPTED or DUPLICATE in the same transaction.
+ * - An engine signal (`intakeSignal`) is written with its intent in ONE transaction: the inbox row
+ *   (inserted, then ACCEPTED with its intent) and the intent commit together, so a crash before the
+ *   commit loses only a signal nothing was done for, and one after it leaves both (resume acts).
  * - The mode is resolved once here and kept in the intent (and in its guard trace with the reason).
  * - A block is one transaction: intent BLOCKED with its reason code and trace, the signal BLOCKED
  *   with the same code, and the `intent.blocked` event.
  */
-import type { Intent, Json } from "../../store/types.js";
-import { resolveMode } from "../context.js";
+import type { Intent, Json, NewSignal, Tx } from "../../store/types.js";
+import { type ModeDecision, resolveMode } from "../context.js";
 import type { GuardVerdict } from "../guards/types.js";
+import { inboxRequest } from "../inbox.js";
 import type { TradeRequest } from "../requests.js";
 import type { TraderRuntime } from "./runtime.js";
 
@@ -19,7 +23,27 @@ export async function intake(
   req: TradeRequest,
 ): Promise<{ created: boolean; intent: Intent }> {
   const mode = await resolveMode(rt.ctx);
+  return rt.ctx.store.transaction((tx) => createIntent(tx, req, mode));
+}
+
+/** The inbox row of a signal and its intent, in one transaction (the engine's path). */
+export async function intakeSignal(
+  rt: TraderRuntime,
+  signal: NewSignal,
+): Promise<{ created: boolean; intent: Intent; req: TradeRequest }> {
+  const mode = await resolveMode(rt.ctx);
   return rt.ctx.store.transaction(async (tx) => {
+    const req = inboxRequest(await tx.signals.insert(signal));
+    return { ...(await createIntent(tx, req, mode)), req };
+  });
+}
+
+async function createIntent(
+  tx: Tx,
+  req: TradeRequest,
+  mode: ModeDecision,
+): Promise<{ created: boolean; intent: Intent }> {
+  {
     const r = await tx.intents.create({
       idempotencyKey: req.idempotencyKey,
       kind: req.side === "BUY" ? "ENTRY" : "EXIT",
@@ -45,7 +69,7 @@ export async function intake(
       });
     }
     return { created: r.created, intent };
-  });
+  }
 }
 
 export function traceWith(intent: Intent, extra: { [k: string]: Json }): Json {

@@ -2,8 +2,9 @@
  * Placement of one plain order (entry, exit, flatten) for an intent, with its ambiguity resolved.
  *
  * Invariants:
- * - The attempt row (PENDING_SUBMIT) and the intent's SUBMITTING are committed in one transaction
- *   BEFORE the request is written; the request's intentId is `${intent.id}:${attempt}`, so its
+ * - The attempt row (PENDING_SUBMIT) and the intent's SUBMITTING (and its READY, with the guards'
+ *   trace, when the intent is still NEW) are committed in one transaction BEFORE the request is
+ *   written: one durable commit between the guards and the request; the request's intentId is `${intent.id}:${attempt}`, so its
  *   client_oid is deterministic per attempt.
  * - Nothing is sent when this process may not act (not leader, stopping).
  * - A rejection is recorded by the exchange's CODE (reason = the code, event `order.rejected` with
@@ -14,7 +15,7 @@
  *   This function never re-sends: a caller that gets "absent" decides whether a new attempt is safe.
  */
 import type { OrderRequest, PlaceOrderOutcome } from "../../exchange/types.js";
-import type { Intent, NewAttempt, OrderRecord } from "../../store/types.js";
+import type { Intent, Json, NewAttempt, OrderRecord } from "../../store/types.js";
 import type { Venue } from "../context.js";
 import { resolveAttempt } from "./ambiguity.js";
 import type { TraderRuntime } from "./runtime.js";
@@ -29,14 +30,20 @@ export type PlaceResult =
 
 export type AttemptSpec = Omit<NewAttempt, "intentId" | "attempt" | "clientOid" | "mode" | "symbol" | "side">;
 
-/** Commits the attempt row and SUBMITTING; returns the row and the exchange request id. */
+/** Commits the attempt row and SUBMITTING (READY first, with `readyTrace`, when the intent is NEW); returns the row and the exchange request id. */
 export async function openAttempt(
   rt: TraderRuntime,
   venue: Venue,
   intent: Intent,
   spec: AttemptSpec,
+  readyTrace?: Json,
 ): Promise<{ record: OrderRecord; requestId: string }> {
   return rt.ctx.store.transaction(async (tx) => {
+    if (intent.status === "NEW")
+      await tx.intents.transition(intent.id, {
+        to: "READY",
+        ...(readyTrace !== undefined ? { guardTrace: readyTrace } : {}),
+      });
     const attempt = await tx.intents.nextAttempt(intent.id);
     const requestId = `${intent.id}:${attempt}`;
     const record = await tx.orders.insertAttempt({
@@ -58,10 +65,10 @@ export async function placePlainOrder(
   venue: Venue,
   intent: Intent,
   spec: AttemptSpec & { type: "MARKET" | "LIMIT" },
+  readyTrace?: Json,
 ): Promise<PlaceResult> {
   if (!rt.act()) return { kind: "not_leader" };
-  if (intent.status === "NEW") await rt.ctx.store.intents.transition(intent.id, { to: "READY" });
-  const { record, requestId } = await openAttempt(rt, venue, intent, spec);
+  const { record, requestId } = await openAttempt(rt, venue, intent, spec, readyTrace);
   if (!rt.act()) return { kind: "unresolved", record };
   const req: OrderRequest = {
     intentId: requestId,
