@@ -41,7 +41,15 @@ export interface CliBundle {
 const ENTRY = `import { main } from "./src/cli/main.ts";\nprocess.exitCode = await main(process.argv.slice(2));\n`;
 
 /** Packages left to node_modules: native addons and optional dependencies the CLI may not have. */
-const EXTERNAL = ["better-sqlite3", "pg-native", "bufferutil", "utf-8-validate", "fsevents", "playwright-core", "ccxt"];
+const EXTERNAL = [
+  "better-sqlite3",
+  "pg-native",
+  "bufferutil",
+  "utf-8-validate",
+  "fsevents",
+  "playwright-core",
+  "ccxt",
+];
 const BANNER = [
   'import { createRequire as __atpCreateRequire } from "node:module";',
   'import { fileURLToPath as __atpFileURLToPath } from "node:url";',
