@@ -178,7 +178,7 @@ export async function finishExitRequest(rt: TraderRuntime, intentId: string): Pr
   const { store } = rt.ctx;
   while (rt.act()) {
     const intent = await store.intents.get(intentId);
-    if (!intent || intent.kind !== "EXIT" || intent.lotId !== undefined) return;
+    if (intent?.kind !== "EXIT" || intent.lotId !== undefined) return;
     if (intent.status === "DONE" || intent.status === "FAILED" || intent.status === "BLOCKED") return;
     if (intent.status === "NEW") {
       await failIntent(rt, intent, "INTERRUPTED");
