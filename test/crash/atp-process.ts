@@ -12,8 +12,18 @@
  */
 import type { ChildProcess } from "node:child_process";
 import type { CliBundle } from "../helpers/cli-bundle.js";
+import { CRASH_STALE_MS } from "./world.js";
 
-export const START_ARGS = ["start", "--no-signals", "--tick-ms", "50", "--reconcile-s", "1"];
+export const START_ARGS = [
+  "start",
+  "--no-signals",
+  "--tick-ms",
+  "50",
+  "--reconcile-s",
+  "1",
+  "--attempt-stale-ms",
+  String(CRASH_STALE_MS),
+];
 const TAIL = 20_000;
 
 export class AtpProcess {

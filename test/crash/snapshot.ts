@@ -51,6 +51,16 @@ export async function readSnapshot(store: Store): Promise<StoreSnapshot> {
   return { orders, intents, lots };
 }
 
+/** Only what is not final (open intents, non-final orders, open lots): enough for `phasesOf`, and cheap to poll. */
+export async function readLiveSnapshot(store: Store): Promise<StoreSnapshot> {
+  const [orders, intents, lots] = await Promise.all([
+    store.orders.listNonFinal(),
+    store.intents.listOpen(),
+    store.lots.listOpen(),
+  ]);
+  return { orders, intents: new Map(intents.map((i) => [i.id, i])), lots };
+}
+
 const NOT_PLACED = new Set(["NEW", "READY", "SUBMITTING"]);
 const AMBIGUOUS = new Set(["PENDING_SUBMIT", "UNKNOWN"]);
 

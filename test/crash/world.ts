@@ -24,6 +24,15 @@ import { createPgSchema, quietLogger } from "../store/helpers.js";
 
 export const CRASH_SYMBOL = "BTC_USD";
 
+/**
+ * The emulator refuses a request whose nonce is more than this old (Crypto.com: 60 s); atp is told
+ * (`--attempt-stale-ms`) to call an attempt in doubt absent only `CRASH_STALE_MS` after it was
+ * written — above the window, so "stale window ≥ the exchange's acceptance window" still holds —
+ * and the waits for attempts in doubt shrink from 65 s to 5 s.
+ */
+export const CRASH_NONCE_PAST_MS = 3_000;
+export const CRASH_STALE_MS = 5_000;
+
 /** Protection settings of the run: a short deadline so the final check stays quick. */
 export const CRASH_PROTECTION: ProtectionSettings = {
   slOrderType: "STOP_LIMIT",
@@ -70,7 +79,13 @@ export interface CrashWorld {
 
 export async function crashWorld(dialect: StoreDialect, seed: number): Promise<CrashWorld> {
   const emulator = await startEmulator(
-    { seed, market_tick_ms: 50, order_latency_ms: 40, faults: crashFaults() },
+    {
+      seed,
+      market_tick_ms: 50,
+      order_latency_ms: 40,
+      nonce_window_ms: { past: CRASH_NONCE_PAST_MS, future: 60_000 },
+      faults: crashFaults(),
+    },
     { host: "127.0.0.1", port: 0 },
   );
   const dataDir = mkdtempSync(join(tmpdir(), "atp-crash-"));

@@ -10,6 +10,11 @@
  * - A lot has at most one EXIT intent in flight: a second SELL while one runs (or one left by a
  *   crash) continues that intent instead of opening another, so a lot is never sold twice.
  * - A lot whose exit could not be placed is put back to OPEN and re-protected (never left bare).
+ * - An exit that cannot finish now (a cancel or a sale not confirmed yet) goes on in the background
+ *   until it does; the request's intent then ends: DONE when every lot it exits is CLOSED, else
+ *   FAILED (EXIT_FAILED). A request intent a killed process left open ends the same way on resume
+ *   (`finishExitRequest`); one killed before its guards ran fails INTERRUPTED (a stale signal is
+ *   not traded, as for an entry).
  */
 import type { Intent, Lot } from "../../store/types.js";
 import { dec } from "../../util/decimal.js";
@@ -126,8 +131,71 @@ export async function runExit(
     await ctx.store.intents.transition(intent.id, { to: "DONE" });
     return done("filled", `exited ${lots.length} lot(s)`, verdict);
   }
-  if (outcomes.some((o) => o === "pending"))
+  if (outcomes.some((o) => o === "pending")) {
+    lots.forEach((lot, n) => {
+      if (outcomes[n] === "pending") continueExit(rt, lot, intent.idempotencyKey, intent.actor, reprotect);
+    });
+    rt.background(`exit-request:${intent.id}`, () => finishExitRequest(rt, intent.id));
     return done("placed", `exit in progress: ${outcomes.join(", ")}`, verdict);
+  }
   await failIntent(rt, intent, "EXIT_FAILED");
   return done("failed", `exit failed: ${outcomes.join(", ")}`, verdict);
+}
+
+/** Goes on with a lot's exit in the background (`exit:<lot>`) until it is no longer pending. */
+export function continueExit(
+  rt: TraderRuntime,
+  lot: Lot,
+  parentKey: string,
+  actor: string,
+  reprotect: (lotId: string) => void,
+): void {
+  rt.background(`exit:${lot.id}`, async () => {
+    while (rt.act()) {
+      const cur = await rt.ctx.store.lots.get(lot.id);
+      if (!cur || cur.status === "CLOSED") return;
+      const child = await exitChildIntent(rt, parentKey, cur, actor);
+      if ((await exitLot(rt, cur, child, reprotect)) !== "pending") return;
+      await rt.sleep(rt.pollMs);
+    }
+  });
+}
+
+/** The lot ids a request-level EXIT intent exits (its trace's `lots`). */
+function lotsOfRequest(intent: Intent): string[] {
+  const t = intent.guardTrace;
+  const lots =
+    t && typeof t === "object" && !Array.isArray(t) && Object.hasOwn(t, "lots") ? t.lots : undefined;
+  return Array.isArray(lots) ? lots.filter((x): x is string => typeof x === "string") : [];
+}
+
+/**
+ * Ends a request-level EXIT intent once none of its lots is CLOSING any more (waiting while one is):
+ * DONE when every one is CLOSED, else FAILED EXIT_FAILED; NEW (guards never ran) or without lots →
+ * FAILED INTERRUPTED.
+ */
+export async function finishExitRequest(rt: TraderRuntime, intentId: string): Promise<void> {
+  const { store } = rt.ctx;
+  while (rt.act()) {
+    const intent = await store.intents.get(intentId);
+    if (intent?.kind !== "EXIT" || intent.lotId !== undefined) return;
+    if (intent.status === "DONE" || intent.status === "FAILED" || intent.status === "BLOCKED") return;
+    if (intent.status === "NEW") {
+      await failIntent(rt, intent, "INTERRUPTED");
+      return;
+    }
+    const ids = lotsOfRequest(intent);
+    if (ids.length === 0) {
+      await failIntent(rt, intent, "INTERRUPTED");
+      return;
+    }
+    const lots = await Promise.all(ids.map((id) => store.lots.get(id)));
+    if (!lots.some((l) => l?.status === "CLOSING")) {
+      if (lots.every((l) => !l || l.status === "CLOSED"))
+        await store.intents.transition(intent.id, { to: "DONE" });
+      else await failIntent(rt, intent, "EXIT_FAILED");
+      return;
+    }
+    await rt.sleep(rt.pollMs);
+  }
 }

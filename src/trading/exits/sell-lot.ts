@@ -8,6 +8,9 @@
  *   by the available base balance and floored to the step: never more.
  * - Earlier attempts of the intent are resolved first; a new MARKET attempt is made only after the
  *   previous one was confirmed absent.
+ * - One sale per lot at a time (per trader): a signal exit, an exit resumed after a restart and a
+ *   flatten of the same lot run one after another, so none sizes its order from a held quantity
+ *   the other is selling at that moment (the later one finds the lot closed, or what is left).
  */
 import type { Intent, Lot, OrderRecord } from "../../store/types.js";
 import { FINAL_ORDER_STATUSES } from "../../store/vocabulary.js";
@@ -62,12 +65,28 @@ export async function cancelLegsAndConfirm(rt: TraderRuntime, venue: Venue, lot:
 
 export type SellOutcome = "sold" | "closed" | "refused" | "failed" | "pending";
 
-export async function sellLot(
-  rt: TraderRuntime,
-  venue: Venue,
-  lot: Lot,
-  intent: Intent,
-): Promise<SellOutcome> {
+const selling = new WeakMap<TraderRuntime, Map<string, Promise<SellOutcome>>>();
+
+export function sellLot(rt: TraderRuntime, venue: Venue, lot: Lot, intent: Intent): Promise<SellOutcome> {
+  let running = selling.get(rt);
+  if (!running) {
+    running = new Map();
+    selling.set(rt, running);
+  }
+  const lots = running;
+  const prev = lots.get(lot.id);
+  const run = (prev ? prev.catch(() => "failed" as const) : Promise.resolve()).then(() =>
+    sellLotNow(rt, venue, lot, intent),
+  );
+  lots.set(lot.id, run);
+  const clear = () => {
+    if (lots.get(lot.id) === run) lots.delete(lot.id);
+  };
+  run.then(clear, clear);
+  return run;
+}
+
+async function sellLotNow(rt: TraderRuntime, venue: Venue, lot: Lot, intent: Intent): Promise<SellOutcome> {
   const { ctx } = rt;
   const closed = async (): Promise<SellOutcome> => {
     await ctx.store.intents.transition(intent.id, { to: "DONE" });

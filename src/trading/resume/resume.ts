@@ -10,12 +10,13 @@
  *   interrupted before its request was written fails as INTERRUPTED (a stale signal is not traded).
  * - Open exchange orders of ours are polled once, so fills missed while down reach tracking.
  * - Lots whose protection is not PROTECTED are (re)protected or flattened; CLOSING lots finish
- *   their exit.
+ *   their exit (retried until it is no longer pending), and the SELL requests whose exits were
+ *   interrupted end (DONE when their lots closed; FAILED INTERRUPTED when killed before the guards).
  */
 import type { OrderRecord } from "../../store/types.js";
 import { FINAL_ORDER_STATUSES } from "../../store/vocabulary.js";
 import { type Venue, venueFor } from "../context.js";
-import { exitChildIntent, exitLot } from "../exits/exit.js";
+import { continueExit, finishExitRequest } from "../exits/exit.js";
 import { resolveAttempt } from "../pipeline/ambiguity.js";
 import { pollOnce } from "../pipeline/confirmation.js";
 import { failIntent } from "../pipeline/intake.js";
@@ -81,15 +82,14 @@ export async function resumeLots(rt: TraderRuntime, hooks: ResumeHooks): Promise
     const cur = await ctx.store.lots.get(lot.id);
     if (!cur || cur.status === "CLOSED") continue;
     if (cur.status === "CLOSING") {
-      const open = (await ctx.store.intents.listOpen({ symbol: cur.symbol, mode: cur.mode })).find(
-        (i) => i.kind === "EXIT" && i.lotId === cur.id,
-      );
-      const child = open ?? (await exitChildIntent(rt, `resume:${cur.id}`, cur, "trader"));
-      rt.background(`exit:${cur.id}`, async () => {
-        await exitLot(rt, cur, child, hooks.reprotect);
-      });
+      continueExit(rt, cur, `resume:${cur.id}`, "trader", hooks.reprotect);
       continue;
     }
     if (cur.protection !== "PROTECTED" && cur.protection !== "NOT_NEEDED") hooks.protect(cur.id);
+  }
+  // request-level EXIT intents (a SELL over the symbol's lots) end once their lots' exits have
+  for (const i of await ctx.store.intents.listOpen()) {
+    if (i.kind === "EXIT" && i.lotId === undefined)
+      rt.background(`exit-request:${i.id}`, () => finishExitRequest(rt, i.id));
   }
 }

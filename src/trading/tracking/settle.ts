@@ -12,6 +12,9 @@
  *   is no longer protected: its protection becomes NONE and the caller re-protects it.
  * - The close, its P&L and the `position.closed` event are one transaction, guarded by the lot's
  *   status (a second settle changes nothing).
+ * - A closed lot leaves no open intent behind: in the same transaction its open EXIT / FLATTEN
+ *   intents become DONE (the lot is sold) and its open PROTECT intents FAILED (LOT_CLOSED) — a
+ *   process killed right after the close cannot leave them open for ever.
  */
 import type { OrderRecord } from "../../store/types.js";
 import type { LotExitReason } from "../../store/vocabulary.js";
@@ -94,6 +97,12 @@ export async function settleLot(rt: TraderRuntime, venue: Venue, lotId: string):
       ["OPEN", "CLOSING", "OPENING"],
     );
     if (!u) return false;
+    for (const i of await tx.intents.listOpen({ symbol: lot.symbol, mode: lot.mode })) {
+      if (i.lotId !== lotId) continue;
+      if (i.kind === "EXIT" || i.kind === "FLATTEN") await tx.intents.transition(i.id, { to: "DONE" });
+      else if (i.kind === "PROTECT")
+        await tx.intents.transition(i.id, { to: "FAILED", reasonCode: "LOT_CLOSED" });
+    }
     await tx.events.append({
       kind: "position.closed",
       symbol: lot.symbol,
