@@ -80,6 +80,8 @@ interface Term {
   broker: DryRunBroker;
   timer: TimerHandle | undefined;
   ticking: Promise<void> | undefined;
+  /** The inbox pass in progress, if any. */
+  inbox?: Promise<void> | undefined;
   off: (() => void)[];
   caches: VenueReadCache[];
 }
@@ -274,8 +276,16 @@ export class Engine {
   private async tick(term: Term): Promise<void> {
     if (!term.leading || this.stopping) return;
     for (const c of term.caches) c.maintain();
+    // the inbox runs beside the duties (a submit waits for its confirmation): deadlines and
+    // retries never wait behind an order in flight; one inbox pass at a time
+    term.inbox ??= term.trader
+      .processInbox()
+      .then(() => undefined)
+      .catch((e) => this.deps.logger.error({ err: e }, "engine: the inbox failed; retrying next tick"))
+      .finally(() => {
+        term.inbox = undefined;
+      });
     try {
-      await term.trader.processInbox();
       await term.trader.tick();
     } catch (e) {
       this.deps.logger.error({ err: e }, "engine: a periodic duty failed; retrying next tick");
@@ -295,6 +305,7 @@ export class Engine {
     for (const off of term.off.splice(0)) off();
     await term.ticking;
     await term.trader.stop();
+    await term.inbox;
     for (const r of term.reconcilers) await r.stop();
     await term.breaker?.stop();
     await this.deps.live?.updates.stop();
