@@ -14,7 +14,14 @@ import type { Runtime } from "./runtime.js";
 /** What a command chooses about the engine; everything else comes from the runtime. */
 export type EngineWiring = Pick<
   EngineDeps,
-  "signals" | "instanceId" | "tickMs" | "reconcileMs" | "trader" | "dryBalances" | "onLeadership"
+  | "signals"
+  | "instanceId"
+  | "tickMs"
+  | "reconcileMs"
+  | "trader"
+  | "dryBalances"
+  | "onLeadership"
+  | "leadership"
 >;
 
 export function engineDeps(runtime: Runtime, store: Store, wiring: EngineWiring): EngineDeps {

@@ -23,7 +23,7 @@ import { hostname } from "node:os";
 import type { TradingMode } from "../domain/trading.js";
 import type { ExchangeClient, OrderUpdateSource } from "../exchange/types.js";
 import type { Logger } from "../log/logger.js";
-import { acquireLeadership, type Leadership } from "../store/leader.js";
+import { acquireLeadership, type Leadership, type LeadershipOptions } from "../store/leader.js";
 import type { Store } from "../store/types.js";
 import type { Signal } from "../strategy/signals.js";
 import { AuthBreaker, type AuthDiagnose } from "../trading/breaker/index.js";
@@ -57,6 +57,11 @@ export interface EngineDeps {
   dryBalances?: Record<string, string>;
   /** Called when this process becomes leader and when it stops leading. */
   onLeadership?: (leading: boolean) => void;
+  /** Leadership timings (PostgreSQL); each left out takes store/leader.ts's default (retry 5 s, …). */
+  leadership?: Pick<
+    LeadershipOptions,
+    "retryMs" | "keepAliveMs" | "keepAliveTimeoutMs" | "idleSessionTimeoutMs"
+  >;
 }
 
 interface Term {
@@ -91,6 +96,7 @@ export class Engine {
   async start(): Promise<void> {
     const d = this.deps;
     this.leadership = await acquireLeadership(d.store, {
+      ...d.leadership,
       instanceId: d.instanceId ?? `${hostname()}:${process.pid}`,
       onLost: (reason, detail) => {
         const term = this.term;

@@ -7,10 +7,14 @@
  * - Live orders only with `LIVE_TRADING=true` *and* the store's live switch on; otherwise dry run
  *   (src/trading/context.ts). Without credentials there is no live venue at all.
  * - A second `atp start` on the same SQLite file exits 2 naming the holder; on PostgreSQL it runs as
- *   a follower and takes over when the leader goes.
+ *   a follower and takes over when the leader goes (it tries every `--leader-retry-ms`, default
+ *   5000: store/leader.ts). docs/trading/failover.md.
+ * - The process stays up until stopped, whatever else holds (or does not hold) its event loop.
  * - The first SIGINT / SIGTERM stops in order (no new signals, in-flight work finished, sockets
  *   closed, store flushed) and exits 0; a second one exits at once.
- * - Prints `atp start: ready (…)` on stdout once the engine runs (tests and scripts wait for it).
+ * - Prints `atp start: ready (…, leader|follower)` on stdout once the engine runs (tests and scripts
+ *   wait for it), and `atp start: leading` / `atp start: not leading` at each change of leadership
+ *   ("not leading" after trading stopped).
  */
 import { createRuntime } from "../../app/runtime.js";
 import { invalidConfigText, loadConfig } from "../../config/load.js";
@@ -32,6 +36,11 @@ const options = {
     "seconds between reconciliation passes",
     { min: 1, max: 3600, unit: "seconds" },
     { default: 15 },
+  ),
+  "leader-retry-ms": option.int(
+    "PostgreSQL: how often a follower tries to take leadership",
+    { min: 50, max: 60_000, unit: "ms" },
+    { default: 5000 },
   ),
   "no-signals": option.flag("do not evaluate strategies (orders come from `atp order` and the inbox only)"),
 };
@@ -67,6 +76,7 @@ async function run(values: OptionValues<typeof options>): Promise<number> {
     const engine = await runtime.engine({
       tickMs: values["tick-ms"],
       reconcileMs: values["reconcile-s"] * 1000,
+      leadership: { retryMs: values["leader-retry-ms"] },
       ...(values["instance-id"] ? { instanceId: values["instance-id"] } : {}),
       ...(signals ? { signals } : {}),
       onLeadership: (leading) => say(`atp start: ${leading ? "leading" : "not leading"}`),
@@ -78,7 +88,16 @@ async function run(values: OptionValues<typeof options>): Promise<number> {
     say(
       `atp start: ready (store ${store.dialect} ${store.location}, ${live}, ${engine.isLeader ? "leader" : "follower"})`,
     );
-    await stopped;
+    // The engine's timers are unref'd, and without credentials (no user stream) or trading symbols
+    // (no market feed) nothing else holds the event loop: node would end the process with 13
+    // ("unsettled top-level await") right after `ready`, releasing the store's lock. This handle
+    // keeps it up until a stop is asked for.
+    const alive = setInterval(() => undefined, 2 ** 30);
+    try {
+      await stopped;
+    } finally {
+      clearInterval(alive);
+    }
     say("atp start: stopping");
     return 0;
   } catch (e) {
