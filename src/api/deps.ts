@@ -23,6 +23,7 @@ import type {
   ApiMode,
   ExchangeState,
 } from "./contract/types.js";
+import type { PlatformMetrics } from "./metrics-feed.js";
 
 export interface ApiAuthOptions {
   /** The bearer token (ATP_API_TOKEN, or generated into the data directory). */
@@ -118,6 +119,8 @@ export interface ApiDeps {
   demo?: DemoControls | undefined;
   /** The built dashboard (dist/web); the API serves it at `/` when present. */
   webRoot?: string | undefined;
+  /** Where the app feeds exchange calls (absent: the server makes its own; ApiServer.metrics either way). */
+  metrics?: PlatformMetrics | undefined;
   /** ATP_WEBHOOK_SECRET: the secret of the webhook named `default`. */
   defaultWebhookSecret?: string | undefined;
 }
