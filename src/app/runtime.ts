@@ -19,7 +19,11 @@
 import type { AppConfig, ConfigReport } from "../config/load.js";
 import type { EmulatorConfig, EmulatorConfigInput, EmulatorHandle } from "../emulator/index.js";
 import { CryptoComCandleSource } from "../exchange/cryptocom/candle-source.js";
-import { CryptoComClient, type CryptoComClientOptions } from "../exchange/cryptocom/client.js";
+import {
+  CryptoComClient,
+  type CryptoComClientOptions,
+  type ExchangeCallOutcome,
+} from "../exchange/cryptocom/client.js";
 import { createLogger, type Logger } from "../log/logger.js";
 import type { SecretValue } from "../log/redact.js";
 import { MarketFeed } from "../market/feed.js";
@@ -35,6 +39,7 @@ import { Engine } from "./engine.js";
 import { type EngineWiring, engineDeps } from "./engine-wiring.js";
 import { clientOptionsFrom, marketStreamUrl, userStreamUrl } from "./exchange.js";
 import { type Component, Lifecycle, type StopMode, type StopOutcome } from "./lifecycle.js";
+import { emulatorDoctorReport } from "./platform/venue-report.js";
 
 /** Which exchange the runtime talks to. */
 export type ExchangeTarget =
@@ -67,6 +72,12 @@ export interface RuntimeOptions {
   dataDir?: string;
 }
 
+/** What the runtime serves the HTTP API with (src/api's ApiServer has this shape). */
+export interface ListeningServer {
+  listen(host: string, port: number): Promise<string>;
+  close(): Promise<void>;
+}
+
 export interface RuntimeSignalOptions {
   /** Where throttle state lives (in memory until the store exists). */
   throttleStore?: ThrottleStore;
@@ -77,6 +88,8 @@ export class Runtime {
   private readonly built = new Map<string, unknown>();
   private readonly venue: ExchangeTarget;
   private emulatorHandle: EmulatorHandle | undefined;
+  private readonly callObservers = new Set<(c: ExchangeCallOutcome) => void>();
+  private apiUrl: string | undefined;
 
   constructor(
     readonly report: ConfigReport,
@@ -152,13 +165,59 @@ export class Runtime {
   }
 
   private clientOptions(): CryptoComClientOptions {
-    if (this.venue.kind === "configured") return clientOptionsFrom(this.config, this.logger);
+    const onCall = (c: ExchangeCallOutcome) => {
+      for (const l of this.callObservers) l(c);
+    };
+    if (this.venue.kind === "configured") return { ...clientOptionsFrom(this.config, this.logger), onCall };
     const creds = this.venue.credentials;
     return {
       baseUrl: this.emulator.baseUrl,
       ...(creds ? { apiKey: creds.apiKey, apiSecret: creds.apiSecret } : {}),
       logger: this.logger,
+      onCall,
     };
+  }
+
+  /** Observes every request of the venue's exchange client (status, metrics); returns the unsubscribe. */
+  onExchangeCall(listener: (c: ExchangeCallOutcome) => void): () => void {
+    this.callObservers.add(listener);
+    return () => this.callObservers.delete(listener);
+  }
+
+  /**
+   * The configuration the doctor diagnoses: the loaded one, or for an emulator venue the same with
+   * the emulator's base URL, its key, its IP echo and no proxy (after `start()`).
+   */
+  get doctorReport(): ConfigReport {
+    if (this.venue.kind === "configured") return this.report;
+    return emulatorDoctorReport(this.report, this.emulator, this.venue.credentials);
+  }
+
+  /** The OUTBOUND_IP_URL of the venue: the configured echo, or the emulator's. */
+  get outboundIpUrl(): string {
+    return this.venue.kind === "emulator" ? this.emulator.ipEchoUrl : this.config.exchange.outboundIpUrl;
+  }
+
+  /**
+   * Serves `server` (the HTTP API) on host:port as the runtime's last component ("API"): it listens
+   * when the runtime starts and closes first when it stops. `apiListeningUrl` is its URL once started.
+   */
+  serveApi(server: ListeningServer, host: string, port: number): void {
+    this.provide(
+      "API",
+      () => server,
+      (s) => ({
+        start: async () => {
+          this.apiUrl = await s.listen(host, port);
+        },
+        stop: () => s.close(),
+      }),
+    );
+  }
+
+  /** The API's URL once it listens (serveApi + start). */
+  get apiListeningUrl(): string | undefined {
+    return this.apiUrl;
   }
 
   /** The market WebSocket of the venue. */
