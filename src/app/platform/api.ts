@@ -37,10 +37,12 @@ function portFree(host: string, port: number): Promise<boolean> {
   });
 }
 
+/** The built dashboard: dist/web beside dist/app (built), or the repository's dist/web (from source). */
 function webRoot(): string | undefined {
   for (const rel of ["../../web/", "../../../dist/web/"]) {
     const dir = fileURLToPath(new URL(rel, import.meta.url));
-    if (existsSync(`${dir}index.html`)) return dir;
+    // only a build output (never the dashboard's source folder web/)
+    if (/[\\/]dist[\\/]web[\\/]$/.test(dir) && existsSync(`${dir}index.html`)) return dir;
   }
   return undefined;
 }

@@ -8,7 +8,8 @@
  * - Failures that concern one request (an order refused, an unknown id: disposition "skip") say
  *   nothing about the exchange's health and are not counted; authentication failures count as
  *   degraded (the auth breaker, not this, reports auth_failed).
- * - Recovers by itself: one success ends a streak; failures older than `windowMs` are forgotten.
+ * - Recovers by itself: one success ends a "down" streak; a method that answers again is no longer
+ *   counted as failing, and a failure older than `windowMs` is forgotten.
  */
 import { CATEGORY_DISPOSITION, ERROR_CATEGORIES, type ErrorCategory } from "../../domain/errors.js";
 import type { ExchangeCallOutcome } from "../../exchange/cryptocom/client.js";
@@ -31,7 +32,7 @@ export interface CallHealthView {
 
 export interface CallHealthOptions {
   time: Clock;
-  /** Failures within this long make the exchange "degraded" (default 20 s). */
+  /** A method whose last call failed within this long makes the exchange "degraded" (default 60 s). */
   windowMs?: number;
   /** This many failures in a row without a success make it "down" (default 3). */
   downAfter?: number;
@@ -51,13 +52,14 @@ function requestProblem(category: string): boolean {
 export class CallHealth {
   private readonly windowMs: number;
   private readonly downAfter: number;
-  private recent: CallFailure[] = [];
+  /** Per method: its last failure, while no success followed it. */
+  private readonly failing = new Map<string, CallFailure>();
   private streak: CallFailure[] = [];
   private lastOk: number | null = null;
   private last: CallFailure | null = null;
 
   constructor(private readonly opts: CallHealthOptions) {
-    this.windowMs = opts.windowMs ?? 20_000;
+    this.windowMs = opts.windowMs ?? 60_000;
     this.downAfter = opts.downAfter ?? 3;
   }
 
@@ -66,6 +68,7 @@ export class CallHealth {
     if (c.ok) {
       this.lastOk = at;
       this.streak = [];
+      this.failing.delete(c.method);
       return;
     }
     const category = c.category ?? "unknown";
@@ -78,14 +81,14 @@ export class CallHealth {
       at,
     };
     this.last = f;
-    this.recent.push(f);
-    if (this.recent.length > 100) this.recent.shift();
+    this.failing.delete(c.method);
+    this.failing.set(c.method, f); // newest last
     if (!AUTH.has(category)) this.streak.push(f);
   }
 
   view(): CallHealthView {
     const now = this.opts.time.now();
-    this.recent = this.recent.filter((f) => now - f.at <= this.windowMs);
+    for (const [m, f] of this.failing) if (now - f.at > this.windowMs) this.failing.delete(m);
     const base = { lastError: this.last, lastSuccessAt: this.lastOk };
     const first = this.streak[0];
     const newest = this.streak[this.streak.length - 1];
@@ -96,13 +99,14 @@ export class CallHealth {
         reason: `${describe(newest)} since ${clockText(first.at)} (${this.streak.length} failures in a row)`,
       };
     }
-    const latest = this.recent[this.recent.length - 1];
+    const failing = [...this.failing.values()];
+    const latest = failing[failing.length - 1];
     if (latest) {
-      const n = this.recent.length;
+      const n = failing.length;
       return {
         ...base,
         status: "degraded",
-        reason: `${n} failed exchange call${n === 1 ? "" : "s"} in the last ${Math.round(this.windowMs / 1000)} s; last: ${describe(latest)} at ${clockText(latest.at)}`,
+        reason: `${n} exchange method${n === 1 ? "" : "s"} failing; last: ${describe(latest)} at ${clockText(latest.at)}`,
       };
     }
     return { ...base, status: "ok", reason: null };

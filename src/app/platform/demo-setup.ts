@@ -39,7 +39,7 @@ export const DEMO_WATCHLIST: readonly DemoCoin[] = [
   { symbol: "BTC_USD", preset: "scalp-aggressive", amountUsd: "50", slPct: "0.6", tpPct: "0.8" },
   { symbol: "ETH_USD", preset: "scalp-aggressive", amountUsd: "50", slPct: "0.6", tpPct: "0.8" },
   { symbol: "SOL_USD", preset: "scalp-aggressive", amountUsd: "40", slPct: "0.8", tpPct: "1" },
-  { symbol: "CRO_USD", preset: "intraday-aggressive", amountUsd: "30", slPct: "0.8", tpPct: "1" },
+  { symbol: "CRO_USD", preset: "scalp-aggressive", amountUsd: "30", slPct: "0.8", tpPct: "1" },
   { symbol: "DOGE_USD", preset: "scalp-aggressive", amountUsd: "30", slPct: "0.8", tpPct: "1" },
 ];
 

@@ -85,7 +85,11 @@ export async function startPlatform(o: PlatformOptions): Promise<Platform> {
     health,
     readBalance: runtime.accountCredentials ? () => client.getBalance() : undefined,
     clockOffsetMs: () => client.clockOffset()?.offsetMs,
-    marketProblem: () => stalest(feed.trackedSymbols().map((s) => feed.health(s))),
+    marketProblem: () =>
+      stalest(feed.trackedSymbols().map((s) => feed.health(s))) ??
+      (feed.trackedSymbols().length > 0 && !feed.connected
+        ? "market stream disconnected; polling REST"
+        : null),
   });
   // the IP the exchange sees, once, through the exchange client's own network path
   void client.outboundIp(runtime.outboundIpUrl).then((r) => {
