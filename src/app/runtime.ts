@@ -34,7 +34,6 @@ import type { StrategyConfig } from "../strategy/config.js";
 import { LiveSignals } from "../strategy/live-signals.js";
 import { MemoryThrottleStore, Throttle, type ThrottleStore } from "../strategy/throttle.js";
 import { systemTime, type TimeSource } from "../util/clock.js";
-import { startEmulatorListening } from "./emulator.js";
 import { Engine } from "./engine.js";
 import { type EngineWiring, engineDeps } from "./engine-wiring.js";
 import { clientOptionsFrom, marketStreamUrl, userStreamUrl } from "./exchange.js";
@@ -104,6 +103,8 @@ export class Runtime {
       this.lifecycle.add({
         name: "emulator",
         start: async () => {
+          // loaded only for an emulator venue: a runtime on a real exchange never holds its code
+          const { startEmulatorListening } = await import("./emulator.js");
           this.emulatorHandle = await startEmulatorListening(venue);
         },
         stop: () => this.emulatorHandle?.close(),

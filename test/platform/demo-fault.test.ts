@@ -28,7 +28,8 @@ afterAll(async () => {
 
 async function exchangeDetail(api: string): Promise<string> {
   const r = await getJson(`${api}/api/health/ready`);
-  return (r.body as { checks: { name: string; detail: string }[] }).checks.find((c) => c.name === "exchange")!.detail;
+  return (r.body as { checks: { name: string; detail: string }[] }).checks.find((c) => c.name === "exchange")!
+    .detail;
 }
 
 describe("atp start --demo-fault", () => {
@@ -42,14 +43,20 @@ describe("atp start --demo-fault", () => {
     const port = await freePort();
     const api = `http://127.0.0.1:${port}`;
     const atp = new StartedAtp(
-      bundle.spawn(["start", "--demo-fault", "ip_not_whitelisted", "--reconcile-s", "1"], { PORT: String(port) }, dir),
+      bundle.spawn(
+        ["start", "--demo-fault", "ip_not_whitelisted", "--reconcile-s", "1"],
+        { PORT: String(port) },
+        dir,
+      ),
     );
     await atp.line(/^atp start: ready \(/, 20_000);
     expect(atp.lines).toContain("  demo fault: ip_not_whitelisted (switch it with POST /api/demo/fault)");
     const token = (await atp.line(/^ {2}API token/, 1_000)).split(": ").pop()!;
 
     const last = await until("the startup report", 20_000, async () => {
-      const d = (await getJson(`${api}/api/diagnostics`)).body as { last: { trigger: string; top_cause: string | null } | null };
+      const d = (await getJson(`${api}/api/diagnostics`)).body as {
+        last: { trigger: string; top_cause: string | null } | null;
+      };
       return d.last ? d.last : undefined;
     });
     expect(last).toMatchObject({ trigger: "startup", top_cause: "ip_not_whitelisted" });
@@ -58,7 +65,9 @@ describe("atp start --demo-fault", () => {
       const d = await exchangeDetail(api);
       return d.startsWith("auth_failed: ") ? d : undefined;
     });
-    expect(open).toMatch(/refuses our credentials \(40103 ip_not_whitelisted on \w+\) since .*trading paused/);
+    expect(open).toMatch(
+      /refuses our credentials \(40103 ip_not_whitelisted on \w+\) since .*trading paused/,
+    );
 
     const res = await fetch(`${api}/api/demo/fault`, {
       method: "POST",

@@ -6,7 +6,11 @@
  */
 import { describe, expect, it } from "vitest";
 import { CallHealth } from "../../src/app/platform/call-health.js";
-import { DEMO_FAULT_CAUSES, demoFaultCause, EmulatorDemoControls } from "../../src/app/platform/demo-fault.js";
+import {
+  DEMO_FAULT_CAUSES,
+  demoFaultCause,
+  EmulatorDemoControls,
+} from "../../src/app/platform/demo-fault.js";
 import { PlatformExchangeStatus } from "../../src/app/platform/exchange-status.js";
 import { watchForOrphaning } from "../../src/app/platform/orphan-watch.js";
 import { silentLogger } from "../../src/log/logger.js";
@@ -22,11 +26,18 @@ describe("call health from real client calls", () => {
     const health = new CallHealth({ time: systemTime });
     const client = fx.client({ onCall: (c) => health.record(c), retry: { maxAttempts: 1 } });
     fx.emu.admin.addFault({ kind: "error", code: 9010001 });
-    for (let i = 0; i < 3; i++) await expect(client.getTickers()).rejects.toMatchObject({ category: "maintenance" });
+    for (let i = 0; i < 3; i++)
+      await expect(client.getTickers()).rejects.toMatchObject({ category: "maintenance" });
     const down = health.view();
     expect(down.status).toBe("down");
-    expect(down.reason).toMatch(/^exchange maintenance \(9010001 \S+\) on public\/get-tickers since \d{2}:\d{2}:\d{2} UTC/);
-    expect(down.lastError).toMatchObject({ code: 9010001, category: "maintenance", method: "public/get-tickers" });
+    expect(down.reason).toMatch(
+      /^exchange maintenance \(9010001 \S+\) on public\/get-tickers since \d{2}:\d{2}:\d{2} UTC/,
+    );
+    expect(down.lastError).toMatchObject({
+      code: 9010001,
+      category: "maintenance",
+      method: "public/get-tickers",
+    });
     fx.emu.admin.clearFaults();
     await client.getTickers();
     expect(health.view().status).toBe("ok");
@@ -34,7 +45,11 @@ describe("call health from real client calls", () => {
 
   it("a timeout is a failure of its method (degraded), and an order refusal says nothing about health", async () => {
     const health = new CallHealth({ time: systemTime });
-    const client = fx.client({ onCall: (c) => health.record(c), retry: { maxAttempts: 1 }, timeouts: { requestMs: 150 } });
+    const client = fx.client({
+      onCall: (c) => health.record(c),
+      retry: { maxAttempts: 1 },
+      timeouts: { requestMs: 150 },
+    });
     fx.emu.admin.addFault({ kind: "latency", ms: 1_000, methods: ["public/get-book"], count: 1 });
     await expect(client.getBook("BTC_USD")).rejects.toMatchObject({ category: "timeout" });
     expect(health.view()).toMatchObject({ status: "degraded" });
@@ -47,7 +62,14 @@ describe("call health from real client calls", () => {
   it("failures are forgotten after the window (ManualTime)", async () => {
     const time = new ManualTime();
     const health = new CallHealth({ time, windowMs: 1_000 });
-    health.record({ method: "private/get-open-orders", ok: false, code: 50001, category: "server", name: "X", ms: 1 });
+    health.record({
+      method: "private/get-open-orders",
+      ok: false,
+      code: 50001,
+      category: "server",
+      name: "X",
+      ms: 1,
+    });
     expect(health.view().status).toBe("degraded");
     await time.advance(1_001);
     expect(health.view().status).toBe("ok");
@@ -82,16 +104,29 @@ describe("exchange status", () => {
     expect(failed.reason).toMatch(/balance read failed/);
     await store.incidents.open({ method: "private/user-balance", code: 40101, category: "auth" });
     await status.refresh();
-    expect(status.state()).toMatchObject({ sync_status: "auth_failed", data_verified: false, clock_offset_ms: 12 });
+    expect(status.state()).toMatchObject({
+      sync_status: "auth_failed",
+      data_verified: false,
+      clock_offset_ms: 12,
+    });
     expect(status.state().reason).toMatch(/refuses our credentials \(40101 auth on private\/user-balance\)/);
   });
 });
 
 describe("demo faults", () => {
   it("each cause produces its refusal on a real signed call; null restores the demo", async () => {
-    const key = { api_key: "demo-key", secret: "demo-secret", account: "main", ip_whitelist: ["127.0.0.1", "::1"] };
+    const key = {
+      api_key: "demo-key",
+      secret: "demo-secret",
+      account: "main",
+      ip_whitelist: ["127.0.0.1", "::1"],
+    };
     const seen: (string | null)[] = [];
-    const controls = new EmulatorDemoControls({ admin: () => fx.emu.admin, key, onChange: (c) => seen.push(c) });
+    const controls = new EmulatorDemoControls({
+      admin: () => fx.emu.admin,
+      key,
+      onChange: (c) => seen.push(c),
+    });
     const client = fx.client({ retry: { maxAttempts: 1 } });
     const expected = new Map<string, { call: () => Promise<unknown>; category: string }>([
       ["ip_not_whitelisted", { call: () => client.getBalance(), category: "ip_not_whitelisted" }],
