@@ -27,6 +27,7 @@ import {
 import { createLogger, type Logger } from "../log/logger.js";
 import type { SecretValue } from "../log/redact.js";
 import { MarketFeed } from "../market/feed.js";
+import { DEFAULT_HEALTH_LIMITS } from "../market/health.js";
 import type { CandleSource } from "../market/source.js";
 import { openStore } from "../store/open.js";
 import type { Store } from "../store/types.js";
@@ -301,7 +302,15 @@ export class Runtime {
   get marketFeed(): MarketFeed {
     return this.provide(
       "market feed",
-      () => new MarketFeed(this.candleSource, { logger: this.logger, now: this.marketNow }),
+      () =>
+        new MarketFeed(this.candleSource, {
+          logger: this.logger,
+          now: this.marketNow,
+          // the feed measures in market time: on a sped-up emulator the ticker's 90 s limit is 90 s of real time
+          ...(this.venue.kind === "emulator"
+            ? { limits: { tickerStaleMs: DEFAULT_HEALTH_LIMITS.tickerStaleMs * this.emulator.config.speed } }
+            : {}),
+        }),
       (feed) => ({ start: () => feed.start(), stop: () => feed.stop() }),
     );
   }
