@@ -12,6 +12,7 @@
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { z } from "zod";
+import { AtpError } from "../domain/errors.js";
 import type { ApiErrorBody } from "./contract/types.js";
 
 export interface FieldProblem {
@@ -19,7 +20,10 @@ export interface FieldProblem {
   problem: string;
 }
 
-export class ApiHttpError extends Error {
+/** A refusal of one request (the client's to fix): its status, contract code and details. */
+export class ApiHttpError extends AtpError {
+  readonly errorCode = "api.request";
+  readonly disposition = "skip" as const;
   constructor(
     readonly status: number,
     readonly code: string,

@@ -37,7 +37,7 @@ export function jsonDepthOf(text: string, limit = Number.POSITIVE_INFINITY): num
   return max;
 }
 
-export function parseJsonBody(text: string): unknown {
+export function parseApiJsonBody(text: string): unknown {
   if (text.trim() === "") return undefined;
   if (jsonDepthOf(text, MAX_JSON_DEPTH) > MAX_JSON_DEPTH) {
     throw new ApiHttpError(400, "validation", `JSON nested deeper than ${MAX_JSON_DEPTH} levels`, {
@@ -59,7 +59,7 @@ export function installJsonParser(app: FastifyInstance): void {
   for (const type of ["application/json", /^application\/[a-z.+-]*\+json$/]) {
     app.addContentTypeParser(type, { parseAs: "string", bodyLimit: MAX_JSON_BYTES }, (_req, body, done) => {
       try {
-        done(null, parseJsonBody(String(body)));
+        done(null, parseApiJsonBody(String(body)));
       } catch (e) {
         done(e as Error, undefined);
       }

@@ -11,7 +11,7 @@
  */
 import cookie from "@fastify/cookie";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
-import { type AuthContext, installAuthGuard, isLoopbackHost } from "./auth/guard.js";
+import { type AuthContext, installAuthGuard, isLoopbackBindHost } from "./auth/guard.js";
 import { ApiSessions } from "./auth/sessions.js";
 import { AuthThrottle } from "./auth/throttle.js";
 import { installCors } from "./cors.js";
@@ -68,7 +68,7 @@ export async function createApiServer(deps: ApiDeps): Promise<ApiServer> {
       `API bound to ${host} WITHOUT TLS: the token and the session cookie cross the network in clear text; ` +
         "put a TLS proxy in front of it or bind to 127.0.0.1",
     );
-  if (!isLoopbackHost(deps.auth.host) && !deps.auth.tls) warnCleartext(deps.auth.host);
+  if (!isLoopbackBindHost(deps.auth.host) && !deps.auth.tls) warnCleartext(deps.auth.host);
 
   installJsonParser(app);
   await app.register(cookie);
@@ -91,7 +91,8 @@ export async function createApiServer(deps: ApiDeps): Promise<ApiServer> {
   return {
     app,
     async listen(host, port) {
-      if (!isLoopbackHost(host) && !deps.auth.tls && isLoopbackHost(deps.auth.host)) warnCleartext(host);
+      if (!isLoopbackBindHost(host) && !deps.auth.tls && isLoopbackBindHost(deps.auth.host))
+        warnCleartext(host);
       return app.listen({ host, port });
     },
     close: () => app.close(),

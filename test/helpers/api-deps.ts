@@ -12,15 +12,15 @@ import { join } from "node:path";
 import type { ApiDecision, ApiMode, ExchangeState } from "../../src/api/contract/types.js";
 import type { ApiDeps, SymbolView } from "../../src/api/deps.js";
 import { type ApiServer, createApiServer } from "../../src/api/server.js";
-import type { DoctorReport } from "../../src/diagnostics/types.js";
 import { createLogger } from "../../src/log/logger.js";
 import { openStore } from "../../src/store/open.js";
 import type { Json, Store } from "../../src/store/types.js";
 import type { TradeRequest, TradeResult } from "../../src/trading/requests.js";
 import { TradingServices } from "../../src/trading/services/index.js";
 import { ManualTime } from "../../src/util/clock.js";
+import { fakeDoctorReport, okExchangeState, TEST_API_TOKEN } from "./api-fakes.js";
 
-export const TEST_API_TOKEN = "test-token-0123456789abcdef";
+export { bearer, fakeDoctorReport, okExchangeState, TEST_API_TOKEN } from "./api-fakes.js";
 
 export interface ApiTestOptions {
   host?: string;
@@ -34,41 +34,8 @@ export interface ApiTestOptions {
   submit?: (req: TradeRequest) => Promise<TradeResult>;
   /** Log lines (JSON) go here instead of nowhere. */
   logLines?: string[];
-}
-
-export function okExchangeState(at: number): ExchangeState {
-  return {
-    sync_status: "ok",
-    reason: null,
-    data_verified: true,
-    last_sync: at,
-    last_error: null,
-    outbound_ip: "203.0.113.7",
-    clock_offset_ms: 12,
-  };
-}
-
-export function fakeDoctorReport(verdict: "ok" | "problem" = "ok"): DoctorReport {
-  return {
-    verdict,
-    causes:
-      verdict === "ok"
-        ? []
-        : [
-            {
-              id: "ip_not_whitelisted",
-              confidence: "confirmed",
-              summary: "IP not whitelisted",
-              evidence: ["40101"],
-              fix: ["whitelist 203.0.113.7"],
-            },
-          ],
-    checks: [{ id: "config", status: "pass", detail: "ok", duration_ms: 1 }],
-    outbound_ip: "203.0.113.7",
-    clock_offset_ms: 12,
-    base_url: "http://127.0.0.1:1/exchange/v1",
-    via_proxy: false,
-  };
+  /** A PostgreSQL URL (test/store/helpers.ts createPgSchema); default: SQLite in the temp dir. */
+  storeUrl?: string;
 }
 
 export interface ApiTestDeps {
@@ -103,7 +70,7 @@ export async function apiTestDeps(o: ApiTestOptions = {}): Promise<ApiTestDeps> 
       ? { destination: { write: (l: string) => lines.push(l) } as unknown as NodeJS.WritableStream }
       : {}),
   });
-  const store = await openStore({ dataDir, logger, now: () => time.now() });
+  const store = await openStore({ url: o.storeUrl, dataDir, logger, now: () => time.now() });
   const submitted: TradeRequest[] = [];
   const services = new TradingServices<TradeRequest, TradeResult>({
     store,
@@ -239,6 +206,3 @@ export async function apiTestServer(o: ApiTestOptions = {}): Promise<ApiTestServ
     },
   };
 }
-
-/** Headers with the bearer token. */
-export const bearer = (token = TEST_API_TOKEN) => ({ authorization: `Bearer ${token}` });

@@ -36,7 +36,7 @@ declare module "fastify" {
   }
 }
 
-export function isLoopbackHost(host: string): boolean {
+export function isLoopbackBindHost(host: string): boolean {
   const h = host
     .trim()
     .toLowerCase()
@@ -45,7 +45,7 @@ export function isLoopbackHost(host: string): boolean {
 }
 
 export function isLoopbackAddress(addr: string | undefined): boolean {
-  return addr !== undefined && isIP(addr) !== 0 && isLoopbackHost(addr);
+  return addr !== undefined && isIP(addr) !== 0 && isLoopbackBindHost(addr);
 }
 
 export function clientIp(req: FastifyRequest): string {
@@ -93,7 +93,11 @@ function bearerOf(req: FastifyRequest): string | undefined {
 }
 
 /** Who the request authenticates as (undefined: nobody); throws for a refused credential. */
-export function authenticate(ctx: AuthContext, req: FastifyRequest, level: AuthLevel): AuthVia | undefined {
+export function authenticateApiRequest(
+  ctx: AuthContext,
+  req: FastifyRequest,
+  level: AuthLevel,
+): AuthVia | undefined {
   const bearer = bearerOf(req);
   if (bearer !== undefined) {
     assertNotThrottled(ctx, req);
@@ -111,7 +115,11 @@ export function authenticate(ctx: AuthContext, req: FastifyRequest, level: AuthL
     }
     return "cookie";
   }
-  if (level === "read" && isLoopbackHost(ctx.options.host) && isLoopbackAddress(req.socket?.remoteAddress)) {
+  if (
+    level === "read" &&
+    isLoopbackBindHost(ctx.options.host) &&
+    isLoopbackAddress(req.socket?.remoteAddress)
+  ) {
     return "loopback";
   }
   return undefined;
@@ -121,7 +129,7 @@ export function installAuthGuard(app: FastifyInstance, ctx: AuthContext): void {
   app.addHook("onRequest", async (req) => {
     const level = levelOf(req);
     if (level === "public") return;
-    const via = authenticate(ctx, req, level);
+    const via = authenticateApiRequest(ctx, req, level);
     if (!via) {
       throw new ApiHttpError(401, "unauthorized", "this route needs Authorization: Bearer <token>", {
         headers: { "www-authenticate": 'Bearer realm="atp"' },
