@@ -1,17 +1,19 @@
 /**
- * `npm run bench [filter]`: runs every bench/*.bench.ts and rewrites docs/benchmarks.md. With a
- * filter, only the matching benches run and only their sections of docs/benchmarks.md are replaced
- * (or added), each marked with its own run time; the other sections stay as they were measured.
+ * `npm run bench [filter…]`: runs every bench/*.bench.ts and rewrites docs/benchmarks.md. With
+ * filters (`npm run bench -- tick-to-order reconcile`), only the benches whose file name contains one
+ * of them run and only their sections of docs/benchmarks.md are replaced (or added), each marked
+ * with its own run time; the other sections stay as they were measured.
  */
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import type { BenchSection } from "./lib.js";
 
-const filter = process.argv[2];
+const filters = process.argv.slice(2).filter((a) => a.length > 0);
+const filter = filters.length > 0 ? filters.join(" ") : undefined;
 const dir = new URL("./", import.meta.url);
 const files = readdirSync(dir)
   .filter((f) => f.endsWith(".bench.ts"))
-  .filter((f) => !filter || f.includes(filter))
+  .filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)))
   .sort();
 
 const sections: BenchSection[] = [];

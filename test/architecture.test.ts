@@ -52,7 +52,7 @@ const RULES: Record<string, readonly string[]> = {
   store: ["util", "domain", "log", ...VENUE_NEUTRAL_EXCHANGE, "strategy"],
   trading: ["util", "domain", "log", ...VENUE_NEUTRAL_EXCHANGE, "market", "strategy", "store"],
   api: ["util", "domain", "log", "trading", "diagnostics", "store"],
-  notify: ["util", "domain", "log", "trading", "diagnostics"],
+  notify: ["util", "domain", "log", "trading", "diagnostics", "store"],
 };
 // the composition root may use every module but the CLI; the CLI everything the root uses, and the root
 RULES.app = Object.keys(RULES);

@@ -11,7 +11,7 @@
  */
 import type { DoctorReport } from "../diagnostics/types.js";
 import type { Logger } from "../log/logger.js";
-import type { EventRecord, Store } from "../store/types.js";
+import type { EventRecord, OrderRecord, Store } from "../store/types.js";
 import type { TradeRequest, TradeResult } from "../trading/requests.js";
 import type { TradingServices } from "../trading/services/index.js";
 import type { Clock } from "../util/clock.js";
@@ -121,6 +121,8 @@ export interface ApiDeps {
   webRoot?: string | undefined;
   /** Where the app feeds exchange calls (absent: the server makes its own; ApiServer.metrics either way). */
   metrics?: PlatformMetrics | undefined;
+  /** Cancels an open order of ours at the venue, audited as `actor`; answers the order as stored after. */
+  cancelOrder?: ((orderId: string, actor: string) => Promise<OrderRecord>) | undefined;
   /** ATP_WEBHOOK_SECRET: the secret of the webhook named `default`. */
   defaultWebhookSecret?: string | undefined;
 }

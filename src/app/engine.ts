@@ -29,6 +29,7 @@ import type { Signal } from "../strategy/signals.js";
 import { AuthBreaker, type AuthDiagnose } from "../trading/breaker/index.js";
 import type { TradingContext, Venue } from "../trading/context.js";
 import { DryRunBroker } from "../trading/dry-run/broker.js";
+import { restoreDryRun } from "../trading/dry-run/restore.js";
 import { Reconciler } from "../trading/reconcile/index.js";
 import { Trader, type TraderOptions } from "../trading/trader.js";
 import type { TimerHandle, TimeSource } from "../util/clock.js";
@@ -75,11 +76,16 @@ interface Term {
   off: (() => void)[];
 }
 
+/** The dry run's virtual account at its first start (the broker's own default). */
+const DEFAULT_DRY_BALANCES: Readonly<Record<string, string>> = { USD: "10000" };
+
 export class Engine {
   private leadership: Leadership | undefined;
   private term: Term | undefined;
   private stopping = false;
-  private starting: Promise<void> | undefined;
+  /** Mirrors the leadership handle: true from acquired to lost. */
+  private leading = false;
+  private beginning: Promise<void> | undefined;
 
   constructor(private readonly deps: EngineDeps) {}
 
@@ -99,6 +105,7 @@ export class Engine {
       ...d.leadership,
       instanceId: d.instanceId ?? `${hostname()}:${process.pid}`,
       onLost: (reason, detail) => {
+        this.leading = false;
         const term = this.term;
         if (term) term.leading = false;
         d.onLeadership?.(false);
@@ -106,26 +113,36 @@ export class Engine {
         if (term) void this.endTerm(term);
       },
       onAcquired: () => {
-        if (this.stopping || this.term?.leading) return;
+        if (this.leading) return;
+        this.leading = true;
         d.logger.info("engine: leadership acquired; resuming open work");
-        this.starting = this.beginTerm();
+        this.ensureTerm();
       },
     });
-    if (this.leadership.isLeader && !this.term?.leading) {
-      this.starting = this.beginTerm();
-    } else if (!this.leadership.isLeader) {
+    if (this.leadership.isLeader) {
+      this.leading = true;
+      this.ensureTerm();
+    } else {
       d.logger.info("engine: another instance leads; this one serves reads and waits to take over");
     }
-    await this.starting;
+    await this.beginning;
   }
 
-  private build(): Term {
+  /** Starts a term when leading and none runs or is starting (idempotent). */
+  private ensureTerm(): void {
+    if (this.stopping || !this.leading || this.beginning || this.term?.leading) return;
+    this.beginning = this.beginTerm().finally(() => {
+      this.beginning = undefined;
+    });
+  }
+
+  private build(dryBalances: Record<string, string>): Term {
     const d = this.deps;
     const broker = new DryRunBroker({
       market: d.client,
       time: d.time,
       logger: d.logger,
-      ...(d.dryBalances ? { balances: d.dryBalances } : {}),
+      balances: dryBalances,
     });
     const dry: Venue = { client: broker, updates: broker.updates, mode: "DRY_RUN" };
     let live: Venue | undefined;
@@ -211,7 +228,11 @@ export class Engine {
 
   private async beginTerm(): Promise<void> {
     const d = this.deps;
-    const term = this.build();
+    // the simulated account of an earlier run is gone: bring the store's DRY_RUN work back in line
+    const dryBalances = await restoreDryRun(d.store, d.dryBalances ?? DEFAULT_DRY_BALANCES);
+    // leadership may have been lost (or a stop asked for) while the store was read
+    if (!this.leading || this.stopping) return;
+    const term = this.build(dryBalances);
     this.term = term;
     d.onLeadership?.(true);
     d.live?.updates.start();
@@ -267,7 +288,7 @@ export class Engine {
   async stop(): Promise<void> {
     if (this.stopping) return;
     this.stopping = true;
-    await this.starting?.catch(() => undefined);
+    await this.beginning?.catch(() => undefined);
     const term = this.term;
     if (term) await this.endTerm(term);
     await this.leadership?.release();

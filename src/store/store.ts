@@ -28,6 +28,7 @@ import { settingsRepo } from "./repositories/settings.js";
 import { signalsRepo } from "./repositories/signals.js";
 import { throttleRepo } from "./repositories/throttle.js";
 import { watchlistRepo } from "./repositories/watchlist.js";
+import { webhooksRepo } from "./repositories/webhooks.js";
 import { inTransaction } from "./transaction.js";
 import type { EventSubscriber, Repositories, Store, Tx } from "./types.js";
 
@@ -46,6 +47,7 @@ function repositories(ctx: RepoContext): Repositories {
     outbox: outboxRepo(ctx),
     audit: auditRepo(ctx),
     throttle: throttleRepo(ctx),
+    webhooks: webhooksRepo(ctx),
   };
 }
 

@@ -619,6 +619,32 @@ export interface AuditRepo {
   }): Promise<AuditEntry[]>;
 }
 
+// --- webhooks (migration 002) ------------------------------------------------------------------------
+
+export interface WebhookRecord {
+  name: string;
+  /** SHA-256 of the secret, lowercase hex (the secret itself is never stored). */
+  secretHash: string;
+  createdAt: Millis;
+  lastUsedAt: Millis | undefined;
+}
+
+export interface WebhooksRepo {
+  get(name: string): Promise<WebhookRecord | undefined>;
+  /** By name. */
+  list(): Promise<WebhookRecord[]>;
+  /** Inserts a new webhook; an existing name is kept as it is (`created: false`). */
+  create(input: { name: string; secretHash: string; createdAt?: Millis }): Promise<{
+    created: boolean;
+    webhook: WebhookRecord;
+  }>;
+  /** Inserts or replaces the secret hash of a name (keeps created_at and last_used_at). */
+  put(input: { name: string; secretHash: string; createdAt?: Millis }): Promise<WebhookRecord>;
+  /** Records a use; false when the name does not exist. */
+  touch(name: string, at?: Millis): Promise<boolean>;
+  remove(name: string): Promise<boolean>;
+}
+
 // --- the store -------------------------------------------------------------------------------------
 
 /** The repositories, bound to the store or to one transaction. */
@@ -636,6 +662,7 @@ export interface Repositories {
   readonly outbox: OutboxRepo;
   readonly audit: AuditRepo;
   readonly throttle: ThrottleStore;
+  readonly webhooks: WebhooksRepo;
 }
 
 /** The repositories of one open transaction. */

@@ -13,7 +13,7 @@ import type { Json, SignalRecord } from "../store/types.js";
 import { Dec } from "../util/decimal.js";
 import type { TradeRequest } from "./requests.js";
 
-const DECIMAL = /^\d{1,20}(\.\d{1,18})?$/;
+const DECIMAL = /^\d{1,20}(\.\d{1,30})?$/;
 
 function own(obj: Json, key: string): Json | undefined {
   if (obj === null || typeof obj !== "object" || Array.isArray(obj)) return undefined;

@@ -21,7 +21,7 @@ import { inboxRequest } from "./inbox.js";
 import { pollOnce } from "./pipeline/confirmation.js";
 import { runEntry } from "./pipeline/entry.js";
 import { intake } from "./pipeline/intake.js";
-import { errText, type TraderRuntime } from "./pipeline/runtime.js";
+import { DEFAULT_ATTEMPT_STALE_MS, errText, type TraderRuntime } from "./pipeline/runtime.js";
 import { DEFAULT_SL_PCT, DEFAULT_TP_PCT } from "./protection/prices.js";
 import { protectLotNow } from "./protection/protect.js";
 import type { TradeRequest, TradeResult } from "./requests.js";
@@ -36,6 +36,8 @@ export interface TraderOptions {
   confirmTimeoutMs?: number;
   defaultSlPct?: string;
   defaultTpPct?: string;
+  /** See TraderRuntime.attemptStaleMs (default DEFAULT_ATTEMPT_STALE_MS, 65 s). */
+  attemptStaleMs?: number;
 }
 
 type Waiter = () => void;
@@ -49,6 +51,7 @@ export class Trader {
   private readonly tasks = new Map<string, Promise<void>>();
   private readonly again = new Set<string>();
   private readonly unsubscribe: (() => void)[] = [];
+  private readonly symbolQueue = new Map<string, Promise<void>>();
 
   constructor(
     private readonly ctx: TradingContext,
@@ -60,6 +63,7 @@ export class Trader {
       confirmTimeoutMs: opts.confirmTimeoutMs ?? 15_000,
       defaultSlPct: dec(opts.defaultSlPct ?? DEFAULT_SL_PCT),
       defaultTpPct: dec(opts.defaultTpPct ?? DEFAULT_TP_PCT),
+      attemptStaleMs: opts.attemptStaleMs ?? DEFAULT_ATTEMPT_STALE_MS,
       act: () => !this.stopping && ctx.isLeader(),
       waitUpdate: (oids, ms) => this.waitUpdate(oids, ms),
       lastStreamUpdate: (oid) => this.lastStream.get(oid),
@@ -103,7 +107,22 @@ export class Trader {
     for (const u of this.unsubscribe.splice(0)) u();
   }
 
-  async submit(req: TradeRequest): Promise<TradeResult> {
+  /** Requests of one symbol run one after another (an exit never races another exit or entry of the symbol). */
+  submit(req: TradeRequest): Promise<TradeResult> {
+    const prev = this.symbolQueue.get(req.symbol) ?? Promise.resolve();
+    const run = prev.then(() => this.submitNow(req));
+    const tail = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.symbolQueue.set(req.symbol, tail);
+    void tail.then(() => {
+      if (this.symbolQueue.get(req.symbol) === tail) this.symbolQueue.delete(req.symbol);
+    });
+    return run;
+  }
+
+  private async submitNow(req: TradeRequest): Promise<TradeResult> {
     const { created, intent } = await intake(this.rt, req);
     if (!created) {
       return {
@@ -128,8 +147,10 @@ export class Trader {
     return claimed.length;
   }
 
+  /** (Re)protects a lot through the same one-task-per-lot queue as the trader's own work (never two OCOs at once). */
   async protectLot(lotId: string): Promise<void> {
-    await protectLotNow(this.rt, lotId);
+    this.scheduleProtect(lotId);
+    await this.tasks.get(`protect:${lotId}`);
   }
 
   async onVenueUpdate(order: Order, mode: TradingMode): Promise<void> {

@@ -205,6 +205,36 @@ describe("the engine", () => {
     expect(fx.emu.admin.orders()).toEqual([]);
   });
 
+  it("a dry run restarted protects its open lots again on a fresh simulated account", async () => {
+    const fx = await fixture({ live: false });
+    const first = await startEngine(fx);
+    fx.emit(buySignal(fx.time));
+    const protectedLot = async () =>
+      (await fx.store.lots.listOpen({ mode: "DRY_RUN" })).find((l) => l.protection === "PROTECTED");
+    await driveUntil(fx.time, async () => (await protectedLot()) !== undefined, "a protected dry-run lot");
+    const lot = (await protectedLot())!;
+    const oldLegs = (await fx.store.orders.listByLot(lot.id)).filter((o) => o.role !== "ENTRY");
+    await first.stop();
+    await startEngine(fx);
+    await driveUntil(
+      fx.time,
+      async () => (await fx.store.lots.get(lot.id))?.protection === "PROTECTED",
+      "the lot protected again after the restart",
+    );
+    for (const leg of oldLegs) {
+      const now = await fx.store.orders.get(leg.id);
+      expect(now).toMatchObject({ status: "CANCELED", reason: "DRY_RUN_RESTART" });
+    }
+    const legs = (await fx.store.orders.listByLot(lot.id)).filter(
+      (o) => o.role !== "ENTRY" && !oldLegs.some((x) => x.id === o.id),
+    );
+    expect(legs.map((l) => l.role).sort()).toEqual(["STOP_LOSS", "TAKE_PROFIT"]);
+    for (const leg of legs) expect(["NEW", "ACTIVE", "PENDING"]).toContain(leg.status);
+    const audit = await fx.store.audit.list({ actor: "engine" });
+    expect(audit.filter((a) => a.action === "dry_run.restart")).toHaveLength(oldLegs.length);
+    expect(fx.emu.admin.orders()).toEqual([]);
+  });
+
   it("a second engine on the same SQLite file is refused at start", async () => {
     const fx = await fixture({ live: true });
     await startEngine(fx);

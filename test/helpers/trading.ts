@@ -16,6 +16,7 @@ import type { Store } from "../../src/store/types.js";
 import type { TradingContext } from "../../src/trading/context.js";
 import { Trader, type TraderOptions } from "../../src/trading/trader.js";
 import { ManualTime } from "../../src/util/clock.js";
+import { dec } from "../../src/util/decimal.js";
 
 /** An update source that is never connected and never emits: confirmation must poll. */
 export function silentUpdates(): OrderUpdateSource {
@@ -56,6 +57,16 @@ export async function tradingHarness(
   const logger = createLogger({ level: "silent", pretty: false });
   const store = await openStore({ dataDir: dir, logger, now: () => time.now() });
   await store.settings.set("live_trading", true);
+  // the scenarios trade one symbol many times in a row: no cooldown or position limit in the way
+  // (the guards' own tests cover those)
+  await store.settings.set("limits", {
+    ...(await store.settings.get("limits")).value,
+    maxOpenPositionsPerSymbol: 100,
+    maxOpenPositionsTotal: 100,
+    cooldownS: 0,
+    maxOrdersPerSymbolPerDay: 1000,
+    maxNotionalPerSymbolPerDay: dec("1000000"),
+  });
   const updates = silentUpdates();
   const leader = { value: true };
   const ctx: TradingContext = {

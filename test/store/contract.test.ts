@@ -8,7 +8,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Fill as ExchangeFill, Order as ExchangeOrder } from "../../src/exchange/types.js";
 import { StoreDataError, StoreInputError } from "../../src/store/errors.js";
 import { internalsOf } from "../../src/store/internals.js";
-import { LATEST_SCHEMA_VERSION } from "../../src/store/migrations/index.js";
+import { LATEST_SCHEMA_VERSION, MIGRATIONS } from "../../src/store/migrations/index.js";
 import { StoreMisuseError } from "../../src/store/store.js";
 import type { NewAttempt, NewIntent, Store } from "../../src/store/types.js";
 import { Throttle } from "../../src/strategy/throttle.js";
@@ -111,7 +111,7 @@ describe.each(DIALECTS)("store contract: %s", (dialect) => {
     it("migrates an empty database to the latest version, once", async () => {
       expect(store.schemaVersion).toBe(LATEST_SCHEMA_VERSION);
       const rows = await internalsOf(store).db.selectFrom("schema_migrations").selectAll().execute();
-      expect(rows.map((r) => r.version)).toEqual([1]);
+      expect(rows.map((r) => r.version)).toEqual(MIGRATIONS.map((m) => m.version));
       const again = await home.open(); // second open: nothing to apply
       expect(again.schemaVersion).toBe(LATEST_SCHEMA_VERSION);
       await again.close();

@@ -422,3 +422,16 @@ export interface DemoFaultState {
 export interface LoginInput {
   token: string;
 }
+
+/** `POST /api/auth/login` answer (the session cookie is set alongside). */
+export interface LoginResult {
+  csrf_token: string;
+  expires_in_s: number;
+}
+
+/** `GET /api/auth/session`. */
+export interface SessionState {
+  authenticated: boolean;
+  via: "bearer" | "cookie" | "loopback" | null;
+  csrf_token: string | null;
+}

@@ -1,7 +1,170 @@
 /**
- * Stub (P1): the webhooks routes are P2's; this file only keeps the build whole until they land.
+ * Webhooks: `POST /api/webhooks {name}` (the secret, once), `GET /api/webhooks`, `DELETE
+ * /api/webhooks/{name}`, and the TradingView endpoint `POST /api/signals/webhook/{name}`.
+ *
+ * Invariants:
+ * - Secrets are stored as their SHA-256 only and compared in constant time (timingSafeEqual of the
+ *   digests); an unknown name and a wrong secret are the same 401, and nothing logs the body.
+ * - ATP_WEBHOOK_SECRET (deps.defaultWebhookSecret) is the webhook `default`: its hash is put in the
+ *   store when used or listed; it cannot be created, replaced or deleted through the API.
+ * - The signal endpoint parses its body itself (webhook-json.ts, in an encapsulated context with its
+ *   own JSON and text/plain parsers: TradingView sends text/plain for some alerts) so numbers keep
+ *   their exact text; the server's JSON.parse never sees it. Body ≤ 64 KiB, nesting ≤ 64.
  */
+import { randomBytes, timingSafeEqual } from "node:crypto";
 import type { FastifyInstance } from "fastify";
+import { z } from "zod";
 import type { ApiDeps } from "../deps.js";
+import { ApiHttpError, validationError } from "../errors.js";
+import { webhookAcceptedSchema, webhookCreatedSchema, webhookInfoSchema } from "../mappers/schemas.js";
+import { defineRoute } from "../route.js";
+import { readWebhookSignal } from "../webhook-input.js";
+import { intakeWebhookSignal, sha256Hex } from "../webhook-intake.js";
+import { isWebhookJsonObject, parseWebhookJson, type WebhookJson } from "../webhook-json.js";
 
-export async function registerWebhookRoutes(_app: FastifyInstance, _deps: ApiDeps): Promise<void> {}
+export const DEFAULT_WEBHOOK = "default";
+const NAME = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "1 to 64 letters, digits, _ or -");
+const MAX_WEBHOOK_BYTES = 64 * 1024;
+const DUMMY_HASH = sha256Hex("no such webhook");
+
+const infoOf = (w: { name: string; createdAt: number; lastUsedAt: number | undefined }) => ({
+  name: w.name,
+  created_at: w.createdAt,
+  last_used_at: w.lastUsedAt ?? null,
+});
+
+function sameHash(a: string, b: string): boolean {
+  const x = Buffer.from(a, "hex");
+  const y = Buffer.from(b, "hex");
+  return x.length === 32 && y.length === 32 && timingSafeEqual(x, y);
+}
+
+export async function registerWebhookRoutes(app: FastifyInstance, deps: ApiDeps): Promise<void> {
+  const { store } = deps;
+  const envSecret = deps.defaultWebhookSecret ? deps.defaultWebhookSecret : undefined;
+  async function syncDefault(): Promise<void> {
+    if (!envSecret) return;
+    const hash = sha256Hex(envSecret);
+    if ((await store.webhooks.get(DEFAULT_WEBHOOK))?.secretHash !== hash)
+      await store.webhooks.put({ name: DEFAULT_WEBHOOK, secretHash: hash });
+  }
+
+  defineRoute(
+    app,
+    {
+      method: "POST",
+      url: "/api/webhooks",
+      auth: "write",
+      body: z.strictObject({ name: NAME }),
+      response: webhookCreatedSchema,
+      status: 201,
+      summary: "Creates a webhook; the answer holds its secret, shown this once",
+      tags: ["webhooks"],
+    },
+    async ({ body }) => {
+      if (body.name === DEFAULT_WEBHOOK && envSecret)
+        throw new ApiHttpError(409, "conflict", "the webhook default is defined by ATP_WEBHOOK_SECRET");
+      const secret = randomBytes(24).toString("base64url");
+      const r = await store.webhooks.create({ name: body.name, secretHash: sha256Hex(secret) });
+      if (!r.created)
+        throw new ApiHttpError(409, "conflict", `a webhook named ${body.name} exists (delete it first)`);
+      return { ...infoOf(r.webhook), secret, url_path: `/api/signals/webhook/${body.name}` };
+    },
+  );
+
+  defineRoute(
+    app,
+    {
+      method: "GET",
+      url: "/api/webhooks",
+      auth: "read",
+      response: z.array(webhookInfoSchema),
+      summary: "The webhooks (names and use, never secrets)",
+      tags: ["webhooks"],
+    },
+    async () => {
+      await syncDefault();
+      return (await store.webhooks.list()).map(infoOf);
+    },
+  );
+
+  defineRoute(
+    app,
+    {
+      method: "DELETE",
+      url: "/api/webhooks/:name",
+      auth: "write",
+      params: z.object({ name: NAME }),
+      response: z.object({ name: z.string(), removed: z.literal(true) }),
+      summary: "Deletes a webhook (its URL answers 401 from then on)",
+      tags: ["webhooks"],
+    },
+    async ({ params }) => {
+      if (params.name === DEFAULT_WEBHOOK && envSecret)
+        throw new ApiHttpError(409, "conflict", "the webhook default is defined by ATP_WEBHOOK_SECRET");
+      if (!(await store.webhooks.remove(params.name)))
+        throw new ApiHttpError(404, "not_found", `no webhook ${params.name}`);
+      return { name: params.name, removed: true as const };
+    },
+  );
+
+  await app.register(async (sub) => {
+    sub.removeAllContentTypeParsers();
+    sub.addContentTypeParser(
+      ["application/json", "text/plain"],
+      { parseAs: "string", bodyLimit: MAX_WEBHOOK_BYTES },
+      (_req, text, done) => {
+        try {
+          done(null, parseWebhookJson(String(text)));
+        } catch {
+          done(
+            new ApiHttpError(400, "invalid_json", "the body is not valid JSON (or nested deeper than 64)"),
+            undefined,
+          );
+        }
+      },
+    );
+    defineRoute(
+      sub,
+      {
+        method: "POST",
+        url: "/api/signals/webhook/:name",
+        auth: "public",
+        params: z.object({ name: NAME }),
+        response: webhookAcceptedSchema,
+        status: 202,
+        summary: "TradingView signal: {secret, symbol, side, amount_usd?, price?, signal_id?}",
+        description:
+          "The secret travels in the body (TradingView cannot set headers). symbol: BTC_USD, BTCUSD, BTC/USD or CRYPTO:BTCUSD; " +
+          "side: buy/sell in any case; amount_usd and price: JSON numbers or decimal strings, read exactly from their text. " +
+          "The same signal_id twice never makes a second order (status duplicate). Only watchlist symbols with trading on; " +
+          "otherwise status blocked with the reason code. intent_id null with status accepted: queued, not yet taken by the engine.",
+        tags: ["webhooks"],
+      },
+      async ({ params, request }) => {
+        const body = (request.body ?? null) as WebhookJson;
+        await syncDefault();
+        const hook = await store.webhooks.get(params.name);
+        const given = isWebhookJsonObject(body) && Object.hasOwn(body, "secret") ? body.secret : undefined;
+        const ok = sameHash(
+          sha256Hex(typeof given === "string" ? given : ""),
+          hook?.secretHash ?? DUMMY_HASH,
+        );
+        if (!hook || !ok || typeof given !== "string")
+          throw new ApiHttpError(401, "unauthorized", "unknown webhook or wrong secret");
+        let instruments: string[];
+        try {
+          instruments = await deps.market.instruments();
+        } catch {
+          throw new ApiHttpError(503, "not_ready", "the venue's instrument list is not available yet", {
+            retryable: true,
+          });
+        }
+        const r = readWebhookSignal(body, instruments);
+        if (!r.ok) throw validationError("body", r.problems);
+        await store.webhooks.touch(hook.name);
+        return intakeWebhookSignal(store, hook.name, r.signal);
+      },
+    );
+  });
+}

@@ -21,7 +21,7 @@ import type { LiveSignals } from "../../strategy/live-signals.js";
 import type { Runtime } from "../runtime.js";
 
 export class PlatformStrategies implements StrategySource {
-  private base: Record<string, unknown>;
+  private loaded: Record<string, unknown> | undefined;
   private signals: LiveSignals | undefined;
   private readonly file: string;
 
@@ -31,8 +31,15 @@ export class PlatformStrategies implements StrategySource {
     dataDir: string,
   ) {
     this.file = join(dataDir, "strategies.json");
-    const from = existsSync(this.file) ? this.file : DEFAULT_STRATEGIES_FILE;
-    this.base = JSON.parse(readFileSync(from, "utf8")) as Record<string, unknown>;
+  }
+
+  /** Read on first use (`--no-signals` never reads it unless the API asks). */
+  private get base(): Record<string, unknown> {
+    if (!this.loaded) {
+      const from = existsSync(this.file) ? this.file : DEFAULT_STRATEGIES_FILE;
+      this.loaded = JSON.parse(readFileSync(from, "utf8")) as Record<string, unknown>;
+    }
+    return this.loaded;
   }
 
   get(): unknown {
@@ -49,7 +56,7 @@ export class PlatformStrategies implements StrategySource {
     const tmp = `${this.file}.tmp`;
     writeFileSync(tmp, `${JSON.stringify(json, null, 2)}\n`, { mode: 0o600 });
     renameSync(tmp, this.file);
-    this.base = json as Record<string, unknown>;
+    this.loaded = json as Record<string, unknown>;
     await this.signals?.reconfigure(merged.config);
     return { ok: true };
   }

@@ -59,6 +59,11 @@ const options = {
     { min: 50, max: 60_000, unit: "ms" },
     { default: 5000 },
   ),
+  "attempt-stale-ms": option.int(
+    "an order attempt in doubt counts as never placed this long after it was sent (only lower it for an\nexchange whose request window is shorter than Crypto.com's 60 s, such as a test emulator)",
+    { min: 1000, max: 600_000, unit: "ms" },
+    { default: 65_000 },
+  ),
   "no-signals": option.flag("do not evaluate strategies (orders come from `atp order` and the inbox only)"),
   "demo-fault": option.string(
     `demo only: start with one of the doctor's causes injected into the emulator: ${demoFaultHelp()}`,
@@ -164,6 +169,7 @@ async function run(values: OptionValues<typeof options>): Promise<number> {
         tickMs: values["tick-ms"],
         reconcileMs: values["reconcile-s"] * 1000,
         leadership: { retryMs: values["leader-retry-ms"] },
+        trader: { attemptStaleMs: values["attempt-stale-ms"] },
         ...(values["instance-id"] ? { instanceId: values["instance-id"] } : {}),
         onLeadership: (leading) => say(`atp start: ${leading ? "leading" : "not leading"}`),
       },

@@ -7,6 +7,8 @@
  * - No open lot → BLOCKED NO_POSITION (a SELL never opens a short on spot).
  * - Each lot is sold by its own EXIT intent (`<request key>/lot/<lot id>`), so every exchange order
  *   still belongs to exactly one intent and attempt; the request's intent is DONE when all are.
+ * - A lot has at most one EXIT intent in flight: a second SELL while one runs (or one left by a
+ *   crash) continues that intent instead of opening another, so a lot is never sold twice.
  * - A lot whose exit could not be placed is put back to OPEN and re-protected (never left bare).
  */
 import type { Intent, Lot } from "../../store/types.js";
@@ -24,6 +26,10 @@ export async function exitChildIntent(
   lot: Lot,
   actor: string,
 ): Promise<Intent> {
+  const inFlight = (await rt.ctx.store.intents.listOpen({ symbol: lot.symbol, mode: lot.mode })).find(
+    (i) => i.kind === "EXIT" && i.lotId === lot.id,
+  );
+  if (inFlight) return inFlight;
   const r = await rt.ctx.store.intents.create({
     idempotencyKey: `${parentKey}/lot/${lot.id}`,
     kind: "EXIT",

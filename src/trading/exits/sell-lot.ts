@@ -17,7 +17,7 @@ import { resolveAttempt } from "../pipeline/ambiguity.js";
 import { confirmFinal } from "../pipeline/confirmation.js";
 import { failIntent } from "../pipeline/intake.js";
 import { placePlainOrder } from "../pipeline/placement.js";
-import { ATTEMPT_STALE_MS, errText, type TraderRuntime } from "../pipeline/runtime.js";
+import { errText, type TraderRuntime } from "../pipeline/runtime.js";
 import { sizeSell } from "../sizing.js";
 import { settleLot } from "../tracking/settle.js";
 
@@ -50,7 +50,7 @@ export async function cancelLegsAndConfirm(rt: TraderRuntime, venue: Venue, lot:
   for (const l of legs) {
     const r = await confirmFinal(rt, venue, l.id, rt.confirmTimeoutMs);
     if (r && (r.status === "PENDING_SUBMIT" || r.status === "UNKNOWN")) {
-      const res = await resolveAttempt(rt, venue, r, r.createdAt + ATTEMPT_STALE_MS, true);
+      const res = await resolveAttempt(rt, venue, r, r.createdAt + rt.attemptStaleMs, true);
       if (res.kind === "unresolved") return false;
       if (res.kind === "found" && !isFinal(res.record)) return false;
       continue;
@@ -77,7 +77,7 @@ export async function sellLot(
     if ((await settleLot(rt, venue, lot.id)) === "closed") return closed();
     const mine = await ctx.store.orders.listByIntent(intent.id);
     for (const o of mine.filter((x) => x.status === "PENDING_SUBMIT" || x.status === "UNKNOWN")) {
-      const r = await resolveAttempt(rt, venue, o, o.createdAt + ATTEMPT_STALE_MS, false);
+      const r = await resolveAttempt(rt, venue, o, o.createdAt + rt.attemptStaleMs, false);
       if (r.kind === "unresolved") return "pending";
     }
     const live = (await ctx.store.orders.listByIntent(intent.id)).find((o) => !isFinal(o));

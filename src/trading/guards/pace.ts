@@ -38,6 +38,18 @@ async function entryOrdersSince(r: GuardReads, since: number, max?: number): Pro
   return out;
 }
 
+/** The request's entry orders since 00:00 UTC, read once per guard run (both daily guards use them). */
+const today = new WeakMap<GuardReads, Promise<OrderRecord[]>>();
+
+function entriesToday(r: GuardReads): Promise<OrderRecord[]> {
+  let read = today.get(r);
+  if (!read) {
+    read = entryOrdersSince(r, utcDayStart(r.req.now));
+    today.set(r, read);
+  }
+  return read;
+}
+
 /** What an order is worth in quote currency, as far as the store knows. */
 export function orderNotionalOf(o: OrderRecord): Dec {
   if (o.notional !== undefined) return o.notional;
@@ -67,7 +79,7 @@ export const maxOrdersPerDayGuard: TradingGuard = {
   applies: isEntry,
   async check(r) {
     const max = (await r.limits()).maxOrdersPerSymbolPerDay;
-    const n = (await entryOrdersSince(r, utcDayStart(r.req.now))).length;
+    const n = (await entriesToday(r)).length;
     return {
       ok: n < max,
       detail: `${n} entry order(s) on ${r.req.symbol} today (UTC), limit ${max} per day`,
@@ -80,7 +92,7 @@ export const maxNotionalPerDayGuard: TradingGuard = {
   applies: isEntry,
   async check(r) {
     const max = (await r.limits()).maxNotionalPerSymbolPerDay;
-    const orders = await entryOrdersSince(r, utcDayStart(r.req.now));
+    const orders = await entriesToday(r);
     const today = orders.reduce((s, o) => s.add(orderNotionalOf(o)), new Dec(0));
     const { amount } = await entryAmountOf(r);
     const total = today.add(amount ?? 0);

@@ -15,12 +15,23 @@ import type { GuardReads } from "./reads.js";
 
 const IN_FLIGHT: ReadonlySet<Intent["status"]> = new Set(["READY", "SUBMITTING", "PLACED"]);
 
+/** The open intents of the request's mode, read once per guard run (both position guards use them). */
+const openIntents = new WeakMap<GuardReads, Promise<Intent[]>>();
+
 async function entriesInFlight(r: GuardReads, symbol?: string): Promise<number> {
-  const open = await r.ctx.store.intents.listOpen({
-    mode: r.req.mode,
-    ...(symbol !== undefined ? { symbol } : {}),
-  });
-  return open.filter((i) => i.kind === "ENTRY" && IN_FLIGHT.has(i.status) && i.lotId === undefined).length;
+  let read = openIntents.get(r);
+  if (!read) {
+    read = r.ctx.store.intents.listOpen({ mode: r.req.mode });
+    openIntents.set(r, read);
+  }
+  const open = await read;
+  return open.filter(
+    (i) =>
+      (symbol === undefined || i.symbol === symbol) &&
+      i.kind === "ENTRY" &&
+      IN_FLIGHT.has(i.status) &&
+      i.lotId === undefined,
+  ).length;
 }
 
 export const maxPositionsSymbolGuard: TradingGuard = {

@@ -18,6 +18,8 @@ export interface TraderRuntime {
   readonly confirmTimeoutMs: number;
   readonly defaultSlPct: Dec;
   readonly defaultTpPct: Dec;
+  /** An attempt whose outcome is in doubt counts as stale (refused by the exchange if it ever arrives) this long after it was written. */
+  readonly attemptStaleMs: number;
   /** May this process act now (leader, not stopped)? */
   act(): boolean;
   /** Resolves true at the next update of one of these client_oids, false after `ms`. */
@@ -32,8 +34,12 @@ export interface TraderRuntime {
   background(key: string, fn: () => Promise<void>): void;
 }
 
-/** Attempts left from before a restart are stale this long after they were written (nonce window + margin). */
-export const ATTEMPT_STALE_MS = 65_000;
+/**
+ * Default of `attemptStaleMs`: Crypto.com refuses a request whose nonce is more than 60 s old, so an
+ * attempt written 65 s ago can no longer be acted on (the nonce window + a margin). Lower it only for
+ * an exchange (an emulator) whose window is shorter.
+ */
+export const DEFAULT_ATTEMPT_STALE_MS = 65_000;
 
 /** The message of anything thrown (for logs; never contains secrets: our errors do not carry them). */
 export function errText(e: unknown): string {

@@ -9,6 +9,8 @@
  * - One FLATTEN intent per lot (`flatten:<lot id>`); its MARKET order is re-attempted only after the
  *   previous attempt was confirmed absent (or definitely rejected).
  * - A flatten the venue rules refuse raises the critical `position.unprotected` event.
+ * - Once the legs are confirmed final, the lot's open PROTECT intents end (FAILED,
+ *   PROTECTION_DEADLINE): nothing resumes a protection that was given up.
  */
 import type { Lot } from "../../store/types.js";
 import type { Venue } from "../context.js";
@@ -53,6 +55,10 @@ export async function flattenLot(
   if (!verdict.ok) return "pending";
   const confirmed = await cancelLegsAndConfirm(rt, venue, lot);
   if (!confirmed) return "pending";
+  for (const p of await ctx.store.intents.listOpen({ symbol: lot.symbol, mode: lot.mode })) {
+    if (p.kind === "PROTECT" && p.lotId === lot.id)
+      await ctx.store.intents.transition(p.id, { to: "FAILED", reasonCode: "PROTECTION_DEADLINE" });
+  }
   const intent = await ctx.store.intents
     .create({
       idempotencyKey: `flatten:${lot.id}`,

@@ -12,7 +12,7 @@
 import type { Intent, Lot, OrderRecord } from "../../store/types.js";
 import { FINAL_ORDER_STATUSES } from "../../store/vocabulary.js";
 import { type Venue, venueFor } from "../context.js";
-import { ATTEMPT_STALE_MS, type TraderRuntime } from "../pipeline/runtime.js";
+import type { TraderRuntime } from "../pipeline/runtime.js";
 import { flattenLot } from "./deadline.js";
 import { placeProtection, resolveLegs } from "./place-oco.js";
 
@@ -149,7 +149,7 @@ async function leftover(
   const pending = legs.filter((l) => l.status === "PENDING_SUBMIT" || l.status === "UNKNOWN");
   if (pending.length === 0) return undefined;
   const oldest = Math.min(...pending.map((l) => l.createdAt));
-  const r = await resolveLegs(rt, venue, pending, oldest + ATTEMPT_STALE_MS, deadline);
+  const r = await resolveLegs(rt, venue, pending, oldest + rt.attemptStaleMs, deadline);
   if (r.kind === "placed") return r.listId;
   if (r.kind === "retry") return undefined;
   return legs.some((l) => !FINAL_ORDER_STATUSES.includes(l.status) && !LIVE_STATES.includes(l.status))

@@ -71,12 +71,16 @@ async function adopt(env: OrderPassEnv, o: Order): Promise<void> {
   if (env.hooks.applyUpdate) await env.hooks.applyUpdate(o, env.venue.mode);
 }
 
-/** Applies what the exchange says of a known order; true when the row changed. */
-async function update(env: OrderPassEnv, local: OrderRecord, o: Order, action: string): Promise<boolean> {
+/** Whether what the exchange says of an order would change its local row. */
+function wouldChange(local: OrderRecord, o: Order): boolean {
   const more = o.filledQuantity.gt(local.filledQuantity);
   const final = FINAL_ORDER_STATUSES.includes(local.status);
-  const wouldChange = more || (!final && (local.status !== o.status || !local.exchangeOrderId));
-  if (!wouldChange) return false;
+  return more || (!final && (local.status !== o.status || !local.exchangeOrderId));
+}
+
+/** Applies what the exchange says of a known order; true when the row changed. */
+async function update(env: OrderPassEnv, local: OrderRecord, o: Order, action: string): Promise<boolean> {
+  if (!wouldChange(local, o)) return false;
   if (env.hooks.applyUpdate) await env.hooks.applyUpdate(o, local.mode);
   const at = env.ctx.time.now();
   return env.ctx.store.transaction(async (tx) => {
@@ -154,10 +158,22 @@ async function resolveGhost(env: OrderPassEnv, local: OrderRecord): Promise<void
 
 export async function convergeOrders(env: OrderPassEnv, snap: VenueSnapshot): Promise<void> {
   const seen = new Set<string>();
+  // One read of the non-final rows instead of one per listed order: a listed order whose row (by
+  // client_oid, unique) already agrees is done. Rows never regress and the snapshot was read
+  // first, so a row that agreed here needs nothing from this snapshot later in the pass either;
+  // any other listed order is read afresh below, as before.
+  const agreeing = new Map<string, OrderRecord>();
+  for (const r of await env.ctx.store.orders.listNonFinal({ mode: env.venue.mode }))
+    if (r.clientOid) agreeing.set(r.clientOid, r);
   for (const [listing, o] of [
     ...[...snap.open.values()].map((o) => ["open", o] as const),
     ...[...snap.history.values()].map((o) => ["history", o] as const),
   ]) {
+    const known = o.clientOid ? agreeing.get(o.clientOid) : undefined;
+    if (known && !wouldChange(known, o)) {
+      seen.add(known.id);
+      continue;
+    }
     const local = await findLocal(env, o);
     if (!local) {
       await adopt(env, o);

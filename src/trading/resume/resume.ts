@@ -2,8 +2,10 @@
  * Resume on start: every open intent and every open lot continues where it stood.
  *
  * Invariants:
- * - First, every PENDING_SUBMIT/UNKNOWN attempt is probed by client_oid (after it is stale, i.e.
- *   its creation + the nonce window) before anything else happens for its intent.
+ * - First, every PENDING_SUBMIT/UNKNOWN attempt is probed by client_oid before anything else
+ *   happens for its intent: found → applied at once; not found → called absent only by a probe
+ *   after it is stale (its creation + the nonce window). That wait runs in the background: it
+ *   never delays start(), other intents or the protection of lots.
  * - An ENTRY never re-sends: an attempt confirmed absent fails the intent (NOT_FOUND); an entry
  *   interrupted before its request was written fails as INTERRUPTED (a stale signal is not traded).
  * - Open exchange orders of ours are polled once, so fills missed while down reach tracking.
@@ -12,15 +14,16 @@
  */
 import type { OrderRecord } from "../../store/types.js";
 import { FINAL_ORDER_STATUSES } from "../../store/vocabulary.js";
-import { venueFor } from "../context.js";
+import { type Venue, venueFor } from "../context.js";
 import { exitChildIntent, exitLot } from "../exits/exit.js";
 import { resolveAttempt } from "../pipeline/ambiguity.js";
 import { pollOnce } from "../pipeline/confirmation.js";
 import { failIntent } from "../pipeline/intake.js";
-import { ATTEMPT_STALE_MS, type TraderRuntime } from "../pipeline/runtime.js";
+import type { TraderRuntime } from "../pipeline/runtime.js";
 
 const isLeg = (o: OrderRecord) => o.role === "TAKE_PROFIT" || o.role === "STOP_LOSS";
 const isFinal = (o: OrderRecord) => FINAL_ORDER_STATUSES.includes(o.status);
+const inDoubt = (o: OrderRecord) => o.status === "PENDING_SUBMIT" || o.status === "UNKNOWN";
 
 export interface ResumeHooks {
   protect(lotId: string): void;
@@ -33,20 +36,36 @@ export async function resumeIntents(rt: TraderRuntime): Promise<void> {
     if (!rt.act()) return;
     const venue = venueFor(ctx, intent.mode);
     if (!venue) continue;
-    const orders = await ctx.store.orders.listByIntent(intent.id);
-    for (const o of orders.filter((x) => x.status === "PENDING_SUBMIT" || x.status === "UNKNOWN")) {
-      await resolveAttempt(rt, venue, o, o.createdAt + ATTEMPT_STALE_MS, isLeg(o));
+    // Probe every attempt in doubt now: one the exchange has is resolved at once. One it does not
+    // have yet can only be called absent at its stale instant — that wait runs in the background,
+    // so it never holds the start, the other intents or the lots' protection behind it.
+    let waiting = false;
+    for (const o of (await ctx.store.orders.listByIntent(intent.id)).filter(inDoubt)) {
+      const r = await resolveAttempt(rt, venue, o, o.createdAt + rt.attemptStaleMs, isLeg(o), ctx.time.now());
+      if (r.kind === "unresolved") waiting = true;
     }
-    const after = await ctx.store.orders.listByIntent(intent.id);
-    for (const o of after.filter((x) => !isFinal(x))) await pollOnce(rt, venue, o);
-    const fresh = await ctx.store.intents.get(intent.id);
-    if (!fresh) continue;
-    if (fresh.kind === "ENTRY" && !["DONE", "FAILED", "BLOCKED"].includes(fresh.status)) {
-      const now = await ctx.store.orders.listByIntent(intent.id);
-      if (now.length === 0) await failIntent(rt, fresh, "INTERRUPTED");
-      else if (now.every((o) => o.status === "REJECTED" && o.reason === "NOT_FOUND"))
-        await failIntent(rt, fresh, "NOT_FOUND");
-    }
+    if (waiting) rt.background(`resume:${intent.id}`, () => finishIntent(rt, venue, intent.id));
+    else await finishIntent(rt, venue, intent.id);
+  }
+}
+
+/** Resolves the intent's attempts still in doubt (waiting for their stale instant), polls its open orders, ends an entry that never went out. */
+async function finishIntent(rt: TraderRuntime, venue: Venue, intentId: string): Promise<void> {
+  const { ctx } = rt;
+  for (const o of (await ctx.store.orders.listByIntent(intentId)).filter(inDoubt)) {
+    if (!rt.act()) return;
+    await resolveAttempt(rt, venue, o, o.createdAt + rt.attemptStaleMs, isLeg(o));
+  }
+  if (!rt.act()) return;
+  const after = await ctx.store.orders.listByIntent(intentId);
+  for (const o of after.filter((x) => !isFinal(x))) await pollOnce(rt, venue, o);
+  const fresh = await ctx.store.intents.get(intentId);
+  if (!fresh) return;
+  if (fresh.kind === "ENTRY" && !["DONE", "FAILED", "BLOCKED"].includes(fresh.status)) {
+    const now = await ctx.store.orders.listByIntent(intentId);
+    if (now.length === 0) await failIntent(rt, fresh, "INTERRUPTED");
+    else if (now.every((o) => o.status === "REJECTED" && o.reason === "NOT_FOUND"))
+      await failIntent(rt, fresh, "NOT_FOUND");
   }
 }
 

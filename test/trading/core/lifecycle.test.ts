@@ -123,4 +123,24 @@ describe("lot lifecycle", () => {
     expect(res.intent.reasonCode).toBe("NO_POSITION");
     expect(ledger(h.emu).length).toBe(before);
   });
+  it("two SELL signals at once exit the lot once: one EXIT intent, one market sell", async () => {
+    const lot = await openProtectedLot("life-twice-buy");
+    const before = ledger(h.emu).length;
+    const [a, b] = await driveWhile(
+      h.time,
+      Promise.all([
+        h.trader.submit(req("SELL", "life-twice-s1")),
+        h.trader.submit(req("SELL", "life-twice-s2")),
+      ]),
+    );
+    expect([a.outcome, b.outcome].sort()).toEqual(["blocked", "filled"]);
+    const exits = (await h.store.orders.listByLot(lot.id)).filter((o) => o.role === "EXIT");
+    expect(exits).toHaveLength(1);
+    const sells = ledger(h.emu)
+      .slice(before)
+      .filter((o) => o.method === "private/create-order" && o.side === "SELL");
+    expect(sells).toHaveLength(1);
+    const intents = (await h.store.intents.listOpen({ symbol: "BTC_USD" })).filter((i) => i.lotId === lot.id);
+    expect(intents).toEqual([]);
+  });
 });

@@ -1,0 +1,15 @@
+/** Settings: trading switches (live with confirmation, kill switch), limits and loss protections, webhooks. */
+import { SettingsForm } from "../components/SettingsForm.js";
+import { TradingControls } from "../components/TradingControls.js";
+import { Webhooks } from "../components/Webhooks.js";
+
+export function SettingsPage() {
+  return (
+    <section className="settings-page">
+      <h2>Settings</h2>
+      <TradingControls />
+      <SettingsForm />
+      <Webhooks />
+    </section>
+  );
+}
