@@ -41,6 +41,8 @@ import { onStop } from "../lifecycle.js";
 
 /** Longest orderly stop before the process gives up waiting and exits 1. */
 const STOP_DEADLINE_MS = 9_500;
+/** After the orderly stop: how long a leftover timer may hold the process before it exits anyway. */
+const LINGER_MS = 500;
 
 const options = {
   "instance-id": option.string("names this process in the leadership record and logs", { value: "NAME" }),
@@ -223,5 +225,9 @@ async function run(values: OptionValues<typeof options>): Promise<number> {
     clearTimeout(deadline);
     unwatch();
     unsubscribe();
+    // Everything is stopped and closed; a timer left behind (a stop that timed out, a reconnect
+    // scheduled while a socket closed) must not keep the process up: exit once the code is set.
+    const linger = setTimeout(() => process.exit(process.exitCode ?? 0), LINGER_MS);
+    linger.unref();
   }
 }
