@@ -42,7 +42,7 @@ export function engineDeps(runtime: Runtime, store: Store, wiring: EngineWiring)
             : {}),
         }),
         mode: runtime.liveMode,
-        diagnose: authDiagnosis(runtime.report, logger),
+        diagnose: authDiagnosis(runtime.doctorReport, logger),
       }
     : undefined;
   return {

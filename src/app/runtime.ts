@@ -19,10 +19,15 @@
 import type { AppConfig, ConfigReport } from "../config/load.js";
 import type { EmulatorConfig, EmulatorConfigInput, EmulatorHandle } from "../emulator/index.js";
 import { CryptoComCandleSource } from "../exchange/cryptocom/candle-source.js";
-import { CryptoComClient, type CryptoComClientOptions } from "../exchange/cryptocom/client.js";
+import {
+  CryptoComClient,
+  type CryptoComClientOptions,
+  type ExchangeCallOutcome,
+} from "../exchange/cryptocom/client.js";
 import { createLogger, type Logger } from "../log/logger.js";
 import type { SecretValue } from "../log/redact.js";
 import { MarketFeed } from "../market/feed.js";
+import { DEFAULT_HEALTH_LIMITS } from "../market/health.js";
 import type { CandleSource } from "../market/source.js";
 import { openStore } from "../store/open.js";
 import type { Store } from "../store/types.js";
@@ -30,11 +35,11 @@ import type { StrategyConfig } from "../strategy/config.js";
 import { LiveSignals } from "../strategy/live-signals.js";
 import { MemoryThrottleStore, Throttle, type ThrottleStore } from "../strategy/throttle.js";
 import { systemTime, type TimeSource } from "../util/clock.js";
-import { startEmulatorListening } from "./emulator.js";
 import { Engine } from "./engine.js";
 import { type EngineWiring, engineDeps } from "./engine-wiring.js";
 import { clientOptionsFrom, marketStreamUrl, userStreamUrl } from "./exchange.js";
 import { type Component, Lifecycle, type StopMode, type StopOutcome } from "./lifecycle.js";
+import { emulatorDoctorReport } from "./platform/venue-report.js";
 
 /** Which exchange the runtime talks to. */
 export type ExchangeTarget =
@@ -67,6 +72,12 @@ export interface RuntimeOptions {
   dataDir?: string;
 }
 
+/** What the runtime serves the HTTP API with (src/api's ApiServer has this shape). */
+export interface ListeningServer {
+  listen(host: string, port: number): Promise<string>;
+  close(): Promise<void>;
+}
+
 export interface RuntimeSignalOptions {
   /** Where throttle state lives (in memory until the store exists). */
   throttleStore?: ThrottleStore;
@@ -77,6 +88,8 @@ export class Runtime {
   private readonly built = new Map<string, unknown>();
   private readonly venue: ExchangeTarget;
   private emulatorHandle: EmulatorHandle | undefined;
+  private readonly callObservers = new Set<(c: ExchangeCallOutcome) => void>();
+  private apiUrl: string | undefined;
 
   constructor(
     readonly report: ConfigReport,
@@ -91,6 +104,8 @@ export class Runtime {
       this.lifecycle.add({
         name: "emulator",
         start: async () => {
+          // loaded only for an emulator venue: a runtime on a real exchange never holds its code
+          const { startEmulatorListening } = await import("./emulator.js");
           this.emulatorHandle = await startEmulatorListening(venue);
         },
         stop: () => this.emulatorHandle?.close(),
@@ -152,13 +167,59 @@ export class Runtime {
   }
 
   private clientOptions(): CryptoComClientOptions {
-    if (this.venue.kind === "configured") return clientOptionsFrom(this.config, this.logger);
+    const onCall = (c: ExchangeCallOutcome) => {
+      for (const l of this.callObservers) l(c);
+    };
+    if (this.venue.kind === "configured") return { ...clientOptionsFrom(this.config, this.logger), onCall };
     const creds = this.venue.credentials;
     return {
       baseUrl: this.emulator.baseUrl,
       ...(creds ? { apiKey: creds.apiKey, apiSecret: creds.apiSecret } : {}),
       logger: this.logger,
+      onCall,
     };
+  }
+
+  /** Observes every request of the venue's exchange client (status, metrics); returns the unsubscribe. */
+  onExchangeCall(listener: (c: ExchangeCallOutcome) => void): () => void {
+    this.callObservers.add(listener);
+    return () => this.callObservers.delete(listener);
+  }
+
+  /**
+   * The configuration the doctor diagnoses: the loaded one, or for an emulator venue the same with
+   * the emulator's base URL, its key, its IP echo and no proxy (after `start()`).
+   */
+  get doctorReport(): ConfigReport {
+    if (this.venue.kind === "configured") return this.report;
+    return emulatorDoctorReport(this.report, this.emulator, this.venue.credentials);
+  }
+
+  /** The OUTBOUND_IP_URL of the venue: the configured echo, or the emulator's. */
+  get outboundIpUrl(): string {
+    return this.venue.kind === "emulator" ? this.emulator.ipEchoUrl : this.config.exchange.outboundIpUrl;
+  }
+
+  /**
+   * Serves `server` (the HTTP API) on host:port as the runtime's last component ("API"): it listens
+   * when the runtime starts and closes first when it stops. `apiListeningUrl` is its URL once started.
+   */
+  serveApi(server: ListeningServer, host: string, port: number): void {
+    this.provide(
+      "API",
+      () => server,
+      (s) => ({
+        start: async () => {
+          this.apiUrl = await s.listen(host, port);
+        },
+        stop: () => s.close(),
+      }),
+    );
+  }
+
+  /** The API's URL once it listens (serveApi + start). */
+  get apiListeningUrl(): string | undefined {
+    return this.apiUrl;
   }
 
   /** The market WebSocket of the venue. */
@@ -241,7 +302,15 @@ export class Runtime {
   get marketFeed(): MarketFeed {
     return this.provide(
       "market feed",
-      () => new MarketFeed(this.candleSource, { logger: this.logger, now: this.marketNow }),
+      () =>
+        new MarketFeed(this.candleSource, {
+          logger: this.logger,
+          now: this.marketNow,
+          // the feed measures in market time: on a sped-up emulator the ticker's 90 s limit is 90 s of real time
+          ...(this.venue.kind === "emulator"
+            ? { limits: { tickerStaleMs: DEFAULT_HEALTH_LIMITS.tickerStaleMs * this.emulator.config.speed } }
+            : {}),
+        }),
       (feed) => ({ start: () => feed.start(), stop: () => feed.stop() }),
     );
   }

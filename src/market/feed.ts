@@ -11,7 +11,9 @@
  * - `live`: the candle in progress changed;
  * - `ticker`, `connection`.
  * Failure modes: a failing REST call leaves the series in its state with `lastError` (visible in
- * health) and is retried on the next poll tick; nothing is ever filled in or made up.
+ * health) and is retried on the next poll tick; nothing is ever filled in or made up. No exchange
+ * answer rejects `track()` (a refused or dropped subscription is sent again with the next stream
+ * session) or escapes as an unhandled rejection: the feed degrades (health) and recovers by itself.
  */
 
 import type { Candle, DecTicker } from "../domain/market.js";
@@ -141,10 +143,19 @@ export class MarketFeed {
       this.warmups.set(s, spec.warmup);
       fresh.push({ s, warmup: spec.warmup });
     }
-    await this.stream.subscribe({
-      candles: fresh.map(({ s }) => ({ symbol, timeframe: s.timeframe })),
-      tickers: [symbol],
-    });
+    try {
+      await this.stream.subscribe({
+        candles: fresh.map(({ s }) => ({ symbol, timeframe: s.timeframe })),
+        tickers: [symbol],
+      });
+    } catch (err) {
+      if (err instanceof RangeError) throw err; // over the channel cap: a configuration problem
+      // the channels are kept and sent again with the next session; until then REST polls
+      this.log.warn(
+        { symbol, err: err instanceof Error ? err.message : String(err) },
+        "market stream subscription failed; polling REST until the stream is back",
+      );
+    }
     await Promise.all([
       ...fresh.map(({ s, warmup }) => this.backfill(s, warmup)),
       this.pollTickers([symbol]),
@@ -155,10 +166,18 @@ export class MarketFeed {
     const t = this.symbols.get(symbol);
     if (!t) return;
     this.symbols.delete(symbol);
-    await this.stream?.unsubscribe({
-      candles: [...t.series.keys()].map((timeframe) => ({ symbol, timeframe })),
-      tickers: [symbol],
-    });
+    try {
+      await this.stream?.unsubscribe({
+        candles: [...t.series.keys()].map((timeframe) => ({ symbol, timeframe })),
+        tickers: [symbol],
+      });
+    } catch (err) {
+      // the channels are forgotten locally; their updates are ignored (not tracked)
+      this.log.warn(
+        { symbol, err: err instanceof Error ? err.message : String(err) },
+        "market stream unsubscribe failed",
+      );
+    }
   }
 
   series(symbol: string, timeframe: Timeframe): CandleSeries | undefined {

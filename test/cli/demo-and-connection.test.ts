@@ -85,7 +85,7 @@ describe("atp test-connection against the emulator over loopback", () => {
   });
 });
 
-describe("atp demo (what npm start runs)", () => {
+describe("atp demo (the demo's market view)", () => {
   it("starts the emulator, passes the connection test and stops cleanly on Ctrl-C", async () => {
     const tsx = new URL("../../node_modules/tsx/dist/loader.mjs", import.meta.url).href;
     const entry = fileURLToPath(new URL("../helpers/atp-entry.ts", import.meta.url));

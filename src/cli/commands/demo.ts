@@ -1,13 +1,17 @@
 /**
- * `atp demo` (what `npm start` runs): starts the built-in exchange emulator with a demo key, points
+ * `atp demo`: a market view of the demo (`npm start` runs `atp start`, the trading demo): starts the built-in exchange emulator with a demo key, points
  * the exchange client at it, runs the connection test, then follows the demo watchlist's market with
  * the live strategy pipeline (market feed → indicators → presets → throttle) and prints prices,
- * decisions and signals until Ctrl-C, when it closes everything and exits 0. It never places orders.
+ * decisions and signals until Ctrl-C, when it closes everything and exits 0. It never places orders
+ * (the trading demo is `atp start` without credentials: docs/operations-start.md).
+ * No exchange answer ends it: a failed price read prints the reason and is tried again next line.
  */
 import { readFileSync } from "node:fs";
+import { DEMO_CREDENTIALS } from "../../app/platform/demo-setup.js";
 import { createRuntime } from "../../app/runtime.js";
 import { invalidConfigText, loadConfig } from "../../config/load.js";
 import { formatStep, runConnectionTest } from "../../diagnostics/connection-test.js";
+import { ExchangeError } from "../../exchange/cryptocom/errors.js";
 import { DEFAULT_STRATEGIES_FILE, parseStrategyConfig } from "../../strategy/config.js";
 import type { LiveSignals } from "../../strategy/live-signals.js";
 import type { Signal } from "../../strategy/signals.js";
@@ -23,7 +27,7 @@ const WATCHLIST: Record<string, string> = {
 };
 /** The emulator's fastest market clock (its `speed` setting). */
 const MAX_SPEED = 100_000;
-const DEMO_KEY = { api_key: "demo-key", secret: "demo-secret" };
+const DEMO_KEY = { api_key: DEMO_CREDENTIALS.apiKey, secret: DEMO_CREDENTIALS.apiSecret };
 
 const options = {
   port: option.int("port the emulator listens on (when it is taken, a free one)", PORT_RANGE, {
@@ -136,8 +140,15 @@ async function run(values: OptionValues<typeof options>): Promise<number> {
       `\nwatching ${symbols.map((s) => `${s} (${WATCHLIST[s]})`).join(", ")} every ${intervalS}s (Ctrl-C to stop)`,
     );
     while (!stopping) {
-      const tickers = await client.getTickers();
       const t = new Date().toISOString().slice(11, 19);
+      let tickers: Awaited<ReturnType<typeof client.getTickers>>;
+      try {
+        tickers = await client.getTickers();
+      } catch (err) {
+        // no exchange answer ends the demo: say why and try again at the next line
+        say(`  ${t}  prices unavailable: ${failureText(err)}`);
+        tickers = [];
+      }
       const parts = symbols.map((sym) => {
         const k = tickers.find((x) => x.symbol === sym);
         const d = signals?.latest(sym)?.[0];
@@ -158,6 +169,12 @@ async function run(values: OptionValues<typeof options>): Promise<number> {
     say("atp demo: stopped cleanly");
   }
   return 0;
+}
+
+function failureText(err: unknown): string {
+  if (err instanceof ExchangeError)
+    return `${err.code !== undefined ? `${err.code} ` : ""}${err.codeName} (${err.category}), retrying`;
+  return `${err instanceof Error ? err.message : String(err)}, retrying`;
 }
 
 function formatSignal(s: Signal): string {

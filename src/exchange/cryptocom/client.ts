@@ -119,6 +119,24 @@ export interface CryptoComClientOptions {
   /** Exchange nonce tolerance used for `resendSafeAfter` (default 60 s). */
   nonceWindowMs?: number | undefined;
   instrumentTtlMs?: number | undefined;
+  /**
+   * Told the outcome of every request after it ends (one per attempt: retries are separate calls),
+   * for status and metrics. Never given params, keys or bodies. A throwing observer is ignored.
+   */
+  onCall?: ((c: ExchangeCallOutcome) => void) | undefined;
+}
+
+/** One request's outcome, as `CryptoComClientOptions.onCall` sees it. */
+export interface ExchangeCallOutcome {
+  method: string;
+  ok: boolean;
+  /** The exchange's code (or the HTTP status when the answer had none); absent for transport failures. */
+  code?: number | undefined;
+  /** ExchangeFailure.category of a failure. */
+  category?: string | undefined;
+  /** The code's catalogue name (or the transport failure's), e.g. SYSTEM_MAINTENANCE. */
+  name?: string | undefined;
+  ms: number;
 }
 
 export type { RawResponse, RequestFacts, RequestOptions } from "./raw-response.js";
@@ -149,12 +167,14 @@ export class CryptoComClient implements ExchangeClient {
   private readonly nonceWindowMs: number;
   private lastClockWarn = { at: Number.NEGATIVE_INFINITY, offset: 0 };
   private readonly keyFp: string | undefined;
+  private readonly onCall: ((c: ExchangeCallOutcome) => void) | undefined;
 
   constructor(opts: CryptoComClientOptions = {}) {
     this.baseUrl = (opts.baseUrl ?? PRODUCTION.rest).replace(/\/+$/, "");
     this.apiKey = opts.apiKey || undefined;
     this.apiSecret = opts.apiSecret || undefined;
     this.keyFp = this.apiKey ? fingerprint(this.apiKey) : undefined;
+    this.onCall = opts.onCall;
     this.proxy = opts.proxy;
     this.now = opts.now ?? Date.now;
     this.random = opts.random ?? Math.random;
@@ -304,16 +324,33 @@ export class CryptoComClient implements ExchangeClient {
     req: RequestFacts,
     send: () => Promise<HttpResponse>,
   ): Promise<RawResponse> {
-    let res: HttpResponse;
+    const started = this.now();
+    let raw: RawResponse;
     try {
-      res = await send();
+      const res = await send();
+      raw = req.viaProxy
+        ? proxiedAnswer(method, req, res)
+        : directAnswer(method, req, res, this.observeClock(res));
     } catch (e) {
       if (!(e instanceof TransportError)) throw e;
-      return transportFailure(method, req, e);
+      raw = transportFailure(method, req, e);
     }
-    return req.viaProxy
-      ? proxiedAnswer(method, req, res)
-      : directAnswer(method, req, res, this.observeClock(res));
+    if (this.onCall) this.reportCall(raw, this.now() - started);
+    return raw;
+  }
+
+  private reportCall(raw: RawResponse, ms: number): void {
+    const err = raw.error;
+    try {
+      this.onCall?.({
+        method: raw.method,
+        ok: raw.ok,
+        ms,
+        ...(err ? { category: err.category, code: err.code ?? raw.httpStatus, name: err.codeName } : {}),
+      });
+    } catch {
+      // an observer's failure is not the request's
+    }
   }
 
   private logRefusal(raw: RawResponse): void {

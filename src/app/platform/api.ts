@@ -1,0 +1,91 @@
+/**
+ * The HTTP API as a runtime component: `createApiServer` (src/api/server.ts) over the platform's
+ * ApiDeps, listening on HOST:PORT (default 127.0.0.1:8000) with the token from ATP_API_TOKEN or the
+ * data directory's `api-token`, the exchange client's calls fed into its metrics, the built
+ * dashboard (dist/web) served at `/` when present.
+ *
+ * Invariants:
+ * - The API is the runtime's last component: it listens after everything it reads from runs, and
+ *   closes first on stop (no request meets a closed store).
+ * - A busy PORT is said (`onPortBusy`) and a free port used instead: a follower on the same host,
+ *   or a second demo, still serves its dashboard. The URL printed is the one listening.
+ * - The token is never logged; the caller prints it once, when it was created.
+ */
+import { existsSync } from "node:fs";
+import { createServer } from "node:net";
+import { fileURLToPath } from "node:url";
+import { loadOrCreateApiToken } from "../../api/auth/token.js";
+import { PlatformMetrics } from "../../api/metrics-feed.js";
+import { createApiServer } from "../../api/server.js";
+import type { Runtime } from "../runtime.js";
+import type { Platform } from "./platform.js";
+
+export interface ServedApi {
+  url: string;
+  loginCode: string;
+  token: string;
+  tokenCreated: boolean;
+  tokenFile: string | null;
+}
+
+/** True when host:port can be bound now. */
+function portFree(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.once("error", () => resolve(false));
+    s.listen(port, host, () => s.close(() => resolve(true)));
+  });
+}
+
+/** The built dashboard: dist/web beside dist/app (built), or the repository's dist/web (from source). */
+function webRoot(): string | undefined {
+  for (const rel of ["../../web/", "../../../dist/web/"]) {
+    const dir = fileURLToPath(new URL(rel, import.meta.url));
+    // only a build output (never the dashboard's source folder web/)
+    if (/[\\/]dist[\\/]web[\\/]$/.test(dir) && existsSync(`${dir}index.html`)) return dir;
+  }
+  return undefined;
+}
+
+export async function serveApiOn(
+  runtime: Runtime,
+  platform: Platform,
+  o: { dataDir: string; onPortBusy?: (port: number) => void },
+): Promise<ServedApi> {
+  const server = runtime.config.server;
+  const token = loadOrCreateApiToken(o.dataDir, server.apiToken);
+  const metrics = new PlatformMetrics();
+  runtime.onExchangeCall((c) =>
+    metrics.recordExchangeCall(
+      c.method,
+      c.ok ? "ok" : "error",
+      c.ok ? undefined : { code: c.code ?? null, category: c.category ?? "unknown" },
+    ),
+  );
+  const root = webRoot();
+  const api = await createApiServer({
+    ...platform.deps(
+      { token: token.token, host: server.host, tls: false, corsOrigins: [] },
+      {
+        ...(root ? { webRoot: root } : {}),
+        ...(process.env.ATP_WEBHOOK_SECRET ? { defaultWebhookSecret: process.env.ATP_WEBHOOK_SECRET } : {}),
+      },
+    ),
+    metrics,
+  });
+  let port = server.port;
+  if (port !== 0 && !(await portFree(server.host, port))) {
+    o.onPortBusy?.(port);
+    port = 0;
+  }
+  runtime.serveApi(api, server.host, port);
+  await runtime.start();
+  const url = runtime.apiListeningUrl ?? `http://${server.host}:${port}`;
+  return {
+    url,
+    loginCode: api.issueLoginCode(),
+    token: token.token,
+    tokenCreated: token.created,
+    tokenFile: token.file,
+  };
+}
