@@ -15,6 +15,7 @@ import type { Runtime } from "./runtime.js";
 export type EngineWiring = Pick<
   EngineDeps,
   | "signals"
+  | "tickers"
   | "instanceId"
   | "tickMs"
   | "reconcileMs"

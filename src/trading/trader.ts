@@ -176,6 +176,37 @@ export class Trader {
     await this.tasks.get(`protect:${lotId}`);
   }
 
+  /**
+   * Cancels one of our open orders at its venue (the API's cancel), audited as `actor`, then reads
+   * it back once; answers the order as stored. A protective leg is cancelled with its whole OCO
+   * list; the lot is then unprotected, so tracking protects it again with a new OCO (the API asks
+   * for an explicit confirmation first).
+   */
+  async cancelOrder(orderId: string, actor: string): Promise<OrderRecord> {
+    const { store } = this.ctx;
+    const rec = await store.orders.get(orderId);
+    if (!rec) throw new Error(`order ${orderId} not found`);
+    const venue = venueFor(this.ctx, rec.mode);
+    if (!venue || !this.rt.act()) throw new Error("not the leader (or no venue): nothing cancelled");
+    const leg = rec.role === "TAKE_PROFIT" || rec.role === "STOP_LOSS";
+    // a protective leg goes with its OCO list: half a protection is never left standing
+    if (leg && rec.listId) await venue.client.cancelOco(rec.listId);
+    else
+      await venue.client.cancelOrder(
+        rec.exchangeOrderId ? { orderId: rec.exchangeOrderId } : { clientOid: rec.clientOid ?? "" },
+      );
+    await store.audit.append({
+      actor,
+      action: "order.cancel",
+      entity: "order",
+      entityId: rec.id,
+      before: { status: rec.status },
+      after: { cancel: "requested" },
+    });
+    await pollOnce(this.rt, venue, rec);
+    return (await store.orders.get(orderId)) ?? rec;
+  }
+
   async onVenueUpdate(order: Order, mode: TradingMode): Promise<void> {
     await this.applyFor(order, mode);
   }

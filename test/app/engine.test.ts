@@ -163,6 +163,29 @@ describe("the engine", () => {
     expect(methods.filter((m) => m === "private/create-order")).toHaveLength(1);
   });
 
+  it("cancels one of our orders for the API, audited, and protects the lot again", async () => {
+    const fx = await fixture({ live: true });
+    const engine = await startEngine(fx);
+    fx.emit(buySignal(fx.time));
+    const protectedLot = async () =>
+      (await fx.store.lots.listOpen()).find((l) => l.protection === "PROTECTED");
+    await driveUntil(fx.time, async () => (await protectedLot()) !== undefined, "a protected lot");
+    const lot = (await protectedLot())!;
+    const tp = (await fx.store.orders.listByLot(lot.id)).find((o) => o.role === "TAKE_PROFIT")!;
+    const after = await engine.trader!.cancelOrder(tp.id, "operator:api");
+    expect(after.status).toBe("CANCELED");
+    const [entry] = await fx.store.audit.list({ entity: "order", entityId: tp.id });
+    expect(entry).toMatchObject({ actor: "operator:api", action: "order.cancel" });
+    await driveUntil(
+      fx.time,
+      async () => {
+        const legs = (await fx.store.orders.listByLot(lot.id)).filter((o) => o.role === "TAKE_PROFIT");
+        return legs.length === 2 && (await fx.store.lots.get(lot.id))?.protection === "PROTECTED";
+      },
+      "the lot protected again by a new OCO",
+    );
+  });
+
   it("confirms and protects from the user stream when every order lookup fails", async () => {
     const fx = await fixture({ live: true, stream: true });
     // every lookup the polling fallback (or reconciliation) could confirm with fails: only the

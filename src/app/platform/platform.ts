@@ -115,7 +115,12 @@ export async function startPlatform(o: PlatformOptions): Promise<Platform> {
     (err: unknown) => log.warn({ err }, "doctor at startup failed"),
   );
 
-  const engine = await runtime.engine({ ...o.engine, ...(signals ? { signals } : {}) });
+  const engine = await runtime.engine({
+    ...o.engine,
+    ...(signals ? { signals } : {}),
+    // the market stream's tickers keep the venues' read caches fresh (no REST read on the order path)
+    tickers: { on: (listener) => feed.on((e) => (e.type === "ticker" ? listener(e.ticker) : undefined)) },
+  });
   runtime.add({ name: "exchange status", start: () => status.start(), stop: () => status.stop() });
   await runtime.start();
 
@@ -170,6 +175,12 @@ export async function startPlatform(o: PlatformOptions): Promise<Platform> {
       diagnostics,
       liveEvents: priceEvents(feed, time),
       demo,
+      cancelOrder: (orderId, actor) => {
+        const trader = engine.trader;
+        return trader
+          ? trader.cancelOrder(orderId, actor)
+          : Promise.reject(new Error("this process does not lead: no trading here"));
+      },
       ...extra,
     }),
   };
