@@ -36,7 +36,9 @@ export interface FakeTelegram {
   close(): Promise<void>;
 }
 
-export async function startFakeTelegram(opts: { token?: string; chats?: string[] } = {}): Promise<FakeTelegram> {
+export async function startFakeTelegram(
+  opts: { token?: string; chats?: string[] } = {},
+): Promise<FakeTelegram> {
   const token = opts.token ?? "123456:TEST-token";
   const calls: FakeCall[] = [];
   const failures = new Map<string, Failure[]>();
@@ -101,9 +103,19 @@ export async function startFakeTelegram(opts: { token?: string; chats?: string[]
         return ok(res, true);
       case "sendMessage":
         if (!fake.chats.has(chat)) return err(res, { code: 400, description: "Bad Request: chat not found" });
-        return ok(res, { message_id: nextMessageId++, date: 0, chat: { id: Number(chat), type: "private" }, text: params.text });
+        return ok(res, {
+          message_id: nextMessageId++,
+          date: 0,
+          chat: { id: Number(chat), type: "private" },
+          text: params.text,
+        });
       case "editMessageText":
-        return ok(res, { message_id: Number(params.message_id), date: 0, chat: { id: Number(chat), type: "private" }, text: params.text });
+        return ok(res, {
+          message_id: Number(params.message_id),
+          date: 0,
+          chat: { id: Number(chat), type: "private" },
+          text: params.text,
+        });
       case "getUpdates": {
         const offset = Number(params.offset ?? 0);
         const timeoutS = Math.min(Number(params.timeout ?? 0), 2);
@@ -140,7 +152,9 @@ export async function startFakeTelegram(opts: { token?: string; chats?: string[]
     callsOf: (method) => calls.filter((c) => c.method === method),
     sent: (chatId) =>
       calls
-        .filter((c) => c.method === "sendMessage" && (chatId === undefined || String(c.params.chat_id) === chatId))
+        .filter(
+          (c) => c.method === "sendMessage" && (chatId === undefined || String(c.params.chat_id) === chatId),
+        )
         .map((c) => ({ chatId: String(c.params.chat_id), text: String(c.params.text), params: c.params })),
     chats: new Set(opts.chats ?? ["42"]),
     fail(method, failure, times = 1) {
@@ -177,7 +191,12 @@ export async function startFakeTelegram(opts: { token?: string; chats?: string[]
           chat_instance: "ci",
           from: { id: Number(chatId), is_bot: false, first_name: "user" },
           data,
-          message: { message_id: messageId, date: 0, chat: { id: Number(chatId), type: "private" }, text: "" },
+          message: {
+            message_id: messageId,
+            date: 0,
+            chat: { id: Number(chatId), type: "private" },
+            text: "",
+          },
         },
       });
     },
@@ -192,7 +211,11 @@ export async function startFakeTelegram(opts: { token?: string; chats?: string[]
 }
 
 /** Polls `cond` with short real waits (real loopback I/O must complete), failing after `ms`. */
-export async function until(cond: () => boolean | Promise<boolean>, ms = 5000, what = "condition"): Promise<void> {
+export async function until(
+  cond: () => boolean | Promise<boolean>,
+  ms = 5000,
+  what = "condition",
+): Promise<void> {
   const end = Date.now() + ms;
   while (!(await cond())) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);

@@ -33,7 +33,25 @@ describe("the command bot", () => {
     expect(f.fake.callsOf("deleteWebhook")).toHaveLength(1);
     const cmds = f.fake.callsOf("setMyCommands")[0]?.params.commands as { command: string }[];
     expect(cmds.map((c) => c.command)).toEqual(
-      expect.arrayContaining(["start", "help", "status", "balance", "portfolio", "positions", "watchlist", "signals", "orders", "diagnose", "pause", "resume", "live", "add", "remove", "panic", "settings"]),
+      expect.arrayContaining([
+        "start",
+        "help",
+        "status",
+        "balance",
+        "portfolio",
+        "positions",
+        "watchlist",
+        "signals",
+        "orders",
+        "diagnose",
+        "pause",
+        "resume",
+        "live",
+        "add",
+        "remove",
+        "panic",
+        "settings",
+      ]),
     );
     await until(() => f.fake.callsOf("getUpdates").length > 0, 3000, "polling");
   });
@@ -67,7 +85,11 @@ describe("the command bot", () => {
     expect(await ask("/panic")).toContain("keep their exchange-side protection");
     expect((await f.store.settings.killSwitch()).value).toBe(true);
     const audit = await f.store.audit.list({ entity: "settings", entityId: "kill_switch" });
-    expect(audit.map((a) => [a.actor, a.after])).toEqual([["telegram:42", true], ["telegram:42", false], ["telegram:42", true]]);
+    expect(audit.map((a) => [a.actor, a.after])).toEqual([
+      ["telegram:42", true],
+      ["telegram:42", false],
+      ["telegram:42", true],
+    ]);
   });
 
   it("/live on is refused when the environment does not allow it", async () => {
@@ -80,7 +102,9 @@ describe("the command bot", () => {
     await started({ envLiveTrading: true });
     await ask("/live on");
     const asked = f.fake.callsOf("sendMessage").at(-1)!;
-    const markup = asked.params.reply_markup as { inline_keyboard: { text: string; callback_data: string }[][] };
+    const markup = asked.params.reply_markup as {
+      inline_keyboard: { text: string; callback_data: string }[][];
+    };
     const button = markup.inline_keyboard[0]![0]!;
     expect(button.text).toContain("Confirm LIVE");
     expect((await f.store.settings.liveTrading()).value).toBe(false);
@@ -106,7 +130,9 @@ describe("the command bot", () => {
   it("a confirmation expires after 60 s (on the injected clock)", async () => {
     await started({ envLiveTrading: true });
     await ask("/live on");
-    const m = f.fake.callsOf("sendMessage").at(-1)!.params.reply_markup as { inline_keyboard: { callback_data: string }[][] };
+    const m = f.fake.callsOf("sendMessage").at(-1)!.params.reply_markup as {
+      inline_keyboard: { callback_data: string }[][];
+    };
     await f.time.advance(61_000);
     f.fake.callback("42", m.inline_keyboard[0]![0]!.callback_data, 1);
     await until(() => f.fake.callsOf("editMessageText").length === 1, 5000, "answered");
@@ -123,13 +149,18 @@ describe("the command bot", () => {
     expect(await ask("/remove BTC_USD")).toContain("no longer watched");
     expect(await f.store.watchlist.get("BTC_USD")).toBeUndefined();
     const audit = await f.store.audit.list({ entity: "watchlist" });
-    expect(audit.map((a) => [a.action, a.actor])).toEqual([["watchlist.remove", "telegram:42"], ["watchlist.upsert", "telegram:42"]]);
+    expect(audit.map((a) => [a.action, a.actor])).toEqual([
+      ["watchlist.remove", "telegram:42"],
+      ["watchlist.upsert", "telegram:42"],
+    ]);
   });
 
   it("/settings switches a kind off (and never a critical one) and sets the summary time", async () => {
     await started();
     expect(await ask("/settings order.filled off")).toContain("<code>order.filled</code> <b>off</b>");
-    expect(await ask("/settings protection.failed off")).toContain("<code>protection.failed</code> <b>on</b>");
+    expect(await ask("/settings protection.failed off")).toContain(
+      "<code>protection.failed</code> <b>on</b>",
+    );
     expect(await ask("/settings summary 08:30 Europe/Berlin")).toContain("<code>08:30</code> Europe/Berlin");
     expect(await ask("/settings summary 8h Mars/Base")).toContain("Not changed");
     const s = (await f.store.settings.get("telegram")).value;

@@ -59,7 +59,11 @@ export function testDeps(
       }),
     },
     market: {
-      view: (symbol) => ({ price: symbol === "BTC_USD" ? "50000.00" : null, fresh: symbol === "BTC_USD", staleReason: null }),
+      view: (symbol) => ({
+        price: symbol === "BTC_USD" ? "50000.00" : null,
+        fresh: symbol === "BTC_USD",
+        staleReason: null,
+      }),
       instruments: async () => ["BTC_USD", "ETH_USD", "CRO_USD"],
       watch: async () => {},
       unwatch: async () => {},

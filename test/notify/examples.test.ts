@@ -9,8 +9,8 @@ import { afterEach, describe, expect, it } from "vitest";
 import { commandSpecs } from "../../src/notify/bot.js";
 import { createTelegram, type TelegramNotifier } from "../../src/notify/index.js";
 import { DailySummary } from "../../src/notify/summary.js";
-import { quietLogger } from "../store/helpers.js";
 import { until } from "../helpers/fake-telegram.js";
+import { quietLogger } from "../store/helpers.js";
 import { testDeps } from "./deps.js";
 import { seedFixtureEvents } from "./fixture-events.js";
 import { type NotifyFixture, notifyFixture } from "./helpers.js";
@@ -25,7 +25,27 @@ afterEach(async () => {
 
 const block = (text: string) => ["```html", text, "```"].join("\n");
 
-const COMMAND_EXAMPLES = ["/start", "/help", "/status", "/balance", "/portfolio", "/positions", "/watchlist", "/signals", "/orders", "/diagnose", "/pause", "/resume", "/live on", "/live off", "/add ETH_USD", "/remove ETH_USD", "/panic", "/settings", "/settings order.placed off"];
+const COMMAND_EXAMPLES = [
+  "/start",
+  "/help",
+  "/status",
+  "/balance",
+  "/portfolio",
+  "/positions",
+  "/watchlist",
+  "/signals",
+  "/orders",
+  "/diagnose",
+  "/pause",
+  "/resume",
+  "/live on",
+  "/live off",
+  "/add ETH_USD",
+  "/remove ETH_USD",
+  "/panic",
+  "/settings",
+  "/settings order.placed off",
+];
 
 describe("docs/telegram-examples.md", () => {
   it("shows a real example of every message type and every command's answer", async () => {
@@ -42,7 +62,15 @@ describe("docs/telegram-examples.md", () => {
       "",
     ];
     for (const { event } of fixtures) await f.store.events.append(event);
-    const summary = new DailySummary({ store: f.store, time: f.time, logger: quietLogger(), chatIds: ["42"], isLeader: () => true, balances: testDeps(f).exchange.balances, mode: { demo: false, envLiveTrading: false } });
+    const summary = new DailySummary({
+      store: f.store,
+      time: f.time,
+      logger: quietLogger(),
+      chatIds: ["42"],
+      isLeader: () => true,
+      balances: testDeps(f).exchange.balances,
+      mode: { demo: false, envLiveTrading: false },
+    });
     await summary.enqueue(f.time.now(), "Europe/Berlin", false);
     const s = f.sender();
     s.start();
@@ -59,7 +87,9 @@ describe("docs/telegram-examples.md", () => {
     out.push("## Commands", "");
     tg = createTelegram(testDeps(f, { envLiveTrading: true }));
     await tg.start();
-    expect(new Set(COMMAND_EXAMPLES.map((c) => c.split(" ")[0]!.slice(1)))).toEqual(new Set(commandSpecs().map((c) => c.name)));
+    expect(new Set(COMMAND_EXAMPLES.map((c) => c.split(" ")[0]!.slice(1)))).toEqual(
+      new Set(commandSpecs().map((c) => c.name)),
+    );
     for (const cmd of COMMAND_EXAMPLES) {
       const before = f.fake.sent("42").length;
       f.fake.message("42", cmd);

@@ -24,7 +24,13 @@ export interface NotifyFixture {
 }
 
 export async function notifyFixture(
-  o: { chats?: string[]; dialect?: StoreDialect; demo?: boolean; envLiveTrading?: boolean; dataDir?: string } = {},
+  o: {
+    chats?: string[];
+    dialect?: StoreDialect;
+    demo?: boolean;
+    envLiveTrading?: boolean;
+    dataDir?: string;
+  } = {},
 ): Promise<NotifyFixture> {
   const time = new ManualTime();
   const dataDir = o.dataDir ?? mkdtempSync(join(tmpdir(), "atp-notify-"));

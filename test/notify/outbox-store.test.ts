@@ -9,7 +9,14 @@ describe.each(DIALECTS)("outbox sender states (%s)", (dialect) => {
   it("claims once, records unknown outcomes, lists pending in id order and retries as PENDING", async () => {
     home = await storeHome(dialect);
     const store = await home.open();
-    const a = (await store.outbox.enqueue({ dedupKey: "a", channel: "telegram", payload: 1, nextAt: home.clock.now() + 1000 })).message;
+    const a = (
+      await store.outbox.enqueue({
+        dedupKey: "a",
+        channel: "telegram",
+        payload: 1,
+        nextAt: home.clock.now() + 1000,
+      })
+    ).message;
     const b = (await store.outbox.enqueue({ dedupKey: "b", channel: "telegram", payload: 2 })).message;
     expect((await store.outbox.pending()).map((r) => r.dedupKey)).toEqual(["a", "b"]);
     expect(await store.outbox.claim(a.id)).toBe(true);

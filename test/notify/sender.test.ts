@@ -8,7 +8,15 @@ afterEach(async () => f?.dispose());
 const closed = (n: number, pnl = "1.5") => ({
   kind: "position.closed",
   symbol: "BTC_USD",
-  payload: { mode: "DRY_RUN", lotId: `lot${n}`, exitReason: "TAKE_PROFIT", soldQuantity: "0.001", proceeds: "51", fees: "0.1", realisedPnl: pnl },
+  payload: {
+    mode: "DRY_RUN",
+    lotId: `lot${n}`,
+    exitReason: "TAKE_PROFIT",
+    soldQuantity: "0.001",
+    proceeds: "51",
+    fees: "0.1",
+    realisedPnl: pnl,
+  },
 });
 
 describe("the outbox sender", () => {
@@ -19,7 +27,13 @@ describe("the outbox sender", () => {
     s.start();
     await until(() => f.fake.sent().length === 5, 5000, "five messages");
     const sent = f.fake.sent("42");
-    expect(sent.map((m) => /P&amp;L: <b>([\d.]+)<\/b>/.exec(m.text)?.[1])).toEqual(["1.5", "2.5", "3.5", "4.5", "5.5"]);
+    expect(sent.map((m) => /P&amp;L: <b>([\d.]+)<\/b>/.exec(m.text)?.[1])).toEqual([
+      "1.5",
+      "2.5",
+      "3.5",
+      "4.5",
+      "5.5",
+    ]);
     for (const m of sent) {
       expect(m.params.parse_mode).toBe("HTML");
       expect(m.text.startsWith("<b>[🧪 DRY RUN]</b>")).toBe(true);
@@ -33,13 +47,23 @@ describe("the outbox sender", () => {
 
   it("honours retry_after on 429: the message waits exactly that long, and the ones after it wait too", async () => {
     f = await notifyFixture();
-    f.fake.fail("sendMessage", { code: 429, description: "Too Many Requests: retry after 30", retryAfter: 30 });
+    f.fake.fail("sendMessage", {
+      code: 429,
+      description: "Too Many Requests: retry after 30",
+      retryAfter: 30,
+    });
     await f.store.events.append(closed(1));
     await f.store.events.append(closed(2, "2.5"));
     const s = f.sender();
     s.start();
     await until(() => f.fake.callsOf("sendMessage").length === 1, 3000, "first attempt");
-    await until(async () => (await f.store.outbox.pending()).every((r) => r.state === "PENDING" && r.attempts <= 1) && (await f.store.outbox.pending())[0]?.attempts === 1, 3000, "retry recorded");
+    await until(
+      async () =>
+        (await f.store.outbox.pending()).every((r) => r.state === "PENDING" && r.attempts <= 1) &&
+        (await f.store.outbox.pending())[0]?.attempts === 1,
+      3000,
+      "retry recorded",
+    );
     await f.time.advance(29_000);
     await new Promise((r) => setTimeout(r, 50));
     expect(f.fake.callsOf("sendMessage")).toHaveLength(1);

@@ -28,7 +28,13 @@ describe("a sender killed mid-send", () => {
     await f.store.events.append({
       kind: "protection.failed",
       symbol: "ETH_USD",
-      payload: { mode: "LIVE", lotId: "lot1", reason: "deadline missed", critical: true, openQuantity: "0.5" },
+      payload: {
+        mode: "LIVE",
+        lotId: "lot1",
+        reason: "deadline missed",
+        critical: true,
+        openQuantity: "0.5",
+      },
     });
     const dir = join(ROOT, "tmp", "cli-bundle");
     mkdirSync(dir, { recursive: true });
@@ -46,7 +52,12 @@ describe("a sender killed mid-send", () => {
     f.fake.hold("sendMessage");
     const child = spawn(process.execPath, [bundle], {
       cwd: ROOT,
-      env: { PATH: process.env.PATH ?? "", ATP_DATA_DIR: f.dataDir, TELEGRAM_API_ROOT: f.fake.apiRoot, TELEGRAM_BOT_TOKEN: f.fake.token },
+      env: {
+        PATH: process.env.PATH ?? "",
+        ATP_DATA_DIR: f.dataDir,
+        TELEGRAM_API_ROOT: f.fake.apiRoot,
+        TELEGRAM_BOT_TOKEN: f.fake.token,
+      },
       stdio: ["ignore", "pipe", "pipe"],
     });
     const exited = new Promise<NodeJS.Signals | null>((r) => child.on("exit", (_c, sig) => r(sig)));

@@ -13,18 +13,27 @@ import { classifySendError, createBotApi, explainTelegramCode, sendHtml } from "
 import { parseChatIds } from "../../notify/deps.js";
 import { messageOf } from "../../notify/html.js";
 import { displayUrl } from "../../util/url.js";
-import { defineCommand } from "../define-command.js";
+import { defineCommand, type OptionValues, option } from "../define-command.js";
+
+const options = {
+  timeout: option.int(
+    "how long to wait for each Telegram answer",
+    { min: 1, max: 120, unit: "seconds" },
+    { value: "SECONDS", default: 15 },
+  ),
+};
 
 export const command = defineCommand({
   name: "telegram",
   summary: "Telegram: `atp telegram test` sends one test message and explains Telegram's answer",
-  notes: "Exit codes: 0 the message was delivered to every chat, 1 Telegram refused it, 2 usage or configuration error.",
-  options: {},
+  notes:
+    "Exit codes: 0 the message was delivered to every chat, 1 Telegram refused it, 2 usage or configuration error.",
+  options,
   positionals: [{ name: "action", help: "test: send one test message", choices: ["test"] }],
   run,
 });
 
-async function run(): Promise<number> {
+async function run(values: OptionValues<typeof options>): Promise<number> {
   const report = loadConfig();
   const invalid = invalidConfigText(report);
   if (invalid) {
@@ -34,11 +43,15 @@ async function run(): Promise<number> {
   const token = report.config.telegram.botToken;
   const chats = parseChatIds(report.config.telegram.chatId);
   if (!token) {
-    process.stderr.write("atp telegram: TELEGRAM_BOT_TOKEN is not set (create a bot with @BotFather and copy its token)\n");
+    process.stderr.write(
+      "atp telegram: TELEGRAM_BOT_TOKEN is not set (create a bot with @BotFather and copy its token)\n",
+    );
     return 2;
   }
   if (chats.length === 0) {
-    process.stderr.write("atp telegram: TELEGRAM_CHAT_ID is not set (the numeric id of your chat; several: comma-separated)\n");
+    process.stderr.write(
+      "atp telegram: TELEGRAM_CHAT_ID is not set (the numeric id of your chat; several: comma-separated)\n",
+    );
     return 2;
   }
   const apiRoot =
@@ -47,7 +60,7 @@ async function run(): Promise<number> {
     "https://api.telegram.org";
   const print = (s: string) => process.stdout.write(`${s}\n`);
   print(`atp telegram test → ${displayUrl(apiRoot)}`);
-  const api = createBotApi(token, apiRoot, 15);
+  const api = createBotApi(token, apiRoot, values.timeout);
   try {
     const me = await api.getMe();
     print(`PASS getMe: the token belongs to @${me.username}`);
@@ -55,7 +68,8 @@ async function run(): Promise<number> {
     const c = classifySendError(e, token);
     const codeText = c.status === "unknown" ? "no answer" : String(c.code ?? "");
     print(`FAIL getMe: ${codeText} ${c.detail}`);
-    if (c.status === "refused" || (c.status === "retry" && c.code !== undefined)) print(`     ${explainTelegramCode(c.code ?? 0)}`);
+    if (c.status === "refused" || (c.status === "retry" && c.code !== undefined))
+      print(`     ${explainTelegramCode(c.code ?? 0)}`);
     else print("     Telegram did not answer: check the network and TELEGRAM_API_ROOT");
     return 1;
   }
@@ -69,7 +83,10 @@ async function run(): Promise<number> {
       continue;
     }
     failed++;
-    if (out.status === "unknown") print(`FAIL sendMessage to ${chatId}: no answer (${out.detail}); the message may or may not have arrived`);
+    if (out.status === "unknown")
+      print(
+        `FAIL sendMessage to ${chatId}: no answer (${out.detail}); the message may or may not have arrived`,
+      );
     else {
       print(`FAIL sendMessage to ${chatId}: ${out.code ?? ""} ${out.detail}`);
       print(`     ${explainTelegramCode(out.code ?? 0)}`);
