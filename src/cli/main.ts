@@ -28,6 +28,7 @@ const COMMANDS: ReadonlyMap<string, Load> = new Map<string, Load>([
   ["order", () => import("./commands/order.js").then((m) => m.command)],
   ["orders", () => import("./commands/orders.js").then((m) => m.command)],
   ["positions", () => import("./commands/positions.js").then((m) => m.command)],
+  ["telegram", () => import("./commands/telegram.js").then((m) => m.command)],
 ]);
 
 /** Command names, in the order `atp --help` lists them. */

@@ -58,8 +58,16 @@ const checkDatabaseUrl = (v: string) =>
 const checkDir = (v: string) =>
   v.trim() === "" || v.includes("\0") ? "must be a directory path, e.g. ./data or /var/lib/atp" : undefined;
 
-const checkChatId = (v: string) =>
-  /^-?\d+$/.test(v) ? undefined : `"${v}" is not a Telegram chat id; use the numeric id`;
+/** One or more numeric chat ids, comma-separated (spaces around the commas allowed). */
+const checkChatId = (v: string) => {
+  const bad = v
+    .split(",")
+    .map((s) => s.trim())
+    .filter((s) => !/^-?\d+$/.test(s));
+  return bad.length === 0
+    ? undefined
+    : `"${bad[0]}" is not a Telegram chat id; use the numeric id (several: separate them with commas)`;
+};
 
 export const VARIABLES: readonly Variable[] = [
   {
@@ -194,9 +202,17 @@ export const VARIABLES: readonly Variable[] = [
   {
     name: "TELEGRAM_CHAT_ID",
     group: "telegram",
-    description: "The only chat id whose commands are obeyed and where alerts go.",
+    description:
+      "The authorised chat ids, comma-separated: only their commands are obeyed, and alerts go to each. Unset: commands are disabled.",
     example: "-1001234567890",
     check: checkChatId,
+  },
+  {
+    name: "TELEGRAM_API_ROOT",
+    group: "telegram",
+    description: "Bot API server root (a self-hosted Bot API server; tests point it at a fake one).",
+    default: "https://api.telegram.org",
+    check: urlProblem,
   },
 ];
 

@@ -111,12 +111,31 @@ export interface ProtectionSettings {
   retryMaxMs: number;
 }
 
+/** What a notification kind does: sent with sound, sent silently, or not sent at all. */
+export type NotificationSwitch = "on" | "silent" | "off";
+
+/** The `telegram` setting: per-kind switches, the daily summary and the throttle window. */
+export interface TelegramNotificationSettings {
+  /** Kind (e.g. "order.filled", "daily.summary") → switch; a kind not listed uses its default. */
+  events: { [kind: string]: NotificationSwitch };
+  dailySummary: {
+    enabled: boolean;
+    /** Local time "HH:MM" (24 h) in `timeZone`. */
+    time: string;
+    /** An IANA time zone, e.g. "Europe/Berlin". */
+    timeZone: string;
+  };
+  /** Identical throttled messages (guard blocks, repeated rejections) at most once per window. */
+  throttleMinutes: number;
+}
+
 export interface SettingValues {
   live_trading: boolean;
   kill_switch: boolean;
   limits: Limits;
   loss_protection: LossProtection;
   protection: ProtectionSettings;
+  telegram: TelegramNotificationSettings;
 }
 export type SettingKey = keyof SettingValues;
 
@@ -590,8 +609,22 @@ export interface OutboxRepo {
   /** PENDING messages due at `now`, oldest first. */
   due(now: Millis, limit?: number): Promise<OutboxRecord[]>;
   markSent(id: number, sentAt?: Millis): Promise<void>;
-  /** Records a failed attempt: retried at `nextAt`, or FAILED for good when `nextAt` is undefined. */
+  /**
+   * Records a failed attempt: PENDING again and retried at `nextAt`, or FAILED for good when
+   * `nextAt` is undefined.
+   */
   markFailed(id: number, nextAt: Millis | undefined): Promise<void>;
+  /**
+   * PENDING → SENDING (compare-and-set, committed before the request is written): false when the
+   * message is no longer PENDING (another sender has it, or it was sent).
+   */
+  claim(id: number): Promise<boolean>;
+  /** SENDING → UNKNOWN: the outcome of a send is not known (never re-sent automatically). */
+  markUnknown(id: number): Promise<boolean>;
+  /** PENDING messages whatever their `nextAt`, oldest (by id) first: the sender's strict order. */
+  pending(limit?: number): Promise<OutboxRecord[]>;
+  /** Messages in `state`, oldest first. */
+  inState(state: OutboxState, limit?: number): Promise<OutboxRecord[]>;
   get(id: number): Promise<OutboxRecord | undefined>;
   list(limit?: number): Promise<OutboxRecord[]>;
 }

@@ -79,7 +79,12 @@ export const LOT_EXIT_REASONS = [
 ] as const;
 export type LotExitReason = (typeof LOT_EXIT_REASONS)[number];
 
-export const OUTBOX_STATES = ["PENDING", "SENT", "FAILED"] as const;
+/**
+ * `SENDING`: the sender claimed the message and may have written the request (set BEFORE the
+ * request leaves). `UNKNOWN`: a message found `SENDING` by a later sender (the previous one died
+ * mid-send): it may or may not have been delivered, and is never re-sent automatically.
+ */
+export const OUTBOX_STATES = ["PENDING", "SENT", "FAILED", "SENDING", "UNKNOWN"] as const;
 export type OutboxState = (typeof OUTBOX_STATES)[number];
 
 /** `value` as a member of `list`, or a StoreDataError naming `where` (`table.column`). */

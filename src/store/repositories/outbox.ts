@@ -1,4 +1,10 @@
-/** The notification outbox: one message per dedup key, sent (later) by the notifier's sender. */
+/**
+ * The notification outbox: one message per dedup key, sent by the notifier's sender.
+ *
+ * Invariants: states move PENDING → SENDING (claim, before the request) → SENT | PENDING (retry) |
+ * FAILED, and SENDING → UNKNOWN when a later sender finds a claim its predecessor never finished.
+ * `claim` and `markUnknown` are compare-and-set on the state.
+ */
 import type { Selectable } from "kysely";
 import { intOutOpt, jsonIn, jsonOut } from "../codec.js";
 import { limitOf, type RepoContext } from "../context.js";
@@ -71,10 +77,48 @@ export function outboxRepo(ctx: RepoContext): OutboxRepo {
         .set((eb) =>
           nextAt === undefined
             ? { state: "FAILED", attempts: eb("attempts", "+", 1) }
-            : { next_at: nextAt, attempts: eb("attempts", "+", 1) },
+            : { state: "PENDING", next_at: nextAt, attempts: eb("attempts", "+", 1) },
         )
         .where("id", "=", id)
         .execute();
+    },
+    async claim(id) {
+      const r = await ctx.db
+        .updateTable("outbox")
+        .set({ state: "SENDING" })
+        .where("id", "=", id)
+        .where("state", "=", "PENDING")
+        .executeTakeFirst();
+      return (r.numUpdatedRows ?? 0n) > 0n;
+    },
+    async markUnknown(id) {
+      const r = await ctx.db
+        .updateTable("outbox")
+        .set({ state: "UNKNOWN" })
+        .where("id", "=", id)
+        .where("state", "=", "SENDING")
+        .executeTakeFirst();
+      return (r.numUpdatedRows ?? 0n) > 0n;
+    },
+    async pending(limit) {
+      const rows = await ctx.db
+        .selectFrom("outbox")
+        .selectAll()
+        .where("state", "=", "PENDING")
+        .orderBy("id")
+        .limit(limitOf(limit, 100))
+        .execute();
+      return rows.map(fromRow);
+    },
+    async inState(state, limit) {
+      const rows = await ctx.db
+        .selectFrom("outbox")
+        .selectAll()
+        .where("state", "=", state)
+        .orderBy("id")
+        .limit(limitOf(limit, 100))
+        .execute();
+      return rows.map(fromRow);
     },
     async get(id) {
       const r = await ctx.db.selectFrom("outbox").selectAll().where("id", "=", id).executeTakeFirst();

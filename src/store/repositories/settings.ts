@@ -22,6 +22,29 @@ const decimalText = z
   .transform((s) => dec(s));
 const count = z.number().int().nonnegative();
 
+/** An IANA time zone the runtime knows (Intl refuses unknown names). */
+const timeZone = z.string().refine((tz) => {
+  try {
+    new Intl.DateTimeFormat("en-GB", { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}, 'an IANA time zone, e.g. "UTC" or "Europe/Berlin"');
+
+const telegramSchema = z.strictObject({
+  events: z.record(
+    z.string().regex(/^[a-z][a-z0-9_.]{0,63}$/, 'a notification kind, e.g. "order.filled"'),
+    z.enum(["on", "silent", "off"]),
+  ),
+  dailySummary: z.strictObject({
+    enabled: z.boolean(),
+    time: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a 24-hour time "HH:MM", e.g. "20:00"'),
+    timeZone,
+  }),
+  throttleMinutes: z.number().int().min(1).max(1440),
+});
+
 const SCHEMAS = {
   live_trading: z.boolean(),
   kill_switch: z.boolean(),
@@ -46,6 +69,7 @@ const SCHEMAS = {
     retryInitialMs: z.number().int().positive(),
     retryMaxMs: z.number().int().positive(),
   }),
+  telegram: telegramSchema,
 } satisfies { [K in SettingKey]: z.ZodType<SettingValues[K], unknown> };
 
 /** The defaults: what a store without a row for the key uses. */
@@ -72,6 +96,11 @@ export const SETTING_DEFAULTS: SettingValues = {
     deadlineS: 30,
     retryInitialMs: 1000,
     retryMaxMs: 8000,
+  },
+  telegram: {
+    events: {},
+    dailySummary: { enabled: true, time: "20:00", timeZone: "UTC" },
+    throttleMinutes: 60,
   },
 };
 

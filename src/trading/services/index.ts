@@ -5,13 +5,20 @@
  *
  * Invariants:
  * - No exchange call here: placing an order is `submit`'s (the same pipeline as the engine's).
- * - Every change (live switch, kill switch, watchlist upsert/removal) is written with its audit
- *   entry (actor, before, after) and an event (`settings.changed`, `watchlist.changed`) in one
- *   transaction (audited.ts).
+ * - Every change (live switch, kill switch, notification settings, watchlist upsert/removal) is
+ *   written with its audit entry (actor, before, after) and an event (`settings.changed`,
+ *   `watchlist.changed`) in one transaction (audited.ts).
  * - Reads never take the leader lock: they work while another process trades.
  */
 import type { Side } from "../../domain/orders.js";
-import type { OrderPage, Store, WatchlistInput, WatchlistItem } from "../../store/types.js";
+import type {
+  OrderPage,
+  SettingRead,
+  Store,
+  TelegramNotificationSettings,
+  WatchlistInput,
+  WatchlistItem,
+} from "../../store/types.js";
 import { FINAL_ORDER_STATUSES, STORED_ORDER_STATUSES } from "../../store/vocabulary.js";
 import type { Dec } from "../../util/decimal.js";
 import { applyAudited } from "./audited.js";
@@ -109,6 +116,33 @@ export class TradingServices<Req = ManualOrderRequest, Res = unknown> {
       },
       apply: async (tx) => {
         const after = await tx.settings.set(key, on);
+        return { result: after, after, changed: true };
+      },
+    });
+  }
+
+  /** The Telegram notification switches, daily summary and throttle (stored, or the defaults). */
+  getNotificationSettings(): Promise<SettingRead<"telegram">> {
+    return this.store.settings.get("telegram");
+  }
+
+  /** Validates (the store's schema) and stores the notification settings, audited as `actor`. */
+  setNotificationSettings(
+    value: TelegramNotificationSettings,
+    actor: string,
+  ): Promise<TelegramNotificationSettings> {
+    return applyAudited(this.store, {
+      actor,
+      action: "settings.set",
+      entity: "settings",
+      entityId: "telegram",
+      event: "settings.changed",
+      before: async (tx) => {
+        const r = await tx.settings.get("telegram");
+        return r.source === "stored" ? r.value : null;
+      },
+      apply: async (tx) => {
+        const after = await tx.settings.set("telegram", value);
         return { result: after, after, changed: true };
       },
     });
