@@ -28,6 +28,9 @@ const COMMANDS: ReadonlyMap<string, Load> = new Map<string, Load>([
   ["order", () => import("./commands/order.js").then((m) => m.command)],
   ["orders", () => import("./commands/orders.js").then((m) => m.command)],
   ["positions", () => import("./commands/positions.js").then((m) => m.command)],
+  ["proxy", () => import("./commands/proxy.js").then((m) => m.command)],
+  ["backup", () => import("./commands/backup.js").then((m) => m.command)],
+  ["restore", () => import("./commands/restore.js").then((m) => m.command)],
 ]);
 
 /** Command names, in the order `atp --help` lists them. */

@@ -13,7 +13,7 @@
 import { buildPrivateEnvelope } from "../exchange/cryptocom/envelope.js";
 import { NonceSource } from "../exchange/cryptocom/nonce.js";
 import type { Params } from "../exchange/cryptocom/signing.js";
-import { type HttpResponse, HttpTransport } from "../exchange/cryptocom/transport.js";
+import type { HttpResponse, HttpTransport } from "../exchange/cryptocom/transport.js";
 import { authLog, type Logger } from "../log/logger.js";
 import type { Clock } from "../util/clock.js";
 import { fingerprint } from "../util/secrets.js";
@@ -23,7 +23,8 @@ export interface ProxySignerOptions {
   apiKey: string;
   apiSecret: string;
   localAddress: string | undefined;
-  timeoutMs: number;
+  /** The upstream transport (bound to the local address; built by signing-proxy.ts). */
+  transport: HttpTransport;
   clock: Clock;
   log: Logger;
   authDiag: boolean;
@@ -39,11 +40,7 @@ export class ProxySigner {
     this.upstream = o.upstreamBaseUrl.replace(/\/+$/, "");
     this.keyFingerprint = fingerprint(o.apiKey);
     this.nonces = new NonceSource(() => o.clock.now());
-    const t = o.timeoutMs;
-    this.transport = new HttpTransport({
-      localAddress: o.localAddress,
-      timeouts: { connectMs: t, headersMs: t, bodyMs: t, requestMs: t },
-    });
+    this.transport = o.transport;
   }
 
   /** Signs and sends; throws UnsignableParamError (bad params) or TransportError (no answer). */

@@ -25,6 +25,7 @@ import {
 import { createServer as createHttps } from "node:https";
 import type { AddressInfo } from "node:net";
 import { fetchOutboundIp } from "../exchange/cryptocom/outbound-ip.js";
+import { HttpTransport } from "../exchange/cryptocom/transport.js";
 import { type Logger, logOutboundIp, silentLogger } from "../log/logger.js";
 import { systemTime, type TimeSource } from "../util/clock.js";
 import { fingerprint } from "../util/secrets.js";
@@ -73,6 +74,13 @@ export interface SigningProxy {
   close(): Promise<void>;
 }
 
+function upstreamTransport(localAddress: string | undefined, t: number): HttpTransport {
+  return new HttpTransport({
+    localAddress,
+    timeouts: { connectMs: t, headersMs: t, bodyMs: t, requestMs: t },
+  });
+}
+
 export async function startSigningProxy(opts: SigningProxyOptions): Promise<SigningProxy> {
   if (!opts.apiKey || !opts.apiSecret) throw new Error("signing proxy: API key and secret are required");
   if (!opts.token) throw new Error("signing proxy: a token is required (clients send it as X-Proxy-Token)");
@@ -84,7 +92,7 @@ export async function startSigningProxy(opts: SigningProxyOptions): Promise<Sign
     apiKey: opts.apiKey,
     apiSecret: opts.apiSecret,
     localAddress: opts.localAddress,
-    timeoutMs: opts.upstreamTimeoutMs ?? 10_000,
+    transport: upstreamTransport(opts.localAddress, opts.upstreamTimeoutMs ?? 10_000),
     clock: time,
     log,
     authDiag: opts.authDiag ?? false,
