@@ -150,6 +150,8 @@ describe("key_can_withdraw, direct", () => {
     ]);
     const run = await runDoctor({ config: configFrom(direct()) });
     expect(run.report.warnings).toEqual([]);
-    expect(check(run.report, "withdraw_permission"), JSON.stringify(run.report.checks)).toMatchObject({ status: "pass" });
+    expect(check(run.report, "withdraw_permission"), JSON.stringify(run.report.checks)).toMatchObject({
+      status: "pass",
+    });
   });
 });
