@@ -99,7 +99,7 @@ async function defaultFetchJson(url: string): Promise<unknown> {
 }
 
 export const WITHDRAW_KEY_FIX =
-  "exchange.crypto.com → Settings → API Keys: create a key with Read + Trade only (withdrawal off), whitelist the IP, replace the key (docs/operations.md#rotating-keys), delete the old one.";
+  "exchange.crypto.com → Settings → API Keys: create a key with Read + Trade only (withdrawal off), whitelist the IP, replace the key (docs/operations.md#rotating-keys-without-downtime), delete the old one.";
 
 export interface WithdrawKeyVerdict extends WithdrawKeyReading {
   /** false: do not trade live with this key (ATP_REFUSE_WITHDRAW_KEYS=true and it can withdraw). */

@@ -58,16 +58,32 @@ function scalar(raw: string, no: number): YamlValue {
 
 export function parseYamlSubset(text: string): YamlValue {
   const lines: Line[] = [];
+  let open: Line | undefined; // a flow sequence spread over several lines (as biome formats long ones)
   text.split("\n").forEach((raw, i) => {
     const t = stripComment(raw);
     if (t.trim() === "") return;
     if (raw.includes("\t")) throw new Error(`line ${i + 1}: tab`);
-    lines.push({ indent: t.length - t.trimStart().length, text: t.trim(), no: i + 1 });
+    if (open) {
+      open.text += ` ${t.trim()}`;
+      if (t.trim().startsWith("]")) {
+        open.text = open.text.replace(/,\s*\]$/, "]");
+        open = undefined;
+      }
+      return;
+    }
+    const line = { indent: t.length - t.trimStart().length, text: t.trim(), no: i + 1 };
+    lines.push(line);
+    if (/(^|: |- |^)\[$/.test(line.text)) open = line;
   });
+  if (open) throw new Error(`line ${open.no}: unterminated flow sequence`);
   let pos = 0;
   function block(indent: number): YamlValue {
     const first = lines[pos];
     if (!first || first.indent < indent) return null;
+    if (first.text.startsWith("[")) {
+      pos++;
+      return scalar(first.text, first.no);
+    }
     if (first.text.startsWith("- ")) {
       const seq: YamlValue[] = [];
       while (pos < lines.length && lines[pos]!.indent === first.indent && lines[pos]!.text.startsWith("- ")) {

@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ExchangeOrder } from "../../src/exchange/types.js";
+import type { Order as ExchangeOrder } from "../../src/exchange/types.js";
 import { createLogger } from "../../src/log/logger.js";
 import { acquireLeadership } from "../../src/store/leader.js";
 import { openStore } from "../../src/store/open.js";
@@ -46,7 +46,7 @@ function order(i: number): ExchangeOrder {
     updateTime: 1_000 + i,
     listId: undefined,
     contingencyType: undefined,
-  } as ExchangeOrder;
+  };
 }
 
 beforeAll(() => {
@@ -95,7 +95,7 @@ describe("atp backup / atp restore (SQLite)", () => {
 
   it("refuses to restore while an engine holds the store, and changes nothing", async () => {
     const store = await open();
-    const lead = await acquireLeadership(store, { instanceId: "engine-under-test" });
+    const lead = await acquireLeadership(store, { instanceId: "engine-under-test", onLost: () => undefined });
     try {
       const before = readdirSync(join(dir, "data")).sort();
       const r = await runMain(["restore", backup()], { env: env() });

@@ -15,7 +15,7 @@ export const KEY_CAN_WITHDRAW = {
     proxyEvidence: (url: string) => `GET ${url}/health → key_can_withdraw: true (the proxy's own key)`,
     fix: (whose: string) => [
       `exchange.crypto.com → Settings → API Keys: create a key with Read + Trade only (withdrawal off) and the same IP whitelist, for ${whose}.`,
-      "Replace the key without downtime (docs/operations.md#rotating-keys), then delete the old key.",
+      "Replace the key without downtime (docs/operations.md#rotating-keys-without-downtime), then delete the old key.",
       "Set ATP_REFUSE_WITHDRAW_KEYS=true to make atp refuse to trade with such a key.",
     ],
     pass: (code: string) =>
