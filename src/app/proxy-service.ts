@@ -97,6 +97,12 @@ export async function startProxyService(
     name: "proxy",
     ...(listen.logDestination ? { destination: listen.logDestination } : {}),
   });
-  const proxy = await startSigningProxy({ ...settings, host: listen.host, port: listen.port, logger: log });
+  const proxy = await startSigningProxy({
+    ...settings,
+    host: listen.host,
+    port: listen.port,
+    logger: log,
+    measureAtStart: true,
+  });
   return { proxy, log };
 }

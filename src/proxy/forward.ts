@@ -33,7 +33,7 @@ export function tokenMatches(req: IncomingMessage, expected: Buffer): boolean {
   return timingSafeEqual(tokenDigest(given), expected);
 }
 
-export function clientIp(req: IncomingMessage): string {
+export function proxyClientIp(req: IncomingMessage): string {
   const a = req.socket.remoteAddress ?? "";
   return a.startsWith("::ffff:") && a.includes(".") ? a.slice(7) : a;
 }
@@ -48,7 +48,7 @@ export interface ForwardDeps {
 
 /** Token check with the throttle; answers the refusal itself and returns false when refused. */
 export function admitted(d: ForwardDeps, req: IncomingMessage, res: ServerResponse, rid: string): boolean {
-  const ip = clientIp(req);
+  const ip = proxyClientIp(req);
   const wait = d.throttle.blockedForMs(ip);
   if (wait > 0) {
     d.log.warn({ rid, client_ip: ip, retry_after_ms: wait }, "proxy: throttled a client after failed tokens");

@@ -60,6 +60,8 @@ export interface SigningProxyOptions {
   /** PEM certificate and key: serve HTTPS instead of HTTP. */
   tls?: { cert: string | Buffer; key: string | Buffer } | undefined;
   throttle?: ThrottleOptions | undefined;
+  /** Measure /health once at start (logs CRYPTO_COM_OUTBOUND_IP and key hygiene; `atp proxy` does). */
+  measureAtStart?: boolean | undefined;
   /** How long a /health measurement is reused (default 30 s). */
   healthTtlMs?: number | undefined;
   time?: TimeSource | undefined;
@@ -177,7 +179,7 @@ export async function startSigningProxy(opts: SigningProxyOptions): Promise<Sign
     "signing proxy listening",
   );
   // measure once at start: the outbound IP line (CRYPTO_COM_OUTBOUND_IP) and key hygiene are logged
-  health.refresh().catch(() => undefined);
+  if (opts.measureAtStart) health.refresh().catch(() => undefined);
   return {
     url,
     keyFingerprint: signer.keyFingerprint,

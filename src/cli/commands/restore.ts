@@ -7,8 +7,8 @@
  *   no engine can start halfway.
  * - Refuses a FILE that is not an atp store, fails `integrity_check`, or has a schema version
  *   newer than this atp knows (an older one is migrated at the next start).
- * - The old store is kept aside as `atp.db.before-restore-<UTC time>` (a consistent copy, its WAL
- *   included), never deleted; the new file arrives by rename (never a half-written store).
+ * - The old store is kept aside as `atp.db.before-restore-<UTC time>` in ATP_DATA_DIR or --aside DIR
+ *   (a consistent copy, its WAL included), never deleted; the new file arrives by rename (never a half-written store).
  * - PostgreSQL: prints the pg_restore commands and exits 2.
  */
 import { existsSync, renameSync, rmSync } from "node:fs";
@@ -17,7 +17,7 @@ import Database from "better-sqlite3";
 import { invalidConfigText, loadConfig } from "../../config/load.js";
 import { SQLITE_FILE } from "../../store/connect.js";
 import { LATEST_SCHEMA_VERSION } from "../../store/migrations/index.js";
-import { defineCommand } from "../define-command.js";
+import { defineCommand, option } from "../define-command.js";
 import { copyStoreFile, inspectStoreFile, PG_DUMP_HELP } from "./backup.js";
 
 export const command = defineCommand({
@@ -25,9 +25,13 @@ export const command = defineCommand({
   summary: "Replace the SQLite store with a backup (refused while atp runs; the old store is kept aside)",
   notes:
     "Exit codes: 0 restored, 2 refused (atp running, not a store, schema too new) or configuration error.",
-  options: {},
+  options: {
+    aside: option.string("directory for the copy of the current store (default: ATP_DATA_DIR)", {
+      value: "DIR",
+    }),
+  },
   positionals: [{ name: "FILE", help: "a backup written by `atp backup`" }],
-  run: (_values, ctx) => run(ctx.positionals[0]!),
+  run: (values, ctx) => run(ctx.positionals[0]!, values.aside),
 });
 
 /** The engine's exclusive lock (store/leader.ts), or undefined when another process holds it. */
@@ -57,7 +61,7 @@ function stamp(ms: number): string {
     .replace(/\.\d+Z$/, "Z");
 }
 
-async function run(given: string): Promise<number> {
+async function run(given: string, asideDir: string | undefined): Promise<number> {
   const fail = (text: string) => {
     process.stderr.write(`atp restore: ${text}\n`);
     return 2;
@@ -89,7 +93,7 @@ async function run(given: string): Promise<number> {
     await copyStoreFile(source, incoming);
     let aside: string | undefined;
     if (existsSync(file)) {
-      aside = `${file}.before-restore-${stamp(Date.now())}`;
+      aside = join(resolve(asideDir ?? dataDir), `${SQLITE_FILE}.before-restore-${stamp(Date.now())}`);
       await copyStoreFile(file, aside);
       for (const suffix of ["-wal", "-shm"]) rmSync(`${file}${suffix}`, { force: true });
     }
