@@ -29,6 +29,9 @@ const COMMANDS: ReadonlyMap<string, Load> = new Map<string, Load>([
   ["orders", () => import("./commands/orders.js").then((m) => m.command)],
   ["positions", () => import("./commands/positions.js").then((m) => m.command)],
   ["telegram", () => import("./commands/telegram.js").then((m) => m.command)],
+  ["proxy", () => import("./commands/proxy.js").then((m) => m.command)],
+  ["backup", () => import("./commands/backup.js").then((m) => m.command)],
+  ["restore", () => import("./commands/restore.js").then((m) => m.command)],
 ]);
 
 /** Command names, in the order `atp --help` lists them. */

@@ -69,6 +69,14 @@ const checkChatId = (v: string) => {
     : `"${bad[0]}" is not a Telegram chat id; use the numeric id (several: separate them with commas)`;
 };
 
+const checkMethodList = (v: string) =>
+  v
+    .split(",")
+    .map((m) => m.trim())
+    .every((m) => m === "" || /^private\/[a-z0-9_/-]+$/.test(m))
+    ? undefined
+    : `"${v}" is not a comma-separated list of private methods, e.g. private/get-deposit-address`;
+
 export const VARIABLES: readonly Variable[] = [
   {
     name: "EXCHANGE_CUSTOM_API_KEY",
@@ -150,9 +158,39 @@ export const VARIABLES: readonly Variable[] = [
     secret: "secret",
   },
   {
+    name: "CRYPTO_PROXY_ALLOW_METHODS",
+    group: "proxy",
+    description:
+      "`atp proxy` only: withdraw-permission methods it may sign besides the ones atp trades with (comma-separated, e.g. private/get-deposit-address). Empty: it never signs a wallet or withdrawal method.",
+    check: checkMethodList,
+  },
+  {
+    name: "CRYPTO_PROXY_TLS_CERT",
+    group: "proxy",
+    description:
+      "`atp proxy` only: PEM certificate file; with CRYPTO_PROXY_TLS_KEY the proxy serves HTTPS (else plain HTTP: keep it on loopback or a private network, or behind a tunnel).",
+    example: "/etc/atp/proxy.crt",
+    check: checkDir,
+  },
+  {
+    name: "CRYPTO_PROXY_TLS_KEY",
+    group: "proxy",
+    description: "`atp proxy` only: PEM private key file of CRYPTO_PROXY_TLS_CERT.",
+    example: "/etc/atp/proxy.key",
+    check: checkDir,
+  },
+  {
     name: "LIVE_TRADING",
     group: "trading",
     description: "Send real orders. Off by default; refused without credentials.",
+    default: "false",
+    check: checkBool,
+  },
+  {
+    name: "ATP_REFUSE_WITHDRAW_KEYS",
+    group: "trading",
+    description:
+      "Refuse to trade with an API key that can withdraw (a harmless private/get-deposit-address tells): the live venue stays off and the reason is logged. A trading bot never needs withdrawals.",
     default: "false",
     check: checkBool,
   },

@@ -3,6 +3,7 @@
  * ("skip" with the reason when a check did not apply or could not run), each with its duration.
  * Statuses: pass (fine), fail (a problem), warn (works but deserves attention), skip.
  */
+
 import { CLOCK_WARN_MS, NONCE_WINDOW_MS } from "../exchange/cryptocom/constants.js";
 import { maskSecret } from "../util/secrets.js";
 import { offsetMeaning, signedMs } from "./catalogue/phrases.js";
@@ -11,6 +12,7 @@ import { isSkipped, type Observations, ran } from "./observations.js";
 import { describeOrder, fmt } from "./order-check.js";
 import { isServerFailure, outcomeText } from "./outcome.js";
 import { SKEW_LIKELY_MS } from "./rules/facts.js";
+import { withdrawLine } from "./rules/key-hygiene.js";
 import { answered, credentialsSwapped, probeVerdict, servesNoApi, swappedWorks } from "./rules/readings.js";
 import { CHECK_IDS, type CheckId, type CheckResult, type CheckStatus } from "./types.js";
 
@@ -243,6 +245,7 @@ const BUILDERS: Record<CheckId, (o: Observations) => Line> = {
   proxy: proxyLine,
   signed_read: readLine,
   trade_permission: probeLine,
+  withdraw_permission: withdrawLine,
   swapped_credentials: swappedLine,
   nonce_window: nonceLine,
   direct_vs_proxy: directLine,

@@ -20,6 +20,7 @@
  *   Crypto.com's own hosts or a loopback address, never a third-party mirror.
  * - The report never contains a configured secret (redacted by value as a last line of defence).
  */
+
 import { ExchangeError } from "../exchange/cryptocom/errors.js";
 import { parseInstruments, parseTickers } from "../exchange/cryptocom/parsers/market.js";
 import { authLog, silentLogger } from "../log/logger.js";
@@ -50,6 +51,7 @@ import { readConfig, readSigning } from "./probes/offline.js";
 import { Durations, type ProbeRun } from "./probes/run.js";
 import { probeDirectComparison, probeOrderId, probeSignedPath, type SignedPath } from "./probes/signed.js";
 import { rankCauses } from "./rank.js";
+import { withdrawWarnings } from "./rules/key-hygiene.js";
 import {
   DEFAULT_TIMEOUTS,
   type DoctorContext,
@@ -208,6 +210,7 @@ export async function diagnose(ctx: DoctorContext): Promise<DoctorReport> {
     verdict: causes.length > 0 || checks.some((c) => c.status === "fail") ? "problem" : "ok",
     causes,
     checks,
+    warnings: withdrawWarnings(obs),
     outbound_ip: outbound,
     clock_offset_ms: obs.clock ? Math.round(obs.clock.offsetMs) : null,
     base_url: baseUrl,

@@ -66,6 +66,8 @@ export interface Observations {
   read: Outcome | Skipped;
   /** private/cancel-order for an order id that cannot exist. */
   tradeProbe: Outcome | Skipped;
+  /** private/get-deposit-address (direct mode, after a successful read): can the key withdraw? */
+  withdrawProbe?: Outcome | Skipped | undefined;
   probeOrderId: string;
   /** The read with key and secret exchanged. */
   swapped: Outcome | Skipped;

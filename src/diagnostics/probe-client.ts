@@ -56,6 +56,8 @@ export interface IpAnswer {
 export interface ProxyHealth {
   ok: boolean;
   status?: number | undefined;
+  /** The proxy's /health `key_can_withdraw` (atp proxy); undefined when it does not say. */
+  keyCanWithdraw?: boolean | null | undefined;
   failure?: PathFailure | undefined;
 }
 
@@ -196,7 +198,7 @@ export class ProbeClient {
       const s = offsetFromDate(res.date, res.sentAt, res.receivedAt);
       if (s) this.proxySamples.push(s);
       this.onCall({ target: "proxy", method: "health", via: "proxy", outcome: `HTTP ${res.status}` });
-      return { ok: res.status === 200, status: res.status };
+      return { ok: res.status === 200, status: res.status, keyCanWithdraw: keyCanWithdrawOf(res.text) };
     } catch (err) {
       if (!(err instanceof TransportError)) throw err;
       const failure = readTransportFailure(err, this.read);
@@ -213,5 +215,15 @@ export class ProbeClient {
   async close(): Promise<void> {
     await this.client.destroy();
     await this.transport.destroy().catch(() => undefined);
+  }
+}
+
+/** `key_can_withdraw` of an atp proxy's /health body (undefined for other proxies). */
+function keyCanWithdrawOf(text: string): boolean | null | undefined {
+  try {
+    const v = (JSON.parse(text) as { key_can_withdraw?: unknown } | null)?.key_can_withdraw;
+    return typeof v === "boolean" || v === null ? v : undefined;
+  } catch {
+    return undefined;
   }
 }

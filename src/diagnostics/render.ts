@@ -25,6 +25,12 @@ export function renderJson(r: DoctorReport): string {
       detail: c.detail,
       duration_ms: c.duration_ms,
     })),
+    warnings: (r.warnings ?? []).map((w) => ({
+      id: w.id,
+      summary: w.summary,
+      evidence: w.evidence,
+      fix: w.fix,
+    })),
     outbound_ip: r.outbound_ip,
     clock_offset_ms: r.clock_offset_ms,
     base_url: r.base_url,
@@ -63,6 +69,15 @@ export function renderHuman(r: DoctorReport): string {
     });
     lines.push("");
   });
+  for (const w of r.warnings ?? []) {
+    lines.push(`Warning: ${w.id}`, `  ${w.summary}`, "  evidence:");
+    for (const e of w.evidence) lines.push(`    - ${e}`);
+    lines.push("  fix:");
+    w.fix.forEach((f, j) => {
+      lines.push(`    ${j + 1}. ${f}`);
+    });
+    lines.push("");
+  }
   lines.push("checks:");
   const width = Math.max(...r.checks.map((c) => c.id.length));
   for (const c of r.checks) {
@@ -153,6 +168,15 @@ export function renderMarkdown(r: DoctorReport, opts: MarkdownOptions = {}): str
       });
       L.push("");
     }
+  }
+  for (const w of r.warnings ?? []) {
+    L.push(`## Warning: \`${w.id}\``, "", w.summary, "");
+    for (const e of w.evidence) L.push(`- ${e}`);
+    L.push("", "Fix:", "");
+    w.fix.forEach((f, i) => {
+      L.push(`${i + 1}. ${f}`);
+    });
+    L.push("");
   }
   L.push("## Checklist", "", "| Result | Check | Detail |", "|---|---|---|");
   for (const c of r.checks) L.push(`| ${MD_STATUS[c.status]} | ${c.id} | ${mdEscape(c.detail)} |`);

@@ -59,6 +59,7 @@ export const CHECK_IDS = [
   "proxy",
   "signed_read",
   "trade_permission",
+  "withdraw_permission",
   "swapped_credentials",
   "nonce_window",
   "direct_vs_proxy",
@@ -75,11 +76,24 @@ export interface CheckResult {
   duration_ms: number;
 }
 
+/** Findings that are not failures: atp works, but something deserves a change (verdict unaffected). */
+export const WARNING_IDS = ["key_can_withdraw"] as const;
+export type WarningId = (typeof WARNING_IDS)[number];
+
+export interface DoctorWarning {
+  id: WarningId;
+  summary: string;
+  evidence: string[];
+  fix: string[];
+}
+
 /** Exactly what `atp doctor --json` prints. */
 export interface DoctorReport {
   verdict: "ok" | "problem";
   causes: Cause[];
   checks: CheckResult[];
+  /** Warnings (key_can_withdraw); diagnose() always sets it, [] when there is none. */
+  warnings?: DoctorWarning[];
   /** The IP the exchange sees for private calls (the proxy's own outbound IP in proxy mode). */
   outbound_ip: string | null;
   /** Exchange clock minus local clock, ms (positive: the exchange is ahead of us). */

@@ -46,6 +46,7 @@ describe("atp doctor", () => {
       "verdict",
       "causes",
       "checks",
+      "warnings",
       "outbound_ip",
       "clock_offset_ms",
       "base_url",

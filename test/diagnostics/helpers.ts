@@ -94,6 +94,8 @@ export function expectWithinBudget(calls: readonly CallRecord[]): void {
   expect(count((c) => c.method.startsWith("public/"))).toBeLessThanOrEqual(4);
   expect(count((c) => c.method === "private/user-balance")).toBeLessThanOrEqual(2);
   expect(count((c) => c.method === "private/cancel-order")).toBeLessThanOrEqual(1);
+  expect(count((c) => c.method === "private/get-deposit-address")).toBeLessThanOrEqual(1);
+  expect(count((c) => c.method.startsWith("private/"))).toBeLessThanOrEqual(3);
   expect(count((c) => c.target === "ip_echo" || c.method === "proxy/outbound-ip")).toBeLessThanOrEqual(2);
   expect(count((c) => c.method === "health")).toBeLessThanOrEqual(1);
   expect(calls.some((c) => /create-order|create-oco|create-withdrawal/.test(c.method))).toBe(false);

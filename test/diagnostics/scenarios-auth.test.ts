@@ -70,7 +70,7 @@ function setup(s: Setup = {}): { key: string; secret: string; env: Record<string
 function common(run: Run, secrets: string[]): void {
   expectWithinBudget(run.calls);
   expectNoSecrets(run, secrets);
-  expect(run.report.checks.map((c) => c.id)).toHaveLength(12);
+  expect(run.report.checks.map((c) => c.id)).toHaveLength(13);
 }
 
 /**

@@ -76,7 +76,10 @@ describe("signing proxy", () => {
       expect(withdraw.json.error).toMatch(/private\/create-withdrawal needs the withdraw permission/);
       const unknown = await post({ method: "private/get-deposit-address", params: { currency: "BTC" } });
       expect(unknown.status).toBe(403);
-      expect(unknown.json.error).toMatch(/private\/get-deposit-address is not a private method atp calls/);
+      expect(unknown.json.error).toMatch(/private\/get-deposit-address needs the withdraw permission/);
+      const outside = await post({ method: "private/get-accounts", params: {} });
+      expect(outside.status).toBe(403);
+      expect(outside.json.error).toMatch(/private\/get-accounts is not a private method atp calls/);
       expect(emu.admin.faults().map((f) => f.fired)).toEqual([0]);
     } finally {
       emu.admin.clearFaults();
@@ -116,7 +119,7 @@ describe("signing proxy", () => {
   it("GET /health", async () => {
     const res = await request(`${proxy.url}/health`);
     expect(res.statusCode).toBe(200);
-    expect(await res.body.json()).toEqual({ status: "healthy", service: "crypto-proxy" });
+    expect(await res.body.json()).toMatchObject({ status: "healthy", service: "crypto-proxy" });
   });
 
   it("GET /proxy/outbound-ip: its own outbound IP through its local address binding (token required)", async () => {

@@ -14,7 +14,7 @@ export const PROXY_UNREACHABLE = entry({
   found: "`GET {proxy}/health` and the proxied read fail at DNS/TCP/timeout (confirmed).",
   evidence: "The proxy URL and the transport error.",
   fix: [
-    "Start the proxy (`systemctl status crypto-proxy`) or correct CRYPTO_PROXY_URL; or set USE_CRYPTO_PROXY=false to go direct.",
+    "Start the proxy (`systemctl status atp-proxy`) or correct CRYPTO_PROXY_URL; or set USE_CRYPTO_PROXY=false to go direct.",
   ],
   codes: [],
   text: {
@@ -27,7 +27,7 @@ export const PROXY_UNREACHABLE = entry({
     readFailed: (url: string, f: PathFailure) => `${privatePath(url)}: ${f.detail}${errnoTag(f)}`,
     healthFailed: (url: string, f: PathFailure) => `GET ${url}/health: ${f.detail}`,
     silentFix: (url: string) => [
-      `Start the proxy on its host (\`systemctl status crypto-proxy\`, or \`atp proxy\`) and check that ${hostOf(url)} is reachable from here.`,
+      `Start the proxy on its host (\`systemctl status atp-proxy\`, or \`atp proxy\`) and check that ${hostOf(url)} is reachable from here.`,
       "Or set USE_CRYPTO_PROXY=false to sign locally and go direct (the direct IP must then be whitelisted).",
     ],
     notTheProxySummary: (url: string) =>
@@ -95,7 +95,7 @@ export const PROXY_UPSTREAM_REJECTED = entry({
     keySummary: (code: string) =>
       `the exchange refuses the proxy's key (${code}): the proxy's key or secret is invalid or revoked`,
     keyFix: [
-      "On the proxy host, check CRYPTO_API_KEY / CRYPTO_API_SECRET (the proxy's own credentials) against exchange.crypto.com → Settings → API Keys.",
+      "On the proxy host, check EXCHANGE_CUSTOM_API_KEY / EXCHANGE_CUSTOM_API_SECRET in the proxy's environment (its own credentials) against exchange.crypto.com → Settings → API Keys.",
     ],
     direct: (direct: Outcome) =>
       `the same read sent directly with the local credentials: ${outcomeText(direct)}`,

@@ -6,7 +6,10 @@
  * Invariants:
  * - Never places an order: the only trade call is `private/cancel-order` for an order id that
  *   cannot exist (`probeOrderId`).
- * - At most 2 `private/user-balance` and 1 `private/cancel-order` per run.
+ * - At most 2 `private/user-balance`, 1 `private/cancel-order` and 1 `private/get-deposit-address`
+ *   per run, and at most 3 private calls: the deposit-address read (does the key have the
+ *   withdrawal setting? reference §9) runs only in direct mode after the first read succeeded,
+ *   when neither the swapped nor the corrected-nonce read can follow.
  * - The swapped experiment (the secret sent as api_key) runs only after an `auth` refusal (40101,
  *   never a permission refusal such as 10002) and only against Crypto.com's own hosts or loopback.
  */
@@ -21,6 +24,7 @@ import type { ProbeRun } from "./run.js";
 
 const BALANCE = "private/user-balance";
 const CANCEL = "private/cancel-order";
+const DEPOSIT_ADDRESS = "private/get-deposit-address";
 
 const skip = (why: string): Skipped => ({ skipped: why });
 
@@ -36,6 +40,8 @@ export interface SignedReading {
   read: Outcome | Skipped;
   /** private/cancel-order for an order id that cannot exist. */
   tradeProbe: Outcome | Skipped;
+  /** private/get-deposit-address: answered only for a key that can withdraw. */
+  withdrawProbe: Outcome | Skipped;
   /** The read with key and secret exchanged. */
   swapped: Outcome | Skipped;
   /** The read with the nonce corrected by the measured offset. */
@@ -57,15 +63,21 @@ export async function probeSignedPath(run: ProbeRun, p: SignedPath): Promise<Sig
   const r: SignedReading = {
     read: skip("not run"),
     tradeProbe: skip("not run"),
+    withdrawProbe: skip(p.viaProxy ? "proxy mode: the proxy's /health reports key_can_withdraw" : "not run"),
     swapped: skip("only after a 40101 on the signed read"),
     nonceRetry: skip("only after a 40102 on the signed read"),
   };
   if (p.viaProxy && !p.proxy) {
-    return { ...r, read: skip("no proxy URL"), tradeProbe: skip("no proxy URL") };
+    return {
+      ...r,
+      read: skip("no proxy URL"),
+      tradeProbe: skip("no proxy URL"),
+      withdrawProbe: skip("no proxy URL"),
+    };
   }
   if (!p.proxy && !p.local) {
     const why = p.creds.malformed.length > 0 ? "the credentials are malformed" : "no credentials configured";
-    return { ...r, read: skip(why), tradeProbe: skip(why) };
+    return { ...r, read: skip(why), tradeProbe: skip(why), withdrawProbe: skip(why) };
   }
   const configured: PrivateRoute = { route: "configured" };
   const tradeProbe = (how: PrivateRoute) =>
@@ -76,9 +88,16 @@ export async function probeSignedPath(run: ProbeRun, p: SignedPath): Promise<Sig
   const read = await run.durations.timed("signed_read", () => run.calls.privateCall(BALANCE, {}, configured));
   r.read = read;
   if (read.kind === "ok") {
+    const withdraw = p.proxy
+      ? undefined
+      : run.durations.timed("withdraw_permission", () =>
+          run.calls.privateCall(DEPOSIT_ADDRESS, { currency: "BTC" }, configured),
+        );
     r.tradeProbe = await tradeProbe(configured);
+    if (withdraw) r.withdrawProbe = await withdraw;
     return r;
   }
+  if (!p.proxy) r.withdrawProbe = skip("the signed read failed: the key's withdrawal setting cannot be read");
   r.tradeProbe = skip("the signed read failed: the probe would fail the same way");
   if (p.proxy || !p.local) return r;
   // only an auth refusal (40101) can mean swapped credentials; a permission refusal (10002) cannot

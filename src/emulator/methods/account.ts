@@ -1,8 +1,11 @@
 /**
  * Account and wallet methods (reference §5.2): balances, currency networks (read, so that
  * third-party clients can load markets with a trade-only key) and withdrawals (withdraw permission;
- * the emulator debits the balance and records nothing else).
+ * the emulator debits the balance and records nothing else) and deposit addresses (withdraw
+ * permission, as on the exchange: a key without it gets `missing_permission_code`, checked before
+ * any handler runs; one fixed address per account and currency).
  */
+import { createHash } from "node:crypto";
 import { dec } from "../../util/decimal.js";
 import type { Handler } from "../exchange.js";
 import { fail, ok } from "../http/envelope.js";
@@ -69,8 +72,28 @@ const createWithdrawal: Handler = (ex, ctx) => {
   });
 };
 
+/* {"result":{"deposit_address_list":[{"currency":"BTC","create_time":…,"id":"…","address":"…","status":"1","network":"BTC"}]}} */
+const getDepositAddress: Handler = (ex, ctx) => {
+  const currency = reqString(ctx.params, "currency");
+  const account = ctx.key!.account;
+  const digest = createHash("sha256").update(`${account}/${currency}`).digest("hex");
+  return ok({
+    deposit_address_list: [
+      {
+        currency,
+        create_time: ex.clock.now(),
+        id: String(Number.parseInt(digest.slice(0, 8), 16)),
+        address: `emu-${currency.toLowerCase()}-${digest.slice(0, 32)}`,
+        status: "1",
+        network: currency,
+      },
+    ],
+  });
+};
+
 export const ACCOUNT_METHODS: ReadonlyArray<readonly [string, Handler]> = [
   ["private/user-balance", userBalance],
   ["private/get-currency-networks", getCurrencyNetworks],
   ["private/create-withdrawal", createWithdrawal],
+  ["private/get-deposit-address", getDepositAddress],
 ];

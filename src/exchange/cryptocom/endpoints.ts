@@ -62,6 +62,15 @@ export const ENDPOINTS: readonly Endpoint[] = [
   trade("private/advanced/cancel-oco", LIMITS.otherPrivate, 10 / 3),
   trade("private/advanced/cancel-order", LIMITS.otherPrivate, 10 / 3),
   trade("private/advanced/cancel-all-orders", LIMITS.otherPrivate, 10 / 3),
+  // read by the doctor and the proxy's /health to tell whether the key can withdraw (reference §9:
+  // it needs the key's withdrawal setting); never called to move funds
+  {
+    method: "private/get-deposit-address",
+    access: "private",
+    permission: "withdraw",
+    rateLimit: LIMITS.otherPrivate,
+    cost: 10 / 3,
+  },
   {
     method: "private/create-withdrawal",
     access: "private",
