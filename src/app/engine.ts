@@ -292,6 +292,11 @@ export class Engine {
     }
   }
 
+  /** Probes the account's auth circuit at once (after a cause was fixed); no-op when it is closed. */
+  probeAuthNow(): void {
+    this.term?.breaker?.probeNow();
+  }
+
   /** Runs the periodic duties now (tests, `atp order` waiting for its result). */
   async runDuties(): Promise<void> {
     const term = this.term;

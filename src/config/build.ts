@@ -40,6 +40,7 @@ export function buildConfig(values: Values, credentials: Credentials): AppConfig
     telegram: {
       ...optional("botToken", values.get("TELEGRAM_BOT_TOKEN")),
       ...optional("chatId", values.get("TELEGRAM_CHAT_ID")),
+      apiRoot: (values.get("TELEGRAM_API_ROOT") ?? defaultOf("TELEGRAM_API_ROOT")).replace(/\/+$/, ""),
     },
   };
 }

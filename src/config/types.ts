@@ -61,7 +61,7 @@ export interface AppConfig {
   /** ATP_DATA_DIR, as given (relative paths resolve against the working directory). */
   dataDir: string;
   server: { host: string; port: number; apiToken?: string };
-  telegram: { botToken?: string; chatId?: string };
+  telegram: { botToken?: string; chatId?: string; apiRoot: string };
 }
 
 export interface ConfigReport {

@@ -15,12 +15,12 @@ import type { Intent, NewSignal, OrderRecord } from "../store/types.js";
 import type { TradingMode } from "../store/vocabulary.js";
 import type { TimerHandle } from "../util/clock.js";
 import { dec } from "../util/decimal.js";
-import { type TradingContext, type Venue, venueFor } from "./context.js";
+import { resolveMode, type TradingContext, type Venue, venueFor } from "./context.js";
 import { runExit } from "./exits/exit.js";
 import { inboxRequest } from "./inbox.js";
 import { pollOnce } from "./pipeline/confirmation.js";
 import { runEntry } from "./pipeline/entry.js";
-import { intake, intakeSignal } from "./pipeline/intake.js";
+import { appendSignalEvent, intake, intakeSignal } from "./pipeline/intake.js";
 import { DEFAULT_ATTEMPT_STALE_MS, errText, type TraderRuntime } from "./pipeline/runtime.js";
 import { DEFAULT_SL_PCT, DEFAULT_TP_PCT } from "./protection/prices.js";
 import { protectLotNow } from "./protection/protect.js";
@@ -119,7 +119,10 @@ export class Trader {
    */
   async acceptSignal(row: NewSignal): Promise<TradeResult | undefined> {
     if (!this.rt.act() || this.symbolQueue.has(row.symbol)) {
-      await this.ctx.store.signals.insert(row);
+      await this.ctx.store.transaction(async (tx) => {
+        const stored = await tx.signals.insert(row);
+        await appendSignalEvent(tx, stored.id, stored.symbol, (await resolveMode(this.ctx)).mode);
+      });
       await this.processInbox();
       return undefined;
     }

@@ -17,6 +17,7 @@ import { fileURLToPath } from "node:url";
 import { loadOrCreateApiToken } from "../../api/auth/token.js";
 import { PlatformMetrics } from "../../api/metrics-feed.js";
 import { createApiServer } from "../../api/server.js";
+import { createTelegram, parseChatIds } from "../../notify/index.js";
 import type { Runtime } from "../runtime.js";
 import type { Platform } from "./platform.js";
 
@@ -39,8 +40,12 @@ function portFree(host: string, port: number): Promise<boolean> {
 
 /** The built dashboard: dist/web beside dist/app (built), or the repository's dist/web (from source). */
 function webRoot(): string | undefined {
-  for (const rel of ["../../web/", "../../../dist/web/"]) {
-    const dir = fileURLToPath(new URL(rel, import.meta.url));
+  const candidates = [
+    ...["../../web/", "../../../dist/web/"].map((rel) => fileURLToPath(new URL(rel, import.meta.url))),
+    // a bundled CLI (tests) runs from the repository: its build output
+    `${process.cwd()}/dist/web/`,
+  ];
+  for (const dir of candidates) {
     // only a build output (never the dashboard's source folder web/)
     if (/[\\/]dist[\\/]web[\\/]$/.test(dir) && existsSync(`${dir}index.html`)) return dir;
   }
@@ -63,16 +68,30 @@ export async function serveApiOn(
     ),
   );
   const root = webRoot();
-  const api = await createApiServer({
-    ...platform.deps(
-      { token: token.token, host: server.host, tls: false, corsOrigins: [] },
-      {
-        ...(root ? { webRoot: root } : {}),
-        ...(process.env.ATP_WEBHOOK_SECRET ? { defaultWebhookSecret: process.env.ATP_WEBHOOK_SECRET } : {}),
-      },
-    ),
-    metrics,
+  const deps = platform.deps(
+    { token: token.token, host: server.host, tls: false, corsOrigins: [] },
+    {
+      ...(root ? { webRoot: root } : {}),
+      ...(process.env.ATP_WEBHOOK_SECRET ? { defaultWebhookSecret: process.env.ATP_WEBHOOK_SECRET } : {}),
+    },
+  );
+  const api = await createApiServer({ ...deps, metrics });
+  // Telegram on the same sources and services as the API (disabled, and says so, without a token or chat)
+  const tg = runtime.config.telegram;
+  const telegram = createTelegram({
+    time: runtime.time,
+    logger: deps.logger,
+    store: deps.store,
+    services: deps.services,
+    telegram: { botToken: tg.botToken, chatIds: parseChatIds(tg.chatId), apiRoot: tg.apiRoot },
+    isLeader: () => deps.engine.leader(),
+    demo: runtime.liveMode === "DEMO",
+    engine: deps.engine,
+    exchange: deps.exchange,
+    market: deps.market,
+    diagnostics: { run: () => deps.diagnostics.run() },
   });
+  runtime.add({ name: "telegram", start: () => telegram.start(), stop: () => telegram.stop() });
   let port = server.port;
   if (port !== 0 && !(await portFree(server.host, port))) {
     o.onPortBusy?.(port);

@@ -63,12 +63,16 @@ export async function startPlatform(o: PlatformOptions): Promise<Platform> {
   const diagnostics = new PlatformDiagnostics({ config: () => runtime.doctorReport, store, logger: log });
   const demoOpts = o.demo;
   let started = false;
+  let engineRef: { probeAuthNow(): void } | undefined;
   const demo = demoOpts
     ? new EmulatorDemoControls({
         admin: (): EmulatorAdmin => runtime.emulator.admin,
         key: demoOpts.key,
         onChange: () => {
-          if (started) void diagnostics.runAs("demo-fault").catch(() => undefined);
+          if (!started) return;
+          void diagnostics.runAs("demo-fault").catch(() => undefined);
+          // a cleared (or changed) fault: the breaker need not wait for its next interval
+          engineRef?.probeAuthNow();
         },
       })
     : undefined;
@@ -121,6 +125,7 @@ export async function startPlatform(o: PlatformOptions): Promise<Platform> {
     // the market stream's tickers keep the venues' read caches fresh (no REST read on the order path)
     tickers: { on: (listener) => feed.on((e) => (e.type === "ticker" ? listener(e.ticker) : undefined)) },
   });
+  engineRef = engine;
   runtime.add({ name: "exchange status", start: () => status.start(), stop: () => status.stop() });
   await runtime.start();
 

@@ -241,6 +241,11 @@ export class AuthBreaker extends BreakerReads implements ExchangeClient {
     return this.intervals[Math.min(n, this.intervals.length - 1)]!;
   }
 
+  /** Probes now instead of at the next interval (an operator fixed the cause: the demo's fault cleared). No-op when closed. */
+  probeNow(): void {
+    if (this.isOpen && !this.stopped) this.scheduleProbe(this.time.now());
+  }
+
   private scheduleProbe(at: number): void {
     if (this.stopped) return;
     if (this.timer) this.time.clearTimeout(this.timer);

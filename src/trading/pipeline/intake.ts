@@ -33,9 +33,21 @@ export async function intakeSignal(
 ): Promise<{ created: boolean; intent: Intent; req: TradeRequest }> {
   const mode = await resolveMode(rt.ctx);
   return rt.ctx.store.transaction(async (tx) => {
-    const req = inboxRequest(await tx.signals.insert(signal));
+    const row = await tx.signals.insert(signal);
+    await appendSignalEvent(tx, row.id, row.symbol, mode.mode);
+    const req = inboxRequest(row);
     return { ...(await createIntent(tx, req, mode)), req };
   });
+}
+
+/** `signal.received` (notifications, the dashboard's feed) in the transaction that stores the signal. */
+export async function appendSignalEvent(
+  tx: Tx,
+  signalId: string,
+  symbol: string,
+  mode: string,
+): Promise<void> {
+  await tx.events.append({ kind: "signal.received", symbol, payload: { mode, signalId } });
 }
 
 async function createIntent(
