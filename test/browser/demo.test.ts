@@ -19,8 +19,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { bundleCli } from "../helpers/cli-bundle.js";
 import { cleanEnv } from "../helpers/cli.js";
+import { bundleCli } from "../helpers/cli-bundle.js";
 import { freePort, StartedAtp, stopAllPlatform } from "../platform/proc.js";
 import { buildDashboard, launchBrowser, REPO_ROOT, screenshot, textOnceContains } from "./browser.js";
 
@@ -97,21 +97,30 @@ describe("the dashboard on the real demo (atp start --demo-fault key_revoked)", 
   it("clears the fault through POST /api/demo/fault; the re-run diagnosis finds nothing wrong", async () => {
     const res = await post("/api/demo/fault", { cause: null });
     expect(res).toMatchObject({ status: 200, body: { cause: null } });
-    // TODO(platform): the banner itself goes only with the breaker's first probe, 60 s after it opened
-    await page.locator("[data-testid=auth-banner]", { hasNotText: "key_invalid_or_revoked" }).waitFor({
-      timeout: 10_000,
-    });
+    // the banner itself stays until the breaker's first probe, 60 s after it opened (beyond this
+    // file's budget): what changes at once is its diagnosis, re-run by the doctor (trigger demo-fault)
+    const banner = await textOnceContains(page, "[data-testid=auth-banner]", "no problem found");
+    expect(banner).not.toContain("key_invalid_or_revoked");
     await screenshot(page, "demo-fault-cleared");
   });
 
-  it("a manual order appears on the Orders page through the event stream", async () => {
+  it("a manual order (refused: the breaker stays open until its probe) appears through the event stream", async () => {
     await page.goto(`${api}/#/orders`);
-    await page.getByTestId("open-orders").waitFor({ timeout: 5_000 });
+    await page.locator('nav a[aria-current=page][href="#/orders"]').waitFor({ timeout: 5_000 });
+    await textOnceContains(page, "footer", "live updates on");
     const before = Number(await page.getByTestId("event-count").textContent());
     const res = await post("/api/orders", { symbol: "BTC_USD", side: "BUY", amount_usd: "20" });
-    console.log(JSON.stringify(res));
-    await screenshot(page, "demo-order");
+    expect(res).toMatchObject({
+      status: 200,
+      body: { outcome: "failed", reason_code: "NOT_SENT", mode: "DEMO" },
+    });
+    const id = String((res.body.orders as { id: string }[])[0]?.id);
+    // the fallback read comes every 60 s: within 5 s only the stream can have brought it
+    const row = page.locator(`[data-testid=refused-orders] [data-testid="order-${id}"]`);
+    await row.waitFor({ timeout: 5_000 });
+    expect(await row.textContent()).toContain("BTC_USD");
     expect(Number(await page.getByTestId("event-count").textContent())).toBeGreaterThan(before);
+    await screenshot(page, "demo-order-refused");
     expect(errors).toEqual([]);
   });
 });
