@@ -1,6 +1,7 @@
 /**
  * Orders: open entry/exit orders (with Cancel), the protection legs (stop-loss and take-profit
- * orders, open and recent, with Cancel while working), executed orders of the recent past, and the full history
+ * orders, open and recent, with Cancel while working), executed orders of the recent past, orders refused
+ * of the recent past (rejected before anything filled: a guard, or the auth breaker's NOT_SENT), and the full history
  * from GET /api/orders with filters and cursor paging.
  */
 import { useEffect, useState } from "react";
@@ -74,6 +75,9 @@ export function OrdersPage() {
   const open = state.open_orders.filter((o) => !PROTECTION.has(o.role));
   const legs = all.filter((o) => PROTECTION.has(o.role));
   const executed = state.recent_orders.filter((o) => /[1-9]/.test(o.filled_quantity)); // filled > 0, read from the text
+  const refused = state.recent_orders.filter(
+    (o) => o.status === "REJECTED" && !/[1-9]/.test(o.filled_quantity),
+  );
   return (
     <section>
       <h2>Open orders</h2>
@@ -87,6 +91,8 @@ export function OrdersPage() {
       />
       <h2>Executed</h2>
       <OrdersTable orders={executed} testId="executed-orders" empty="No executed orders yet." />
+      <h2>Refused</h2>
+      <OrdersTable orders={refused} testId="refused-orders" empty="No refused orders." />
       <History />
     </section>
   );
