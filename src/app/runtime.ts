@@ -66,6 +66,11 @@ export interface RuntimeOptions {
   logDestination?: NodeJS.WritableStream;
   /** Longest wait for one component's stop (default lifecycle.ts DEFAULT_STOP_TIMEOUT_MS). */
   stopTimeoutMs?: number;
+  /**
+   * How long the exchange accepts a request after its nonce (default the client's: Crypto.com's
+   * 60 s). Only an emulator with a shorter window warrants less (`atp start --attempt-stale-ms`).
+   */
+  exchangeRequestWindowMs?: number;
   /** The clock and timers of everything the runtime builds that stamps or waits (tests: ManualTime). */
   time?: TimeSource;
   /** Overrides ATP_DATA_DIR (the demo keeps its own store under ./data/demo). */
@@ -170,9 +175,13 @@ export class Runtime {
     const onCall = (c: ExchangeCallOutcome) => {
       for (const l of this.callObservers) l(c);
     };
-    if (this.venue.kind === "configured") return { ...clientOptionsFrom(this.config, this.logger), onCall };
+    const window = this.opts.exchangeRequestWindowMs;
+    const nonce = window !== undefined ? { nonceWindowMs: window } : {};
+    if (this.venue.kind === "configured")
+      return { ...clientOptionsFrom(this.config, this.logger), onCall, ...nonce };
     const creds = this.venue.credentials;
     return {
+      ...nonce,
       baseUrl: this.emulator.baseUrl,
       ...(creds ? { apiKey: creds.apiKey, apiSecret: creds.apiSecret } : {}),
       logger: this.logger,

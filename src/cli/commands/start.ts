@@ -139,7 +139,15 @@ async function run(values: OptionValues<typeof options>): Promise<number> {
   const { runtime, dataDir } = demo
     ? demoRuntime(report, values.speed)
     : {
-        runtime: createRuntime(report, { name: "engine", stopTimeoutMs: 3_000 }),
+        runtime: createRuntime(report, {
+          name: "engine",
+          stopTimeoutMs: 3_000,
+          // an attempt counts as stale only after the exchange's request window: keep the client's
+          // own "resend safe after" inside the same bound (5 s margin)
+          ...(values["attempt-stale-ms"] < 65_000
+            ? { exchangeRequestWindowMs: Math.max(1_000, values["attempt-stale-ms"] - 5_000) }
+            : {}),
+        }),
         dataDir: report.config.dataDir,
       };
   let stop!: () => void;
