@@ -6,7 +6,7 @@
  * Invariants: no fixed sleeps — every wait is on a condition in the page (or the fake) with a bound.
  */
 import { execFile } from "node:child_process";
-import { mkdirSync, mkdtempSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -28,7 +28,24 @@ export const CHROMIUM_ARGS = [
 const SHOTS = join(REPO_ROOT, "test-results");
 
 /** `vite build` of web/ into a fresh temp dir; resolves to that dir. */
+/** The newest modification time of the files under `dir` (ms). */
+function newestUnder(dir: string): number {
+  let newest = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    newest = Math.max(newest, e.isDirectory() ? newestUnder(p) : statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+/**
+ * The built dashboard: `dist/web` when `npm run build` made it after the last change under web/
+ * (CI builds before testing), else a fresh build into a temporary folder.
+ */
 export async function buildDashboard(): Promise<string> {
+  const built = join(REPO_ROOT, "dist", "web");
+  const index = join(built, "index.html");
+  if (existsSync(index) && statSync(index).mtimeMs >= newestUnder(join(REPO_ROOT, "web"))) return built;
   const outDir = mkdtempSync(join(tmpdir(), "atp-web-"));
   const vite = join(dirname(createRequire(import.meta.url).resolve("vite/package.json")), "bin", "vite.js");
   await promisify(execFile)(
@@ -47,6 +64,11 @@ export async function buildDashboard(): Promise<string> {
     { cwd: REPO_ROOT, timeout: 60_000 },
   );
   return outDir;
+}
+
+/** Removes a dashboard build made by buildDashboard (never the repository's dist/web). */
+export function disposeDashboard(dir: string | undefined): void {
+  if (dir && dir.startsWith(tmpdir())) rmSync(dir, { recursive: true, force: true });
 }
 
 export function launchBrowser(): Promise<Browser> {

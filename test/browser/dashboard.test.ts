@@ -5,10 +5,16 @@
  * auth-failure banner. Each step asserts what the page shows and what the API received.
  * One browser and one page for the flows (steps run in order and share the session).
  */
-import { rmSync } from "node:fs";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildDashboard, launchBrowser, screenshot, textOnceContains, until } from "./browser.js";
+import {
+  buildDashboard,
+  disposeDashboard,
+  launchBrowser,
+  screenshot,
+  textOnceContains,
+  until,
+} from "./browser.js";
 import { type FakeApi, startFakeApi } from "./fake-api.js";
 import { fixtureOrder } from "./fixtures.js";
 
@@ -34,7 +40,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await fake?.close();
-  if (webRoot) rmSync(webRoot, { recursive: true, force: true });
+  disposeDashboard(webRoot);
 });
 
 describe("the dashboard in a browser", () => {

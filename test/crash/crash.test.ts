@@ -1,6 +1,6 @@
 /**
  * Crash safety (issue 10, "Crash safety and failover"): `atp start` is killed with SIGKILL at random
- * points during placement, confirmation and protection — ATP_CRASH_KILLS times per store (default 8
+ * points during placement, confirmation and protection — ATP_CRASH_KILLS times per store (default 3
  * in `npm test`; `npm run test:crash` runs 50) — against an emulator that loses responses, delays and answers 5xx; restarted each time;
  * then the emulator's ledger is compared with the store: no intent led to two exchange orders,
  * every exchange order is in the store, every filled entry is protected or closed within the
@@ -16,7 +16,8 @@ import { DIALECTS } from "../store/helpers.js";
 import { crashRun, crashSummary } from "./crash-run.js";
 import { crashWorld } from "./world.js";
 
-const KILLS = Number(process.env.ATP_CRASH_KILLS ?? 8);
+// npm test: a short run per store; `npm run test:crash` (CI) runs 50 per store
+const KILLS = Number(process.env.ATP_CRASH_KILLS ?? 3);
 /** Kills each of placement, confirmation and protection must have landed in. */
 const MIN_PER_PHASE = Math.max(1, Math.floor(KILLS / 10));
 const SEED = Number(process.env.ATP_CRASH_SEED ?? Math.floor(Math.random() * 1_000_000));
