@@ -16,8 +16,10 @@ export default defineConfig({
     // machines vitest's default applies. No test asserts that something was fast (the few duration
     // checks are lower bounds, e.g. a paced burst takes ≥ 1.3 s, which load only makes longer), so the
     // extra load of a second worker changes how long the suite takes, not its outcome.
+    // Three workers on two cores: the platform, crash and browser files mostly wait on child
+    // processes and sockets (the suite spends ~240 s in tests: 2 workers took ~125 s wall).
     // `npx vitest run --maxWorkers=1 …` still runs one file at a time.
-    maxWorkers: Math.max(2, availableParallelism() - 1),
+    maxWorkers: Math.max(3, availableParallelism() - 1),
     // Test files share their worker process (and its module cache) instead of each getting a fresh
     // one: importing the source tree per file cost ~45 s of the suite's ~125 s on 2 cores. Files must
     // therefore leave no global state behind (servers closed, env and cwd restored, timers cleared);

@@ -68,7 +68,7 @@ export async function buildDashboard(): Promise<string> {
 
 /** Removes a dashboard build made by buildDashboard (never the repository's dist/web). */
 export function disposeDashboard(dir: string | undefined): void {
-  if (dir && dir.startsWith(tmpdir())) rmSync(dir, { recursive: true, force: true });
+  if (dir?.startsWith(tmpdir())) rmSync(dir, { recursive: true, force: true });
 }
 
 export function launchBrowser(): Promise<Browser> {

@@ -40,9 +40,13 @@ describe.each(DIALECTS)("crash safety on %s", (dialect) => {
         const context = `${summary}\n(replay with ATP_CRASH_SEED=${r.seed})`;
         expect(r.violations, `${context}\n${r.violations.join("\n\n")}\n${r.lastOutput}`).toEqual([]);
         expect(r.stopCode, `${context}\nSIGTERM must stop atp with 0\n${r.lastOutput}`).toBe(0);
-        expect(r.phases.placement, context).toBeGreaterThanOrEqual(MIN_PER_PHASE);
-        expect(r.phases.confirmation, context).toBeGreaterThanOrEqual(MIN_PER_PHASE);
-        expect(r.phases.protection, context).toBeGreaterThanOrEqual(MIN_PER_PHASE);
+        // the phase coverage is a property of the long run (CI's 50 kills per store); a short run
+        // of a few kills checks the ledger and the store, wherever its kills happened to land
+        if (KILLS >= 20) {
+          expect(r.phases.placement, context).toBeGreaterThanOrEqual(MIN_PER_PHASE);
+          expect(r.phases.confirmation, context).toBeGreaterThanOrEqual(MIN_PER_PHASE);
+          expect(r.phases.protection, context).toBeGreaterThanOrEqual(MIN_PER_PHASE);
+        }
       } finally {
         await world.dispose();
       }
