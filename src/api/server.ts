@@ -10,7 +10,7 @@
  * - Configured for (or listening on) a non-loopback address without TLS, it logs a loud warning.
  */
 import cookie from "@fastify/cookie";
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from "fastify";
 import { type AuthContext, installAuthGuard, isLoopbackBindHost } from "./auth/guard.js";
 import { ApiSessions } from "./auth/sessions.js";
 import { AuthThrottle } from "./auth/throttle.js";
@@ -48,7 +48,8 @@ export async function createApiServer(deps: ApiDeps): Promise<ApiServer> {
   const log = deps.logger.child({ component: "api" });
   const app: FastifyInstance = Fastify({
     loggerInstance: log as unknown as FastifyBaseLogger,
-    disableRequestLogging: true,
+    // no per-request log lines (the API logs its own failures); fastify 5's non-deprecated form
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: MAX_JSON_BYTES,
     trustProxy: false,
     return503OnClosing: true,
