@@ -9,28 +9,13 @@
  */
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
+import { TIMEFRAMES } from "../../exchange/timeframe.js";
 import type { ApiDeps } from "../deps.js";
 import { ApiHttpError } from "../errors.js";
 import { apiSignalOf } from "../mappers/market.js";
 import { apiCandleSeriesSchema, apiSignalSchema, signalDetailSchema } from "../mappers/schemas.js";
 import { resolveInstrument } from "../mappers/watchlist-input.js";
 import { defineRoute } from "../route.js";
-
-/** The venue's candle timeframes (src/exchange/timeframe.ts TIMEFRAMES; the API may not import it). */
-export const CHART_TIMEFRAMES = [
-  "1m",
-  "5m",
-  "15m",
-  "30m",
-  "1h",
-  "2h",
-  "4h",
-  "12h",
-  "1D",
-  "7D",
-  "14D",
-  "1M",
-] as const;
 
 const symbolParams = z.object({ symbol: z.string().min(1).max(64) });
 
@@ -103,7 +88,7 @@ export async function registerSignalRoutes(app: FastifyInstance, deps: ApiDeps):
       auth: "read",
       params: symbolParams,
       query: z.object({
-        timeframe: z.enum(CHART_TIMEFRAMES).default("1h"),
+        timeframe: z.enum(TIMEFRAMES).default("1h"),
         count: z.coerce.number().int().min(1).max(1000).default(200),
       }),
       response: apiCandleSeriesSchema,
