@@ -6,7 +6,7 @@
  * exit 2.
  */
 import type { Logger } from "../log/logger.js";
-import { type DbConnection, openPostgres, openSqlite, targetOf } from "./connect.js";
+import { type CheckpointMode, type DbConnection, openPostgres, openSqlite, targetOf } from "./connect.js";
 import { setInternals } from "./internals.js";
 import { runMigrations } from "./migrator.js";
 import { buildStore } from "./store.js";
@@ -20,19 +20,21 @@ export interface OpenStoreOptions {
   logger: Logger;
   /** The clock of every timestamp the store writes when the caller gives none. */
   now: () => number;
+  /** SQLite WAL checkpoints (connect.ts CheckpointMode); default "inline". */
+  checkpoints?: CheckpointMode;
 }
 
 export async function openStore(opts: OpenStoreOptions): Promise<Store> {
   const target = targetOf(opts.url, opts.dataDir);
   const connection: DbConnection =
     target.dialect === "sqlite"
-      ? openSqlite(target.file, opts.dataDir, opts.logger)
+      ? openSqlite(target.file, opts.dataDir, opts.logger, opts.checkpoints)
       : await openPostgres(target.url, opts.logger);
   let run: Awaited<ReturnType<typeof runMigrations>>;
   try {
     run = await runMigrations(connection.db, connection.dialect, opts.now);
   } catch (e) {
-    await connection.db.destroy().catch(() => undefined);
+    await closeConnection(connection).catch(() => undefined);
     throw e;
   }
   if (run.applied.length > 0)
@@ -44,8 +46,14 @@ export async function openStore(opts: OpenStoreOptions): Promise<Store> {
     connection,
     schemaVersion: run.to,
     now: opts.now,
-    close: () => connection.db.destroy(),
+    close: () => closeConnection(connection),
   });
   setInternals(store, { ...connection, logger: opts.logger, now: opts.now });
   return store;
+}
+
+/** The checkpointer first (its connection would keep the WAL), then the database. */
+async function closeConnection(connection: DbConnection): Promise<void> {
+  await connection.checkpointer?.stop();
+  await connection.db.destroy();
 }

@@ -75,7 +75,7 @@ export function intentsRepo(ctx: RepoContext): IntentsRepo {
     async create(input: NewIntent) {
       const now = ctx.now();
       const id = input.id ?? ctx.newId();
-      await ctx.db
+      const inserted = await ctx.db
         .insertInto("intents")
         .values({
           id,
@@ -97,7 +97,9 @@ export function intentsRepo(ctx: RepoContext): IntentsRepo {
           updated_at: now,
         })
         .onConflict((oc) => oc.column("idempotency_key").doNothing())
-        .execute();
+        .returningAll()
+        .executeTakeFirst();
+      if (inserted) return { created: true, intent: fromRow(inserted) };
       const row = await byKey(ctx, input.idempotencyKey);
       if (!row) throw new Error(`intent ${input.idempotencyKey} vanished after insert`);
       return row.id === id ? { created: true, intent: row } : { created: false, existing: row };
@@ -119,9 +121,13 @@ export function intentsRepo(ctx: RepoContext): IntentsRepo {
         if (t.reasonCode !== undefined) set.reason_code = t.reasonCode;
         if (t.guardTrace !== undefined) set.guard_trace = jsonIn(t.guardTrace);
         if (t.lotId !== undefined) set.lot_id = t.lotId;
-        await c.db.updateTable("intents").set(set).where("id", "=", id).execute();
-        const intent = await byId(c, id);
-        return intent ? { ok: true, intent } : { ok: false, current: undefined };
+        const row = await c.db
+          .updateTable("intents")
+          .set(set)
+          .where("id", "=", id)
+          .returningAll()
+          .executeTakeFirst();
+        return row ? { ok: true, intent: fromRow(row) } : { ok: false, current: undefined };
       });
     },
     async nextAttempt(id) {

@@ -210,7 +210,7 @@ export function ordersRepo(ctx: RepoContext): OrdersRepo {
           order.filledQuantity.lessThan(before.filledQuantity);
         if (stale) return { order: before, before, inserted: false, changed: false };
         const keep = (incoming: Dec | undefined, current: Dec | undefined) => moneyInOpt(incoming ?? current);
-        await c.db
+        const after = await c.db
           .updateTable("orders")
           .set({
             client_oid: before.clientOid ?? clientOid ?? null,
@@ -230,17 +230,22 @@ export function ordersRepo(ctx: RepoContext): OrdersRepo {
             exchange_time: order.updateTime,
           })
           .where("id", "=", before.id)
-          .execute();
-        const after = await one(c, "id", before.id);
-        return { order: after!, before, inserted: false, changed: true };
+          .returningAll()
+          .executeTakeFirstOrThrow();
+        return { order: fromRow(after), before, inserted: false, changed: true };
       });
     },
 
     async setStatus(id, status, reason) {
       const set: { status: string; updated_at: number; reason?: string } = { status, updated_at: ctx.now() };
       if (reason !== undefined) set.reason = reason;
-      await ctx.db.updateTable("orders").set(set).where("id", "=", id).execute();
-      return one(ctx, "id", id);
+      const row = await ctx.db
+        .updateTable("orders")
+        .set(set)
+        .where("id", "=", id)
+        .returningAll()
+        .executeTakeFirst();
+      return row && fromRow(row);
     },
 
     async link(id, link) {
@@ -250,8 +255,13 @@ export function ordersRepo(ctx: RepoContext): OrdersRepo {
       if (link.listId !== undefined) set.list_id = link.listId;
       if (link.lotId !== undefined) set.lot_id = link.lotId;
       if (link.parentId !== undefined) set.parent_id = link.parentId;
-      await ctx.db.updateTable("orders").set(set).where("id", "=", id).execute();
-      return one(ctx, "id", id);
+      const row = await ctx.db
+        .updateTable("orders")
+        .set(set)
+        .where("id", "=", id)
+        .returningAll()
+        .executeTakeFirst();
+      return row && fromRow(row);
     },
 
     get: (id) => one(ctx, "id", id),

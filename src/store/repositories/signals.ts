@@ -69,8 +69,13 @@ export function signalsRepo(ctx: RepoContext): SignalsRepo {
       };
       if (update.reasonCode !== undefined) set.reason_code = update.reasonCode;
       if (update.intentId !== undefined) set.intent_id = update.intentId;
-      await ctx.db.updateTable("signals").set(set).where("id", "=", id).execute();
-      return get(id);
+      const row = await ctx.db
+        .updateTable("signals")
+        .set(set)
+        .where("id", "=", id)
+        .returningAll()
+        .executeTakeFirst();
+      return row && fromRow(row);
     },
     async list(filter = {}) {
       let q = ctx.db
