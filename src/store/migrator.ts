@@ -38,7 +38,7 @@ export async function runMigrations(
       throw new Error(`migration ${m.name} has version ${m.version}, expected ${i + 1}`);
   });
   const known = migrations.length;
-  return inTransaction(db, dialect, async (conn) => {
+  return inTransaction(db, dialect, "now", async (conn) => {
     if (dialect === "postgres") {
       await sql`select pg_advisory_xact_lock(${sql.lit(MIGRATION_LOCK_CLASS)}, hashtext(current_schema()))`.execute(
         conn,

@@ -30,7 +30,7 @@ import { throttleRepo } from "./repositories/throttle.js";
 import { watchlistRepo } from "./repositories/watchlist.js";
 import { webhooksRepo } from "./repositories/webhooks.js";
 import { inTransaction } from "./transaction.js";
-import type { EventSubscriber, Repositories, Store, Tx } from "./types.js";
+import type { EventSubscriber, Repositories, Store, TransactionOptions, Tx } from "./types.js";
 
 function repositories(ctx: RepoContext): Repositories {
   return {
@@ -86,9 +86,9 @@ export function buildStore(opts: BuildOptions): Store {
     return { tx, ctx };
   }
 
-  function run<T>(fn: (tx: Tx, ctx: RepoContext) => Promise<T>): Promise<T> {
+  function run<T>(fn: (tx: Tx, ctx: RepoContext) => Promise<T>, opts?: TransactionOptions): Promise<T> {
     if (current.getStore()?.open) return Promise.reject(new StoreMisuseError());
-    return inTransaction(connection.db, dialect, async (conn) => {
+    return inTransaction(connection.db, dialect, opts?.durability ?? "now", async (conn) => {
       const mark = { open: true };
       try {
         return await current.run(mark, () => {
@@ -117,7 +117,7 @@ export function buildStore(opts: BuildOptions): Store {
     dialect,
     location: connection.location,
     schemaVersion: opts.schemaVersion,
-    transaction: (fn) => run((tx) => fn(tx)),
+    transaction: (fn, opts) => run((tx) => fn(tx), opts),
     onEvent(subscriber) {
       subscribers.push(subscriber);
       return () => {

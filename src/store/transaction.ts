@@ -4,31 +4,45 @@
  * bounded by busy_timeout), PostgreSQL `BEGIN` on a connection taken from the pool for the whole
  * transaction. Committed when `fn` resolves, rolled back when it throws (or when the commit fails).
  *
+ * `durability: "with-next"` (types.ts TransactionOptions): SQLite `synchronous=NORMAL` for this
+ * commit only, PostgreSQL `SET LOCAL synchronous_commit = off`.
+ *
  * The SQLite driver has one connection behind a mutex, so every other query of this process waits
  * for the transaction to end: transactions are serial within a process on SQLite.
  */
 import { sql } from "kysely";
 import type { Db } from "./db.js";
-import type { StoreDialect } from "./types.js";
+import type { StoreDialect, TransactionOptions } from "./types.js";
 
 export async function inTransaction<T>(
   db: Db,
   dialect: StoreDialect,
+  durability: NonNullable<TransactionOptions["durability"]>,
   fn: (conn: Db) => Promise<T>,
 ): Promise<T> {
+  const deferred = durability === "with-next";
   return db.connection().execute(async (conn) => {
-    await sql.raw(dialect === "sqlite" ? "begin immediate" : "begin").execute(conn);
-    let result: T;
+    // SQLite: the connection's synchronous level for this one commit (NORMAL: no WAL fsync of its
+    // own; the next FULL commit's fsync covers its frames), set back to FULL whatever happens
+    if (deferred && dialect === "sqlite") await sql.raw("pragma synchronous = NORMAL").execute(conn);
     try {
-      result = await fn(conn);
-      await sql.raw("commit").execute(conn);
-    } catch (error) {
-      await sql
-        .raw("rollback")
-        .execute(conn)
-        .catch(() => undefined); // nothing to roll back when the commit itself ended the transaction
-      throw error;
+      await sql.raw(dialect === "sqlite" ? "begin immediate" : "begin").execute(conn);
+      if (deferred && dialect === "postgres")
+        await sql.raw("set local synchronous_commit = off").execute(conn);
+      let result: T;
+      try {
+        result = await fn(conn);
+        await sql.raw("commit").execute(conn);
+      } catch (error) {
+        await sql
+          .raw("rollback")
+          .execute(conn)
+          .catch(() => undefined); // nothing to roll back when the commit itself ended the transaction
+        throw error;
+      }
+      return result;
+    } finally {
+      if (deferred && dialect === "sqlite") await sql.raw("pragma synchronous = FULL").execute(conn);
     }
-    return result;
   });
 }

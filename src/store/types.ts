@@ -704,6 +704,22 @@ export interface Tx extends Repositories {
   transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
 }
 
+/**
+ * How a commit reaches the disk.
+ * - "now" (default): flushed before `transaction()` returns (SQLite synchronous=FULL: the WAL is
+ *   fsynced; PostgreSQL synchronous_commit=on).
+ * - "with-next": not flushed on its own (SQLite synchronous=NORMAL for this commit; PostgreSQL
+ *   `SET LOCAL synchronous_commit = off`). It survives a crash of this process at once (the OS holds
+ *   SQLite's WAL pages; the PostgreSQL server holds its WAL) and becomes durable against an OS crash
+ *   or power loss with the next "now" commit of the store, which flushes the log past it (the WAL is
+ *   one sequential file; PostgreSQL flushes WAL in order) — or the PostgreSQL WAL writer's next
+ *   flush (≤ 3 × wal_writer_delay). For writes that are only ever acted on after a "now" commit
+ *   that follows them: the trading pipeline's intake, whose attempt commit precedes any request.
+ */
+export interface TransactionOptions {
+  durability?: "now" | "with-next";
+}
+
 /** Runs inside the transaction that appended `event`. */
 export type EventSubscriber = (tx: Tx, event: EventRecord) => void | Promise<void>;
 
@@ -715,9 +731,10 @@ export interface Store extends Repositories {
   readonly schemaVersion: number;
   /**
    * Runs `fn` in one transaction (SQLite: BEGIN IMMEDIATE; PostgreSQL: one dedicated connection):
-   * committed when it resolves, rolled back when it throws.
+   * committed when it resolves, rolled back when it throws. Durable when it returns, unless
+   * `opts.durability` is "with-next" (TransactionOptions).
    */
-  transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  transaction<T>(fn: (tx: Tx) => Promise<T>, opts?: TransactionOptions): Promise<T>;
   /** Subscribes to appended events (in-transaction); returns the unsubscribe function. */
   onEvent(subscriber: EventSubscriber): () => void;
   close(): Promise<void>;

@@ -4,6 +4,7 @@
  * invariants, exact decimals, migrations and reopening. One store per dialect, emptied before each
  * test (a PostgreSQL migration from empty costs about a second; the suite stays fast).
  */
+import { sql } from "kysely";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Fill as ExchangeFill, Order as ExchangeOrder } from "../../src/exchange/types.js";
 import { StoreDataError, StoreInputError } from "../../src/store/errors.js";
@@ -790,6 +791,38 @@ describe.each(DIALECTS)("store contract: %s", (dialect) => {
       }
       await store.events.append({ kind: "after unsubscribe" }); // no subscriber left
       expect(await store.outbox.list()).toHaveLength(2);
+    });
+
+    it('a "with-next" commit is there at once; the commits after it are flushed on their own again', async () => {
+      const flushLevel = async () =>
+        dialect === "sqlite"
+          ? String(
+              (await sql<{ synchronous: number }>`pragma synchronous`.execute(internalsOf(store).db)).rows[0]
+                ?.synchronous,
+            )
+          : (
+              await sql<{ synchronous_commit: string }>`show synchronous_commit`.execute(
+                internalsOf(store).db,
+              )
+            ).rows[0]?.synchronous_commit;
+      const durable = dialect === "sqlite" ? "2" : "on"; // SQLite FULL; PostgreSQL on
+      const r = await store.transaction((tx) => tx.intents.create(intentInput("deferred")), {
+        durability: "with-next",
+      });
+      expect(r.created).toBe(true);
+      expect((await store.intents.findByKey("deferred"))?.status).toBe("NEW");
+      expect(await flushLevel()).toBe(durable);
+      await expect(
+        store.transaction(
+          async (tx) => {
+            await tx.intents.create(intentInput("deferred-fails"));
+            throw new Error("rolled back");
+          },
+          { durability: "with-next" },
+        ),
+      ).rejects.toThrow("rolled back");
+      expect(await store.intents.findByKey("deferred-fails")).toBeUndefined();
+      expect(await flushLevel()).toBe(durable);
     });
 
     it("nested transactions join; the store itself inside a transaction is refused", async () => {

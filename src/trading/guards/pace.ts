@@ -19,7 +19,7 @@ import { entryAmountOf } from "./watchlist.js";
 const COUNTED: readonly StoredOrderStatus[] = STORED_ORDER_STATUSES.filter((s) => s !== "REJECTED");
 
 /** Entry orders of the request's symbol and mode created at or after `since`, newest first. */
-async function entryOrdersSince(r: GuardReads, since: number, max?: number): Promise<OrderRecord[]> {
+async function entryOrdersSince(r: GuardReads, since: number): Promise<OrderRecord[]> {
   const out: OrderRecord[] = [];
   let cursor: string | undefined;
   do {
@@ -34,20 +34,32 @@ async function entryOrdersSince(r: GuardReads, since: number, max?: number): Pro
     });
     out.push(...page.items);
     cursor = page.nextCursor;
-  } while (cursor !== undefined && (max === undefined || out.length < max));
+  } while (cursor !== undefined);
   return out;
 }
 
-/** The request's entry orders since 00:00 UTC, read once per guard run (both daily guards use them). */
-const today = new WeakMap<GuardReads, Promise<OrderRecord[]>>();
+/**
+ * The request's entry orders since 00:00 UTC or the start of the cooldown window, whichever is
+ * earlier: read once per guard run (the cooldown and both daily guards filter it).
+ */
+const recent = new WeakMap<GuardReads, Promise<OrderRecord[]>>();
 
-function entriesToday(r: GuardReads): Promise<OrderRecord[]> {
-  let read = today.get(r);
+function recentEntries(r: GuardReads): Promise<OrderRecord[]> {
+  let read = recent.get(r);
   if (!read) {
-    read = entryOrdersSince(r, utcDayStart(r.req.now));
-    today.set(r, read);
+    read = r.limits().then(({ cooldownS }) =>
+      entryOrdersSince(r, Math.min(utcDayStart(r.req.now), cooldownStart(r.req.now, cooldownS))),
+    );
+    recent.set(r, read);
   }
   return read;
+}
+
+const cooldownStart = (now: number, cooldownS: number) => now - cooldownS * 1000 + 1;
+
+async function entriesToday(r: GuardReads): Promise<OrderRecord[]> {
+  const start = utcDayStart(r.req.now);
+  return (await recentEntries(r)).filter((o) => o.createdAt >= start);
 }
 
 /** What an order is worth in quote currency, as far as the store knows. */
@@ -64,7 +76,8 @@ export const cooldownGuard: TradingGuard = {
     const { cooldownS } = await r.limits();
     const { symbol, now } = r.req;
     if (cooldownS === 0) return { ok: true, detail: "no cooldown configured" };
-    const [last] = await entryOrdersSince(r, now - cooldownS * 1000 + 1, 1);
+    const since = cooldownStart(now, cooldownS);
+    const last = (await recentEntries(r)).find((o) => o.createdAt >= since);
     if (!last) return { ok: true, detail: `no entry on ${symbol} in the last ${cooldownS} s` };
     const ago = Math.floor((now - last.createdAt) / 1000);
     return {

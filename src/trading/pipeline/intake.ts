@@ -2,7 +2,9 @@
  * Intake: a request becomes an intent (unique idempotency key), and blocking an intent.
  *
  * Invariants:
- * - The intent is committed before anything is sent; the same key twice is the same intent
+ * - The intent is committed before anything is sent, and durable before any request leaves: the
+ *   intake commit is flushed by the attempt (or block, or failure) commit that follows it, which
+ *   every path makes before it sends (one flush on the way to the request); the same key twice is the same intent
  *   ("duplicate"), and its signal row says ACCEPTED or DUPLICATE in the same transaction.
  * - An engine signal (`intakeSignal`) is written with its intent in ONE transaction: the inbox row
  *   (inserted, then ACCEPTED with its intent) and the intent commit together, so a crash before the
@@ -23,7 +25,7 @@ export async function intake(
   req: TradeRequest,
 ): Promise<{ created: boolean; intent: Intent }> {
   const mode = await resolveMode(rt.ctx);
-  return rt.ctx.store.transaction((tx) => createIntent(tx, req, mode));
+  return rt.ctx.store.transaction((tx) => createIntent(tx, req, mode), INTAKE_DURABILITY);
 }
 
 /** The inbox row of a signal and its intent, in one transaction (the engine's path). */
@@ -37,8 +39,15 @@ export async function intakeSignal(
     await appendSignalEvent(tx, row.id, row.symbol, mode.mode);
     const req = inboxRequest(row);
     return { ...(await createIntent(tx, req, mode)), req };
-  });
+  }, INTAKE_DURABILITY);
 }
+
+/**
+ * The intake commit is flushed by the pipeline's next commit (store TransactionOptions): every
+ * path after intake commits again before any request leaves (the attempt row, a block, a failure),
+ * and that commit's flush covers the intake. A crash of the process keeps it either way.
+ */
+const INTAKE_DURABILITY = { durability: "with-next" } as const;
 
 /** `signal.received` (notifications, the dashboard's feed) in the transaction that stores the signal. */
 export async function appendSignalEvent(
