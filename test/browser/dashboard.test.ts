@@ -203,7 +203,7 @@ describe("the dashboard in a browser", () => {
     const critical = await form
       .getByTestId("notify-protection.failed")
       .locator("option")
-      .evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
+      .evaluateAll((os) => os.map((o) => (o as { value: string }).value));
     expect(critical).toEqual(["on", "silent"]);
     expect(await form.getByTestId("notify-order.placed").inputValue()).toBe("silent");
 
