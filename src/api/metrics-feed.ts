@@ -10,9 +10,11 @@
  * - A scrape catches up in bounded pages; a store failure leaves the counters as they were and is
  *   reported in `atp_metrics_store_errors_total`, never as a failed scrape.
  * - Labels come from closed sets or stored codes; payload fields are read as own properties only.
+ * - Telegram's counts (`observeTelegram`) are read from the notifier at scrape time: its counters
+ *   only grow, so each scrape adds what they grew by since the last.
  */
 import type { EventRecord, Json, Store } from "../store/types.js";
-import { MetricsRegistry } from "./metrics.js";
+import { type MetricCounter, MetricsRegistry } from "./metrics.js";
 
 const PAGE = 1000;
 const MAX_PAGES = 50;
@@ -32,6 +34,19 @@ function field(payload: Json, name: string): string {
   return v === null || v === undefined ? "" : String(v);
 }
 
+/** What the notifier counts (src/notify/index.ts `TelegramCounts`, passed by the composition root). */
+export interface TelegramMetricsSource {
+  enabled: boolean;
+  commandsEnabled: boolean;
+  unauthorisedUpdates: number;
+  commands: number;
+  sent: number;
+  retried: number;
+  retryAfter: number;
+  failed: number;
+  unknown: number;
+}
+
 export class PlatformMetrics {
   readonly registry: MetricsRegistry;
   private readonly exchangeCalls;
@@ -44,6 +59,12 @@ export class PlatformMetrics {
   private readonly corrections;
   private readonly openOrders;
   private readonly storeErrors;
+  private readonly telegramEnabled;
+  private readonly telegramUnauthorised;
+  private readonly telegramCommands;
+  private readonly telegramMessages;
+  private readonly telegramRetries;
+  private telegram: (() => TelegramMetricsSource) | undefined;
   private seq: number | undefined;
 
   constructor(registry = new MetricsRegistry()) {
@@ -84,6 +105,47 @@ export class PlatformMetrics {
       "mode",
     ]);
     this.storeErrors = r.counter("atp_metrics_store_errors_total", "Store reads that failed during a scrape");
+    this.telegramEnabled = r.gauge(
+      "atp_telegram_enabled",
+      "Telegram: 1 when alerts are sent and commands answered (token and an authorised chat id), else 0",
+      ["part"],
+    );
+    this.telegramUnauthorised = r.counter(
+      "atp_telegram_unauthorised_updates_total",
+      "Telegram updates from chats that are not authorised (dropped, never answered)",
+    );
+    this.telegramCommands = r.counter("atp_telegram_commands_total", "Telegram commands answered");
+    this.telegramMessages = r.counter(
+      "atp_telegram_messages_total",
+      "Telegram messages by outcome: sent, failed (for good), unknown (may or may not have arrived; not re-sent)",
+      ["outcome"],
+    );
+    this.telegramRetries = r.counter(
+      "atp_telegram_retries_total",
+      "Telegram sends retried, by reason: retry_after (a 429's retry_after honoured), backoff (5xx, connection refused)",
+      ["reason"],
+    );
+  }
+
+  /** The app: where Telegram's counts are read at each scrape (the notifier's `counts()`). */
+  observeTelegram(counts: () => TelegramMetricsSource): void {
+    this.telegram = counts;
+  }
+
+  private collectTelegram(): void {
+    if (!this.telegram) return;
+    const c = this.telegram();
+    this.telegramEnabled.set({ part: "alerts" }, c.enabled ? 1 : 0);
+    this.telegramEnabled.set({ part: "commands" }, c.commandsEnabled ? 1 : 0);
+    const mirror = (m: MetricCounter, labels: Record<string, string>, total: number) =>
+      m.inc(labels, Math.max(0, total - m.get(labels)));
+    mirror(this.telegramUnauthorised, {}, c.unauthorisedUpdates);
+    mirror(this.telegramCommands, {}, c.commands);
+    mirror(this.telegramMessages, { outcome: "sent" }, c.sent);
+    mirror(this.telegramMessages, { outcome: "failed" }, c.failed);
+    mirror(this.telegramMessages, { outcome: "unknown" }, c.unknown);
+    mirror(this.telegramRetries, { reason: "retry_after" }, c.retryAfter);
+    mirror(this.telegramRetries, { reason: "backoff" }, c.retried - c.retryAfter);
   }
 
   /** The app: one exchange call (`code` when it failed). */
@@ -125,6 +187,11 @@ export class PlatformMetrics {
 
   /** Catches up with the store and renders the exposition text. */
   async scrape(store: Store): Promise<string> {
+    try {
+      this.collectTelegram();
+    } catch {
+      // the notifier's counts are plain numbers; a failure here must not fail the scrape
+    }
     try {
       if (this.seq === undefined) this.seq = await store.events.lastSeq();
       for (let page = 0; page < MAX_PAGES; page++) {

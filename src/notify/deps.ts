@@ -49,6 +49,7 @@ export interface NotifierDeps {
     | "removeWatchlist"
     | "getNotificationSettings"
     | "setNotificationSettings"
+    | "updateNotificationSettings"
   >;
   telegram: TelegramConnection;
   /** True while this process leads: only the leader sends and enqueues the daily summary. */

@@ -19,13 +19,19 @@ import { DailySummary } from "./summary.js";
 export type { NotifierDeps, TelegramConnection } from "./deps.js";
 export { parseChatIds } from "./deps.js";
 
+/** What /metrics shows of Telegram (src/api/metrics-feed.ts `TelegramMetricsSource`). */
 export interface TelegramCounts {
+  /** A token and at least one authorised chat: alerts are stored and sent. */
   enabled: boolean;
+  /** Commands are answered (the same condition: no chat id, no polling at all). */
   commandsEnabled: boolean;
+  /** Updates from chats that are not authorised: dropped, never answered. */
   unauthorisedUpdates: number;
   commands: number;
   sent: number;
   retried: number;
+  /** Retries that waited Telegram's `retry_after` (429). */
+  retryAfter: number;
   failed: number;
   unknown: number;
 }
@@ -98,7 +104,7 @@ export function createTelegram(deps: NotifierDeps): TelegramNotifier {
       commandsEnabled: enabled,
       unauthorisedUpdates: bot?.counts.unauthorisedUpdates ?? 0,
       commands: bot?.counts.commands ?? 0,
-      ...(sender?.counts ?? { sent: 0, retried: 0, failed: 0, unknown: 0 }),
+      ...(sender?.counts ?? { sent: 0, retried: 0, retryAfter: 0, failed: 0, unknown: 0 }),
     }),
   };
 }

@@ -13,10 +13,9 @@ import { isTradingMode, type TradingMode } from "../domain/trading.js";
 import type { Logger } from "../log/logger.js";
 import { SETTING_DEFAULTS } from "../store/repositories/settings.js";
 import type { EventRecord, Json, Store, TelegramNotificationSettings, Tx } from "../store/types.js";
+import { type NotificationKind, switchFor } from "../trading/services/notifications.js";
 import { EVENT_RENDERERS } from "./messages/index.js";
 import { PayloadReader } from "./messages/payload.js";
-import type { NotificationKind } from "./messages/types.js";
-import { switchFor } from "./switches.js";
 
 export const TELEGRAM_CHANNEL = "telegram";
 

@@ -37,9 +37,15 @@ export interface SenderOptions {
 }
 
 export interface SenderCounts {
+  /** Delivered (Telegram answered ok). */
   sent: number;
+  /** Sends that will be retried (429, 5xx, connection refused before writing). */
   retried: number;
+  /** Of those, 429s whose `retry_after` the retry waits for. */
+  retryAfter: number;
+  /** Not delivered for good (refused, or attempts used up). */
   failed: number;
+  /** Outcome unknown (never re-sent; a notice sent instead). */
   unknown: number;
 }
 
@@ -49,7 +55,7 @@ export class OutboxSender {
   private loop: Promise<void> | undefined;
   private wakeUp: (() => void) | undefined;
   private leading = false;
-  readonly counts: SenderCounts = { sent: 0, retried: 0, failed: 0, unknown: 0 };
+  readonly counts: SenderCounts = { sent: 0, retried: 0, retryAfter: 0, failed: 0, unknown: 0 };
 
   constructor(o: SenderOptions) {
     this.o = {
@@ -157,6 +163,7 @@ export class OutboxSender {
       const delay = out.retryAfterS !== undefined ? out.retryAfterS * 1000 : backoff;
       await store.outbox.markFailed(row.id, time.now() + delay);
       this.counts.retried++;
+      if (out.retryAfterS !== undefined) this.counts.retryAfter++;
       logger.warn(
         { ...log, code: out.code, delayMs: delay, detail: out.detail },
         "telegram: send failed, retrying",

@@ -6,12 +6,12 @@
  */
 import type { Logger } from "../log/logger.js";
 import type { Store } from "../store/types.js";
+import { switchFor } from "../trading/services/notifications.js";
 import type { TimeSource } from "../util/clock.js";
 import type { NotifierBalances } from "./deps.js";
 import { renderDailySummary } from "./messages/summary.js";
 import { currentMode, enqueueForChats, notificationSettings } from "./outbox.js";
 import { localDate, localMidnight, nextLocalTime } from "./schedule.js";
-import { switchFor } from "./switches.js";
 
 export interface SummaryOptions {
   store: Store;

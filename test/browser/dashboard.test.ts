@@ -1,8 +1,8 @@
 /**
  * The dashboard in headless Chromium against the fake API (test/browser/fake-api.ts): log in, every
  * page at 1280 and 390 px, edit a watchlist row, add and remove a coin, an order arriving through
- * the event stream, cancel, kill and live switches, settings, webhooks, a diagnosis run and the
- * auth-failure banner. Each step asserts what the page shows and what the API received.
+ * the event stream, cancel, kill and live switches, settings, Telegram notification switches,
+ * webhooks, a diagnosis run and the auth-failure banner. Each step asserts what the page shows and what the API received.
  * One browser and one page for the flows (steps run in order and share the session).
  */
 import type { Browser, Page } from "playwright-core";
@@ -192,6 +192,50 @@ describe("the dashboard in a browser", () => {
     expect(await page.content()).not.toContain(secret);
     await page.getByTestId("webhook-tv-btc").getByRole("button", { name: "Delete" }).click();
     await page.getByTestId("webhook-tv-btc").waitFor({ state: "detached", timeout: 5_000 });
+  });
+
+  it("settings: Telegram notification switches per kind, critical never off; only the changes are sent", async () => {
+    await open("settings", "[data-testid=notification-switches]");
+    const form = page.getByTestId("notification-switches");
+    const save = form.getByRole("button", { name: "Save notifications" });
+    expect(await save.isDisabled()).toBe(true);
+    // a critical kind offers on and silent, never off
+    const critical = await form
+      .getByTestId("notify-protection.failed")
+      .locator("option")
+      .evaluateAll((os) => os.map((o) => (o as { value: string }).value));
+    expect(critical).toEqual(["on", "silent"]);
+    expect(await form.getByTestId("notify-order.placed").inputValue()).toBe("silent");
+
+    await form.getByTestId("notify-order.placed").selectOption("off");
+    await form.getByTestId("notify-signal").selectOption("silent");
+    await form.getByLabel("Summary time (HH:MM)").fill("25:00");
+    await save.click();
+    await textOnceContains(page, "[data-testid=notification-switches] .error", "daily_summary.time");
+    expect(fake.world.notifications.daily_summary.time).toBe("20:00");
+
+    await form.getByLabel("Summary time (HH:MM)").fill("08:30");
+    await form.getByLabel("Summary time zone").fill("Europe/Berlin");
+    await save.click();
+    await until("notifications saved", () => fake.world.notifications.daily_summary.time === "08:30");
+    const sent = fake.world.received.filter((r) => r.url === "/api/settings/notifications");
+    expect(sent.at(-1)).toEqual({
+      method: "PATCH",
+      url: "/api/settings/notifications",
+      body: {
+        events: { signal: "silent", "order.placed": "off" },
+        daily_summary: { time: "08:30", time_zone: "Europe/Berlin" },
+      },
+    });
+    const kinds = new Map(fake.world.notifications.events.map((e) => [e.kind, e.value]));
+    expect(kinds.get("order.placed")).toBe("off");
+    expect(kinds.get("order.filled")).toBe("on");
+    // the form shows the stored answer, nothing left to save
+    await page
+      .locator("[data-testid=notification-switches] button[type=submit]:disabled")
+      .waitFor({ timeout: 5_000 });
+    expect(await form.getByTestId("notify-order.placed").inputValue()).toBe("off");
+    await screenshot(page, "settings-notifications");
   });
 
   it("runs a diagnosis and shows the stored report", async () => {

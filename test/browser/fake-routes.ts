@@ -12,6 +12,7 @@ import type {
   DemoFaultInput,
   KillSwitchInput,
   LiveSwitchInput,
+  NotificationSettingsPatch,
   SettingsPatch,
   TradingState,
 } from "../../src/api/contract/types.js";
@@ -153,6 +154,23 @@ export function registerFakeRoutes(app: FastifyInstance, world: FakeWorld): void
       protection: { ...world.settings.protection, ...patch.protection },
     };
     return world.settings;
+  });
+  app.get("/api/settings/notifications", async () => world.notifications);
+  app.patch("/api/settings/notifications", async (req, reply) => {
+    const patch = req.body as NotificationSettingsPatch;
+    const n = world.notifications;
+    const time = patch.daily_summary?.time;
+    if (time !== undefined && !/^([01]\d|2[0-3]):[0-5]\d$/.test(time))
+      return fakeError(reply, 400, "validation", "invalid body", [
+        { field: "daily_summary.time", problem: 'a 24-hour local time "HH:MM", e.g. "20:00"' },
+      ]);
+    const events = new Map(Object.entries(patch.events ?? {}));
+    world.notifications = {
+      events: n.events.map((e) => ({ ...e, value: events.get(e.kind) ?? e.value })),
+      daily_summary: { ...n.daily_summary, ...patch.daily_summary },
+      throttle_minutes: patch.throttle_minutes ?? n.throttle_minutes,
+    };
+    return world.notifications;
   });
 
   app.get("/api/webhooks", async () => [...world.webhooks.values()].map(({ secret: _s, ...info }) => info));

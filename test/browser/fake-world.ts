@@ -13,6 +13,7 @@ import type {
 } from "../../src/api/contract/types.js";
 import { fixtureDiagnostics } from "./fixture-diagnostics.js";
 import {
+  FIXTURE_NOTIFICATIONS,
   FIXTURE_SETTINGS,
   FIXTURE_SYMBOLS,
   FIXTURE_T0,
@@ -31,6 +32,7 @@ export class FakeWorld {
   killSwitch = false;
   liveTrading = true;
   settings = structuredClone(FIXTURE_SETTINGS);
+  notifications = structuredClone(FIXTURE_NOTIFICATIONS);
   webhooks = new Map<string, WebhookInfo & { secret: string }>();
   diagnostics: DiagnosticsState = fixtureDiagnostics();
   diagnosisRuns = 0;

@@ -2,8 +2,10 @@
  * Fixture events of every kind the notifier renders, with the stored rows their renderers read
  * (signals, an entry and an exit order with fills, a lot, an auth incident with its diagnosis).
  */
-import type { Order } from "../../src/exchange/types.js";
+import { cryptoComOrderRules } from "../../src/exchange/cryptocom/order-rules.js";
+import type { Instrument, Order } from "../../src/exchange/types.js";
 import type { NewEvent, Store } from "../../src/store/types.js";
+import { rejectionHint } from "../../src/trading/rejection-hint.js";
 import { dec } from "../../src/util/decimal.js";
 import { DOCTOR_REPORT } from "./deps.js";
 
@@ -30,6 +32,53 @@ function exchangeOrder(o: Partial<Order> & Pick<Order, "orderId" | "clientOid" |
     contingencyType: undefined,
     ...o,
   };
+}
+
+const CRO_USD: Instrument = {
+  symbol: "CRO_USD",
+  instType: "CCY_PAIR",
+  displayName: "CRO/USD",
+  baseCcy: "CRO",
+  quoteCcy: "USD",
+  quoteDecimals: 2,
+  quantityDecimals: 1,
+  priceTickSize: dec("0.00001"),
+  qtyTickSize: dec("0.1"),
+  minNotional: dec("1"),
+  tradable: true,
+};
+
+/**
+ * The hint the trader adds to a 213 rejection of a SELL of 1234.56 (src/trading/rejection-hint.ts
+ * on Crypto.com's rules): CRO_USD's step is 0.1 (`stepKnown`: the rules correct the quantity), or
+ * DOGE_USD's instrument list still says 0.01 after a refresh (the rules accept the order; the
+ * message says so).
+ */
+async function croRejection(stepKnown: boolean) {
+  const inst = stepKnown
+    ? CRO_USD
+    : {
+        ...CRO_USD,
+        symbol: "DOGE_USD",
+        displayName: "DOGE/USD",
+        baseCcy: "DOGE",
+        qtyTickSize: dec("0.01"),
+        quantityDecimals: 2,
+      };
+  const hint = await rejectionHint(
+    { rules: cryptoComOrderRules, getInstrument: async () => inst, getInstruments: async () => [inst] },
+    {
+      symbol: inst.symbol,
+      side: "SELL",
+      type: "MARKET",
+      quantity: dec("1234.56"),
+      notional: undefined,
+      price: undefined,
+      refPrice: dec("0.09871"),
+    },
+    { code: 213, category: "invalid_order" },
+  );
+  return { ...hint };
 }
 
 /** Seeds the rows and answers the events, in the order they are appended (labels for the doc). */
@@ -282,12 +331,29 @@ export async function seedFixtureEvents(store: Store): Promise<{ label: string; 
         payload: {
           mode: "LIVE",
           orderId: "ord-3",
-          role: "ENTRY",
+          role: "EXIT",
           code: 213,
           category: "invalid_order",
           reason: "213",
           status: "rejected",
-          corrected: "1234.5",
+          ...(await croRejection(true)),
+        },
+      },
+    },
+    {
+      label: "order rejected (213, atp's rules accept the order)",
+      event: {
+        kind: "order.rejected",
+        symbol: "DOGE_USD",
+        payload: {
+          mode: "LIVE",
+          orderId: "ord-4",
+          role: "EXIT",
+          code: 213,
+          category: "invalid_order",
+          reason: "213",
+          status: "rejected",
+          ...(await croRejection(false)),
         },
       },
     },

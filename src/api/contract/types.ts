@@ -435,3 +435,42 @@ export interface SessionState {
   via: "bearer" | "cookie" | "loopback" | null;
   csrf_token: string | null;
 }
+
+// --- notification settings (Telegram) ------------------------------------------------------------------
+
+/** What a notification kind does: sent with sound, sent silently, or not sent. */
+export type ApiNotificationSwitch = "on" | "silent" | "off";
+
+/** One notification kind as `GET /api/settings/notifications` lists it. */
+export interface ApiNotificationKind {
+  /** e.g. "order.filled" (docs/telegram.md lists every kind). */
+  kind: string;
+  /** The effective switch (a critical kind stored "off" reads "on"). */
+  value: ApiNotificationSwitch;
+  /** The kind's switch when nothing is stored for it. */
+  default_value: ApiNotificationSwitch;
+  /** Critical kinds are on or silent, never off. */
+  critical: boolean;
+}
+
+/** `GET /api/settings/notifications` (and the answer of its PATCH). */
+export interface ApiNotificationSettings {
+  /** Every kind, in the order docs/telegram.md lists them. */
+  events: ApiNotificationKind[];
+  daily_summary: {
+    enabled: boolean;
+    /** Local "HH:MM" (24 h) in `time_zone`. */
+    time: string;
+    /** An IANA time zone, e.g. "Europe/Berlin". */
+    time_zone: string;
+  };
+  /** Identical warnings (guard blocks, rejections, loss protection) at most once per this many minutes. */
+  throttle_minutes: number;
+}
+
+/** `PATCH /api/settings/notifications`: any subset; kinds not named keep their switch. */
+export interface NotificationSettingsPatch {
+  events?: { [kind: string]: ApiNotificationSwitch };
+  daily_summary?: Partial<ApiNotificationSettings["daily_summary"]>;
+  throttle_minutes?: number;
+}

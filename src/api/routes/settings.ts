@@ -7,6 +7,8 @@
  * - A PATCH validates every field it names (a 400 naming `limits.cooldown_s`, …), merges it into
  *   the stored value, and writes each changed key with its audit entry (actor `operator:api`) and
  *   a `settings.changed` event — all keys in one transaction.
+ * - The notification settings have their own routes (`/api/settings/notifications`,
+ *   notification-settings.ts), registered here after these.
  */
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
@@ -17,6 +19,7 @@ import type { ApiSettings } from "../contract/types.js";
 import type { ApiDeps } from "../deps.js";
 import { validationError } from "../errors.js";
 import { defineRoute } from "../route.js";
+import { registerNotificationSettingsRoutes } from "./notification-settings.js";
 
 const decimalText = z.string().regex(/^\d+(\.\d+)?$/, 'a non-negative decimal string, e.g. "100" or "0.5"');
 const count = z.number().int().nonnegative();
@@ -186,4 +189,6 @@ export async function registerSettingsRoutes(app: FastifyInstance, deps: ApiDeps
       return apiSettingsOf(stored);
     },
   );
+
+  await registerNotificationSettingsRoutes(app, deps);
 }

@@ -91,6 +91,7 @@ export async function serveApiOn(
     market: deps.market,
     diagnostics: { run: () => deps.diagnostics.run() },
   });
+  metrics.observeTelegram(() => telegram.counts());
   runtime.add({ name: "telegram", start: () => telegram.start(), stop: () => telegram.stop() });
   let port = server.port;
   if (port !== 0 && !(await portFree(server.host, port))) {

@@ -3,9 +3,14 @@
  * `/settings summary HH:MM [TIME_ZONE]`, `/settings summary off|on`, `/settings throttle MINUTES`
  * change them through TradingServices (validated by the store's schema, audited).
  */
+import type { TelegramNotificationSettings } from "../../store/types.js";
+import {
+  CRITICAL_KINDS,
+  effectiveSwitches,
+  isNotificationKind,
+  isNotificationSwitch,
+} from "../../trading/services/notifications.js";
 import { b, code, escapeHtml } from "../html.js";
-import { CRITICAL_KINDS } from "../messages/types.js";
-import { effectiveSwitches, isNotificationKind } from "../switches.js";
 import type { BotCommandSpec } from "./types.js";
 
 const USAGE = [
@@ -14,28 +19,36 @@ const USAGE = [
   "/settings throttle MINUTES",
 ];
 
+type Change = (s: TelegramNotificationSettings) => TelegramNotificationSettings;
+
+/** The change `/settings WHAT ...` asks for (applied to the current value when stored); undefined: usage. */
+function changeOf(what: string, rest: string[]): Change | undefined {
+  const [first, second] = rest;
+  if (what === "summary") {
+    if (first === "on" || first === "off")
+      return (s) => ({ ...s, dailySummary: { ...s.dailySummary, enabled: first === "on" } });
+    if (!first) return undefined;
+    return (s) => ({
+      ...s,
+      dailySummary: { enabled: true, time: first, timeZone: second ?? s.dailySummary.timeZone },
+    });
+  }
+  if (what === "throttle") return (s) => ({ ...s, throttleMinutes: Number(first) });
+  if (isNotificationKind(what) && isNotificationSwitch(first))
+    return (s) => ({ ...s, events: { ...s.events, [what]: first } });
+  return undefined;
+}
+
 export const settingsCommand: BotCommandSpec = {
   name: "settings",
   description: "Notification switches and the daily summary",
   run: async (c) => {
-    const current = (await c.deps.services.getNotificationSettings()).value;
     const [what, ...rest] = c.args.split(/\s+/).filter(Boolean);
     if (what) {
-      const next = structuredClone(current);
-      if (what === "summary") {
-        const [t, tz] = rest;
-        if (t === "on" || t === "off") next.dailySummary.enabled = t === "on";
-        else if (t) {
-          next.dailySummary.time = t;
-          next.dailySummary.enabled = true;
-          if (tz) next.dailySummary.timeZone = tz;
-        } else return { title: b("Usage"), lines: USAGE.map(escapeHtml) };
-      } else if (what === "throttle") next.throttleMinutes = Number(rest[0]);
-      else if (isNotificationKind(what) && (rest[0] === "on" || rest[0] === "silent" || rest[0] === "off"))
-        next.events = { ...next.events, [what]: rest[0] };
-      else return { title: b("Usage"), lines: USAGE.map(escapeHtml) };
+      const change = changeOf(what, rest);
+      if (!change) return { title: b("Usage"), lines: USAGE.map(escapeHtml) };
       try {
-        await c.deps.services.setNotificationSettings(next, c.actor);
+        await c.deps.services.updateNotificationSettings(change, c.actor);
       } catch (e) {
         return { title: b("Not changed"), lines: [escapeHtml(e instanceof Error ? e.message : String(e))] };
       }

@@ -1,6 +1,7 @@
 /**
  * `order.rejected` for non-auth reasons (an auth rejection is the incident's message), e.g. 213
- * with the corrected value when the event carries one; `intent.blocked` for the guards a user must
+ * with the corrected value and the rule when the event carries them (src/trading/rejection-hint.ts),
+ * or the instrument's rules when atp's rules accept the order the exchange refused; `intent.blocked` for the guards a user must
  * act on (amount not set, balance too low, size below the minimum) and loss protection tripped.
  * All of these are throttled: identical ones (same kind, symbol, code) once per window.
  */
@@ -22,7 +23,15 @@ export const renderOrderRejected: MessageRenderer = async ({ p, mode, event }) =
     `Exchange code ${code(codeText)}, category ${escapeHtml(orQ(category))}${p.str("role") ? `, ${escapeHtml(orQ(p.str("role")))} order` : ""}`,
   ];
   const corrected = p.str("corrected");
-  if (corrected) lines.push(`Corrected value: ${code(corrected)}`);
+  const field = p.str("field");
+  const rule = p.str("rule");
+  if (corrected) lines.push(`Corrected ${escapeHtml(field ?? "value")}: ${code(corrected)}`);
+  if (rule) lines.push(`Rule: ${escapeHtml(corrected || !field ? rule : `${field}: ${rule}`)}`);
+  const known = p.str("instrumentRules");
+  if (known)
+    lines.push(
+      `atp's rules for ${code(symbol)} accept this order (${escapeHtml(known)}): the exchange's rules may have changed. /diagnose checks it.`,
+    );
   if (p.str("status") === "not_sent") lines.push("The request never reached the exchange.");
   return {
     kind: "order.rejected",

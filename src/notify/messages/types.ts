@@ -10,34 +10,9 @@
  */
 import type { TradingMode } from "../../domain/trading.js";
 import type { EventRecord, Repositories } from "../../store/types.js";
+/** The kinds and their switches: src/trading/services/notifications.ts (the API edits them too). */
+import type { NotificationKind } from "../../trading/services/notifications.js";
 import type { PayloadReader } from "./payload.js";
-
-/** Notification kinds, as the per-kind switches name them, with their defaults. */
-export const NOTIFICATION_KINDS = [
-  "signal",
-  "order.placed",
-  "order.filled",
-  "position.closed",
-  "protection.placed",
-  "protection.failed",
-  "position.unprotected",
-  "auth.incident_opened",
-  "auth.incident_closed",
-  "order.rejected",
-  "guard.blocked",
-  "loss.tripped",
-  "daily.summary",
-  "delivery.notice",
-] as const;
-export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
-
-/** Critical kinds: never "off" (a stored "off" reads as "on"); "silent" is allowed. */
-export const CRITICAL_KINDS: ReadonlySet<NotificationKind> = new Set([
-  "protection.failed",
-  "position.unprotected",
-  "auth.incident_opened",
-  "delivery.notice",
-]);
 
 export interface MessageInput {
   event: EventRecord;

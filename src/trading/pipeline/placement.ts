@@ -8,8 +8,9 @@
  *   client_oid is deterministic per attempt.
  * - Nothing is sent when this process may not act (not leader, stopping).
  * - A rejection is recorded by the exchange's CODE (reason = the code, event `order.rejected` with
- *   code and category), never by message text; an auth rejection is recorded like any other (the
- *   breaker in front of the client handles incidents).
+ *   code and category, and what the venue's rules say the order should have been: rejection-hint.ts),
+ *   never by message text; an auth rejection is recorded like any other (the breaker in front of
+ *   the client handles incidents).
  * - An ambiguous outcome (not_found / unknown) is resolved here before returning: the order is
  *   found, or confirmed absent after `resendSafeAfter`, or left UNKNOWN ("unresolved").
  *   This function never re-sends: a caller that gets "absent" decides whether a new attempt is safe.
@@ -17,6 +18,7 @@
 import type { OrderRequest, PlaceOrderOutcome } from "../../exchange/types.js";
 import type { Intent, Json, NewAttempt, OrderRecord } from "../../store/types.js";
 import type { Venue } from "../context.js";
+import { rejectionHint } from "../rejection-hint.js";
 import { resolveAttempt } from "./ambiguity.js";
 import type { TraderRuntime } from "./runtime.js";
 
@@ -124,12 +126,21 @@ export async function recordOutcome(
         const seen = await venue.client.getOrder({ orderId: out.orderId }).catch(() => undefined);
         if (seen) await rt.apply(seen, record);
       }
+      // what the order should have been (e.g. 213: the corrected quantity), for the notification
+      const hint = out.status === "rejected" ? await rejectionHint(venue.client, record, out.error) : {};
       const rec = await store.transaction(async (tx) => {
         const r = await tx.orders.setStatus(record.id, "REJECTED", reason);
         await tx.events.append({
           kind: "order.rejected",
           symbol: record.symbol,
-          payload: { ...base, code: code ?? null, category: out.error.category, reason, status: out.status },
+          payload: {
+            ...base,
+            code: code ?? null,
+            category: out.error.category,
+            reason,
+            status: out.status,
+            ...hint,
+          },
         });
         return r;
       });

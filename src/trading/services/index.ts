@@ -148,6 +148,38 @@ export class TradingServices<Req = ManualOrderRequest, Res = unknown> {
     });
   }
 
+  /**
+   * Applies `change` to the current notification settings inside one transaction (no lost update
+   * between two editors), validates and stores the result, audited as `actor`. A change that
+   * leaves the value as it was writes nothing and audits nothing.
+   */
+  updateNotificationSettings(
+    change: (current: TelegramNotificationSettings) => TelegramNotificationSettings,
+    actor: string,
+  ): Promise<TelegramNotificationSettings> {
+    let stored = true;
+    return applyAudited(this.store, {
+      actor,
+      action: "settings.set",
+      entity: "settings",
+      entityId: "telegram",
+      event: "settings.changed",
+      before: async (tx) => {
+        const r = await tx.settings.get("telegram");
+        stored = r.source === "stored";
+        return stored ? r.value : null;
+      },
+      apply: async (tx) => {
+        const current = (await tx.settings.get("telegram")).value;
+        const next = change(structuredClone(current));
+        if (stored && JSON.stringify(next) === JSON.stringify(current))
+          return { result: current, after: current, changed: false };
+        const after = await tx.settings.set("telegram", next);
+        return { result: after, after, changed: true };
+      },
+    });
+  }
+
   upsertWatchlist(input: WatchlistInput, actor: string): Promise<WatchlistItem> {
     return applyAudited(this.store, {
       actor,
