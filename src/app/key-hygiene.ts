@@ -13,29 +13,12 @@
  * - Decisions by error category, never message text; nothing secret is logged.
  */
 
-import { cleanValues } from "../config/clean.js";
-import type { ConfigReport, LoadOptions } from "../config/load.js";
-import { loadSources } from "../config/sources.js";
-import { validateValues } from "../config/validate.js";
-import { parseBool } from "../config/variables.js";
-import type { RawResponse } from "../exchange/cryptocom/raw-response.js";
+import type { ConfigReport } from "../config/load.js";
+import type { RawResponse, RequestOptions } from "../exchange/cryptocom/raw-response.js";
 import type { Params } from "../exchange/cryptocom/signing.js";
 import type { Logger } from "../log/logger.js";
 
 export const DEPOSIT_ADDRESS_METHOD = "private/get-deposit-address";
-
-/**
- * Validated values of variables the typed AppConfig does not carry (yet): CRYPTO_PROXY_ALLOW_METHODS,
- * CRYPTO_PROXY_TLS_*, ATP_REFUSE_WITHDRAW_KEYS. Same sources and checks as loadConfig().
- */
-export function readSettingValues(opts: LoadOptions = {}): ReadonlyMap<string, string> {
-  const loaded = loadSources(opts.cwd ?? process.cwd(), opts.env ?? process.env);
-  return validateValues(cleanValues(loaded.raw).values).values;
-}
-
-export function refuseWithdrawKeys(opts: LoadOptions = {}): boolean {
-  return parseBool(readSettingValues(opts).get("ATP_REFUSE_WITHDRAW_KEYS") ?? "false");
-}
 
 /** What key-hygiene needs of the exchange client (CryptoComClient). */
 export interface KeyProbeClient {

@@ -9,7 +9,7 @@ export {
   REQUEST_ID_HEADER,
 } from "../exchange/cryptocom/proxy-protocol.js";
 export { PROXY_SERVICE, type ProxyHealthReport } from "./health.js";
-export { allowMethodsProblem, parseAllowMethods } from "./method-policy.js";
+export { allowMethodsProblem } from "./method-policy.js";
 export {
   PROXY_VERSION,
   type SigningProxy,
