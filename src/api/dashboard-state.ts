@@ -12,6 +12,7 @@
 import type { DashboardState, ExchangeState } from "./contract/types.js";
 import type { ApiDeps, SymbolView } from "./deps.js";
 import { diagnosisSummaryOf } from "./mappers/diagnosis.js";
+import { keyHygieneOf } from "./mappers/key-hygiene.js";
 import { apiWatchlistItemOf } from "./mappers/market.js";
 import { apiOrderOf, apiPositionOf } from "./mappers/orders.js";
 
@@ -130,5 +131,6 @@ export async function dashboardState(deps: ApiDeps): Promise<DashboardState> {
     diagnosis,
     partial: errors.length > 0,
     errors,
+    key_hygiene: keyHygieneOf(engine),
   };
 }

@@ -20,6 +20,7 @@ import type {
   ApiCandleSeries,
   ApiDecision,
   ApiIndicators,
+  ApiKeyHygiene,
   ApiMode,
   ExchangeState,
 } from "./contract/types.js";
@@ -44,6 +45,10 @@ export interface EngineStatus {
   mode(): Promise<ApiMode>;
   /** LIVE_TRADING=true, or the demo: the live switch may be turned on. */
   envLiveTrading: boolean;
+  /** Why no live order may be sent now whatever the switch says (key hygiene); undefined when they may. */
+  liveRefusal?(): string | undefined;
+  /** The start-up key hygiene reading (absent, or undefined: nothing checked). */
+  keyHygiene?(): ApiKeyHygiene | undefined;
 }
 
 export interface ExchangeStatusSource {

@@ -23,6 +23,7 @@ export type EngineWiring = Pick<
   | "dryBalances"
   | "onLeadership"
   | "leadership"
+  | "liveRefusal"
 >;
 
 export function engineDeps(runtime: Runtime, store: Store, wiring: EngineWiring): EngineDeps {

@@ -53,6 +53,8 @@ export interface EngineDeps {
   live?: { updates: StartableUpdates; mode: TradingMode; diagnose: AuthDiagnose } | undefined;
   /** The environment allows live orders (LIVE_TRADING=true, or the demo). */
   envLiveTrading: boolean;
+  /** Why no live order may be sent now (key hygiene, read at every decision); undefined: they may. */
+  liveRefusal?: (() => string | undefined) | undefined;
   /** Strategy signals (live evaluation), when the engine trades them. */
   signals?: { onSignal(listener: (s: Signal) => void): () => void } | undefined;
   /** The market stream's tickers, feeding the venues' read caches (without it they refresh by REST). */
@@ -185,6 +187,7 @@ export class Engine {
       time: d.time,
       logger: d.logger,
       envLiveTrading: d.envLiveTrading,
+      liveRefusal: d.liveRefusal,
       // while stopping, the trader's own stop decides what still runs (in-flight work finishes)
       isLeader: () => term.leading,
     };

@@ -3,8 +3,8 @@
  * the key's withdrawal setting (reference §9), so a harmless `private/get-deposit-address` tells
  * whether the key can withdraw. `checkWithdrawKeyAtStart` reads it (directly, or in proxy mode
  * from the proxy's GET /health `key_can_withdraw`, since the proxy refuses to sign that method),
- * logs a warning when the key can withdraw and, with ATP_REFUSE_WITHDRAW_KEYS=true, says the live
- * venue must stay off (the caller disables it; the reason is logged).
+ * logs a warning when the key can withdraw and, with ATP_REFUSE_WITHDRAW_KEYS=true, says no live
+ * order may be sent (the caller, platform/key-hygiene-gate.ts, keeps new intents in dry run).
  *
  * Invariants:
  * - A refusal of the deposit-address read counts as "cannot withdraw" only after the same key's
@@ -13,34 +13,17 @@
  * - Decisions by error category, never message text; nothing secret is logged.
  */
 
-import { cleanValues } from "../config/clean.js";
-import type { ConfigReport, LoadOptions } from "../config/load.js";
-import { loadSources } from "../config/sources.js";
-import { validateValues } from "../config/validate.js";
-import { parseBool } from "../config/variables.js";
-import type { RawResponse } from "../exchange/cryptocom/raw-response.js";
+import type { ConfigReport } from "../config/load.js";
+import type { RawResponse, RequestOptions } from "../exchange/cryptocom/raw-response.js";
 import type { Params } from "../exchange/cryptocom/signing.js";
 import type { Logger } from "../log/logger.js";
 
 export const DEPOSIT_ADDRESS_METHOD = "private/get-deposit-address";
 
-/**
- * Validated values of variables the typed AppConfig does not carry (yet): CRYPTO_PROXY_ALLOW_METHODS,
- * CRYPTO_PROXY_TLS_*, ATP_REFUSE_WITHDRAW_KEYS. Same sources and checks as loadConfig().
- */
-export function readSettingValues(opts: LoadOptions = {}): ReadonlyMap<string, string> {
-  const loaded = loadSources(opts.cwd ?? process.cwd(), opts.env ?? process.env);
-  return validateValues(cleanValues(loaded.raw).values).values;
-}
-
-export function refuseWithdrawKeys(opts: LoadOptions = {}): boolean {
-  return parseBool(readSettingValues(opts).get("ATP_REFUSE_WITHDRAW_KEYS") ?? "false");
-}
-
 /** What key-hygiene needs of the exchange client (CryptoComClient). */
 export interface KeyProbeClient {
   readonly usesProxy: boolean;
-  request(method: string, params?: Params): Promise<RawResponse>;
+  request(method: string, params?: Params, opts?: RequestOptions): Promise<RawResponse>;
 }
 
 export interface WithdrawKeyReading {
@@ -84,7 +67,8 @@ export async function readWithdrawPermission(
       via: "direct",
       detail: `private/user-balance refused (${read.code ?? read.error?.category})`,
     };
-  const r = await client.request(DEPOSIT_ADDRESS_METHOD, { currency: "BTC" });
+  // quiet: its refusal is the good answer, not an exchange failure (status, metrics, auth log)
+  const r = await client.request(DEPOSIT_ADDRESS_METHOD, { currency: "BTC" }, { quiet: true });
   if (r.ok) return { keyCanWithdraw: true, via: "direct", detail: `${DEPOSIT_ADDRESS_METHOD} answered` };
   const category = r.error?.category;
   if (category === "auth" || category === "permission") {
@@ -133,7 +117,7 @@ export async function checkWithdrawKeyAtStart(
   if (opts.refuse) {
     opts.log.error(
       { key_can_withdraw: true, via: reading.via },
-      `key hygiene: live trading refused (ATP_REFUSE_WITHDRAW_KEYS=true): ${reason}`,
+      `key hygiene: live trading refused (ATP_REFUSE_WITHDRAW_KEYS=true; no live order is sent, new intents run in dry run): ${reason}`,
     );
     return { ...reading, liveAllowed: false, reason };
   }

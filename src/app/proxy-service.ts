@@ -8,16 +8,14 @@
  * allowed), each with its fix; the proxy never starts with any of them.
  */
 import { readFileSync } from "node:fs";
-import type { ConfigReport, LoadOptions } from "../config/load.js";
+import type { ConfigReport } from "../config/load.js";
 import { createLogger, type Logger } from "../log/logger.js";
 import {
   allowMethodsProblem,
-  parseAllowMethods,
   proxyTokenProblem,
   type SigningProxy,
   startSigningProxy,
 } from "../proxy/index.js";
-import { readSettingValues } from "./key-hygiene.js";
 
 export interface ProxyServiceSettings {
   apiKey: string;
@@ -34,10 +32,9 @@ export interface ProxyServiceSettings {
 /** The settings, or every problem that stops `atp proxy` from starting. */
 export function proxyServiceSettings(
   report: ConfigReport,
-  opts: LoadOptions = {},
 ): { settings: ProxyServiceSettings; problems: [] } | { settings: undefined; problems: string[] } {
   const ex = report.config.exchange;
-  const extra = readSettingValues(opts);
+  const server = report.config.proxyServer;
   const problems: string[] = [];
   if (!ex.apiKey || !ex.apiSecret) {
     problems.push(
@@ -46,11 +43,11 @@ export function proxyServiceSettings(
   }
   const tokenProblem = proxyTokenProblem(report.config.proxy.token);
   if (tokenProblem) problems.push(tokenProblem);
-  const allowMethods = parseAllowMethods(extra.get("CRYPTO_PROXY_ALLOW_METHODS"));
+  const allowMethods = server.allowMethods;
   const allowProblem = allowMethodsProblem(allowMethods);
   if (allowProblem) problems.push(`CRYPTO_PROXY_ALLOW_METHODS: ${allowProblem}`);
-  const certFile = extra.get("CRYPTO_PROXY_TLS_CERT");
-  const keyFile = extra.get("CRYPTO_PROXY_TLS_KEY");
+  const certFile = server.tlsCertFile;
+  const keyFile = server.tlsKeyFile;
   let tls: ProxyServiceSettings["tls"];
   if (Boolean(certFile) !== Boolean(keyFile)) {
     problems.push(
@@ -75,7 +72,7 @@ export function proxyServiceSettings(
       localAddress: ex.localAddress,
       outboundIpUrl: ex.outboundIpUrl,
       authDiag: ex.authDiag,
-      allowMethods,
+      allowMethods: [...allowMethods],
       tls,
     },
     problems: [],

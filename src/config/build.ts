@@ -29,7 +29,13 @@ export function buildConfig(values: Values, credentials: Credentials): AppConfig
       ...optional("url", values.get("CRYPTO_PROXY_URL")?.replace(/\/+$/, "")),
       ...optional("token", values.get("CRYPTO_PROXY_TOKEN")),
     },
+    proxyServer: {
+      allowMethods: methodList(values.get("CRYPTO_PROXY_ALLOW_METHODS")),
+      ...optional("tlsCertFile", values.get("CRYPTO_PROXY_TLS_CERT")),
+      ...optional("tlsKeyFile", values.get("CRYPTO_PROXY_TLS_KEY")),
+    },
     liveTrading: parseBool(values.get("LIVE_TRADING") ?? "false"),
+    refuseWithdrawKeys: parseBool(values.get("ATP_REFUSE_WITHDRAW_KEYS") ?? "false"),
     ...optional("databaseUrl", values.get("DATABASE_URL")),
     dataDir: values.get("ATP_DATA_DIR") ?? defaultOf("ATP_DATA_DIR"),
     server: {
@@ -83,6 +89,14 @@ export function collectSecrets(raw: RawValues, values: Values): SecretValue[] {
     }
   }
   return secrets;
+}
+
+/** A comma-separated list ("a, b,") as its entries: trimmed, empty ones dropped. */
+function methodList(v: string | undefined): string[] {
+  return (v ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter((s) => s !== "");
 }
 
 function optional<K extends string>(key: K, v: string | undefined): { [P in K]?: string } {

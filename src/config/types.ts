@@ -55,8 +55,17 @@ export interface AppConfig {
     outboundIpUrl: string;
     authDiag: boolean;
   };
+  /** The client's side of the signing proxy (USE_CRYPTO_PROXY, CRYPTO_PROXY_URL, CRYPTO_PROXY_TOKEN). */
   proxy: { enabled: boolean; url?: string; token?: string };
+  /**
+   * `atp proxy` only: the withdraw-permission methods it signs besides atp's own
+   * (CRYPTO_PROXY_ALLOW_METHODS, trimmed, empty entries dropped) and its TLS files
+   * (CRYPTO_PROXY_TLS_CERT / CRYPTO_PROXY_TLS_KEY; `atp proxy` refuses half a pair).
+   */
+  proxyServer: { allowMethods: string[]; tlsCertFile?: string; tlsKeyFile?: string };
   liveTrading: boolean;
+  /** ATP_REFUSE_WITHDRAW_KEYS: never send a live order with a key that can withdraw. */
+  refuseWithdrawKeys: boolean;
   databaseUrl?: string;
   /** ATP_DATA_DIR, as given (relative paths resolve against the working directory). */
   dataDir: string;

@@ -190,7 +190,7 @@ export const VARIABLES: readonly Variable[] = [
     name: "ATP_REFUSE_WITHDRAW_KEYS",
     group: "trading",
     description:
-      "Refuse to trade with an API key that can withdraw (a harmless private/get-deposit-address tells): the live venue stays off and the reason is logged. A trading bot never needs withdrawals.",
+      "Refuse to trade with an API key that can withdraw (checked at every start with a harmless private/get-deposit-address, or the proxy's /health): no live order is sent, new intents run in dry run (also until the check answers); the reason is logged and shown in GET /api/trading and on the dashboard. A trading bot never needs withdrawals.",
     default: "false",
     check: checkBool,
   },

@@ -10,14 +10,18 @@
  */
 import { createHash, randomUUID, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { PROXY_TOKEN_HEADER } from "../exchange/cryptocom/proxy.js";
+import {
+  PASSTHROUGH,
+  PROXY_PROTOCOL_HEADER,
+  PROXY_TOKEN_HEADER,
+} from "../exchange/cryptocom/proxy-protocol.js";
 import { parseJson, wireCode } from "../exchange/cryptocom/response.js";
 import { type Params, UnsignableParamError } from "../exchange/cryptocom/signing.js";
 import { TransportError } from "../exchange/cryptocom/transport.js";
 import { authLog, type Logger } from "../log/logger.js";
 import { readBody } from "../util/http-body.js";
 import type { MethodPolicy } from "./method-policy.js";
-import { PASSTHROUGH, PROXY_PROTOCOL_HEADER, sendFailure, sendUpstream } from "./replies.js";
+import { sendFailure, sendUpstream } from "./replies.js";
 import type { ProxySigner } from "./signer.js";
 import type { TokenFailureThrottle } from "./throttle.js";
 
@@ -52,7 +56,7 @@ export function admitted(d: ForwardDeps, req: IncomingMessage, res: ServerRespon
   const wait = d.throttle.blockedForMs(ip);
   if (wait > 0) {
     d.log.warn({ rid, client_ip: ip, retry_after_ms: wait }, "proxy: throttled a client after failed tokens");
-    sendFailure(res, 429, "throttled", "too many failed token attempts from this address", rid, {
+    sendFailure(res, "throttled", "too many failed token attempts from this address", rid, {
       "retry-after": String(Math.ceil(wait / 1000)),
     });
     return false;
@@ -60,7 +64,7 @@ export function admitted(d: ForwardDeps, req: IncomingMessage, res: ServerRespon
   if (tokenMatches(req, d.token)) return true;
   d.throttle.recordFailure(ip);
   d.log.warn({ rid, client_ip: ip }, "proxy: refused a request with a wrong or missing X-Proxy-Token");
-  sendFailure(res, 401, "bad_token", "invalid proxy token", rid);
+  sendFailure(res, "bad_token", "invalid proxy token", rid);
   return false;
 }
 
@@ -71,9 +75,9 @@ export async function forwardPrivate(
 ): Promise<void> {
   const rid = randomUUID();
   if (!admitted(d, req, res, rid)) return;
-  const passthrough = req.headers[PROXY_PROTOCOL_HEADER] === PASSTHROUGH;
+  const passthrough = req.headers[PROXY_PROTOCOL_HEADER]?.toString().trim().toLowerCase() === PASSTHROUGH;
   const text = await readBody(req, MAX_BODY);
-  if (text === undefined) return sendFailure(res, 413, "body_too_large", "body too large", rid);
+  if (text === undefined) return sendFailure(res, "body_too_large", "body too large", rid);
   const body = parseJson(text) as { method?: unknown; params?: unknown } | undefined;
   if (
     !body ||
@@ -81,34 +85,28 @@ export async function forwardPrivate(
     typeof body.method !== "string" ||
     !body.method.startsWith("private/")
   ) {
-    return sendFailure(
-      res,
-      400,
-      "bad_request",
-      'body must be {"method": "private/...", "params": {...}}',
-      rid,
-    );
+    return sendFailure(res, "bad_request", 'body must be {"method": "private/...", "params": {...}}', rid);
   }
   const method = body.method;
   const refused = d.policy.refusal(method);
   if (refused) {
     d.log.warn({ rid, method }, "proxy: refused to sign a method outside its allow-list");
-    return sendFailure(res, 403, "method_not_allowed", refused, rid);
+    return sendFailure(res, "method_not_allowed", refused, rid);
   }
   const params = body.params ?? {};
   if (params === null || typeof params !== "object" || Array.isArray(params)) {
-    return sendFailure(res, 400, "bad_request", "params must be a JSON object", rid);
+    return sendFailure(res, "bad_request", "params must be a JSON object", rid);
   }
   let up: Awaited<ReturnType<ProxySigner["send"]>>;
   try {
     up = await d.signer.send(method, params as Params, rid);
   } catch (err) {
-    if (err instanceof UnsignableParamError) return sendFailure(res, 400, "bad_request", err.message, rid);
+    if (err instanceof UnsignableParamError) return sendFailure(res, "bad_request", err.message, rid);
     if (!(err instanceof TransportError)) throw err;
     d.log.warn({ rid, method, failure: err.kind, errno: err.errno }, "proxy: upstream failed");
     return err.isTimeout
-      ? sendFailure(res, 504, "upstream_timeout", "upstream timeout", rid)
-      : sendFailure(res, 502, "upstream_unreachable", `upstream unreachable (${err.kind})`, rid);
+      ? sendFailure(res, "upstream_timeout", "upstream timeout", rid)
+      : sendFailure(res, "upstream_unreachable", `upstream unreachable (${err.kind})`, rid);
   }
   const parsed = parseJson(up.text) as { code?: unknown } | undefined;
   const code = parsed && typeof parsed === "object" ? wireCode(parsed.code) : undefined;

@@ -28,14 +28,6 @@ export function allowMethodsProblem(names: readonly string[]): string | undefine
   return undefined;
 }
 
-/** Splits a CRYPTO_PROXY_ALLOW_METHODS value ("a, b") into method names. */
-export function parseAllowMethods(value: string | undefined): string[] {
-  return (value ?? "")
-    .split(",")
-    .map((s) => s.trim())
-    .filter((s) => s !== "");
-}
-
 export function methodPolicy(allow: readonly string[] = []): MethodPolicy {
   const problem = allowMethodsProblem(allow);
   if (problem) throw new Error(`signing proxy: CRYPTO_PROXY_ALLOW_METHODS: ${problem}`);

@@ -1,35 +1,29 @@
 /**
- * How the signing proxy answers. Every answer carries `x-request-id`. The proxy's own failures are
- * JSON `{error, code, source: "proxy", rid}` with header `x-proxy-error: <code>`, so a client can
- * never take one for the exchange's answer:
- *   400 bad_request, 401 bad_token, 403 method_not_allowed, 413 body_too_large, 429 throttled,
- *   502 upstream_unreachable, 504 upstream_timeout, 500 internal.
+ * How the signing proxy answers (the protocol, shared with the client: exchange/cryptocom/
+ * proxy-protocol.ts). Every answer carries `x-request-id`. The proxy's own failures are JSON
+ * `{error, code, source: "proxy", rid}` with header `x-proxy-error: <code>` and the code's status
+ * (PROXY_FAILURES), so a client can never take one for the exchange's answer:
+ *   400 bad_request, 401 bad_token, 403 method_not_allowed, 404 not_found, 413 body_too_large,
+ *   429 throttled, 502 upstream_unreachable, 504 upstream_timeout, 500 internal.
  * The exchange's answer is relayed in one of two forms, chosen per request:
- *   - passthrough (request header `x-proxy-protocol: passthrough`): the exchange's HTTP status and
- *     body as they came, with only `x-request-id` added;
- *   - envelope (default; the original platform's contract, original-platform.md §3.4, which atp's
- *     client and the original backend read): HTTP 200 `{status, body, rid}`.
+ *   - passthrough (request header `x-proxy-protocol: passthrough`, what atp's client sends): the
+ *     exchange's HTTP status and body as they came, with `x-request-id` and the marker
+ *     `x-proxy-protocol: passthrough` added (the client reads the form from it, never guesses);
+ *   - envelope (default; the original platform's contract, original-platform.md §3.4, which the
+ *     original backend reads): HTTP 200 `{status, body, rid}`.
  * Invariant (both forms): the exchange's `original` echo of the signed request (api_key and sig)
  * is removed from the body; a body without one is relayed byte for byte.
  */
 import type { ServerResponse } from "node:http";
+import {
+  PASSTHROUGH,
+  PROXY_ERROR_HEADER,
+  PROXY_PROTOCOL_HEADER,
+  type ProxyFailureCode,
+  proxyFailureSpec,
+  REQUEST_ID_HEADER,
+} from "../exchange/cryptocom/proxy-protocol.js";
 import { parseJson, withoutOriginal } from "../exchange/cryptocom/response.js";
-
-export const REQUEST_ID_HEADER = "x-request-id";
-export const PROXY_ERROR_HEADER = "x-proxy-error";
-export const PROXY_PROTOCOL_HEADER = "x-proxy-protocol";
-export const PASSTHROUGH = "passthrough";
-
-export type ProxyFailureCode =
-  | "bad_request"
-  | "bad_token"
-  | "method_not_allowed"
-  | "body_too_large"
-  | "throttled"
-  | "upstream_unreachable"
-  | "upstream_timeout"
-  | "not_found"
-  | "internal";
 
 export function sendJson(
   res: ServerResponse,
@@ -46,10 +40,9 @@ export function sendJson(
   res.end(text);
 }
 
-/** One of the proxy's own failures. */
+/** One of the proxy's own failures, with the code's HTTP status. */
 export function sendFailure(
   res: ServerResponse,
-  status: number,
   code: ProxyFailureCode,
   error: string,
   rid: string | undefined,
@@ -57,7 +50,7 @@ export function sendFailure(
 ): void {
   sendJson(
     res,
-    status,
+    proxyFailureSpec(code).status,
     { error, code, source: "proxy", ...(rid ? { rid } : {}) },
     {
       [PROXY_ERROR_HEADER]: code,
@@ -96,6 +89,7 @@ export function sendUpstream(
     "content-type": upstream.contentType ?? "application/json",
     "content-length": Buffer.byteLength(r.text),
     [REQUEST_ID_HEADER]: rid,
+    [PROXY_PROTOCOL_HEADER]: PASSTHROUGH,
   });
   res.end(r.text);
 }

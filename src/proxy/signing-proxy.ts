@@ -25,6 +25,7 @@ import {
 import { createServer as createHttps } from "node:https";
 import type { AddressInfo } from "node:net";
 import { fetchOutboundIp } from "../exchange/cryptocom/outbound-ip.js";
+import { REQUEST_ID_HEADER } from "../exchange/cryptocom/proxy-protocol.js";
 import { HttpTransport } from "../exchange/cryptocom/transport.js";
 import { type Logger, logOutboundIp, silentLogger } from "../log/logger.js";
 import { systemTime, type TimeSource } from "../util/clock.js";
@@ -32,7 +33,7 @@ import { fingerprint } from "../util/secrets.js";
 import { admitted, type ForwardDeps, forwardPrivate, tokenDigest } from "./forward.js";
 import { PROXY_SERVICE, ProxyHealthMonitor } from "./health.js";
 import { methodPolicy } from "./method-policy.js";
-import { REQUEST_ID_HEADER, sendFailure, sendJson } from "./replies.js";
+import { sendFailure, sendJson } from "./replies.js";
 import { ProxySigner } from "./signer.js";
 import { type ThrottleOptions, TokenFailureThrottle } from "./throttle.js";
 import { proxyAtpVersion } from "./version.js";
@@ -120,11 +121,10 @@ export async function startSigningProxy(opts: SigningProxyOptions): Promise<Sign
     if (!admitted(deps, req, res, rid)) return;
     const { ip, status, failure } = await fetchOutboundIp(signer.transport, opts.outboundIpUrl);
     if (failure)
-      return sendFailure(res, 502, "upstream_unreachable", `IP echo unreachable (${failure.kind})`, rid);
+      return sendFailure(res, "upstream_unreachable", `IP echo unreachable (${failure.kind})`, rid);
     if (!ip) {
       return sendFailure(
         res,
-        502,
         "upstream_unreachable",
         `IP echo answered HTTP ${status} without an IP address`,
         rid,
@@ -147,11 +147,11 @@ export async function startSigningProxy(opts: SigningProxyOptions): Promise<Sign
           version: proxyAtpVersion(),
         });
       }
-      sendFailure(res, 404, "not_found", "not found", undefined);
+      sendFailure(res, "not_found", "not found", undefined);
     };
     handle().catch((err: unknown) => {
       log.error({ err: err instanceof Error ? err.message : String(err) }, "proxy: internal error");
-      if (!res.headersSent) sendFailure(res, 500, "internal", "internal error", undefined);
+      if (!res.headersSent) sendFailure(res, "internal", "internal error", undefined);
       else res.destroy();
     });
   };

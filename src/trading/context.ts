@@ -8,8 +8,9 @@
  *   every order and lot that follows from it: a lot opened in dry run is protected and closed in
  *   dry run even if live trading is switched on meanwhile, and the other way round.
  * - Live trading fails closed: an intent is LIVE (or DEMO) only when the environment allows it
- *   (`LIVE_TRADING=true`, or the demo) *and* the store's live switch reads true; a store read error,
- *   a missing row or no live venue means DRY_RUN.
+ *   (`LIVE_TRADING=true`, or the demo), nothing refuses live orders (`liveRefusal`: key hygiene)
+ *   *and* the store's live switch reads true; a store read error, a missing row or no live venue
+ *   means DRY_RUN.
  * - Every wait and timestamp goes through `time` (tests run on ManualTime).
  */
 import type { TradingMode } from "../domain/trading.js";
@@ -43,12 +44,14 @@ export interface TradingContext {
   envLiveTrading: boolean;
   /** This process may act (the leader); checked before every side effect. */
   isLeader(): boolean;
+  /** Why no live order may be sent now (ATP_REFUSE_WITHDRAW_KEYS and a key that can withdraw); undefined: they may. */
+  liveRefusal?: (() => string | undefined) | undefined;
 }
 
 /** Why an intent got the mode it got (kept in its guard trace). */
 export interface ModeDecision {
   mode: TradingMode;
-  reason: "live" | "env_off" | "switch_off" | "switch_unreadable" | "no_live_venue";
+  reason: "live" | "env_off" | "live_refused" | "switch_off" | "switch_unreadable" | "no_live_venue";
   detail?: string | undefined;
 }
 
@@ -56,6 +59,8 @@ export interface ModeDecision {
 export async function resolveMode(ctx: TradingContext): Promise<ModeDecision> {
   const dry = ctx.venues.dry.mode;
   if (!ctx.envLiveTrading) return { mode: dry, reason: "env_off" };
+  const refused = ctx.liveRefusal?.();
+  if (refused !== undefined) return { mode: dry, reason: "live_refused", detail: refused };
   const live = ctx.venues.live;
   if (!live) return { mode: dry, reason: "no_live_venue" };
   const sw = await ctx.store.settings.liveTrading();

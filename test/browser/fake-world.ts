@@ -4,6 +4,7 @@
  * built in the contract's shapes on every read (never cached), so a change shows on the next read.
  */
 import type {
+  ApiKeyHygiene,
   ApiOrder,
   ApiWatchlistItem,
   DashboardState,
@@ -37,6 +38,13 @@ export class FakeWorld {
   diagnostics: DiagnosticsState = fixtureDiagnostics();
   diagnosisRuns = 0;
   syncStatus: SyncStatus = "ok";
+  /** The start-up key hygiene reading the state shows (a Read + Trade key by default). */
+  keyHygiene: ApiKeyHygiene = {
+    key_can_withdraw: false,
+    via: "direct",
+    detail: "private/get-deposit-address refused (40101)",
+    trading_refused: false,
+  };
   authCause: string | null = null;
   /** Every mutation received, in order (method, url, body), for the tests' assertions. */
   readonly received: { method: string; url: string; body: unknown }[] = [];
@@ -142,6 +150,7 @@ export class FakeWorld {
         : null,
       partial: false,
       errors: [],
+      key_hygiene: { ...this.keyHygiene },
     };
   }
 }

@@ -58,6 +58,37 @@ describe("config sources", () => {
   });
 });
 
+describe("the settings that were read around the typed config before (now in AppConfig)", () => {
+  it("ATP_REFUSE_WITHDRAW_KEYS and the proxy's own settings come from the same sources, checked the same way", () => {
+    const cwd = dir({
+      ".env.local":
+        "ATP_REFUSE_WITHDRAW_KEYS=yes\nCRYPTO_PROXY_ALLOW_METHODS=private/get-deposit-address\nCRYPTO_PROXY_TLS_CERT=/etc/atp/p.crt\n",
+    });
+    const r = loadConfig({ cwd, env: { CRYPTO_PROXY_TLS_KEY: "/etc/atp/p.key" } });
+    expect(r.valid).toBe(true);
+    expect(r.config.refuseWithdrawKeys).toBe(true);
+    expect(r.config.proxyServer).toEqual({
+      allowMethods: ["private/get-deposit-address"],
+      tlsCertFile: "/etc/atp/p.crt",
+      tlsKeyFile: "/etc/atp/p.key",
+    });
+  });
+
+  it("a refused value is an error naming the variable, and the typed config keeps the safe default", () => {
+    const r = loadConfig({
+      cwd: dir(),
+      env: { ATP_REFUSE_WITHDRAW_KEYS: "maybe", CRYPTO_PROXY_ALLOW_METHODS: "public/get-tickers" },
+    });
+    expect(r.valid).toBe(false);
+    expect(r.errors.map((e) => e.variable)).toEqual([
+      "CRYPTO_PROXY_ALLOW_METHODS",
+      "ATP_REFUSE_WITHDRAW_KEYS",
+    ]);
+    expect(r.config.refuseWithdrawKeys).toBe(false);
+    expect(r.config.proxyServer.allowMethods).toEqual([]);
+  });
+});
+
 describe("credential cleaning", () => {
   it("cleans a trailing CR from a CRLF .env file and reports it", () => {
     const cwd = dir({

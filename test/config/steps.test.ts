@@ -165,6 +165,26 @@ describe("6. build (build.ts)", () => {
     expect(c.proxy).toEqual({ enabled: true, url: "http://p:9" });
     expect(c.server).toMatchObject({ port: 9000, host: expect.any(String) });
     expect(c.liveTrading).toBe(false);
+    expect(c.refuseWithdrawKeys).toBe(false);
+    expect(c.proxyServer).toEqual({ allowMethods: [] });
+  });
+
+  it("carries the signing proxy's own settings and ATP_REFUSE_WITHDRAW_KEYS in the typed config", () => {
+    const c = buildConfig(
+      values({
+        CRYPTO_PROXY_ALLOW_METHODS: " private/get-deposit-address, ,private/create-withdrawal ",
+        CRYPTO_PROXY_TLS_CERT: "/etc/atp/proxy.crt",
+        CRYPTO_PROXY_TLS_KEY: "/etc/atp/proxy.key",
+        ATP_REFUSE_WITHDRAW_KEYS: "true",
+      }),
+      {},
+    );
+    expect(c.proxyServer).toEqual({
+      allowMethods: ["private/get-deposit-address", "private/create-withdrawal"],
+      tlsCertFile: "/etc/atp/proxy.crt",
+      tlsKeyFile: "/etc/atp/proxy.key",
+    });
+    expect(c.refuseWithdrawKeys).toBe(true);
   });
 
   it("lists every variable safely and hands every secret (as read and as cleaned) to the redactor", () => {

@@ -136,7 +136,7 @@ describe("demo faults", () => {
       ["exchange_maintenance", { call: () => client.getTickers(), category: "maintenance" }],
       ["rate_limited", { call: () => client.getTickers(), category: "rate_limit" }],
     ]);
-    expect([...expected.keys()]).toEqual([...DEMO_FAULT_CAUSES]);
+    expect([...expected.keys(), "key_can_withdraw"]).toEqual([...DEMO_FAULT_CAUSES]);
     for (const [cause, e] of expected) {
       await controls.set(cause);
       expect(controls.current()).toBe(cause);
@@ -144,6 +144,14 @@ describe("demo faults", () => {
       await controls.set(null);
       await expect(client.getBalance()).resolves.toBeDefined();
     }
+    // the doctor's key_can_withdraw warning: the demo key may withdraw (the deposit-address read answers)
+    const withdraws = async () =>
+      (await client.request("private/get-deposit-address", { currency: "BTC" })).ok;
+    expect(await withdraws()).toBe(false);
+    await controls.set("key_can_withdraw");
+    expect(await withdraws()).toBe(true);
+    await controls.set(null);
+    expect(await withdraws()).toBe(false);
     expect(demoFaultCause("read_only_key")).toBe("missing_trade_permission");
     await expect(controls.set("solar_flare")).rejects.toThrow(/unknown demo fault/);
     expect(seen.at(-1)).toBeNull();

@@ -138,6 +138,8 @@ describe("the exchange's answer, relayed", () => {
     expect(r.text).toBe(body);
     expect(r.headers["x-proxy-error"]).toBeUndefined();
     expect(r.headers["x-request-id"]).toMatch(/^[0-9a-f-]{36}$/);
+    // the marker: a client reads the form from it instead of guessing by shape
+    expect(r.headers["x-proxy-protocol"]).toBe("passthrough");
   });
 
   it("envelope (default, the original contract): HTTP 200 {status, body, rid}", async () => {
@@ -145,6 +147,7 @@ describe("the exchange's answer, relayed", () => {
     expect(r.status).toBe(200);
     expect(r.json).toMatchObject({ status: 429, body: { code: 42901 } });
     expect(r.json.rid).toBe(r.headers["x-request-id"]);
+    expect(r.headers["x-proxy-protocol"]).toBeUndefined();
   });
 
   it("signs with its own key: the upstream sees api_key and a sig, never the token or the secret", async () => {

@@ -121,3 +121,51 @@ function safeJson(text: string): Record<string, unknown> {
     return {};
   }
 }
+
+export interface ScriptedProxy {
+  url: string;
+  /** The request headers of every call, in order. */
+  headers: Record<string, string | string[] | undefined>[];
+  close(): Promise<void>;
+}
+
+/**
+ * A stand-in for a signing proxy that answers what the test scripts (a status, headers, a body):
+ * the original platform's proxy, a proxy whose failure text says one thing and whose code another.
+ */
+export async function startScriptedProxy(
+  answer: () => { status: number; headers?: Record<string, string>; body: string },
+): Promise<ScriptedProxy> {
+  const headers: ScriptedProxy["headers"] = [];
+  const server: Server = createServer((req, res) => {
+    headers.push({ ...req.headers });
+    req.resume();
+    req.on("end", () => {
+      const a = answer();
+      res.writeHead(a.status, { "content-type": "application/json", ...a.headers });
+      res.end(a.body);
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    headers,
+    close: () =>
+      new Promise<void>((r) => {
+        server.close(() => r());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+/** A logger whose lines (JSON) the test reads. */
+export function capturedLogger(): { logger: ReturnType<typeof createLogger>; lines: string[] } {
+  const lines: string[] = [];
+  const destination = new Writable({
+    write(chunk, _enc, cb) {
+      lines.push(...String(chunk).split("\n").filter(Boolean));
+      cb();
+    },
+  });
+  return { logger: createLogger({ destination, level: "info", pretty: false }), lines };
+}

@@ -1,12 +1,13 @@
 /**
- * The dashboard's frame: status bar (mode, kill switch, stale data), the auth-failure banner, the
- * page tabs and the current page. Logs in from a login link's token at start, or picks up an
+ * The dashboard's frame: status bar (mode, kill switch, stale data), the auth-failure and the key
+ * hygiene banners, the page tabs and the current page. Logs in from a login link's token at start, or picks up an
  * existing cookie session's CSRF token; asks for the token whenever the API answers 401.
  */
 import { useEffect, useState } from "react";
 import { api, describeError, refreshSession } from "./api/client.js";
 import { csrfToken, takeLoginToken } from "./api/session.js";
 import { AuthBanner } from "./components/AuthBanner.js";
+import { KeyHygieneBanner } from "./components/KeyHygieneBanner.js";
 import { LoginDialog } from "./components/LoginDialog.js";
 import { Nav, pageTitle } from "./components/Nav.js";
 import { StatusBar } from "./components/StatusBar.js";
@@ -75,6 +76,7 @@ export function App() {
         )}
       </header>
       {view.state && <AuthBanner state={view.state} />}
+      {view.state && <KeyHygieneBanner state={view.state} />}
       {loginError && !loginOpen && <div className="banner warn">Login failed: {loginError}</div>}
       <Nav current={route.page} />
       <main>{view.state ? <Page route={route} /> : <p className="muted">{view.error ?? "Loading…"}</p>}</main>

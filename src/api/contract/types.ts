@@ -270,6 +270,8 @@ export interface TradingState {
   /** LIVE_TRADING=true (or the demo): without it the switch cannot be turned on. */
   env_live_trading: boolean;
   kill_switch: boolean;
+  /** Present while no live order may be sent whatever the switch says, with the reason (ATP_REFUSE_WITHDRAW_KEYS). */
+  live_refused?: string;
 }
 
 export interface LiveSwitchInput {
@@ -363,6 +365,19 @@ export interface DashboardState {
   /** Some part could not be read (see errors); the rest is current. */
   partial: boolean;
   errors: string[];
+  /** Can the API key withdraw? Checked at every start (docs/operations.md "Key hygiene at start"). */
+  key_hygiene: ApiKeyHygiene;
+}
+
+export interface ApiKeyHygiene {
+  /** true: the key can withdraw (a trading bot never needs that); false: it cannot; null: not known (yet). */
+  key_can_withdraw: boolean | null;
+  /** How it was read: the exchange directly, or the signing proxy's /health; null before a reading. */
+  via: "direct" | "proxy" | null;
+  /** What was read, or why nothing is known, in words. */
+  detail: string;
+  /** ATP_REFUSE_WITHDRAW_KEYS=true and the key can withdraw (or its check has not answered yet): no live order is sent. */
+  trading_refused: boolean;
 }
 
 // --- diagnostics -------------------------------------------------------------------------------------

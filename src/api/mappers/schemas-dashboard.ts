@@ -68,6 +68,12 @@ export const dashboardStateSchema = z.object({
     .nullable(),
   partial: z.boolean(),
   errors: z.array(z.string()),
+  key_hygiene: z.object({
+    key_can_withdraw: z.boolean().nullable(),
+    via: z.enum(["direct", "proxy"]).nullable(),
+    detail: z.string(),
+    trading_refused: z.boolean(),
+  }),
 });
 
 export type DashboardSchemaMatchesContract = Assert<

@@ -6,7 +6,8 @@
  *   `live_trading_not_allowed`, and `confirm: "LIVE"`, else a 400 naming `confirm`. Turning it
  *   off is always allowed.
  * - Every change goes through TradingServices (audited, with an event) as `operator:api`.
- * - The state shown is the fail-safe reading of the switches (SwitchRead.value).
+ * - The state shown is the fail-safe reading of the switches (SwitchRead.value); `live_refused`
+ *   says why no live order is sent whatever the switch says (ATP_REFUSE_WITHDRAW_KEYS).
  */
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
@@ -22,16 +23,19 @@ const tradingStateSchema = z.object({
   live_trading: z.boolean(),
   env_live_trading: z.boolean(),
   kill_switch: z.boolean(),
+  live_refused: z.string().optional(),
 });
 
 export async function tradingStateOf(deps: ApiDeps): Promise<TradingState> {
   const s = deps.store.settings;
   const [live, kill, mode] = await Promise.all([s.liveTrading(), s.killSwitch(), deps.engine.mode()]);
+  const refused = deps.engine.liveRefusal?.();
   return {
     mode,
     live_trading: live.value,
     env_live_trading: deps.engine.envLiveTrading,
     kill_switch: kill.value,
+    ...(refused !== undefined ? { live_refused: refused } : {}),
   };
 }
 

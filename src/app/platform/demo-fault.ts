@@ -1,13 +1,16 @@
 /**
- * The demo's faults (`DemoControls`): the doctor's causes the in-process emulator can produce,
- * switched through its admin API (`handle.admin`), for `atp start --demo-fault CAUSE` and
- * `POST /api/demo/fault`. Each is produced the way the real exchange would meet it:
+ * The demo's faults (`DemoControls`): the doctor's causes (and its key_can_withdraw warning) the
+ * in-process emulator can produce, switched through its admin API (`handle.admin`), for
+ * `atp start --demo-fault CAUSE` and `POST /api/demo/fault`. Each is produced the way the real
+ * exchange would meet it:
  *   ip_not_whitelisted       the demo key's whitelist names another address (40103)
  *   clock_skew               the exchange clock runs 2 minutes ahead (nonce outside ±60 s: 40102)
  *   key_invalid_or_revoked   the demo key is disabled (40101)
  *   missing_trade_permission the demo key may only read (orders refused)
  *   exchange_maintenance     every request answers 9010001 SYSTEM_MAINTENANCE
  *   rate_limited             every request answers 42901 TOO_MANY_REQUESTS
+ *   key_can_withdraw         the demo key may also withdraw (private/get-deposit-address answers):
+ *                            key hygiene at start warns, ATP_REFUSE_WITHDRAW_KEYS=true refuses it
  *
  * Invariants:
  * - Exactly one fault at a time: setting one first restores the healthy demo (the key as the demo
@@ -33,6 +36,7 @@ const FAULTS: ReadonlyMap<string, Apply> = new Map<string, Apply>([
   ["missing_trade_permission", (a, k) => a.upsertKey({ ...k, permissions: ["read"] })],
   ["exchange_maintenance", (a) => a.addFault({ kind: "error", code: 9010001 })],
   ["rate_limited", (a) => a.addFault({ kind: "error", code: 42901 })],
+  ["key_can_withdraw", (a, k) => a.upsertKey({ ...k, permissions: ["read", "trade", "withdraw"] })],
 ]);
 
 /** The causes `--demo-fault` accepts (the doctor's ids), for `--help`. */

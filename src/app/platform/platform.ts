@@ -9,6 +9,9 @@
  * - No exchange answer rejects startPlatform or escapes as an unhandled rejection: failures become
  *   the status source's reason and recover by themselves.
  * - The demo (venue "emulator") gets DemoControls; any other venue has none.
+ * - Key hygiene (key-hygiene-gate.ts) is checked once the client exists, in the background, and
+ *   again when the demo's key changes; with ATP_REFUSE_WITHDRAW_KEYS=true the engine opens no live
+ *   intent until it says the key cannot withdraw (or cannot tell).
  */
 import type { ApiAuthOptions, ApiDeps } from "../../api/deps.js";
 import type { EmulatorAdmin, KeyInput } from "../../emulator/index.js";
@@ -19,12 +22,14 @@ import type { TradeRequest, TradeResult } from "../../trading/requests.js";
 import { TradingServices } from "../../trading/services/index.js";
 import type { Engine } from "../engine.js";
 import type { EngineWiring } from "../engine-wiring.js";
+import { checkWithdrawKeyAtStart, proxyTargetOf } from "../key-hygiene.js";
 import type { Runtime } from "../runtime.js";
 import { CallHealth } from "./call-health.js";
 import { EmulatorDemoControls } from "./demo-fault.js";
 import { PlatformDiagnostics } from "./diagnostics-source.js";
 import { PlatformEngineStatus } from "./engine-status.js";
 import { PlatformExchangeStatus } from "./exchange-status.js";
+import { KeyHygieneGate } from "./key-hygiene-gate.js";
 import { PlatformMarket } from "./market-source.js";
 import { priceEvents } from "./price-events.js";
 import { PlatformStrategies } from "./strategies.js";
@@ -50,6 +55,7 @@ export interface Platform {
   demo: EmulatorDemoControls | undefined;
   /** Resolves when the startup doctor run ended (tests, the printed summary). */
   startupDiagnosis: Promise<void>;
+  keyHygiene: KeyHygieneGate;
   deps(auth: ApiAuthOptions, extra?: Pick<ApiDeps, "webRoot" | "defaultWebhookSecret">): ApiDeps;
 }
 
@@ -61,6 +67,18 @@ export async function startPlatform(o: PlatformOptions): Promise<Platform> {
   runtime.onExchangeCall((c) => health.record(c));
   const client = runtime.exchange;
   const diagnostics = new PlatformDiagnostics({ config: () => runtime.doctorReport, store, logger: log });
+  const refuse = runtime.config.refuseWithdrawKeys;
+  const keyHygiene = new KeyHygieneGate({
+    refuse,
+    applies: runtime.accountCredentials !== undefined || client.usesProxy,
+    log,
+    check: () =>
+      checkWithdrawKeyAtStart(client, {
+        proxy: client.usesProxy ? proxyTargetOf(runtime.report) : undefined,
+        refuse,
+        log,
+      }),
+  });
   const demoOpts = o.demo;
   let started = false;
   let engineRef: { probeAuthNow(): void } | undefined;
@@ -71,6 +89,7 @@ export async function startPlatform(o: PlatformOptions): Promise<Platform> {
         onChange: () => {
           if (!started) return;
           void diagnostics.runAs("demo-fault").catch(() => undefined);
+          keyHygiene.run(); // the demo key's permissions may have changed
           // a cleared (or changed) fault: the breaker need not wait for its next interval
           engineRef?.probeAuthNow();
         },
@@ -110,6 +129,8 @@ export async function startPlatform(o: PlatformOptions): Promise<Platform> {
         "outbound IP unknown: the IP echo did not answer with an address",
       );
   });
+  // key hygiene once the client exists, off the ready path: the result arrives later
+  keyHygiene.run();
   const startupDiagnosis = diagnostics.runAs("startup").then(
     (r) => {
       const top = r.causes[0];
@@ -122,6 +143,7 @@ export async function startPlatform(o: PlatformOptions): Promise<Platform> {
   const engine = await runtime.engine({
     ...o.engine,
     ...(signals ? { signals } : {}),
+    liveRefusal: () => keyHygiene.liveRefusal(),
     // the market stream's tickers keep the venues' read caches fresh (no REST read on the order path)
     tickers: { on: (listener) => feed.on((e) => (e.type === "ticker" ? listener(e.ticker) : undefined)) },
   });
@@ -148,6 +170,7 @@ export async function startPlatform(o: PlatformOptions): Promise<Platform> {
     envLiveTrading: runtime.liveMode === "DEMO" || runtime.config.liveTrading,
     liveMode: runtime.accountCredentials ? runtime.liveMode : undefined,
     running: () => runtime.components.every((c) => c.running),
+    keyHygiene,
   });
   const services = new TradingServices<TradeRequest, TradeResult>({
     store,
@@ -165,6 +188,7 @@ export async function startPlatform(o: PlatformOptions): Promise<Platform> {
     diagnostics,
     demo,
     startupDiagnosis,
+    keyHygiene,
     deps: (auth, extra = {}) => ({
       version: o.version,
       time,

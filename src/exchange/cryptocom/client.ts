@@ -63,7 +63,8 @@ import {
 } from "./parsers/orders.js";
 import { ResponseShapeError } from "./parsers/wire.js";
 import { type AttemptResult, placeWithProbe } from "./placement.js";
-import { PROXY_TOKEN_HEADER, type ProxyConfig, proxyEndpoint } from "./proxy.js";
+import { type ProxyConfig, ProxyError, proxyEndpoint } from "./proxy.js";
+import { PASSTHROUGH, PROXY_PROTOCOL_HEADER, PROXY_TOKEN_HEADER } from "./proxy-protocol.js";
 import { RateLimiter } from "./rate-limiter.js";
 import {
   directAnswer,
@@ -263,7 +264,10 @@ export class CryptoComClient implements ExchangeClient {
     return this.exchange(method, req, () => this.transport.get(req.url, query));
   }
 
-  /** POST {method, params} to the signing proxy, which signs with its own key and nonce. */
+  /**
+   * POST {method, params} to the signing proxy, which signs with its own key and nonce and, asked for
+   * passthrough, answers the exchange's status and body unchanged (proxy.ts reads every form).
+   */
   private async requestViaProxy(
     method: string,
     params: Params | undefined,
@@ -273,9 +277,18 @@ export class CryptoComClient implements ExchangeClient {
     const body = buildProxyBody(method, params);
     const req = { ...requestFacts(proxyEndpoint(proxy), true), bytes: Buffer.byteLength(body) };
     if (opts.rateLimit !== false) await this.limiter.acquire(method);
-    return this.exchange(method, req, () =>
-      this.transport.post(req.url, body, { [PROXY_TOKEN_HEADER]: proxy.token }),
+    const raw = await this.exchange(
+      method,
+      req,
+      () =>
+        this.transport.post(req.url, body, {
+          [PROXY_TOKEN_HEADER]: proxy.token,
+          [PROXY_PROTOCOL_HEADER]: PASSTHROUGH,
+        }),
+      opts.quiet,
     );
+    if (!opts.quiet) this.logProxied(raw);
+    return raw;
   }
 
   /** POST a private call signed here, with the configured pair or the one in `opts`. */
@@ -313,8 +326,8 @@ export class CryptoComClient implements ExchangeClient {
       bytes: Buffer.byteLength(env.body),
     };
     if (this.authDiag) this.logSigned(method, req, apiKey);
-    const raw = await this.exchange(method, req, () => this.transport.post(url, env.body));
-    if (raw.error?.isAuthFailure) this.logRefusal(raw);
+    const raw = await this.exchange(method, req, () => this.transport.post(url, env.body), opts.quiet);
+    if (raw.error?.isAuthFailure && !opts.quiet) this.logRefusal(raw);
     return raw;
   }
 
@@ -323,6 +336,7 @@ export class CryptoComClient implements ExchangeClient {
     method: string,
     req: RequestFacts,
     send: () => Promise<HttpResponse>,
+    quiet = false,
   ): Promise<RawResponse> {
     const started = this.now();
     let raw: RawResponse;
@@ -335,7 +349,7 @@ export class CryptoComClient implements ExchangeClient {
       if (!(e instanceof TransportError)) throw e;
       raw = transportFailure(method, req, e);
     }
-    if (this.onCall) this.reportCall(raw, this.now() - started);
+    if (this.onCall && !quiet) this.reportCall(raw, this.now() - started);
     return raw;
   }
 
@@ -370,6 +384,35 @@ export class CryptoComClient implements ExchangeClient {
       },
       `${raw.method} refused: ${err.code ?? ""} ${err.codeName}`,
     );
+  }
+
+  /**
+   * A proxied call in the log with the proxy's request id (its own log has the same `rid`): every
+   * call with CRYPTO_AUTH_DIAG, and always the proxy's own failures and the exchange's auth refusals.
+   */
+  private logProxied(raw: RawResponse): void {
+    const err = raw.error;
+    const own = err instanceof ProxyError;
+    if (!this.authDiag && !own && !err?.isAuthFailure) return;
+    const fields = {
+      method: raw.method,
+      rid: raw.proxyRid,
+      http_status: raw.httpStatus,
+      ...(err
+        ? own
+          ? { proxy_code: err.proxyCode, category: err.category }
+          : { code: err.code, code_name: err.codeName, category: err.category }
+        : { code: raw.code }),
+      proxy_url: this.proxy?.url,
+    };
+    if (!err) {
+      authLog(this.log, "info", fields, `${raw.method} via proxy rid=${raw.proxyRid ?? "?"}`);
+      return;
+    }
+    const what = own
+      ? `the proxy answered ${err.proxyCode ?? `HTTP ${err.proxyStatus}`}`
+      : `refused upstream: ${err.code ?? ""} ${err.codeName}`;
+    authLog(this.log, "warn", fields, `${raw.method} via proxy rid=${raw.proxyRid ?? "?"}: ${what}`);
   }
 
   private logSigned(method: string, req: RequestFacts, apiKey: string): void {

@@ -30,6 +30,11 @@ export interface RequestOptions {
   viaProxy?: boolean | undefined;
   /** Wait for the client-side rate limiter (default true). */
   rateLimit?: boolean | undefined;
+  /**
+   * A refusal is an expected answer (key hygiene's `private/get-deposit-address`): not logged as an
+   * auth refusal and not reported to `onCall` (a healthy key must not look like a failing exchange).
+   */
+  quiet?: boolean | undefined;
 }
 
 /** What was sent. */
@@ -138,7 +143,10 @@ export function directAnswer(
   return answer(method, req, res, res.status, parseJson(res.text), res.text, clockSample, undefined);
 }
 
-/** An HTTP answer of the signing proxy: its envelope unwrapped, or the proxy's own refusal or failure. */
+/**
+ * An HTTP answer of the signing proxy: the exchange's answer it relayed (passthrough, or the
+ * original's envelope unwrapped), or the proxy's own refusal or failure (proxy.ts).
+ */
 export function proxiedAnswer(method: string, req: RequestFacts, res: HttpResponse): RawResponse {
   const unwrapped = unwrapProxyResponse(method, res);
   if (unwrapped instanceof ProxyError) {

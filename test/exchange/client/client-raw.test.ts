@@ -400,7 +400,7 @@ describe("proxy mode (through the real signing proxy, src/proxy)", () => {
     expect(upstream.requests).toHaveLength(0);
   });
 
-  it("proxy 502 (upstream unreachable) and 504 (upstream timeout) are ProxyErrors (network); reads retry them", async () => {
+  it("proxy 502 (upstream unreachable: network) and 504 (upstream timeout: timeout) are ProxyErrors; reads retry them", async () => {
     const hanging = track(
       await startRawServer(() => {
         /* never answers */
@@ -424,9 +424,9 @@ describe("proxy mode (through the real signing proxy, src/proxy)", () => {
         upstreamTimeoutMs: 150,
       }),
     );
-    for (const [proxy, status] of [
-      [unreachable, 502],
-      [slow, 504],
+    for (const [proxy, status, category] of [
+      [unreachable, 502, "network"],
+      [slow, 504, "timeout"],
     ] as const) {
       const client = track(
         new CryptoComClient({
@@ -437,7 +437,7 @@ describe("proxy mode (through the real signing proxy, src/proxy)", () => {
       );
       const raw = await client.request("private/user-balance", {});
       expect(raw.error).toBeInstanceOf(ProxyError);
-      expect(raw.error!.category).toBe("network");
+      expect(raw.error!.category).toBe(category);
       expect((raw.error as ProxyError).proxyStatus).toBe(status);
       expect(raw.error!.ambiguous).toBe(true);
     }
