@@ -1,7 +1,8 @@
 /**
  * Composition root: what the engine is built from, taken from the runtime. The live venue exists
- * only when the runtime's venue has credentials: the exchange client, the user stream (with the
- * client for its gap-fill) and the doctor for the auth breaker. Live orders are allowed by the
+ * when the runtime's venue has credentials: the exchange client, the user stream (with the client
+ * for its gap-fill) and the doctor for the auth breaker — or, in proxy mode without a local key,
+ * the client through the signing proxy with order updates by polling (polling-updates.ts). Live orders are allowed by the
  * environment only with `LIVE_TRADING=true` — or on an emulator this process runs (the demo, DEMO
  * mode); the store's live switch must still be on (src/trading/context.ts resolveMode).
  */
@@ -9,6 +10,7 @@ import { UserStream } from "../exchange/cryptocom/ws/user-stream.js";
 import type { Store } from "../store/types.js";
 import { authDiagnosis } from "./auth-diagnosis.js";
 import type { EngineDeps } from "./engine.js";
+import { pollingOnlyUpdates } from "./polling-updates.js";
 import type { Runtime } from "./runtime.js";
 
 /** What a command chooses about the engine; everything else comes from the runtime. */
@@ -30,6 +32,7 @@ export function engineDeps(runtime: Runtime, store: Store, wiring: EngineWiring)
   const client = runtime.exchange;
   const logger = runtime.logger;
   const creds = runtime.accountCredentials;
+  const diagnose = authDiagnosis(runtime.doctorReport, logger);
   const live = creds
     ? {
         updates: new UserStream({
@@ -44,9 +47,12 @@ export function engineDeps(runtime: Runtime, store: Store, wiring: EngineWiring)
             : {}),
         }),
         mode: runtime.liveMode,
-        diagnose: authDiagnosis(runtime.doctorReport, logger),
+        diagnose,
       }
-    : undefined;
+    : client.usesProxy
+      ? // the signing proxy holds the key: private calls go through it, order updates by polling
+        { updates: pollingOnlyUpdates(), mode: runtime.liveMode, diagnose }
+      : undefined;
   return {
     store,
     time: runtime.time,
