@@ -45,6 +45,8 @@ interface ProxySetup {
   localWhitelisted?: boolean;
   token?: string;
   upstream?: string;
+  /** The proxy's failed-token throttle: refusals before it holds a client back. */
+  maxTokenFailures?: number;
 }
 
 async function setupProxy(s: ProxySetup = {}) {
@@ -79,6 +81,7 @@ async function setupProxy(s: ProxySetup = {}) {
     localAddress: s.proxyLocalAddress,
     outboundIpUrl: emu.ipEchoUrl,
     upstreamTimeoutMs: 2_000,
+    ...(s.maxTokenFailures !== undefined ? { throttle: { maxFailures: s.maxTokenFailures } } : {}),
   });
   const env: Record<string, string> = {
     EXCHANGE_CUSTOM_BASE_URL: emu.baseUrl,
@@ -152,6 +155,17 @@ describe("proxy causes", () => {
     expect(evidenceText(run.report, "proxy_token_rejected")).toMatch(
       /CRYPTO_PROXY_TOKEN len=\d+ fp=[0-9a-f]{8}/,
     );
+    common(run, s.secrets);
+  });
+
+  it("proxy_token_rejected (likely): the proxy holds us back after failed tokens — read by its x-proxy-error code, not its 429", async () => {
+    const s = await setupProxy({ token: "a-wrong-token-0c1d2e3f4a5b6c7d", maxTokenFailures: 1 });
+    await runDoctor({ config: configFrom(s.env) }); // the one refusal the throttle allows
+    const run = await runDoctor({ config: configFrom(s.env) });
+    expect(run.report.causes[0]!.id).toBe("proxy_token_rejected");
+    expect(run.report.causes[0]!.confidence).toBe("likely");
+    expect(run.report.causes[0]!.summary).toMatch(/throttled/);
+    expect(evidenceText(run.report, "proxy_token_rejected")).toMatch(/HTTP 429 from the proxy itself/);
     common(run, s.secrets);
   });
 

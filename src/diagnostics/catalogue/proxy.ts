@@ -50,6 +50,8 @@ export const PROXY_TOKEN_REJECTED = entry({
   codes: [],
   text: {
     summary: (status: number) => `the proxy refuses our token (HTTP ${status})`,
+    throttledSummary:
+      "the proxy holds this client back (throttled): it refuses a client after failed token attempts, so our token is most likely wrong",
     evidence: (url: string, status: number, token: string | undefined) => [
       `${privatePath(url)} → HTTP ${status} from the proxy itself (nothing was forwarded to the exchange)`,
       token ? `CRYPTO_PROXY_TOKEN ${maskSecret(token, "secret")}` : "CRYPTO_PROXY_TOKEN is not set",

@@ -1,6 +1,7 @@
 /**
  * Rules: the signing proxy (proxy mode). The proxied read tells them apart: a failure on the way is
- * `proxy_unreachable`; the proxy's own 401/403 is `proxy_token_rejected`; another answer of its own
+ * `proxy_unreachable`; the proxy's own 401/403 (an atp proxy: its `bad_token`, or `throttled` after
+ * failed token attempts, read by the x-proxy-error code) is `proxy_token_rejected`; another answer of its own
  * (not 502/504, which network.ts reads) means something else answers there; an upstream auth-type
  * code is `proxy_upstream_rejected`, read by its category (IP → the proxy's IP, nonce → the proxy
  * host's clock, permission → the proxy key's account, auth → the proxy's key).
@@ -32,12 +33,28 @@ export function proxyCauses(o: Observations, out: Cause[]): void {
     );
   } else if (read?.kind === "proxy") {
     const st = read.error.proxyStatus;
-    if (st === 401 || st === 403) {
+    // an atp proxy names its failure (x-proxy-error); any other proxy is read by its HTTP status
+    const code = read.error.proxyCode;
+    const refused =
+      code !== undefined ? code === "bad_token" || code === "throttled" : st === 401 || st === 403;
+    const onTheWay =
+      code !== undefined
+        ? code === "upstream_unreachable" || code === "upstream_timeout"
+        : st === 502 || st === 504;
+    if (refused) {
       const t = PROXY_TOKEN_REJECTED.text;
+      // throttled: the proxy holds back a client after failed token attempts
+      const summary = code === "throttled" ? t.throttledSummary : t.summary(st);
       out.push(
-        cause("proxy_token_rejected", "confirmed", t.summary(st), t.evidence(url, st, o.proxyToken), t.fix),
+        cause(
+          "proxy_token_rejected",
+          code === "throttled" ? "likely" : "confirmed",
+          summary,
+          t.evidence(url, st, o.proxyToken),
+          t.fix,
+        ),
       );
-    } else if (st !== 502 && st !== 504) {
+    } else if (!onTheWay) {
       const t = PROXY_UNREACHABLE.text;
       out.push(
         cause(
