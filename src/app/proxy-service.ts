@@ -26,6 +26,8 @@ export interface ProxyServiceSettings {
   outboundIpUrl: string;
   authDiag: boolean;
   allowMethods: string[];
+  /** CRYPTO_PROXY_ENVELOPE: the original's envelope for requests that name no protocol. */
+  envelopeDefault: boolean;
   tls: { cert: Buffer; key: Buffer } | undefined;
 }
 
@@ -73,6 +75,7 @@ export function proxyServiceSettings(
       outboundIpUrl: ex.outboundIpUrl,
       authDiag: ex.authDiag,
       allowMethods: [...allowMethods],
+      envelopeDefault: server.envelopeDefault,
       tls,
     },
     problems: [],
@@ -100,6 +103,7 @@ export async function startProxyService(
     port: listen.port,
     logger: log,
     measureAtStart: true,
+    defaultProtocol: settings.envelopeDefault ? "envelope" : "passthrough",
   });
   return { proxy, log };
 }

@@ -31,6 +31,7 @@ export function buildConfig(values: Values, credentials: Credentials): AppConfig
     },
     proxyServer: {
       allowMethods: methodList(values.get("CRYPTO_PROXY_ALLOW_METHODS")),
+      envelopeDefault: parseBool(values.get("CRYPTO_PROXY_ENVELOPE") ?? "false"),
       ...optional("tlsCertFile", values.get("CRYPTO_PROXY_TLS_CERT")),
       ...optional("tlsKeyFile", values.get("CRYPTO_PROXY_TLS_KEY")),
     },

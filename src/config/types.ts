@@ -62,7 +62,12 @@ export interface AppConfig {
    * (CRYPTO_PROXY_ALLOW_METHODS, trimmed, empty entries dropped) and its TLS files
    * (CRYPTO_PROXY_TLS_CERT / CRYPTO_PROXY_TLS_KEY; `atp proxy` refuses half a pair).
    */
-  proxyServer: { allowMethods: string[]; tlsCertFile?: string; tlsKeyFile?: string };
+  proxyServer: {
+    allowMethods: string[];
+    envelopeDefault: boolean;
+    tlsCertFile?: string;
+    tlsKeyFile?: string;
+  };
   liveTrading: boolean;
   /** ATP_REFUSE_WITHDRAW_KEYS: never send a live order with a key that can withdraw. */
   refuseWithdrawKeys: boolean;

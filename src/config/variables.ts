@@ -165,6 +165,14 @@ export const VARIABLES: readonly Variable[] = [
     check: checkMethodList,
   },
   {
+    name: "CRYPTO_PROXY_ENVELOPE",
+    group: "proxy",
+    description:
+      "`atp proxy` only: answer a request that names no protocol in the original platform's envelope (HTTP 200 `{status, body, rid}`), for the original backend. Default false: the exchange's HTTP status and body unchanged (passthrough). atp's client always asks for passthrough; a request may ask for `X-Proxy-Protocol: envelope`.",
+    default: "false",
+    check: checkBool,
+  },
+  {
     name: "CRYPTO_PROXY_TLS_CERT",
     group: "proxy",
     description:

@@ -11,9 +11,10 @@
 import { createHash, randomUUID, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import {
+  answerForm,
   PASSTHROUGH,
-  PROXY_PROTOCOL_HEADER,
   PROXY_TOKEN_HEADER,
+  type ProxyAnswerForm,
 } from "../exchange/cryptocom/proxy-protocol.js";
 import { parseJson, wireCode } from "../exchange/cryptocom/response.js";
 import { type Params, UnsignableParamError } from "../exchange/cryptocom/signing.js";
@@ -48,6 +49,8 @@ export interface ForwardDeps {
   throttle: TokenFailureThrottle;
   token: Buffer;
   log: Logger;
+  /** The answer form of a request without `x-proxy-protocol`. */
+  defaultProtocol: ProxyAnswerForm;
 }
 
 /** Token check with the throttle; answers the refusal itself and returns false when refused. */
@@ -75,7 +78,7 @@ export async function forwardPrivate(
 ): Promise<void> {
   const rid = randomUUID();
   if (!admitted(d, req, res, rid)) return;
-  const passthrough = req.headers[PROXY_PROTOCOL_HEADER]?.toString().trim().toLowerCase() === PASSTHROUGH;
+  const passthrough = answerForm(req.headers, d.defaultProtocol) === PASSTHROUGH;
   const text = await readBody(req, MAX_BODY);
   if (text === undefined) return sendFailure(res, "body_too_large", "body too large", rid);
   const body = parseJson(text) as { method?: unknown; params?: unknown } | undefined;

@@ -5,12 +5,14 @@
  * (PROXY_FAILURES), so a client can never take one for the exchange's answer:
  *   400 bad_request, 401 bad_token, 403 method_not_allowed, 404 not_found, 413 body_too_large,
  *   429 throttled, 502 upstream_unreachable, 504 upstream_timeout, 500 internal.
- * The exchange's answer is relayed in one of two forms, chosen per request:
- *   - passthrough (request header `x-proxy-protocol: passthrough`, what atp's client sends): the
- *     exchange's HTTP status and body as they came, with `x-request-id` and the marker
- *     `x-proxy-protocol: passthrough` added (the client reads the form from it, never guesses);
- *   - envelope (default; the original platform's contract, original-platform.md §3.4, which the
- *     original backend reads): HTTP 200 `{status, body, rid}`.
+ * The exchange's answer is relayed in one of two forms, chosen per request (proxy-protocol.ts
+ * answerForm):
+ *   - passthrough (the default, and what atp's client asks for): the exchange's HTTP status and
+ *     body as they came, with `x-request-id` and the marker `x-proxy-protocol: passthrough` added
+ *     (the client reads the form from it, never guesses);
+ *   - envelope (`x-proxy-protocol: envelope`, or every request that names no form when the proxy
+ *     runs with CRYPTO_PROXY_ENVELOPE=true; the original platform's contract, original-platform.md
+ *     §3.4, which the original backend reads): HTTP 200 `{status, body, rid}`.
  * Invariant (both forms): the exchange's `original` echo of the signed request (api_key and sig)
  * is removed from the body; a body without one is relayed byte for byte.
  */

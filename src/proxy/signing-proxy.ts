@@ -25,7 +25,7 @@ import {
 import { createServer as createHttps } from "node:https";
 import type { AddressInfo } from "node:net";
 import { fetchOutboundIp } from "../exchange/cryptocom/outbound-ip.js";
-import { REQUEST_ID_HEADER } from "../exchange/cryptocom/proxy-protocol.js";
+import { type ProxyAnswerForm, REQUEST_ID_HEADER } from "../exchange/cryptocom/proxy-protocol.js";
 import { HttpTransport } from "../exchange/cryptocom/transport.js";
 import { type Logger, logOutboundIp, silentLogger } from "../log/logger.js";
 import { systemTime, type TimeSource } from "../util/clock.js";
@@ -56,6 +56,11 @@ export interface SigningProxyOptions {
   upstreamTimeoutMs?: number | undefined;
   /** Withdraw-permission methods to sign anyway (CRYPTO_PROXY_ALLOW_METHODS); none by default. */
   allowMethods?: readonly string[] | undefined;
+  /**
+   * How a request that names no protocol is answered: "passthrough" (default: the exchange's HTTP
+   * status and body unchanged) or "envelope" (the original platform's HTTP 200 {status, body, rid}).
+   */
+  defaultProtocol?: ProxyAnswerForm | undefined;
   /** CRYPTO_AUTH_DIAG: log each signed request safely. */
   authDiag?: boolean | undefined;
   /** PEM certificate and key: serve HTTPS instead of HTTP. */
@@ -106,6 +111,7 @@ export async function startSigningProxy(opts: SigningProxyOptions): Promise<Sign
     throttle: new TokenFailureThrottle(time, opts.throttle),
     token: tokenDigest(opts.token),
     log,
+    defaultProtocol: opts.defaultProtocol ?? "passthrough",
   };
   const health = new ProxyHealthMonitor({
     signer,

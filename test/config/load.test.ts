@@ -69,6 +69,7 @@ describe("the settings that were read around the typed config before (now in App
     expect(r.config.refuseWithdrawKeys).toBe(true);
     expect(r.config.proxyServer).toEqual({
       allowMethods: ["private/get-deposit-address"],
+      envelopeDefault: false,
       tlsCertFile: "/etc/atp/p.crt",
       tlsKeyFile: "/etc/atp/p.key",
     });

@@ -166,7 +166,7 @@ describe("6. build (build.ts)", () => {
     expect(c.server).toMatchObject({ port: 9000, host: expect.any(String) });
     expect(c.liveTrading).toBe(false);
     expect(c.refuseWithdrawKeys).toBe(false);
-    expect(c.proxyServer).toEqual({ allowMethods: [] });
+    expect(c.proxyServer).toEqual({ allowMethods: [], envelopeDefault: false });
   });
 
   it("carries the signing proxy's own settings and ATP_REFUSE_WITHDRAW_KEYS in the typed config", () => {
@@ -175,12 +175,14 @@ describe("6. build (build.ts)", () => {
         CRYPTO_PROXY_ALLOW_METHODS: " private/get-deposit-address, ,private/create-withdrawal ",
         CRYPTO_PROXY_TLS_CERT: "/etc/atp/proxy.crt",
         CRYPTO_PROXY_TLS_KEY: "/etc/atp/proxy.key",
+        CRYPTO_PROXY_ENVELOPE: "true",
         ATP_REFUSE_WITHDRAW_KEYS: "true",
       }),
       {},
     );
     expect(c.proxyServer).toEqual({
       allowMethods: ["private/get-deposit-address", "private/create-withdrawal"],
+      envelopeDefault: true,
       tlsCertFile: "/etc/atp/proxy.crt",
       tlsKeyFile: "/etc/atp/proxy.key",
     });

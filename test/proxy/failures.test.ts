@@ -142,12 +142,37 @@ describe("the exchange's answer, relayed", () => {
     expect(r.headers["x-proxy-protocol"]).toBe("passthrough");
   });
 
-  it("envelope (default, the original contract): HTTP 200 {status, body, rid}", async () => {
+  it("a request that names no protocol gets passthrough too: the exchange's status is never hidden behind a 200", async () => {
     const r = await postPrivate(proxy.url, { method: "private/user-balance" });
+    expect(r.status).toBe(429);
+    expect(r.json).toMatchObject({ code: 42901 });
+    expect(r.headers["x-proxy-protocol"]).toBe("passthrough");
+  });
+
+  it("envelope, when asked for (X-Proxy-Protocol: envelope — the original backend's contract): HTTP 200 {status, body, rid}", async () => {
+    const r = await postPrivate(proxy.url, { method: "private/user-balance" }, { protocol: "envelope" });
     expect(r.status).toBe(200);
     expect(r.json).toMatchObject({ status: 429, body: { code: 42901 } });
     expect(r.json.rid).toBe(r.headers["x-request-id"]);
     expect(r.headers["x-proxy-protocol"]).toBeUndefined();
+  });
+
+  it("CRYPTO_PROXY_ENVELOPE=true (defaultProtocol envelope): a request that names no protocol gets the envelope; passthrough still on request", async () => {
+    const compat = await startLoggedProxy({
+      upstreamBaseUrl: up.url,
+      outboundIpUrl: "http://127.0.0.1:9/ip",
+      time,
+      defaultProtocol: "envelope",
+    });
+    try {
+      const plain = await postPrivate(compat.url, { method: "private/user-balance" });
+      expect(plain.status).toBe(200);
+      expect(plain.json).toMatchObject({ status: 429, body: { code: 42901 } });
+      const asked = await postPrivate(compat.url, { method: "private/user-balance" }, { passthrough: true });
+      expect(asked.status).toBe(429);
+    } finally {
+      await compat.close();
+    }
   });
 
   it("signs with its own key: the upstream sees api_key and a sig, never the token or the secret", async () => {

@@ -98,7 +98,7 @@ export async function startRecordingUpstream(): Promise<RecordingUpstream> {
 export async function postPrivate(
   proxyUrl: string,
   body: unknown,
-  opts: { token?: string | null; passthrough?: boolean } = {},
+  opts: { token?: string | null; passthrough?: boolean; protocol?: "passthrough" | "envelope" } = {},
 ) {
   const token = opts.token === undefined ? PROXY_TOKEN : opts.token;
   const res = await request(`${proxyUrl}/proxy/private`, {
@@ -106,7 +106,7 @@ export async function postPrivate(
     headers: {
       "content-type": "application/json",
       ...(token !== null ? { "x-proxy-token": token } : {}),
-      ...(opts.passthrough ? { "x-proxy-protocol": "passthrough" } : {}),
+      ...(opts.passthrough || opts.protocol ? { "x-proxy-protocol": opts.protocol ?? "passthrough" } : {}),
     },
     body: typeof body === "string" ? body : JSON.stringify(body),
   });

@@ -4,11 +4,13 @@
  *
  *   request  POST {url}/proxy/private  {method, params}
  *            X-Proxy-Token: <token>
- *            X-Proxy-Protocol: passthrough      (atp's client always sends it)
+ *            X-Proxy-Protocol: passthrough      (atp's client always sends it; `envelope` asks for the other form)
  *   answer   passthrough: the exchange's HTTP status and body unchanged, with `X-Request-Id` and the
  *            marker `X-Proxy-Protocol: passthrough` (so a client knows the form without guessing);
- *            envelope (no passthrough asked; the original platform's contract, original-platform.md
- *            §3.4): HTTP 200 `{status, body, rid}`;
+ *            the default when a request names no form, unless the proxy runs with
+ *            CRYPTO_PROXY_ENVELOPE=true;
+ *            envelope (asked for, or that default; the original platform's contract,
+ *            original-platform.md §3.4, for its backend): HTTP 200 `{status, body, rid}`;
  *            the proxy's own failure: JSON `{error, code, source: "proxy", rid}` with
  *            `X-Proxy-Error: <code>` and its own HTTP status (the table below).
  *
@@ -26,6 +28,19 @@ export const PROXY_ERROR_HEADER = "x-proxy-error";
 export const REQUEST_ID_HEADER = "x-request-id";
 /** The value of `X-Proxy-Protocol` that asks for (and marks) the passthrough form. */
 export const PASSTHROUGH = "passthrough";
+/** The value of `X-Proxy-Protocol` that asks for the original platform's envelope. */
+export const ENVELOPE = "envelope";
+
+export type ProxyAnswerForm = typeof PASSTHROUGH | typeof ENVELOPE;
+
+/** The form a request asks for (`X-Proxy-Protocol`), else the proxy's default (passthrough unless CRYPTO_PROXY_ENVELOPE). */
+export function answerForm(
+  headers: { [name: string]: string | string[] | undefined },
+  fallback: ProxyAnswerForm,
+): ProxyAnswerForm {
+  const asked = headers[PROXY_PROTOCOL_HEADER]?.toString().trim().toLowerCase();
+  return asked === PASSTHROUGH || asked === ENVELOPE ? asked : fallback;
+}
 
 /** One of the proxy's own failures: the HTTP status it answers with and what the client makes of it. */
 export interface ProxyFailureSpec {

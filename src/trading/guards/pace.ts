@@ -47,9 +47,11 @@ const recent = new WeakMap<GuardReads, Promise<OrderRecord[]>>();
 function recentEntries(r: GuardReads): Promise<OrderRecord[]> {
   let read = recent.get(r);
   if (!read) {
-    read = r.limits().then(({ cooldownS }) =>
-      entryOrdersSince(r, Math.min(utcDayStart(r.req.now), cooldownStart(r.req.now, cooldownS))),
-    );
+    read = r
+      .limits()
+      .then(({ cooldownS }) =>
+        entryOrdersSince(r, Math.min(utcDayStart(r.req.now), cooldownStart(r.req.now, cooldownS))),
+      );
     recent.set(r, read);
   }
   return read;
