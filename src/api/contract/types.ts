@@ -171,7 +171,15 @@ export interface ApiWatchlistItem {
   indicators: ApiIndicators | null;
   data_fresh: boolean;
   stale_reason: string | null;
+  /**
+   * `fresh` (= data_fresh); `waiting`: no market data yet since the start (or since the coin was
+   * added), within the grace period — expected, not stale; `stale`: anything else not current.
+   */
+  data_state: DataState;
 }
+
+/** Current, still awaited after a start (within the grace period, nothing failed), or stale. */
+export type DataState = "fresh" | "waiting" | "stale";
 
 export interface ApiWatchlistInput {
   symbol: string;
@@ -363,6 +371,19 @@ export interface DashboardState {
   /** Some part could not be read (see errors); the rest is current. */
   partial: boolean;
   errors: string[];
+  /** Whether what this answer shows is current: the grace rule in docs/api.md ("Freshness"). */
+  freshness: DashboardFreshness;
+}
+
+export interface DashboardFreshness {
+  /** `stale` when anything is stale, else `waiting` when anything is still awaited, else `fresh`. */
+  status: DataState;
+  /** What has not arrived yet since the start (no failure): one line each. */
+  waiting: string[];
+  /** What is stale, failing or could not be read: one line each. */
+  stale: string[];
+  /** Until when data never seen since the start counts as awaited (the start + the grace period). */
+  grace_until: ApiMillis;
 }
 
 // --- diagnostics -------------------------------------------------------------------------------------

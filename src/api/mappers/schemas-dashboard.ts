@@ -68,6 +68,12 @@ export const dashboardStateSchema = z.object({
     .nullable(),
   partial: z.boolean(),
   errors: z.array(z.string()),
+  freshness: z.object({
+    status: z.enum(["fresh", "waiting", "stale"]),
+    waiting: z.array(z.string()),
+    stale: z.array(z.string()),
+    grace_until: ms,
+  }),
 });
 
 export type DashboardSchemaMatchesContract = Assert<
