@@ -256,9 +256,9 @@ export async function run(): Promise<BenchSection> {
         "each connection's 20 requests of a second back to back and then waits for the next second: the latencies are " +
         "those of 10 concurrent clients in bursts. The serial `inject` ratio is bound by the size of the answer in the " +
         "test client (light-my-request copies and decodes the 144 KiB body: most of its time), not by the server; the " +
-        "server's own time is the cost compared. While an order changes every 100 ms each change costs one build, and " +
-        "each commit is an fsync that better-sqlite3 runs on the event loop: that, not the build, is the p99 while " +
-        "changing on a loaded disk.",
+        "server's own time is the cost compared. While an order changes every 100 ms, a change costs one build, paid " +
+        "by the first request after it (changes between two bursts share one), and each commit is an fsync that " +
+        "better-sqlite3 runs on the event loop, delaying whatever request is in flight.",
       "",
       ...webhook.lines,
       ...(shm ? ["", ...shm.lines] : []),
