@@ -1,5 +1,6 @@
 /**
- * `GET /api/dashboard/state`: everything the dashboard's first screen shows, in one answer.
+ * `GET /api/dashboard/state`: everything the dashboard's first screen shows, in one answer
+ * (built here; served by dashboard-snapshot.ts, which rebuilds it only when something changed).
  *
  * Invariants:
  * - Every part is read independently: a part that fails leaves its safe empty value, sets
@@ -8,16 +9,26 @@
  *   (with `exchange.data_verified: false` and an error saying since when), or none with the reason.
  * - Switches read fail-safe (store): unreadable live switch → off, unreadable kill switch → on.
  * - Decimals are exact text (the mappers); the market source is asked once per symbol.
+ * - Every store read is bounded and indexed: open orders (≤ 200) and recent orders (≤ 50) are
+ *   order listings (the listed columns only, money as text, by (status, created_at, id) and
+ *   (created_at, id)); the open positions' legs are one query for all lots, not one per lot.
+ * - `freshness` and each row's `data_state` follow the grace rule of data-freshness.ts.
  */
-import type { DashboardState, ExchangeState } from "./contract/types.js";
+import type { OrderListing, Store } from "../store/types.js";
+import { FINAL_ORDER_STATUSES, STORED_ORDER_STATUSES } from "../store/vocabulary.js";
+import type { ApiWatchlistItem, DashboardState, ExchangeState } from "./contract/types.js";
+import type { DataFreshness } from "./data-freshness.js";
 import type { ApiDeps, SymbolView } from "./deps.js";
 import { diagnosisSummaryOf } from "./mappers/diagnosis.js";
 import { keyHygieneOf } from "./mappers/key-hygiene.js";
 import { apiWatchlistItemOf } from "./mappers/market.js";
-import { apiOrderOf, apiPositionOf } from "./mappers/orders.js";
+import { apiOrderOfListing, apiPositionOf, type PositionLegs } from "./mappers/orders.js";
 
 export const DASHBOARD_OPEN_ORDERS_LIMIT = 200;
 export const DASHBOARD_RECENT_ORDERS_LIMIT = 50;
+const OPEN_STATUSES = STORED_ORDER_STATUSES.filter((st) => !FINAL_ORDER_STATUSES.includes(st));
+/** Lots per legs query (the store's bound for `listingsByLots`). */
+const LOTS_PER_QUERY = 500;
 
 const UNKNOWN_EXCHANGE: ExchangeState = {
   sync_status: "degraded",
@@ -51,8 +62,30 @@ function markOf(deps: ApiDeps, symbol: string, cache: Map<string, SymbolView | s
   return typeof v === "string" ? null : v.price;
 }
 
-export async function dashboardState(deps: ApiDeps): Promise<DashboardState> {
+/** The open lots with their newest take-profit and stop-loss legs (one query per 500 lots). */
+async function openPositions(store: Store): Promise<PositionLegs[]> {
+  const lots = await store.lots.listOpen();
+  const byLot = new Map<string, OrderListing[]>();
+  for (let i = 0; i < lots.length; i += LOTS_PER_QUERY)
+    for (const o of await store.orders.listingsByLots(lots.slice(i, i + LOTS_PER_QUERY).map((l) => l.id))) {
+      if (o.lotId === undefined) continue;
+      const list = byLot.get(o.lotId);
+      if (list) list.push(o);
+      else byLot.set(o.lotId, [o]);
+    }
+  return lots.map((lot) => {
+    // the same rule as the services' positionViewOf: the newest leg of each role by (created_at, id)
+    const sorted = (byLot.get(lot.id) ?? []).sort(
+      (a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id),
+    );
+    const newest = (role: OrderListing["role"]) => sorted.filter((o) => o.role === role).at(-1);
+    return { lot, takeProfit: newest("TAKE_PROFIT"), stopLoss: newest("STOP_LOSS") };
+  });
+}
+
+export async function dashboardState(deps: ApiDeps, freshness: DataFreshness): Promise<DashboardState> {
   const errors: string[] = [];
+  const balanceErrors: string[] = [];
   async function part<T>(name: string, fallback: T, read: () => Promise<T> | T): Promise<T> {
     try {
       return await read();
@@ -62,9 +95,10 @@ export async function dashboardState(deps: ApiDeps): Promise<DashboardState> {
     }
   }
   const views = new Map<string, SymbolView | string>();
-  const { store, services, engine } = deps;
+  const { store, engine } = deps;
 
   const exchange = await part("exchange", { ...UNKNOWN_EXCHANGE }, () => ({ ...deps.exchange.state() }));
+  const errorsBefore = errors.length;
   const bal = await part("balances", null, () => deps.exchange.balances());
   let balances: DashboardState["balances"] = [];
   let portfolio: DashboardState["portfolio"] = { total_usd: null, as_of: null };
@@ -78,28 +112,30 @@ export async function dashboardState(deps: ApiDeps): Promise<DashboardState> {
       else errors.push(`balances: not verified now${since}${bal.reason ? `: ${bal.reason}` : ""}`);
     }
   } else exchange.data_verified = false;
+  balanceErrors.push(...errors.slice(errorsBefore));
 
   const open = await part("open_orders", [], async () =>
-    (await services.listOrders({ open: true, limit: DASHBOARD_OPEN_ORDERS_LIMIT })).items.map(apiOrderOf),
-  );
-  const recent = await part("recent_orders", [], async () =>
-    (await services.listOrders({ limit: DASHBOARD_RECENT_ORDERS_LIMIT })).items.map(apiOrderOf),
-  );
-  const positions = await part("positions", [], async () =>
-    (await services.listPositions({ open: true })).map((p) =>
-      apiPositionOf(p, markOf(deps, p.lot.symbol, views)),
+    (await store.orders.listingPage({ status: OPEN_STATUSES, limit: DASHBOARD_OPEN_ORDERS_LIMIT })).items.map(
+      apiOrderOfListing,
     ),
   );
-  const watchlist = await part("watchlist", [], async () =>
+  const recent = await part("recent_orders", [], async () =>
+    (await store.orders.listingPage({ limit: DASHBOARD_RECENT_ORDERS_LIMIT })).items.map(apiOrderOfListing),
+  );
+  const positions = await part("positions", [], async () =>
+    (await openPositions(store)).map((p) => apiPositionOf(p, markOf(deps, p.lot.symbol, views))),
+  );
+  const rows = await part("watchlist", [], async () =>
     (await store.watchlist.list()).map((item) => {
       let v = views.get(item.symbol);
       if (v === undefined) {
         v = symbolViewOf(deps, item.symbol);
         views.set(item.symbol, v);
       }
-      return apiWatchlistItemOf(item, v);
+      return { item: apiWatchlistItemOf(item, v), createdAt: item.createdAt };
     }),
   );
+  const watchlist: ApiWatchlistItem[] = rows.map((r) => r.item);
   const bot_status = {
     mode: await part("bot_status.mode", "DRY_RUN" as const, () => engine.mode()),
     live_trading: await part(
@@ -119,6 +155,14 @@ export async function dashboardState(deps: ApiDeps): Promise<DashboardState> {
     const [last] = await store.reports.list(1);
     return last ? diagnosisSummaryOf(last) : null;
   });
+  const fresh = freshness.classify({
+    now: deps.time.now(),
+    watchlist: rows,
+    exchange,
+    balances: bal ?? undefined,
+    errors: errors.filter((e) => !balanceErrors.includes(e)),
+    balanceErrors,
+  });
   return {
     balances,
     portfolio,
@@ -132,5 +176,6 @@ export async function dashboardState(deps: ApiDeps): Promise<DashboardState> {
     partial: errors.length > 0,
     errors,
     key_hygiene: keyHygieneOf(engine),
+    freshness: fresh,
   };
 }

@@ -11,7 +11,7 @@
  */
 import type { DoctorReport } from "../diagnostics/types.js";
 import type { Logger } from "../log/logger.js";
-import type { EventRecord, OrderRecord, Store } from "../store/types.js";
+import type { EventRecord, NewSignal, OrderRecord, Store } from "../store/types.js";
 import type { TradeRequest, TradeResult } from "../trading/requests.js";
 import type { TradingServices } from "../trading/services/index.js";
 import type { Clock } from "../util/clock.js";
@@ -130,4 +130,11 @@ export interface ApiDeps {
   cancelOrder?: ((orderId: string, actor: string) => Promise<OrderRecord>) | undefined;
   /** ATP_WEBHOOK_SECRET: the secret of the webhook named `default`. */
   defaultWebhookSecret?: string | undefined;
+  /**
+   * Hands a checked webhook signal to this process's trader (`Trader.acceptSignal`: the inbox row
+   * and its intent in one transaction, then guards and placement); resolves when the trader is done
+   * with it. `undefined` (or absent) when this process has no trader: the route stores the row in
+   * the inbox for the leader's engine.
+   */
+  acceptSignal?: ((row: NewSignal) => Promise<unknown> | undefined) | undefined;
 }

@@ -8,7 +8,8 @@
  * - A handler sees only validated input (zod's output); it never parses the raw request itself.
  * - Every route defined here is in `app.apiRoutes` (so in /api/openapi.json), in definition order.
  * - The handler's return value is the response body (typed by the response schema); a handler that
- *   answered itself (`reply.sent`, e.g. a redirect or an event stream) returns nothing more.
+ *   answered itself (`reply.sent`, e.g. a redirect or an event stream) returns nothing more. A
+ *   `SerializedJson` is a body already serialised (a cached snapshot): its bytes are sent as they are.
  * - Write routes are told the actor (`operator:api`) for the audit log.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
@@ -51,9 +52,14 @@ export interface RouteCall<P extends Schema, Q extends Schema, B extends Schema>
   actor: string;
 }
 
+/** A JSON body serialised already (UTF-8), of the route's response schema: sent without re-serialising. */
+export class SerializedJson {
+  constructor(readonly bytes: Buffer) {}
+}
+
 export type RouteHandler<P extends Schema, Q extends Schema, B extends Schema, R extends z.ZodType> = (
   call: RouteCall<P, Q, B>,
-) => Promise<z.input<R> | undefined> | z.input<R> | undefined;
+) => Promise<z.input<R> | SerializedJson | undefined> | z.input<R> | SerializedJson | undefined;
 
 /** A route as recorded for the OpenAPI document and the tests. */
 export interface RouteDoc {
@@ -121,6 +127,7 @@ export function defineRoute<
       if (reply.sent) return reply;
       if (reply.statusCode === 200 && status !== 200) reply.code(status);
       reply.type(contentType);
+      if (out instanceof SerializedJson) return reply.send(out.bytes);
       return reply.send(contentType.startsWith("application/json") ? JSON.stringify(out) : out);
     },
   });

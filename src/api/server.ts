@@ -15,6 +15,8 @@ import { type AuthContext, installAuthGuard, isLoopbackBindHost } from "./auth/g
 import { ApiSessions } from "./auth/sessions.js";
 import { AuthThrottle } from "./auth/throttle.js";
 import { installCors } from "./cors.js";
+import type { DashboardSnapshot } from "./dashboard-snapshot.js";
+import { DataFreshness } from "./data-freshness.js";
 import type { ApiDeps } from "./deps.js";
 import { installErrorHandlers } from "./errors.js";
 import { installJsonParser, MAX_JSON_BYTES } from "./json-body.js";
@@ -22,6 +24,7 @@ import { PlatformMetrics } from "./metrics-feed.js";
 import type { RouteDoc } from "./route.js";
 import { registerApiRoutes } from "./routes/index.js";
 import { installDashboard } from "./static.js";
+import type { WebhookUsage } from "./webhook-usage.js";
 
 export interface ApiServer {
   readonly app: FastifyInstance;
@@ -35,6 +38,8 @@ export interface ApiServer {
   readonly metrics: PlatformMetrics;
   /** Every route defined with defineRoute (what the OpenAPI document lists). */
   routes(): readonly RouteDoc[];
+  /** The API's own state (tests, the benchmark). */
+  readonly internals: ApiInternals;
 }
 
 /** What the API's own routes get besides deps. */
@@ -42,6 +47,12 @@ export interface ApiInternals {
   auth: AuthContext;
   metrics: PlatformMetrics;
   startedAt: number;
+  /** What the API has seen current since the start (the "waiting for data" grace rule). */
+  freshness: DataFreshness;
+  /** The dashboard state's snapshot (set by the dashboard route). */
+  dashboard?: DashboardSnapshot;
+  /** The webhooks' deferred last-use times (set by the webhook routes). */
+  webhookUsage?: WebhookUsage;
 }
 
 export async function createApiServer(deps: ApiDeps): Promise<ApiServer> {
@@ -62,7 +73,8 @@ export async function createApiServer(deps: ApiDeps): Promise<ApiServer> {
     throttle: new AuthThrottle(deps.time),
     onFailure: (reason) => metrics.recordAuthFailure(reason),
   };
-  const internals: ApiInternals = { auth, metrics, startedAt: deps.time.now() };
+  const startedAt = deps.time.now();
+  const internals: ApiInternals = { auth, metrics, startedAt, freshness: new DataFreshness(startedAt) };
   const warnCleartext = (host: string) =>
     log.warn(
       { host },
@@ -101,5 +113,6 @@ export async function createApiServer(deps: ApiDeps): Promise<ApiServer> {
     issueLoginCode: () => auth.sessions.issueCode(),
     metrics,
     routes: () => app.apiRoutes,
+    internals,
   };
 }

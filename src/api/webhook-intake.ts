@@ -9,16 +9,28 @@
  *   NOT_IN_WATCHLIST / TRADING_DISABLED (the guards' codes), so history shows it.
  * - The trace is `inboxTrace({ amountUsd, actor })` (src/trading/inbox.ts) plus the webhook's name
  *   and signal_id; amounts and prices are exact decimal text from the body.
+ * - One commit on the way to the order. With this process's trader (`accept`, the leader's
+ *   `Trader.acceptSignal`) the route writes nothing: the trader commits the inbox row with its intent
+ *   in one transaction, and the webhook's use is remembered and written later (webhook-usage.ts).
+ *   Without one (not the leader) the route commits the inbox row and the use in ONE transaction and
+ *   the leader's engine takes the row from the inbox.
+ * - A signal handed to the trader and not yet committed is in `inFlight`: the same signal_id again
+ *   meanwhile is `duplicate` (the row's primary key makes it one row in any case).
  * - The outcome is polled from the row for at most `budgetMs` with short real waits (the engine is
  *   another component): accepted (intent past its guards, or still queued: intent_id null),
- *   duplicate, or blocked with the guard's code. Nothing here reads the wall clock.
+ *   duplicate, or blocked with the guard's code. With the trader, the first read waits for it (or
+ *   one poll step), so the polls do not compete with its writes. A trader that failed before the
+ *   row was stored is a 503 (retryable), never a silent "accepted". Nothing here reads the wall clock.
  */
 import { createHash, randomUUID } from "node:crypto";
-import type { Json, SignalRecord, Store } from "../store/types.js";
+import type { Logger } from "../log/logger.js";
+import type { Json, NewSignal, SignalRecord, Store } from "../store/types.js";
 import { inboxTrace } from "../trading/inbox.js";
 import { Dec } from "../util/decimal.js";
 import type { WebhookAccepted } from "./contract/types.js";
+import { ApiHttpError } from "./errors.js";
 import type { WebhookSignal } from "./webhook-input.js";
+import type { WebhookUsage } from "./webhook-usage.js";
 
 export const WEBHOOK_POLL_BUDGET_MS = 2000;
 const POLL_STEP_MS = 25;
@@ -53,39 +65,76 @@ async function outcomeOf(
   }
 }
 
-/** Polls the row until it has an outcome, or the budget is spent (then: accepted, still queued). */
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/**
+ * Polls the row until it has an outcome, or the budget is spent (then: accepted, still queued).
+ * `handedOver` (the trader's work on the signal): the first read waits for it or one poll step; once
+ * it has failed and no row exists, the signal was not stored (503).
+ */
 export async function awaitWebhookOutcome(
   store: Store,
   id: string,
   budgetMs = WEBHOOK_POLL_BUDGET_MS,
+  handedOver?: Promise<{ failed: unknown } | undefined>,
 ): Promise<Omit<WebhookAccepted, "signal_id">> {
+  let settled: { failed: unknown } | undefined | null = handedOver ? null : undefined;
+  void handedOver?.then((r) => {
+    settled = r;
+  });
   for (let waited = 0; ; waited += POLL_STEP_MS) {
+    if (handedOver && waited === 0) await Promise.race([sleep(POLL_STEP_MS), handedOver]);
     const row = await store.signals.get(id);
     const out = row && (await outcomeOf(store, row));
     if (out) return out;
+    if (!row && settled)
+      throw new ApiHttpError(
+        503,
+        "signal_not_stored",
+        "the signal was not stored (the log says why); send it again",
+        {
+          retryable: true,
+        },
+      );
     if (waited >= budgetMs)
       return { intent_id: row?.intentId ?? null, status: "accepted", reason_code: null };
-    await new Promise((r) => setTimeout(r, POLL_STEP_MS));
+    await (settled === null && handedOver
+      ? Promise.race([sleep(POLL_STEP_MS), handedOver])
+      : sleep(POLL_STEP_MS));
   }
+}
+
+export interface WebhookIntake {
+  store: Store;
+  /** This process's trader (`Trader.acceptSignal`); undefined or answering undefined: the inbox. */
+  accept?: ((row: NewSignal) => Promise<unknown> | undefined) | undefined;
+  usage: WebhookUsage;
+  /** Row ids handed to the trader and not settled yet. */
+  inFlight: Set<string>;
+  now: () => number;
+  logger: Logger;
+  budgetMs?: number;
 }
 
 /** Files the signal (or finds it) and answers what became of it. */
 export async function intakeWebhookSignal(
-  store: Store,
+  w: WebhookIntake,
   name: string,
   s: WebhookSignal,
-  budgetMs = WEBHOOK_POLL_BUDGET_MS,
 ): Promise<WebhookAccepted> {
+  const { store } = w;
+  const budgetMs = w.budgetMs ?? WEBHOOK_POLL_BUDGET_MS;
   const signalId = s.signalId ?? randomUUID();
   const id = webhookSignalRowId(name, signalId);
+  const duplicate = (intentId: string | undefined): WebhookAccepted => ({
+    signal_id: signalId,
+    intent_id: intentId ?? null,
+    status: "duplicate",
+    reason_code: null,
+  });
+  if (w.inFlight.has(id)) return duplicate(undefined);
   const existing = await store.signals.get(id);
-  if (existing)
-    return {
-      signal_id: signalId,
-      intent_id: existing.intentId ?? null,
-      status: "duplicate",
-      reason_code: null,
-    };
+  if (existing) return duplicate(existing.intentId);
 
   const item = await store.watchlist.get(s.symbol);
   const blocked = !item ? "NOT_IN_WATCHLIST" : !item.tradeEnabled ? "TRADING_DISABLED" : undefined;
@@ -100,18 +149,43 @@ export async function intakeWebhookSignal(
     ...(s.price !== undefined ? { price: new Dec(s.price) } : {}),
     trace: { ...(trace as { [k: string]: Json }), webhook: { name, signal_id: signalId } },
   };
+  if (!blocked && w.accept && !w.inFlight.has(id)) {
+    w.inFlight.add(id);
+    let work: Promise<unknown> | undefined;
+    try {
+      work = w.accept(row);
+    } catch (e) {
+      work = Promise.reject(e);
+    }
+    if (work) {
+      w.usage.used(name, w.now());
+      const handedOver = work.then(
+        () => undefined,
+        (e: unknown) => {
+          w.logger.error(
+            { err: e instanceof Error ? e.message : String(e), signalRow: id },
+            "api: the trader failed on a webhook signal",
+          );
+          return { failed: e };
+        },
+      );
+      void handedOver.finally(() => w.inFlight.delete(id));
+      return { signal_id: signalId, ...(await awaitWebhookOutcome(store, id, budgetMs, handedOver)) };
+    }
+    w.inFlight.delete(id); // no trader in this process: the inbox
+  }
   try {
-    if (blocked)
-      await store.transaction(async (tx) => {
-        await tx.signals.insert(row);
-        await tx.signals.updateStatus(id, { status: "BLOCKED", reasonCode: blocked });
-      });
-    else await store.signals.insert(row);
+    // the row and the webhook's use in one commit
+    await store.transaction(async (tx) => {
+      await tx.signals.insert(row);
+      if (blocked) await tx.signals.updateStatus(id, { status: "BLOCKED", reasonCode: blocked });
+      await tx.webhooks.touch(name, w.now());
+    });
   } catch (e) {
     // the same signal_id at the same moment: the other request's row stands
     const raced = await store.signals.get(id);
     if (!raced) throw e;
-    return { signal_id: signalId, intent_id: raced.intentId ?? null, status: "duplicate", reason_code: null };
+    return duplicate(raced.intentId);
   }
   if (blocked) return { signal_id: signalId, intent_id: null, status: "blocked", reason_code: blocked };
   return { signal_id: signalId, ...(await awaitWebhookOutcome(store, id, budgetMs)) };

@@ -43,6 +43,7 @@ export function buildConfig(values: Values, credentials: Credentials): AppConfig
       host: values.get("HOST") ?? defaultOf("HOST"),
       port: Number(values.get("PORT") ?? defaultOf("PORT")),
       ...optional("apiToken", values.get("ATP_API_TOKEN")),
+      ...optional("webhookSecret", values.get("ATP_WEBHOOK_SECRET")),
     },
     telegram: {
       ...optional("botToken", values.get("TELEGRAM_BOT_TOKEN")),

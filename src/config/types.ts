@@ -74,7 +74,7 @@ export interface AppConfig {
   databaseUrl?: string;
   /** ATP_DATA_DIR, as given (relative paths resolve against the working directory). */
   dataDir: string;
-  server: { host: string; port: number; apiToken?: string };
+  server: { host: string; port: number; apiToken?: string; webhookSecret?: string };
   telegram: { botToken?: string; chatId?: string; apiRoot: string };
 }
 

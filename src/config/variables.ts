@@ -239,6 +239,18 @@ export const VARIABLES: readonly Variable[] = [
     secret: "secret",
   },
   {
+    name: "ATP_WEBHOOK_SECRET",
+    group: "server",
+    description:
+      "Secret of the TradingView webhook named `default` (POST /api/signals/webhook/default, the secret in the alert's JSON body). Unset: only webhooks created in Settings exist. At least 16 characters.",
+    example: "a_long_random_webhook_secret",
+    secret: "secret",
+    check: (v) =>
+      v.length >= 16
+        ? undefined
+        : `is ${v.length} characters long; use at least 16 (e.g. \`openssl rand -hex 16\`)`,
+  },
+  {
     name: "TELEGRAM_BOT_TOKEN",
     group: "telegram",
     description: "Telegram bot token for alerts and commands.",

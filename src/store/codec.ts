@@ -31,6 +31,26 @@ export function moneyOutReq(value: string | null, where: string): Dec {
   return d;
 }
 
+/** Canonical decimal text: what `Dec.toFixed()` writes (no exponent, no leading or trailing zeros, no "-0"). */
+const CANONICAL_DECIMAL = /^(?!-0$)-?(0|[1-9]\d*)(\.\d*[1-9])?$/;
+
+/**
+ * A money column as its exact decimal text, the same text `moneyOut(…).toFixed()` gives, without
+ * parsing a decimal when the stored text is already canonical (what `moneyIn` writes always is).
+ */
+export function moneyTextOut(value: string | null, where: string): string | undefined {
+  if (value === null) return undefined;
+  const text = String(value);
+  if (CANONICAL_DECIMAL.test(text)) return text;
+  return moneyOut(text, where)?.toFixed();
+}
+
+export function moneyTextOutReq(value: string | null, where: string): string {
+  const t = moneyTextOut(value, where);
+  if (t === undefined) throw new StoreDataError(where, "missing decimal");
+  return t;
+}
+
 /** JSON text of a value (Dec values inside become decimal strings through their toJSON). */
 export function jsonIn(value: Json | undefined): string {
   return JSON.stringify(value === undefined ? null : value);

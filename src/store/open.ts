@@ -11,6 +11,7 @@ import { setInternals } from "./internals.js";
 import { runMigrations } from "./migrator.js";
 import { buildStore } from "./store.js";
 import type { Store } from "./types.js";
+import { WriteCounter } from "./write-counter.js";
 
 export interface OpenStoreOptions {
   /** DATABASE_URL: a postgres:// URL, or undefined/empty for SQLite. */
@@ -26,10 +27,13 @@ export interface OpenStoreOptions {
 
 export async function openStore(opts: OpenStoreOptions): Promise<Store> {
   const target = targetOf(opts.url, opts.dataDir);
-  const connection: DbConnection =
+  const opened: DbConnection =
     target.dialect === "sqlite"
       ? openSqlite(target.file, opts.dataDir, opts.logger, opts.checkpoints)
       : await openPostgres(target.url, opts.logger);
+  // every write after the migrations is counted (Store.writeVersion); one pool either way
+  const writes = new WriteCounter();
+  const connection: DbConnection = { ...opened, db: opened.db.withPlugin(writes.plugin) };
   let run: Awaited<ReturnType<typeof runMigrations>>;
   try {
     run = await runMigrations(connection.db, connection.dialect, opts.now);
@@ -47,6 +51,7 @@ export async function openStore(opts: OpenStoreOptions): Promise<Store> {
     schemaVersion: run.to,
     now: opts.now,
     close: () => closeConnection(connection),
+    writes,
   });
   setInternals(store, { ...connection, logger: opts.logger, now: opts.now });
   return store;

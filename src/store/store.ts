@@ -8,6 +8,8 @@
  *   connection the transaction holds) throws at once, saying so.
  * - `events.append` runs every `onEvent` subscriber inside the appending transaction, in
  *   subscription order; a subscriber that throws rolls everything back.
+ * - `writeVersion(tables)` moves after every committed write to those tables (write-counter.ts:
+ *   counted when executed, and again when the transaction that made it has ended).
  */
 import { AsyncLocalStorage } from "node:async_hooks";
 import type { DbConnection } from "./connect.js";
@@ -31,6 +33,7 @@ import { watchlistRepo } from "./repositories/watchlist.js";
 import { webhooksRepo } from "./repositories/webhooks.js";
 import { inTransaction } from "./transaction.js";
 import type { EventSubscriber, Repositories, Store, TransactionOptions, Tx } from "./types.js";
+import type { WriteCounter } from "./write-counter.js";
 
 function repositories(ctx: RepoContext): Repositories {
   return {
@@ -66,6 +69,8 @@ export interface BuildOptions {
   schemaVersion: number;
   now: () => number;
   close: () => Promise<void>;
+  /** Counts the writes (its plugin is on `connection.db`). */
+  writes: WriteCounter;
 }
 
 export function buildStore(opts: BuildOptions): Store {
@@ -86,19 +91,21 @@ export function buildStore(opts: BuildOptions): Store {
     return { tx, ctx };
   }
 
-  function run<T>(fn: (tx: Tx, ctx: RepoContext) => Promise<T>, opts?: TransactionOptions): Promise<T> {
+  function run<T>(fn: (tx: Tx, ctx: RepoContext) => Promise<T>, txOpts?: TransactionOptions): Promise<T> {
     if (current.getStore()?.open) return Promise.reject(new StoreMisuseError());
-    return inTransaction(connection.db, dialect, opts?.durability ?? "now", async (conn) => {
-      const mark = { open: true };
-      try {
-        return await current.run(mark, () => {
-          const { tx, ctx } = transactionOn(conn);
-          return fn(tx, ctx);
-        });
-      } finally {
-        mark.open = false;
-      }
-    });
+    return opts.writes.transaction(() =>
+      inTransaction(connection.db, dialect, txOpts?.durability ?? "now", async (conn) => {
+        const mark = { open: true };
+        try {
+          return await current.run(mark, () => {
+            const { tx, ctx } = transactionOn(conn);
+            return fn(tx, ctx);
+          });
+        } finally {
+          mark.open = false;
+        }
+      }),
+    );
   }
 
   const rootCtx: RepoContext = {
@@ -125,6 +132,7 @@ export function buildStore(opts: BuildOptions): Store {
         if (i >= 0) subscribers.splice(i, 1);
       };
     },
+    writeVersion: (tables) => opts.writes.version(tables),
     close() {
       closed ??= opts.close();
       return closed;

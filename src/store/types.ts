@@ -374,6 +374,44 @@ export interface OrderPage {
   nextCursor: string | undefined;
 }
 
+/**
+ * An order as lists show it (the API's order lists, the dashboard): the columns of `OrderRecord`
+ * but the exchange's raw object, the attempt number and the exchange time, with money as its exact
+ * decimal text — the same text `Dec.toFixed()` gives (read-only: nothing computes with it).
+ */
+export interface OrderListing {
+  id: string;
+  intentId: string | undefined;
+  clientOid: string | undefined;
+  exchangeOrderId: string | undefined;
+  listId: string | undefined;
+  symbol: string;
+  side: Side;
+  type: OrderType;
+  role: OrderRole;
+  parentId: string | undefined;
+  lotId: string | undefined;
+  status: StoredOrderStatus;
+  quantity: string | undefined;
+  notional: string | undefined;
+  price: string | undefined;
+  refPrice: string | undefined;
+  filledQuantity: string;
+  avgPrice: string | undefined;
+  fee: string;
+  feeCurrency: string | undefined;
+  reason: string | undefined;
+  mode: TradingMode;
+  external: boolean;
+  createdAt: Millis;
+  updatedAt: Millis;
+}
+
+export interface OrderListingPage {
+  items: OrderListing[];
+  nextCursor: string | undefined;
+}
+
 export interface OrdersRepo {
   insertAttempt(input: NewAttempt): Promise<OrderRecord>;
   /**
@@ -404,6 +442,15 @@ export interface OrdersRepo {
   listNonFinal(filter?: { symbol?: string; mode?: TradingMode }): Promise<OrderRecord[]>;
   /** Newest first, by (created_at, id); filters combine with AND. */
   page(filter?: StoredOrderFilter & { cursor?: string | undefined; limit?: number }): Promise<OrderPage>;
+  /**
+   * The same page as `page` (order, filters, limit, cursors interchangeable) as listings: only the
+   * listed columns are read, and money stays text (no decimal parsing per value).
+   */
+  listingPage(
+    filter?: StoredOrderFilter & { cursor?: string | undefined; limit?: number },
+  ): Promise<OrderListingPage>;
+  /** The orders of these lots (at most 500 lots), as listings, oldest first by (created_at, id). */
+  listingsByLots(lotIds: readonly string[]): Promise<OrderListing[]>;
 }
 
 // --- fills -----------------------------------------------------------------------------------------
@@ -673,7 +720,7 @@ export interface WebhooksRepo {
   }>;
   /** Inserts or replaces the secret hash of a name (keeps created_at and last_used_at). */
   put(input: { name: string; secretHash: string; createdAt?: Millis }): Promise<WebhookRecord>;
-  /** Records a use; false when the name does not exist. */
+  /** Records a use at `at` (default now), never moving `last_used_at` back; false when the name does not exist. */
   touch(name: string, at?: Millis): Promise<boolean>;
   remove(name: string): Promise<boolean>;
 }
@@ -737,5 +784,30 @@ export interface Store extends Repositories {
   transaction<T>(fn: (tx: Tx) => Promise<T>, opts?: TransactionOptions): Promise<T>;
   /** Subscribes to appended events (in-transaction); returns the unsubscribe function. */
   onEvent(subscriber: EventSubscriber): () => void;
+  /**
+   * A version of what this process has written to `tables`: it changes after every committed write
+   * (insert, update, delete) to one of them through this store, evented or not, and only then — a
+   * cache of reads from these tables is current while the version is unchanged. Writes made by other
+   * processes (the CLI on the same SQLite file, another atp on the same PostgreSQL) are not counted.
+   */
+  writeVersion(tables: readonly StoreTable[]): number;
   close(): Promise<void>;
 }
+
+/** The store's tables (what `writeVersion` counts). */
+export type StoreTable =
+  | "watchlist"
+  | "settings"
+  | "signals"
+  | "intents"
+  | "orders"
+  | "fills"
+  | "lots"
+  | "diagnosis_reports"
+  | "auth_incidents"
+  | "events"
+  | "outbox"
+  | "audit_log"
+  | "throttle"
+  | "leadership"
+  | "webhooks";

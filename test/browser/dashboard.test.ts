@@ -2,7 +2,8 @@
  * The dashboard in headless Chromium against the fake API (test/browser/fake-api.ts): log in, every
  * page at 1280 and 390 px, edit a watchlist row, add and remove a coin, an order arriving through
  * the event stream, cancel, kill and live switches, settings, Telegram notification switches,
- * webhooks, a diagnosis run and the auth-failure banner. Each step asserts what the page shows and what the API received.
+ * webhooks, a diagnosis run, the auth-failure banner, and "waiting for data" (not stale) before the
+ * first data after a start. Each step asserts what the page shows and what the API received.
  * One browser and one page for the flows (steps run in order and share the session).
  */
 import type { Browser, Page } from "playwright-core";
@@ -50,6 +51,31 @@ describe("the dashboard in a browser", () => {
     expect(page.url()).not.toContain(fake.token);
     expect(await page.evaluate("document.cookie")).toBe("");
     expect(await page.evaluate('sessionStorage.getItem("atp.csrf")')).toMatch(/^[0-9a-f]{32}$/);
+  });
+
+  it("right after a start: WAITING FOR DATA, not STALE, until the first data arrives", async () => {
+    fake.world.startUp();
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    try {
+      const fresh = await context.newPage();
+      await fresh.goto(`${fake.url}/#/watchlist`);
+      const badge = fresh.getByTestId("waiting-badge");
+      await badge.waitFor({ timeout: 5_000 });
+      expect(await fresh.getByTestId("stale-badge").count()).toBe(0);
+      expect(await badge.getAttribute("title")).toContain("BTC_USD: no ticker received yet");
+      await fresh.getByTestId("watch-BTC_USD").getByText("waiting").waitFor({ timeout: 5_000 });
+      await screenshot(fresh, "waiting-for-data");
+      fake.world.dataArrived();
+      fake.emit("price", "BTC_USD", { last: "97250.50" });
+      // the data is here; CRO_USD's is stale in the fixture, and now the badge says so
+      await fresh.getByTestId("stale-badge").waitFor({ timeout: 5_000 });
+      expect(await fresh.getByTestId("stale-badge").getAttribute("title")).toContain(
+        "CRO_USD: no ticker for 45 s",
+      );
+    } finally {
+      fake.world.dataArrived();
+      await context.close();
+    }
   });
 
   it("without a session a change asks for the token, and works once logged in", async () => {

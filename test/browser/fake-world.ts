@@ -7,6 +7,7 @@ import type {
   ApiKeyHygiene,
   ApiOrder,
   ApiWatchlistItem,
+  DashboardFreshness,
   DashboardState,
   DiagnosticsState,
   SyncStatus,
@@ -46,6 +47,8 @@ export class FakeWorld {
     trading_refused: false,
   };
   authCause: string | null = null;
+  /** The first seconds after a start: no market data yet, the stream not connected (the API's "waiting"). */
+  startingUp = false;
   /** Every mutation received, in order (method, url, body), for the tests' assertions. */
   readonly received: { method: string; url: string; body: unknown }[] = [];
   /** The instruments the fake venue lists (POST /api/watchlist refuses others). */
@@ -88,9 +91,49 @@ export class FakeWorld {
     };
   }
 
+  /** A start: every coin without data yet, the market stream not up, nothing failed. */
+  startUp(): void {
+    this.startingUp = true;
+    for (const [s, w] of this.watchlist)
+      this.watchlist.set(s, {
+        ...w,
+        price: null,
+        decision: null,
+        indicators: null,
+        data_fresh: false,
+        stale_reason: `${s}: no ticker received yet`,
+        data_state: "waiting",
+      });
+  }
+
+  /** The first data arrived (the fixture's coins as they were). */
+  dataArrived(): void {
+    this.startingUp = false;
+    for (const s of this.watchlist.keys()) this.watchlist.set(s, fixtureWatchItem(s));
+  }
+
+  /** What the API's grace rule (src/api/data-freshness.ts) says of this world. */
+  private freshness(items: ApiWatchlistItem[], verified: boolean): DashboardFreshness {
+    const waiting: string[] = [];
+    const stale: string[] = [];
+    for (const w of items) {
+      const why = w.stale_reason ?? "market data stale";
+      const line = why.startsWith(w.symbol) ? why : `${w.symbol}: ${why}`;
+      if (w.data_state === "waiting") waiting.push(line);
+      else if (w.data_state === "stale") stale.push(line);
+    }
+    if (this.startingUp)
+      waiting.push("exchange degraded: market data stale: market stream not connected yet");
+    else if (this.syncStatus !== "ok") stale.push(`exchange ${this.syncStatus}`);
+    if (!verified) stale.push("balances not verified by the exchange");
+    const status = stale.length ? "stale" : waiting.length ? "waiting" : "fresh";
+    return { status, waiting, stale, grace_until: FIXTURE_T0 + 60_000 };
+  }
+
   state(): DashboardState {
     const auth = this.syncStatus === "auth_failed";
     const last = this.diagnostics.last;
+    const watchlist = [...this.watchlist.values()];
     return {
       balances: [
         {
@@ -112,7 +155,7 @@ export class FakeWorld {
       open_orders: this.orders.filter((o) => WORKING.has(o.status)),
       recent_orders: [...this.orders].reverse(),
       positions: [this.position],
-      watchlist: [...this.watchlist.values()],
+      watchlist,
       bot_status: {
         mode: "DEMO",
         live_trading: this.liveTrading,
@@ -151,6 +194,7 @@ export class FakeWorld {
       partial: false,
       errors: [],
       key_hygiene: { ...this.keyHygiene },
+      freshness: this.freshness(watchlist, !auth),
     };
   }
 }

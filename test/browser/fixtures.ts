@@ -60,6 +60,7 @@ export function fixtureWatchItem(symbol: string, at = FIXTURE_T0): ApiWatchlistI
     },
     data_fresh: symbol !== "CRO_USD",
     stale_reason: symbol === "CRO_USD" ? "no ticker for 45 s" : null,
+    data_state: symbol === "CRO_USD" ? "stale" : "fresh",
   };
 }
 

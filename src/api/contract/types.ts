@@ -171,7 +171,15 @@ export interface ApiWatchlistItem {
   indicators: ApiIndicators | null;
   data_fresh: boolean;
   stale_reason: string | null;
+  /**
+   * `fresh` (= data_fresh); `waiting`: no market data yet since the start (or since the coin was
+   * added), within the grace period — expected, not stale; `stale`: anything else not current.
+   */
+  data_state: DataState;
 }
+
+/** Current, still awaited after a start (within the grace period, nothing failed), or stale. */
+export type DataState = "fresh" | "waiting" | "stale";
 
 export interface ApiWatchlistInput {
   symbol: string;
@@ -367,6 +375,8 @@ export interface DashboardState {
   errors: string[];
   /** Can the API key withdraw? Checked at every start (docs/operations.md "Key hygiene at start"). */
   key_hygiene: ApiKeyHygiene;
+  /** Whether what this answer shows is current: the grace rule in docs/api.md ("Freshness"). */
+  freshness: DashboardFreshness;
 }
 
 export interface ApiKeyHygiene {
@@ -378,6 +388,17 @@ export interface ApiKeyHygiene {
   detail: string;
   /** ATP_REFUSE_WITHDRAW_KEYS=true and the key can withdraw (or its check has not answered yet): no live order is sent. */
   trading_refused: boolean;
+}
+
+export interface DashboardFreshness {
+  /** `stale` when anything is stale, else `waiting` when anything is still awaited, else `fresh`. */
+  status: DataState;
+  /** What has not arrived yet since the start (no failure): one line each. */
+  waiting: string[];
+  /** What is stale, failing or could not be read: one line each. */
+  stale: string[];
+  /** Until when data never seen since the start counts as awaited (the start + the grace period). */
+  grace_until: ApiMillis;
 }
 
 // --- diagnostics -------------------------------------------------------------------------------------

@@ -32,6 +32,8 @@ export function apiWatchlistItemOf(item: WatchlistItem, view: SymbolView | strin
     indicators: v.indicators,
     data_fresh: v.fresh,
     stale_reason: v.staleReason,
+    // without the API's memory of what it has seen (data-freshness.ts): fresh or stale
+    data_state: v.fresh ? "fresh" : "stale",
   };
 }
 

@@ -8,7 +8,7 @@
  * - Unrealised P&L is exact: (mark − entry) × open quantity − the open share of the lot's fees
  *   (fees × open/quantity); null when the mark, the entry or a non-zero quantity is unknown.
  */
-import type { Lot, OrderRecord } from "../../store/types.js";
+import type { Lot, OrderListing, OrderRecord } from "../../store/types.js";
 import type { PositionView } from "../../trading/services/index.js";
 import { Dec } from "../../util/decimal.js";
 import type { ApiOrder, ApiPosition } from "../contract/types.js";
@@ -48,6 +48,37 @@ export function apiOrderOf(o: OrderRecord): ApiOrder {
   };
 }
 
+/** A listed order (the store's listing: money already exact decimal text) as the API's order. */
+export function apiOrderOfListing(o: OrderListing): ApiOrder {
+  return {
+    id: o.id,
+    intent_id: o.intentId ?? null,
+    client_oid: o.clientOid ?? null,
+    exchange_order_id: o.exchangeOrderId ?? null,
+    symbol: o.symbol,
+    side: o.side,
+    type: o.type,
+    role: o.role,
+    status: o.status,
+    quantity: o.quantity ?? null,
+    notional: o.notional ?? null,
+    price: o.price ?? null,
+    ref_price: o.refPrice ?? null,
+    filled_quantity: o.filledQuantity,
+    avg_price: o.avgPrice ?? null,
+    fee: o.fee,
+    fee_currency: o.feeCurrency ?? null,
+    list_id: o.listId ?? null,
+    parent_id: o.parentId ?? null,
+    lot_id: o.lotId ?? null,
+    mode: o.mode,
+    reason: o.reason ?? null,
+    external: o.external,
+    created_at: o.createdAt,
+    updated_at: o.updatedAt,
+  };
+}
+
 /** The mark price as a Dec, when it is a usable decimal text. */
 function markOf(price: string | null | undefined): Dec | undefined {
   if (price === null || price === undefined) return undefined;
@@ -68,8 +99,17 @@ export function unrealisedPnl(lot: Lot, mark: Dec | undefined): Dec | undefined 
   return gross.minus(feeShare);
 }
 
+/** A lot with the ids of its newest legs (a PositionView, or the dashboard's lighter read). */
+export type PositionLegs = Pick<PositionView, "lot"> & {
+  takeProfit: { id: string } | undefined;
+  stopLoss: { id: string } | undefined;
+};
+
 /** A position with its mark price (`price` from the market view, decimal text or null). */
-export function apiPositionOf(view: PositionView, price: string | null | undefined): ApiPosition {
+export function apiPositionOf(
+  view: PositionView | PositionLegs,
+  price: string | null | undefined,
+): ApiPosition {
   const { lot } = view;
   const mark = lot.status === "CLOSED" ? undefined : markOf(price);
   return {

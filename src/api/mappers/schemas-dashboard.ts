@@ -74,6 +74,12 @@ export const dashboardStateSchema = z.object({
     detail: z.string(),
     trading_refused: z.boolean(),
   }),
+  freshness: z.object({
+    status: z.enum(["fresh", "waiting", "stale"]),
+    waiting: z.array(z.string()),
+    stale: z.array(z.string()),
+    grace_until: ms,
+  }),
 });
 
 export type DashboardSchemaMatchesContract = Assert<

@@ -114,6 +114,7 @@ export const apiWatchlistItemSchema = z.object({
   indicators: indicators.nullable(),
   data_fresh: z.boolean(),
   stale_reason: z.string().nullable(),
+  data_state: z.enum(["fresh", "waiting", "stale"]),
 });
 
 export const apiSignalSchema = z.object({

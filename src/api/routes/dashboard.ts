@@ -1,15 +1,24 @@
 /**
- * `GET /api/dashboard/state`: the dashboard's first screen in one answer (src/api/dashboard-state.ts).
+ * `GET /api/dashboard/state`: the dashboard's first screen in one answer (src/api/dashboard-state.ts),
+ * served from a snapshot rebuilt only when something it shows may have changed
+ * (src/api/dashboard-snapshot.ts).
  *
  * Invariant: never a 500 because one part failed — the answer is `partial: true` with the reasons.
  */
 import type { FastifyInstance } from "fastify";
-import { dashboardState } from "../dashboard-state.js";
+import { DashboardSnapshot } from "../dashboard-snapshot.js";
 import type { ApiDeps } from "../deps.js";
 import { dashboardStateSchema } from "../mappers/schemas-dashboard.js";
-import { defineRoute } from "../route.js";
+import { defineRoute, SerializedJson } from "../route.js";
+import type { ApiInternals } from "../server.js";
 
-export async function registerDashboardRoutes(app: FastifyInstance, deps: ApiDeps): Promise<void> {
+export async function registerDashboardRoutes(
+  app: FastifyInstance,
+  deps: ApiDeps,
+  internals: ApiInternals,
+): Promise<void> {
+  const snapshot = new DashboardSnapshot(deps, internals.freshness);
+  internals.dashboard = snapshot;
   defineRoute(
     app,
     {
@@ -20,9 +29,11 @@ export async function registerDashboardRoutes(app: FastifyInstance, deps: ApiDep
       summary: "Balances, portfolio, orders, positions, watchlist, bot and exchange status, last diagnosis",
       description:
         "Every part is read independently: one that fails leaves its empty value, `partial: true` and a reason in `errors`. " +
-        "Balances are never zeros standing in for 'could not read': the last verified values with `exchange.data_verified: false`, or none with the reason.",
+        "Balances are never zeros standing in for 'could not read': the last verified values with `exchange.data_verified: false`, or none with the reason. " +
+        "`freshness` says whether the data is current, still awaited after a start (the grace period) or stale. " +
+        "Served from a snapshot rebuilt after any change this process writes, and at least every second (prices, exchange status).",
       tags: ["dashboard"],
     },
-    () => dashboardState(deps),
+    async () => new SerializedJson(await snapshot.body()),
   );
 }

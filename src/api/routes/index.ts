@@ -35,11 +35,11 @@ export async function registerApiRoutes(
   await registerDiagnosticsRoutes(app, deps);
   await registerStrategyRoutes(app, deps);
   await registerDemoRoutes(app, deps);
-  await registerDashboardRoutes(app, deps);
-  await registerWatchlistRoutes(app, deps);
+  await registerDashboardRoutes(app, deps, internals);
+  await registerWatchlistRoutes(app, deps, internals);
   await registerOrderRoutes(app, deps);
   await registerSignalRoutes(app, deps);
-  await registerWebhookRoutes(app, deps);
+  await registerWebhookRoutes(app, deps, internals);
   await registerEventRoutes(app, deps);
   // last: it documents every route above
   await registerOpenApiRoutes(app);

@@ -5,6 +5,8 @@
  *
  * Invariants:
  * - Ids and decimals leave as strings (the mappers); a manual order's amount is read from its text.
+ * - Order pages are the store's listings (the listed columns, money as exact text; the same order,
+ *   filters and cursors as `orders.page`).
  * - A manual order's idempotency key is the client's `Idempotency-Key` header (`api:<key>`) or a new
  *   `api:<uuid>`: the same header twice is one intent and at most one order.
  * - Cancel (order-cancel.ts): only our own open orders; a protective leg only with `confirm`.
@@ -20,7 +22,7 @@ import { dec } from "../../util/decimal.js";
 import { symbolViewOf } from "../dashboard-state.js";
 import type { ApiDeps } from "../deps.js";
 import { ApiHttpError } from "../errors.js";
-import { apiOrderOf, apiPositionOf } from "../mappers/orders.js";
+import { apiOrderOf, apiOrderOfListing, apiPositionOf } from "../mappers/orders.js";
 import {
   apiOrderPageSchema,
   apiOrderSchema,
@@ -81,8 +83,8 @@ export async function registerOrderRoutes(app: FastifyInstance, deps: ApiDeps): 
       if (query.mode) filter.mode = query.mode;
       if (query.cursor) filter.cursor = query.cursor;
       try {
-        const page = await store.orders.page(filter);
-        return { items: page.items.map(apiOrderOf), next_cursor: page.nextCursor ?? null };
+        const page = await store.orders.listingPage(filter);
+        return { items: page.items.map(apiOrderOfListing), next_cursor: page.nextCursor ?? null };
       } catch (e) {
         if (e instanceof StoreInputError)
           throw new ApiHttpError(400, "validation", "invalid query: cursor", {

@@ -20,6 +20,7 @@ import { apiWatchlistItemOf } from "../mappers/market.js";
 import { apiWatchlistItemSchema } from "../mappers/schemas.js";
 import { resetSymbolThrottle, resolveInstrument, signalSettingsChanged } from "../mappers/watchlist-input.js";
 import { defineRoute } from "../route.js";
+import type { ApiInternals } from "../server.js";
 
 const positive = z
   .string()
@@ -92,10 +93,22 @@ async function follow(deps: ApiDeps, symbol: string, on: boolean): Promise<void>
   }
 }
 
-export async function registerWatchlistRoutes(app: FastifyInstance, deps: ApiDeps): Promise<void> {
+export async function registerWatchlistRoutes(
+  app: FastifyInstance,
+  deps: ApiDeps,
+  internals: Pick<ApiInternals, "freshness">,
+): Promise<void> {
   const { store, services } = deps;
-  const answer = (item: Parameters<typeof apiWatchlistItemOf>[0]) =>
-    apiWatchlistItemOf(item, symbolViewOf(deps, item.symbol));
+  const answer = (item: Parameters<typeof apiWatchlistItemOf>[0]) => {
+    const row = apiWatchlistItemOf(item, symbolViewOf(deps, item.symbol));
+    row.data_state = internals.freshness.symbolState(
+      row.symbol,
+      row.data_fresh,
+      item.createdAt,
+      deps.time.now(),
+    );
+    return row;
+  };
 
   defineRoute(
     app,

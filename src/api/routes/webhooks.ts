@@ -6,7 +6,11 @@
  * - Secrets are stored as their SHA-256 only and compared in constant time (timingSafeEqual of the
  *   digests); an unknown name and a wrong secret are the same 401, and nothing logs the body.
  * - ATP_WEBHOOK_SECRET (deps.defaultWebhookSecret) is the webhook `default`: its hash is put in the
- *   store when used or listed; it cannot be created, replaced or deleted through the API.
+ *   store when listed and at its first use; it cannot be created, replaced or deleted through the API.
+ * - A signal reaches its order with one commit (webhook-intake.ts): handed to this process's trader
+ *   (`deps.acceptSignal`) or, without one, the inbox row and the webhook's use in one transaction.
+ *   `last_used_at` of a signal handed to the trader is written later (webhook-usage.ts); the list
+ *   shows the newest use either way.
  * - The signal endpoint parses its body itself (webhook-json.ts, in an encapsulated context with its
  *   own JSON and text/plain parsers: TradingView sends text/plain for some alerts) so numbers keep
  *   their exact text; the server's JSON.parse never sees it. Body ≤ 64 KiB, nesting ≤ 64.
@@ -18,20 +22,21 @@ import type { ApiDeps } from "../deps.js";
 import { ApiHttpError, validationError } from "../errors.js";
 import { webhookAcceptedSchema, webhookCreatedSchema, webhookInfoSchema } from "../mappers/schemas.js";
 import { defineRoute } from "../route.js";
+import type { ApiInternals } from "../server.js";
 import { readWebhookSignal } from "../webhook-input.js";
-import { intakeWebhookSignal, sha256Hex } from "../webhook-intake.js";
+import { intakeWebhookSignal, sha256Hex, type WebhookIntake } from "../webhook-intake.js";
 import { isWebhookJsonObject, parseWebhookJson, type WebhookJson } from "../webhook-json.js";
+import { WebhookUsage } from "../webhook-usage.js";
 
 export const DEFAULT_WEBHOOK = "default";
 const NAME = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "1 to 64 letters, digits, _ or -");
 const MAX_WEBHOOK_BYTES = 64 * 1024;
 const DUMMY_HASH = sha256Hex("no such webhook");
 
-const infoOf = (w: { name: string; createdAt: number; lastUsedAt: number | undefined }) => ({
-  name: w.name,
-  created_at: w.createdAt,
-  last_used_at: w.lastUsedAt ?? null,
-});
+const infoOf = (w: { name: string; createdAt: number; lastUsedAt: number | undefined }, pending?: number) => {
+  const used = Math.max(w.lastUsedAt ?? Number.NEGATIVE_INFINITY, pending ?? Number.NEGATIVE_INFINITY);
+  return { name: w.name, created_at: w.createdAt, last_used_at: Number.isFinite(used) ? used : null };
+};
 
 function sameHash(a: string, b: string): boolean {
   const x = Buffer.from(a, "hex");
@@ -39,15 +44,32 @@ function sameHash(a: string, b: string): boolean {
   return x.length === 32 && y.length === 32 && timingSafeEqual(x, y);
 }
 
-export async function registerWebhookRoutes(app: FastifyInstance, deps: ApiDeps): Promise<void> {
+export async function registerWebhookRoutes(
+  app: FastifyInstance,
+  deps: ApiDeps,
+  internals: Pick<ApiInternals, "webhookUsage">,
+): Promise<void> {
   const { store } = deps;
   const envSecret = deps.defaultWebhookSecret ? deps.defaultWebhookSecret : undefined;
+  const envHash = envSecret ? sha256Hex(envSecret) : undefined;
+  let defaultSynced = false;
   async function syncDefault(): Promise<void> {
-    if (!envSecret) return;
-    const hash = sha256Hex(envSecret);
-    if ((await store.webhooks.get(DEFAULT_WEBHOOK))?.secretHash !== hash)
-      await store.webhooks.put({ name: DEFAULT_WEBHOOK, secretHash: hash });
+    if (!envHash) return;
+    if ((await store.webhooks.get(DEFAULT_WEBHOOK))?.secretHash !== envHash)
+      await store.webhooks.put({ name: DEFAULT_WEBHOOK, secretHash: envHash });
+    defaultSynced = true;
   }
+  const usage = new WebhookUsage(store, deps.logger);
+  internals.webhookUsage = usage;
+  app.addHook("onClose", async () => usage.close());
+  const intake: WebhookIntake = {
+    store,
+    accept: deps.acceptSignal,
+    usage,
+    inFlight: new Set(),
+    now: () => deps.time.now(),
+    logger: deps.logger,
+  };
 
   defineRoute(
     app,
@@ -84,7 +106,7 @@ export async function registerWebhookRoutes(app: FastifyInstance, deps: ApiDeps)
     },
     async () => {
       await syncDefault();
-      return (await store.webhooks.list()).map(infoOf);
+      return (await store.webhooks.list()).map((w) => infoOf(w, usage.pendingUse(w.name)));
     },
   );
 
@@ -143,7 +165,8 @@ export async function registerWebhookRoutes(app: FastifyInstance, deps: ApiDeps)
       },
       async ({ params, request }) => {
         const body = (request.body ?? null) as WebhookJson;
-        await syncDefault();
+        // the default's row is put in place once (the environment does not change while running)
+        if (!defaultSynced && params.name === DEFAULT_WEBHOOK) await syncDefault();
         const hook = await store.webhooks.get(params.name);
         const given = isWebhookJsonObject(body) && Object.hasOwn(body, "secret") ? body.secret : undefined;
         const ok = sameHash(
@@ -162,8 +185,7 @@ export async function registerWebhookRoutes(app: FastifyInstance, deps: ApiDeps)
         }
         const r = readWebhookSignal(body, instruments);
         if (!r.ok) throw validationError("body", r.problems);
-        await store.webhooks.touch(hook.name);
-        return intakeWebhookSignal(store, hook.name, r.signal);
+        return intakeWebhookSignal(intake, hook.name, r.signal);
       },
     );
   });

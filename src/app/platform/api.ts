@@ -72,7 +72,7 @@ export async function serveApiOn(
     { token: token.token, host: server.host, tls: false, corsOrigins: [] },
     {
       ...(root ? { webRoot: root } : {}),
-      ...(process.env.ATP_WEBHOOK_SECRET ? { defaultWebhookSecret: process.env.ATP_WEBHOOK_SECRET } : {}),
+      ...(server.webhookSecret ? { defaultWebhookSecret: server.webhookSecret } : {}),
     },
   );
   const api = await createApiServer({ ...deps, metrics });

@@ -204,6 +204,8 @@ export async function startPlatform(o: PlatformOptions): Promise<Platform> {
       diagnostics,
       liveEvents: priceEvents(feed, time),
       demo,
+      // a webhook signal straight to the leader's trader (one commit: inbox row + intent); none: the inbox
+      acceptSignal: (row) => engine.trader?.acceptSignal(row),
       cancelOrder: (orderId, actor) => {
         const trader = engine.trader;
         return trader

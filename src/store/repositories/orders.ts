@@ -24,7 +24,7 @@ import {
   moneyOutReq,
   optOut,
 } from "../codec.js";
-import { limitOf, type RepoContext } from "../context.js";
+import type { RepoContext } from "../context.js";
 import type { OrdersTable } from "../db.js";
 import { StoreInputError } from "../errors.js";
 import type { AdoptAs, Json, NewAttempt, OrderRecord, OrdersRepo } from "../types.js";
@@ -41,6 +41,7 @@ import {
   STORED_ORDER_STATUSES,
   TRADING_MODES,
 } from "../vocabulary.js";
+import { LISTING_COLUMNS, listingOf, orderPageQuery, pageOf } from "./order-pages.js";
 
 /** The non-final statuses as a positive list: `status in (…)` uses the orders_status index, `not in` scans. */
 const NON_FINAL_ORDER_STATUSES = STORED_ORDER_STATUSES.filter((st) => !FINAL_ORDER_STATUSES.includes(st));
@@ -85,20 +86,6 @@ function defaultRole(side: Side, type: OrderType): OrderRole {
   if (type === "STOP_LOSS" || type === "STOP_LIMIT") return "STOP_LOSS";
   if (type === "TAKE_PROFIT" || type === "TAKE_PROFIT_LIMIT") return "TAKE_PROFIT";
   return side === "BUY" ? "ENTRY" : "EXIT";
-}
-
-/** Cursor of a page: the (created_at, id) of its last row. */
-function encodeCursor(r: OrderRecord): string {
-  return Buffer.from(`${r.createdAt}:${r.id}`, "utf8").toString("base64url");
-}
-
-function decodeCursor(cursor: string): { createdAt: number; id: string } {
-  const text = Buffer.from(cursor, "base64url").toString("utf8");
-  const m = /^(\d{1,16}):(.{1,200})$/s.exec(text);
-  const createdAt = m ? Number(m[1]) : Number.NaN;
-  if (!m || !Number.isSafeInteger(createdAt))
-    throw new StoreInputError("cursor: not a cursor this store issued");
-  return { createdAt, id: m[2]! };
 }
 
 const nonEmpty = (s: string | undefined): string | undefined => (s === undefined || s === "" ? undefined : s);
@@ -284,35 +271,28 @@ export function ordersRepo(ctx: RepoContext): OrdersRepo {
     },
 
     async page(filter = {}) {
-      const limit = limitOf(filter.limit, 50, 500);
-      let q = ctx.db
+      const q = orderPageQuery(ctx.db.selectFrom("orders").selectAll(), filter);
+      if (!q) return { items: [], nextCursor: undefined };
+      return pageOf((await q.execute()).map(fromRow), filter);
+    },
+
+    async listingPage(filter = {}) {
+      const q = orderPageQuery(ctx.db.selectFrom("orders").select(LISTING_COLUMNS), filter);
+      if (!q) return { items: [], nextCursor: undefined };
+      return pageOf((await q.execute()).map(listingOf), filter);
+    },
+
+    async listingsByLots(lotIds) {
+      if (lotIds.length > 500) throw new StoreInputError("listingsByLots: at most 500 lots at a time");
+      if (lotIds.length === 0) return [];
+      const rows = await ctx.db
         .selectFrom("orders")
-        .selectAll()
-        .orderBy("created_at", "desc")
-        .orderBy("id", "desc")
-        .limit(limit + 1);
-      if (filter.status !== undefined) {
-        const list: readonly string[] = typeof filter.status === "string" ? [filter.status] : filter.status;
-        if (list.length === 0) return { items: [], nextCursor: undefined };
-        q = q.where("status", "in", [...list]);
-      }
-      if (filter.symbol !== undefined) q = q.where("symbol", "=", filter.symbol);
-      if (filter.role !== undefined) q = q.where("role", "=", filter.role);
-      if (filter.mode !== undefined) q = q.where("mode", "=", filter.mode);
-      if (filter.since !== undefined) q = q.where("created_at", ">=", filter.since);
-      if (filter.cursor !== undefined) {
-        const c = decodeCursor(filter.cursor);
-        q = q.where((eb) =>
-          eb.or([
-            eb("created_at", "<", c.createdAt),
-            eb.and([eb("created_at", "=", c.createdAt), eb("id", "<", c.id)]),
-          ]),
-        );
-      }
-      const rows = (await q.execute()).map(fromRow);
-      const items = rows.slice(0, limit);
-      const last = items[items.length - 1];
-      return { items, nextCursor: rows.length > limit && last ? encodeCursor(last) : undefined };
+        .select(LISTING_COLUMNS)
+        .where("lot_id", "in", [...lotIds])
+        .orderBy("created_at")
+        .orderBy("id")
+        .execute();
+      return rows.map(listingOf);
     },
   };
 }

@@ -4,7 +4,7 @@
  *
  * Invariants: `create` never replaces an existing row (the first secret of a name stands until it
  * is removed); `put` replaces the hash (for a secret whose source of truth is outside the store,
- * ATP_WEBHOOK_SECRET) and keeps `created_at`.
+ * ATP_WEBHOOK_SECRET) and keeps `created_at`; `touch` never moves `last_used_at` back.
  */
 import type { Selectable } from "kysely";
 import type { RepoContext } from "../context.js";
@@ -67,12 +67,16 @@ export function webhooksRepo(ctx: RepoContext): WebhooksRepo {
       return w;
     },
     async touch(name, at) {
+      const when = at ?? ctx.now();
       const res = await db()
         .updateTable("webhooks")
-        .set({ last_used_at: at ?? ctx.now() })
+        .set({ last_used_at: when })
         .where("name", "=", name)
+        // never back: a use written late (the API's deferred uses) does not replace a newer one
+        .where((eb) => eb.or([eb("last_used_at", "is", null), eb("last_used_at", "<", when)]))
         .executeTakeFirst();
-      return Number(res.numUpdatedRows) > 0;
+      if (Number(res.numUpdatedRows) > 0) return true;
+      return (await get(name)) !== undefined;
     },
     async remove(name) {
       const res = await db().deleteFrom("webhooks").where("name", "=", name).executeTakeFirst();

@@ -67,10 +67,20 @@ export function WatchRow({ item: w, selected }: { item: ApiWatchlistItem; select
         <a href={routeHref("watchlist", w.symbol)}>
           <strong>{w.symbol}</strong>
         </a>
-        {!w.data_fresh && (
-          <span className="pill stale" title={w.stale_reason ?? "stale"}>
-            stale
+        {w.data_state === "waiting" ? (
+          <span
+            className="pill"
+            title={w.stale_reason ?? "no market data yet"}
+            style={{ color: "var(--muted)" }}
+          >
+            waiting
           </span>
+        ) : (
+          !w.data_fresh && (
+            <span className="pill stale" title={w.stale_reason ?? "stale"}>
+              stale
+            </span>
+          )
         )}
       </td>
       <td className="num" data-label="Price">

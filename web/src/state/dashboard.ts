@@ -7,6 +7,9 @@
  * - `state` is the last answer the API gave (never replaced by an empty one on failure); `error` says
  *   why the last read failed and `fetchedAt` when the shown state was read.
  * - `refresh()` resolves once a read that started after the call has finished.
+ * - `stream` is "connecting" from the page load until the event stream first opens (at most
+ *   `STREAM_CONNECT_GRACE_MS`), "open" while it is, and "down" after that whenever it is not: a
+ *   stream that never opened, or dropped, is stale data; one still connecting is not yet.
  */
 import {
   createContext,
@@ -22,11 +25,17 @@ import { api, describeError } from "../api/client.js";
 import type { DashboardState } from "../api/types.js";
 import { openEventStream } from "./events.js";
 
+/** How long the first connection of the event stream may take before it counts as down. */
+export const STREAM_CONNECT_GRACE_MS = 10_000;
+
+export type StreamState = "connecting" | "open" | "down";
+
 export interface DashboardView {
   state: DashboardState | null;
   error: string | null;
   fetchedAt: number | null;
   streamConnected: boolean;
+  stream: StreamState;
   /** Events received since the page loaded (shown in the footer, used by tests). */
   eventCount: number;
   refresh(): Promise<void>;
@@ -45,6 +54,8 @@ export function DashboardProvider({ children }: { children: ReactNode }) {
   const [error, setError] = useState<string | null>(null);
   const [fetchedAt, setFetchedAt] = useState<number | null>(null);
   const [streamConnected, setStreamConnected] = useState(false);
+  const [streamOpened, setStreamOpened] = useState(false);
+  const [connectGraceOver, setConnectGraceOver] = useState(false);
   const [eventCount, setEventCount] = useState(0);
   const inFlight = useRef<Promise<void> | null>(null);
   const queued = useRef<Promise<void> | null>(null);
@@ -87,10 +98,17 @@ export function DashboardProvider({ children }: { children: ReactNode }) {
       },
       (connected) => {
         setStreamConnected(connected);
-        if (connected) void refresh();
+        if (connected) {
+          setStreamOpened(true);
+          void refresh();
+        }
       },
     );
-    return () => stream.close();
+    const grace = setTimeout(() => setConnectGraceOver(true), STREAM_CONNECT_GRACE_MS);
+    return () => {
+      clearTimeout(grace);
+      stream.close();
+    };
   }, [refresh]);
 
   useEffect(() => {
@@ -98,6 +116,11 @@ export function DashboardProvider({ children }: { children: ReactNode }) {
     return () => clearInterval(timer);
   }, [refresh, streamConnected]);
 
-  const view: DashboardView = { state, error, fetchedAt, streamConnected, eventCount, refresh };
+  const stream: StreamState = streamConnected
+    ? "open"
+    : !streamOpened && !connectGraceOver
+      ? "connecting"
+      : "down";
+  const view: DashboardView = { state, error, fetchedAt, streamConnected, stream, eventCount, refresh };
   return createElement(DashboardContext.Provider, { value: view }, children);
 }

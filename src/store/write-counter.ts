@@ -1,0 +1,96 @@
+/**
+ * What this process has written, per table, as counters (`Store.writeVersion`): the API's dashboard
+ * snapshot is rebuilt when one of the tables it reads was written, and served from memory otherwise.
+ * A Kysely plugin on the store's connection sees every insert, update and delete the query builder
+ * runs (the repositories, leadership) and counts its table.
+ *
+ * Invariants:
+ * - A write outside a transaction (autocommit) is counted when it has executed: committed.
+ * - A write inside `transaction(fn)` is counted when it executes AND again when the transaction has
+ *   ended (committed or rolled back): a reader that saw the first count but read before the commit
+ *   sees the count move once more after it, so a cache keyed by the version is never left holding
+ *   data older than a committed write. A rollback only costs a spurious rebuild.
+ * - Raw SQL (`sql\`…\``) is not parsed: the store writes none (BEGIN/COMMIT/ROLLBACK aside).
+ */
+import { AsyncLocalStorage } from "node:async_hooks";
+import {
+  AliasNode,
+  type KyselyPlugin,
+  type OperationNode,
+  type PluginTransformQueryArgs,
+  type PluginTransformResultArgs,
+  type QueryId,
+  type QueryResult,
+  type RootOperationNode,
+  TableNode,
+  type UnknownRow,
+} from "kysely";
+
+function tableOf(node: OperationNode | undefined): string | undefined {
+  if (!node) return undefined;
+  if (TableNode.is(node)) return node.table.identifier.name;
+  if (AliasNode.is(node)) return tableOf(node.node);
+  return undefined;
+}
+
+/** The table an insert, update or delete writes (undefined for reads and raw SQL). */
+export function writtenTable(node: RootOperationNode): string | undefined {
+  switch (node.kind) {
+    case "InsertQueryNode":
+      return tableOf(node.into);
+    case "UpdateQueryNode":
+      return tableOf(node.table);
+    case "DeleteQueryNode":
+      return tableOf(node.from.froms[0]);
+    default:
+      return undefined;
+  }
+}
+
+export class WriteCounter {
+  private readonly counts = new Map<string, number>();
+  private readonly pending = new WeakMap<QueryId, string>();
+  /** The tables written by the transaction whose body is running (per async context). */
+  private readonly scope = new AsyncLocalStorage<Set<string>>();
+
+  /** The plugin to put on the store's Kysely handle. */
+  readonly plugin: KyselyPlugin = {
+    transformQuery: (args: PluginTransformQueryArgs): RootOperationNode => {
+      const table = writtenTable(args.node);
+      if (table !== undefined) {
+        this.pending.set(args.queryId, table);
+        this.scope.getStore()?.add(table);
+      }
+      return args.node;
+    },
+    transformResult: async (args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> => {
+      const table = this.pending.get(args.queryId);
+      if (table !== undefined) {
+        this.pending.delete(args.queryId);
+        this.bump(table);
+      }
+      return args.result;
+    },
+  };
+
+  /** Runs one transaction (`fn` includes its commit or rollback); what it wrote is counted again after. */
+  async transaction<T>(fn: () => Promise<T>): Promise<T> {
+    const wrote = new Set<string>();
+    try {
+      return await this.scope.run(wrote, fn);
+    } finally {
+      for (const table of wrote) this.bump(table);
+    }
+  }
+
+  /** The sum of the tables' counters: changes exactly when one of them was written. */
+  version(tables: readonly string[]): number {
+    let v = 0;
+    for (const t of tables) v += this.counts.get(t) ?? 0;
+    return v;
+  }
+
+  private bump(table: string): void {
+    this.counts.set(table, (this.counts.get(table) ?? 0) + 1);
+  }
+}
