@@ -65,7 +65,7 @@ import { ResponseShapeError } from "./parsers/wire.js";
 import { type AttemptResult, placeWithProbe } from "./placement.js";
 import { type ProxyConfig, ProxyError, proxyEndpoint } from "./proxy.js";
 import { PASSTHROUGH, PROXY_PROTOCOL_HEADER, PROXY_TOKEN_HEADER } from "./proxy-protocol.js";
-import { RateLimiter } from "./rate-limiter.js";
+import { RateLimiter, type ReleaseToken } from "./rate-limiter.js";
 import {
   directAnswer,
   failedResponse,
@@ -260,8 +260,8 @@ export class CryptoComClient implements ExchangeClient {
   ): Promise<RawResponse> {
     const query = publicQuery(params);
     const req = requestFacts(`${this.baseUrl}/${method}`, false);
-    if (opts.rateLimit !== false) await this.limiter.acquire(method);
-    return this.exchange(method, req, () => this.transport.get(req.url, query));
+    const release = await this.pace(method, opts);
+    return this.exchange(method, req, () => this.transport.get(req.url, query), false, release);
   }
 
   /**
@@ -276,7 +276,7 @@ export class CryptoComClient implements ExchangeClient {
   ): Promise<RawResponse> {
     const body = buildProxyBody(method, params);
     const req = { ...requestFacts(proxyEndpoint(proxy), true), bytes: Buffer.byteLength(body) };
-    if (opts.rateLimit !== false) await this.limiter.acquire(method);
+    const release = await this.pace(method, opts);
     const raw = await this.exchange(
       method,
       req,
@@ -286,6 +286,7 @@ export class CryptoComClient implements ExchangeClient {
           [PROXY_PROTOCOL_HEADER]: PASSTHROUGH,
         }),
       opts.quiet,
+      release,
     );
     if (!opts.quiet) this.logProxied(raw);
     return raw;
@@ -310,25 +311,48 @@ export class CryptoComClient implements ExchangeClient {
     }
     // Refuse unsendable params before queueing; take the nonce only when the limiter lets us go.
     assertSendableParams(params);
-    if (opts.rateLimit !== false) await this.limiter.acquire(method);
-    const id = opts.id ?? this.nonces.nextId();
-    const nonce = opts.nonce ?? this.nonces.next() + (opts.nonceOffsetMs ?? 0);
-    const env = buildPrivateEnvelope({ method, id, nonce, apiKey, params }, apiSecret);
-    const req: RequestFacts = {
-      url,
-      viaProxy: false,
-      signed: true,
-      id,
-      nonce,
-      paramStringLength: env.paramStringLength,
-      stringToSignLength: env.stringToSignLength,
-      keyFingerprint: apiKey === this.apiKey ? this.keyFp : fingerprint(apiKey),
-      bytes: Buffer.byteLength(env.body),
-    };
-    if (this.authDiag) this.logSigned(method, req, apiKey);
-    const raw = await this.exchange(method, req, () => this.transport.post(url, env.body), opts.quiet);
+    const release = await this.pace(method, opts);
+    let env: ReturnType<typeof buildPrivateEnvelope>;
+    let req: RequestFacts;
+    try {
+      const id = opts.id ?? this.nonces.nextId();
+      const nonce = opts.nonce ?? this.nonces.next() + (opts.nonceOffsetMs ?? 0);
+      env = buildPrivateEnvelope({ method, id, nonce, apiKey, params }, apiSecret);
+      req = {
+        url,
+        viaProxy: false,
+        signed: true,
+        id,
+        nonce,
+        paramStringLength: env.paramStringLength,
+        stringToSignLength: env.stringToSignLength,
+        keyFingerprint: apiKey === this.apiKey ? this.keyFp : fingerprint(apiKey),
+        bytes: Buffer.byteLength(env.body),
+      };
+      if (this.authDiag) this.logSigned(method, req, apiKey);
+    } catch (e) {
+      release?.(); // nothing was sent
+      throw e;
+    }
+    const raw = await this.exchange(
+      method,
+      req,
+      () => this.transport.post(url, env.body),
+      opts.quiet,
+      release,
+    );
     if (raw.error?.isAuthFailure && !opts.quiet) this.logRefusal(raw);
     return raw;
+  }
+
+  /**
+   * The rate limiter's token for `method` (rate-limiter.ts), held until the answer: its window
+   * starts when the answer is in, so a request that left late never bunches with the next ones.
+   */
+  private pace(method: string, opts: RequestOptions): Promise<ReleaseToken | undefined> {
+    return opts.rateLimit !== false
+      ? this.limiter.acquire(method, { held: true })
+      : Promise.resolve(undefined);
   }
 
   /** Sends, and reads the answer: the exchange's own (measuring the clock) or the proxy's. */
@@ -337,6 +361,7 @@ export class CryptoComClient implements ExchangeClient {
     req: RequestFacts,
     send: () => Promise<HttpResponse>,
     quiet = false,
+    release?: ReleaseToken,
   ): Promise<RawResponse> {
     const started = this.now();
     let raw: RawResponse;
@@ -348,6 +373,8 @@ export class CryptoComClient implements ExchangeClient {
     } catch (e) {
       if (!(e instanceof TransportError)) throw e;
       raw = transportFailure(method, req, e);
+    } finally {
+      release?.();
     }
     if (this.onCall && !quiet) this.reportCall(raw, this.now() - started);
     return raw;

@@ -7,6 +7,11 @@
  * - A token spent at time t comes back at t + window × (1 + margin): no window of that length ever
  *   sees more than `limit` requests (a refill-rate bucket would allow 2× at a window edge, which a
  *   fixed-window server counts as a violation). The margin absorbs network jitter.
+ * - A token acquired with `{ held: true }` (the REST client) comes back a window after the request's
+ *   ANSWER (its `release()`), not after its acquisition: a request that left late (the event loop
+ *   busy, undici's queue) can never arrive inside the same server window as the `limit` requests
+ *   after it, however much they bunch on the way. A held token never released comes back after
+ *   MAX_HOLD_MS (a bug never stalls a method for good).
  * - After a 42901 the method's bucket is closed for a jittered, growing back-off (1 s, 2 s, 4 s … ≤ 10 s;
  *   "resumed in the next second" per the exchange) and queued calls wait; a success resets the growth.
  */
@@ -26,11 +31,16 @@ export interface RateLimiterOptions {
   enabled?: boolean | undefined;
 }
 
+/** How long a held token may stay out before it counts as back anyway. */
+export const MAX_HOLD_MS = 60_000;
+
+/** Frees a held token: it comes back one window after this call. */
+export type ReleaseToken = () => void;
+
 class Bucket {
-  /** Send times of the last `limit` requests (ring buffer). */
-  private readonly times: number[] = [];
-  private head = 0;
-  readonly queue: (() => void)[] = [];
+  /** When each spent token comes back (ms); a held one: acquisition + MAX_HOLD_MS until released. */
+  private readonly backAt: number[] = [];
+  readonly queue: { resolve: (release: ReleaseToken) => void; held: boolean }[] = [];
   blockedUntil = 0;
   consecutive429 = 0;
   timer: NodeJS.Timeout | undefined;
@@ -42,18 +52,29 @@ class Bucket {
 
   /** Earliest time a new request may go out. */
   earliest(): number {
-    const fromWindow = this.times.length < this.limit ? 0 : this.times[this.head]! + this.spanMs;
-    return Math.max(fromWindow, this.blockedUntil);
+    if (this.backAt.length < this.limit) return this.blockedUntil;
+    let first = Number.POSITIVE_INFINITY;
+    for (const t of this.backAt) if (t < first) first = t;
+    return Math.max(first, this.blockedUntil);
   }
 
-  take(t: number): void {
-    if (this.times.length < this.limit) this.times.push(t);
-    else {
-      this.times[this.head] = t;
-      this.head = (this.head + 1) % this.limit;
-    }
+  /** Spends the token that came back first (or a new one); returns its slot. */
+  take(t: number, held: boolean): number {
+    const back = held ? t + MAX_HOLD_MS : t + this.spanMs;
+    if (this.backAt.length < this.limit) return this.backAt.push(back) - 1;
+    let slot = 0;
+    for (let i = 1; i < this.backAt.length; i++) if (this.backAt[i]! < this.backAt[slot]!) slot = i;
+    this.backAt[slot] = back;
+    return slot;
+  }
+
+  /** The held token of `slot` comes back one window after `t`. */
+  release(slot: number, t: number): void {
+    this.backAt[slot] = t + this.spanMs;
   }
 }
+
+const NO_RELEASE: ReleaseToken = () => undefined;
 
 export class RateLimiter {
   private readonly buckets = new Map<string, Bucket>();
@@ -85,18 +106,35 @@ export class RateLimiter {
     return b;
   }
 
-  /** Resolves when `method` may be sent (FIFO per method). */
-  acquire(method: string): Promise<void> {
-    if (!this.enabled) return Promise.resolve();
+  /**
+   * Resolves when `method` may be sent (FIFO per method), with the token's release. `held`: the
+   * token stays out until `release()` (call it when the answer is in, or the request failed).
+   */
+  acquire(method: string, opts: { held?: boolean } = {}): Promise<ReleaseToken> {
+    if (!this.enabled) return Promise.resolve(NO_RELEASE);
+    const held = opts.held ?? false;
     const b = this.bucket(method);
-    if (b.queue.length === 0 && b.earliest() <= this.now()) {
-      b.take(this.now());
-      return Promise.resolve();
-    }
-    return new Promise<void>((resolve) => {
-      b.queue.push(resolve);
+    if (b.queue.length === 0 && b.earliest() <= this.now()) return Promise.resolve(this.spend(b, held));
+    return new Promise<ReleaseToken>((resolve) => {
+      b.queue.push({ resolve, held });
       this.pump(b);
     });
+  }
+
+  private spend(b: Bucket, held: boolean): ReleaseToken {
+    const slot = b.take(this.now(), held);
+    if (!held) return NO_RELEASE;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      b.release(slot, this.now());
+      if (b.queue.length > 0) {
+        if (b.timer) clearTimeout(b.timer);
+        b.timer = undefined;
+        this.pump(b);
+      }
+    };
   }
 
   private pump(b: Bucket): void {
@@ -114,8 +152,8 @@ export class RateLimiter {
         );
         return;
       }
-      b.take(t);
-      b.queue.shift()!();
+      const next = b.queue.shift()!;
+      next.resolve(this.spend(b, next.held));
     }
   }
 

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { LIMITS, rateLimitFor } from "../../../src/exchange/cryptocom/endpoints.js";
-import { RateLimiter } from "../../../src/exchange/cryptocom/rate-limiter.js";
+import { MAX_HOLD_MS, RateLimiter } from "../../../src/exchange/cryptocom/rate-limiter.js";
 
 describe("RateLimiter (fake clock)", () => {
   beforeEach(() => {
@@ -29,6 +29,46 @@ describe("RateLimiter (fake clock)", () => {
     }
     // 10 calls at 3 per 100 ms need at least 300 ms.
     expect(granted[9]!.t - granted[0]!.t).toBeGreaterThanOrEqual(300);
+  });
+
+  it("a held token comes back a window after its release (the answer), not after it was taken", async () => {
+    // a request that left late (the event loop busy) must not share a server window with the
+    // `limit` requests after it: the window counts from the answer
+    const limiter = new RateLimiter({
+      now: () => Date.now(),
+      marginRatio: 0,
+      limitFor: () => ({ limit: 3, windowMs: 100 }),
+    });
+    const t0 = Date.now();
+    const releases = await Promise.all([1, 2, 3].map(() => limiter.acquire("m", { held: true })));
+    let fourthAt: number | undefined;
+    void limiter.acquire("m", { held: true }).then(() => {
+      fourthAt = Date.now() - t0;
+    });
+    await vi.advanceTimersByTimeAsync(90);
+    for (const r of releases) r(); // the answers arrive at +90 ms
+    releases[0]!(); // a second release changes nothing
+    await vi.advanceTimersByTimeAsync(99);
+    expect(fourthAt).toBeUndefined(); // an unheld token would have been back at +100
+    await vi.advanceTimersByTimeAsync(2);
+    expect(fourthAt).toBe(190);
+  });
+
+  it("a held token never released comes back after MAX_HOLD_MS: a lost release never stalls a method", async () => {
+    const limiter = new RateLimiter({
+      now: () => Date.now(),
+      marginRatio: 0,
+      limitFor: () => ({ limit: 1, windowMs: 100 }),
+    });
+    await limiter.acquire("m", { held: true }); // never released
+    let next = false;
+    void limiter.acquire("m").then(() => {
+      next = true;
+    });
+    await vi.advanceTimersByTimeAsync(MAX_HOLD_MS - 1);
+    expect(next).toBe(false);
+    await vi.advanceTimersByTimeAsync(2);
+    expect(next).toBe(true);
   });
 
   it("keeps methods in separate buckets", async () => {
