@@ -7,7 +7,7 @@
  * storing the row is a 503, not "accepted". Without a trader (not the leader) the inbox row and the
  * use are one commit.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { WebhookAccepted } from "../../../src/api/contract/types.js";
 import { type ApiServer, createApiServer } from "../../../src/api/server.js";
 import { sha256Hex, webhookSignalRowId } from "../../../src/api/webhook-intake.js";
@@ -107,7 +107,8 @@ describe("webhook → trader: one commit on the way to the order", () => {
     expect(a.intent_id).toEqual(expect.any(String));
     // nothing written by the route before the trader had it: no touch, no inbox row of its own
     expect(seen.at(-1)).toMatchObject({ commits, version });
-    expect(ledger(h.emu).length).toBeGreaterThan(orders);
+    // the 202 says what the intake decided; the create-order follows it (guards, attempt row, send)
+    await vi.waitFor(() => expect(ledger(h.emu).length).toBeGreaterThan(orders), { timeout: 5_000 });
     expect(await entries()).toBe(1);
     const at = seen.at(-1)!.at;
     const row = await h.store.signals.get(webhookSignalRowId("tv", "s-1"));
