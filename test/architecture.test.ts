@@ -30,7 +30,6 @@ const RULES: Record<string, readonly string[]> = {
     "exchange/cryptocom/endpoints.ts",
     "exchange/cryptocom/constants.ts",
     "exchange/cryptocom/instruments.ts",
-    "exchange/cryptocom/json-text.ts",
   ],
   proxy: ["util", "domain", "log", "exchange"],
   diagnostics: ["util", "domain", "log", "config", "exchange"],

@@ -4,15 +4,16 @@
  * or decimal strings, read EXACTLY from their text), optional `signal_id`.
  *
  * Invariants:
- * - Decimals keep their text: a JSON number arrives as `WebhookNumberText` (webhook-json.ts) and is
+ * - Decimals keep their text: a JSON number arrives as `JsonNumberText` (domain/json-text.ts) and is
  *   converted by `Dec` from that text (`1e3` → `1000`, `12.30000000000000000001` unchanged); a plain
  *   JS `number` (a body that went through JSON.parse) is refused, since its digits may be lost.
  * - Fields are read as own properties of a null-prototype object; every problem names its field.
  * - The secret is never echoed in a problem.
  */
+
+import { isJsonObject, JsonNumberText, type JsonValue } from "../domain/json-text.js";
 import { Dec } from "../util/decimal.js";
 import { resolveSymbol } from "./mappers/symbols.js";
-import { isWebhookJsonObject, type WebhookJson, WebhookNumberText } from "./webhook-json.js";
 
 export interface WebhookSignal {
   secret: string;
@@ -38,7 +39,7 @@ const SIGNAL_ID = /^[\x21-\x7e]{1,128}$/;
 /** A positive decimal from a string or a number's text; a problem in words otherwise. */
 export function webhookDecimal(v: unknown): { ok: true; text: string } | { ok: false; problem: string } {
   let text: string;
-  if (v instanceof WebhookNumberText) text = v.text;
+  if (v instanceof JsonNumberText) text = v.text;
   else if (typeof v === "string" && PLAIN_DECIMAL.test(v.trim())) text = v.trim();
   else if (typeof v === "string")
     return { ok: false, problem: "must be a plain decimal such as 25 or 25.50" };
@@ -59,14 +60,13 @@ export function webhookSide(v: unknown): "BUY" | "SELL" | undefined {
   return s === "buy" ? "BUY" : s === "sell" ? "SELL" : undefined;
 }
 
-function field(obj: Record<string, WebhookJson>, key: string): WebhookJson | undefined {
+function field(obj: Record<string, JsonValue>, key: string): JsonValue | undefined {
   return Object.hasOwn(obj, key) ? obj[key] : undefined;
 }
 
-/** Reads the body (parsed by parseWebhookJson); the symbol is resolved against `instruments`. */
-export function readWebhookSignal(body: WebhookJson, instruments: readonly string[]): WebhookParse {
-  if (!isWebhookJsonObject(body))
-    return { ok: false, problems: [{ field: "", problem: "must be a JSON object" }] };
+/** Reads the body (parsed by parseJsonValue); the symbol is resolved against `instruments`. */
+export function readWebhookSignal(body: JsonValue, instruments: readonly string[]): WebhookParse {
+  if (!isJsonObject(body)) return { ok: false, problems: [{ field: "", problem: "must be a JSON object" }] };
   const problems: WebhookProblem[] = [];
   const secret = field(body, "secret");
   if (typeof secret !== "string" || secret.length === 0)
@@ -102,7 +102,7 @@ export function readWebhookSignal(body: WebhookJson, instruments: readonly strin
 
   const sid = field(body, "signal_id");
   let signalId: string | undefined;
-  if (sid instanceof WebhookNumberText) signalId = sid.text;
+  if (sid instanceof JsonNumberText) signalId = sid.text;
   else if (typeof sid === "string" && SIGNAL_ID.test(sid)) signalId = sid;
   else if (sid !== undefined && sid !== null)
     problems.push({ field: "signal_id", problem: "must be 1 to 128 printable characters without spaces" });

@@ -13,10 +13,11 @@
  *   shape errors: they are the order check's findings, with the exchange code they cause.
  * - Decimal texts are kept exactly as given (trimmed); a JSON number keeps its source text.
  */
+
 import { AtpError, type Disposition } from "../domain/errors.js";
+import { JsonNumberText } from "../domain/json-text.js";
 import { isSide, LIMIT_PRICED_TYPES, ORDER_TYPES, TRIGGER_TYPES } from "../domain/orders.js";
 import type { OrderFields } from "../exchange/cryptocom/instruments.js";
-import { JsonNumberText } from "../exchange/cryptocom/signing.js";
 import { dec } from "../util/decimal.js";
 import { type NumberHazard, numberHazards } from "./self-test.js";
 

@@ -5,7 +5,7 @@
  * remaining checklist and a "Verify" section).
  */
 
-import { JsonNumberText } from "../exchange/cryptocom/signing.js";
+import { JsonNumberText } from "../domain/json-text.js";
 import { CAUSE_BY_ID } from "./causes.js";
 import type { CheckStatus, DoctorReport, FailingOrderInput, OrderValue } from "./types.js";
 

@@ -10,9 +10,9 @@
  *    one differs from the text that was signed, the mismatch is certain.
  */
 
+import { JsonNumberText, type JsonValue, parseJsonBody, scalarText } from "../domain/json-text.js";
 import { buildPrivateEnvelope } from "../exchange/cryptocom/envelope.js";
-import { type JsonValue, parseJsonBody, scalarText } from "../exchange/cryptocom/json-text.js";
-import { hmacHex, JsonNumberText, type Params, sign, stringToSign } from "../exchange/cryptocom/signing.js";
+import { hmacHex, type Params, sign, stringToSign } from "../exchange/cryptocom/signing.js";
 import { Dec } from "../util/decimal.js";
 import { SIGNING_VECTORS, type SigningVector } from "./signing-vectors.js";
 

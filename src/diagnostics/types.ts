@@ -10,9 +10,10 @@
  * - No string in a report contains a configured secret (diagnose() also passes the report through
  *   the redactor as a last line of defence).
  */
+
 import type { LookupFunction } from "node:net";
 import type { ConfigReport } from "../config/load.js";
-import type { JsonNumberText } from "../exchange/cryptocom/signing.js";
+import type { JsonNumberText } from "../domain/json-text.js";
 import type { Logger } from "../log/logger.js";
 
 export const CAUSE_IDS = [

@@ -4,8 +4,8 @@
  * text, id and nonce as they appear. Used by REST private calls and WebSocket `public/auth`.
  */
 
-import { type JsonValue, scalarText } from "../exchange/cryptocom/json-text.js";
-import { hmacHex, JsonNumberText, type Params, stringToSign } from "../exchange/cryptocom/signing.js";
+import { JsonNumberText, type JsonValue, scalarText } from "../domain/json-text.js";
+import { hmacHex, type Params, stringToSign } from "../exchange/cryptocom/signing.js";
 import { ipAllowed, type KeyRecord, type KeyStore } from "./keys.js";
 
 export interface SignedRequest {

@@ -6,9 +6,9 @@
  * Failure modes: method handlers never throw to the transport; a ParamError becomes its code, and
  * an unexpected exception becomes 50001 (logged by the transport).
  */
+import { isJsonObject, type JsonObject, type JsonValue } from "../domain/json-text.js";
 import { FINAL_STATUSES, unreachable } from "../domain/orders.js";
 import { codeInfo } from "../exchange/cryptocom/error-codes.js";
-import { isJsonObject, type JsonObject, type JsonValue } from "../exchange/cryptocom/json-text.js";
 import type { Clock } from "../util/clock.js";
 import { Dec } from "../util/decimal.js";
 import { EmulatorClock } from "./clock.js";

@@ -6,6 +6,7 @@
  *   the available balance when it is known;
  * - the doctor never passes an order its own rules reject.
  */
+
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { assessOrder, normaliseOrder, OrderInputError } from "../../src/diagnostics/order-check.js";
@@ -16,12 +17,12 @@ import {
   markOf,
   withMinimum,
 } from "../../src/diagnostics/order-rules.js";
+import { JsonNumberText } from "../../src/domain/json-text.js";
 import {
   type Instrument,
   type OrderFields,
   validateOrder,
 } from "../../src/exchange/cryptocom/instruments.js";
-import { JsonNumberText } from "../../src/exchange/cryptocom/signing.js";
 import { Dec, dec } from "../../src/util/decimal.js";
 import { btcUsd } from "../helpers/instruments.js";
 

@@ -4,6 +4,7 @@
  * explanation per broken rule, advice that fits the balance, and the assumptions shared with the
  * emulator's defaults.
  */
+
 import { describe, expect, it } from "vitest";
 import { assessOrder, normaliseOrder, OrderInputError } from "../../src/diagnostics/order-check.js";
 import {
@@ -11,10 +12,10 @@ import {
   ASSUMED_MIN_ORDER_VALUE,
   withMinimum,
 } from "../../src/diagnostics/order-rules.js";
+import { JsonNumberText } from "../../src/domain/json-text.js";
 import { parseEmulatorConfig } from "../../src/emulator/config.js";
 import { DEFAULT_INSTRUMENTS } from "../../src/emulator/default-instruments.js";
 import { validateOrder } from "../../src/exchange/cryptocom/instruments.js";
-import { JsonNumberText } from "../../src/exchange/cryptocom/signing.js";
 import { dec } from "../../src/util/decimal.js";
 import { btcUsd } from "../helpers/instruments.js";
 

@@ -4,10 +4,11 @@
  * `order_rejected` with the field, the rule and the corrected value, never as an auth cause, even
  * when the engine mislabelled them 40101. Also the signature hazards of numbers in params.
  */
+
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { JsonNumberText } from "../../src/domain/json-text.js";
 import { type EmulatorHandle, startEmulator } from "../../src/emulator/index.js";
 import { ExchangeError } from "../../src/exchange/cryptocom/errors.js";
-import { JsonNumberText } from "../../src/exchange/cryptocom/signing.js";
 import {
   authCauseIds,
   check,

@@ -1,4 +1,5 @@
 /** Pure parts of the doctor: catalogue, ranking, environment, credentials, self-test, order check. */
+
 import { describe, expect, it } from "vitest";
 import { CAUSES, PRECEDENCE } from "../../src/diagnostics/causes.js";
 import { assessCredentials, implausibility, isPlaceholder } from "../../src/diagnostics/credentials.js";
@@ -21,8 +22,8 @@ import {
 } from "../../src/diagnostics/self-test.js";
 import { SIGNING_VECTORS } from "../../src/diagnostics/signing-vectors.js";
 import { renderTroubleshootingDoc } from "../../src/diagnostics/troubleshooting-doc.js";
+import { JsonNumberText } from "../../src/domain/json-text.js";
 import type { Instrument } from "../../src/exchange/cryptocom/instruments.js";
-import { JsonNumberText } from "../../src/exchange/cryptocom/signing.js";
 import { dec } from "../../src/util/decimal.js";
 import { btcUsd } from "../helpers/instruments.js";
 import { referenceFile, skipUnlessPresent } from "../helpers/reference-material.js";

@@ -4,6 +4,7 @@
  * ExchangeError's disposition follows from its category (auth family fatal, transient retry, the
  * rest skip), consistent with `retryable`.
  */
+
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -17,13 +18,13 @@ import {
   ERROR_CATEGORIES,
   type ErrorCategory,
 } from "../../src/domain/errors.js";
+import { JsonSyntaxError } from "../../src/domain/json-text.js";
 import { AdminError } from "../../src/emulator/admin.js";
 import { EmulatorConfigError } from "../../src/emulator/config.js";
 import { ParamError } from "../../src/emulator/methods/params.js";
 import { codeInfo } from "../../src/exchange/cryptocom/error-codes.js";
 import { ExchangeError } from "../../src/exchange/cryptocom/errors.js";
 import { OrderValidationError } from "../../src/exchange/cryptocom/instruments.js";
-import { JsonSyntaxError } from "../../src/exchange/cryptocom/json-text.js";
 import { ResponseShapeError } from "../../src/exchange/cryptocom/parsers/wire.js";
 import { ProxyError } from "../../src/exchange/cryptocom/proxy.js";
 import { UnsignableParamError } from "../../src/exchange/cryptocom/signing.js";

@@ -1,12 +1,14 @@
 /** Authentication and the exchange's order of checks, over real loopback HTTP (reference §3.5, §9). */
+
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { JsonNumberText } from "../../src/domain/json-text.js";
 import {
   type EmulatorConfigInput,
   type EmulatorHandle,
   ManualClock,
   startEmulator,
 } from "../../src/emulator/index.js";
-import { JsonNumberText, sign } from "../../src/exchange/cryptocom/signing.js";
+import { sign } from "../../src/exchange/cryptocom/signing.js";
 import { http, privateCall, publicCall, signedEnvelope } from "./helpers.js";
 
 let em: EmulatorHandle;

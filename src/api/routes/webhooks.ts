@@ -11,13 +11,14 @@
  *   (`deps.acceptSignal`) or, without one, the inbox row and the webhook's use in one transaction.
  *   `last_used_at` of a signal handed to the trader is written later (webhook-usage.ts); the list
  *   shows the newest use either way.
- * - The signal endpoint parses its body itself (webhook-json.ts, in an encapsulated context with its
+ * - The signal endpoint parses its body itself (domain/json-text.ts, in an encapsulated context with its
  *   own JSON and text/plain parsers: TradingView sends text/plain for some alerts) so numbers keep
  *   their exact text; the server's JSON.parse never sees it. Body ≤ 64 KiB, nesting ≤ 64.
  */
 import { randomBytes, timingSafeEqual } from "node:crypto";
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
+import { isJsonObject, type JsonValue, parseJsonBody } from "../../domain/json-text.js";
 import type { ApiDeps } from "../deps.js";
 import { ApiHttpError, validationError } from "../errors.js";
 import { webhookAcceptedSchema, webhookCreatedSchema, webhookInfoSchema } from "../mappers/schemas.js";
@@ -25,7 +26,6 @@ import { defineRoute } from "../route.js";
 import type { ApiInternals } from "../server.js";
 import { readWebhookSignal } from "../webhook-input.js";
 import { intakeWebhookSignal, sha256Hex, type WebhookIntake } from "../webhook-intake.js";
-import { isWebhookJsonObject, parseWebhookJson, type WebhookJson } from "../webhook-json.js";
 import { WebhookUsage } from "../webhook-usage.js";
 
 export const DEFAULT_WEBHOOK = "default";
@@ -137,7 +137,7 @@ export async function registerWebhookRoutes(
       { parseAs: "string", bodyLimit: MAX_WEBHOOK_BYTES },
       (_req, text, done) => {
         try {
-          done(null, parseWebhookJson(String(text)));
+          done(null, parseJsonBody(String(text)));
         } catch {
           done(
             new ApiHttpError(400, "invalid_json", "the body is not valid JSON (or nested deeper than 64)"),
@@ -164,11 +164,11 @@ export async function registerWebhookRoutes(
         tags: ["webhooks"],
       },
       async ({ params, request }) => {
-        const body = (request.body ?? null) as WebhookJson;
+        const body = (request.body ?? null) as JsonValue;
         // the default's row is put in place once (the environment does not change while running)
         if (!defaultSynced && params.name === DEFAULT_WEBHOOK) await syncDefault();
         const hook = await store.webhooks.get(params.name);
-        const given = isWebhookJsonObject(body) && Object.hasOwn(body, "secret") ? body.secret : undefined;
+        const given = isJsonObject(body) && Object.hasOwn(body, "secret") ? body.secret : undefined;
         const ok = sameHash(
           sha256Hex(typeof given === "string" ? given : ""),
           hook?.secretHash ?? DUMMY_HASH,

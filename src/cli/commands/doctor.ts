@@ -5,13 +5,14 @@
  * a shareable report (to FILE, or stdout). Logs (including the CRYPTO_COM_OUTBOUND_IP line) go to stderr.
  * Exit 0 when no problem is found, 1 when one is, 2 on a usage error. Never places an order.
  */
+
 import { writeFileSync } from "node:fs";
 import { createRuntime } from "../../app/runtime.js";
 import { loadConfig } from "../../config/load.js";
 import { diagnose, renderHuman, renderJson, renderMarkdown } from "../../diagnostics/index.js";
 import { normaliseOrder, OrderInputError } from "../../diagnostics/order-check.js";
 import type { FailingOrderInput } from "../../diagnostics/types.js";
-import { isJsonObject, parseJsonBody } from "../../exchange/cryptocom/json-text.js";
+import { isJsonObject, parseJsonBody } from "../../domain/json-text.js";
 import { type CommandContext, defineCommand, type OptionValues, option } from "../define-command.js";
 
 export function parseOrderFlag(text: string): FailingOrderInput {

@@ -3,10 +3,11 @@
  * string, the string to sign (API key shown only as its last 4 characters) and the signature made
  * with the configured secret, to compare with the official samples or another client.
  */
+
 import { createRuntime } from "../../app/runtime.js";
 import { loadConfig } from "../../config/load.js";
 import { numberHazards } from "../../diagnostics/self-test.js";
-import { isJsonObject, parseJsonBody } from "../../exchange/cryptocom/json-text.js";
+import { isJsonObject, parseJsonBody } from "../../domain/json-text.js";
 import { type Params, paramString, sign, stringToSign } from "../../exchange/cryptocom/signing.js";
 import { last4, maskSecret } from "../../util/secrets.js";
 import { defineCommand, type OptionValues, option } from "../define-command.js";

@@ -5,9 +5,8 @@
  * are strings (the 2026 OpenAPI examples) instead of numbers (every earlier live capture).
  */
 
+import { JsonNumberText, type JsonValue } from "../../domain/json-text.js";
 import { codeInfo } from "../../exchange/cryptocom/error-codes.js";
-import type { JsonValue } from "../../exchange/cryptocom/json-text.js";
-import { JsonNumberText } from "../../exchange/cryptocom/signing.js";
 
 export interface Reply {
   code: number;

@@ -13,16 +13,17 @@
  * every exchange answer is the JSON envelope, an unexpected exception included (50001). A request
  * held by a latency fault is released (its connection destroyed) when the emulator closes.
  */
+
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { httpStatusFor } from "../../exchange/cryptocom/error-codes.js";
 import {
   isJsonObject,
+  JsonNumberText,
   type JsonObject,
   type JsonValue,
   parseJsonBody,
   scalarText,
-} from "../../exchange/cryptocom/json-text.js";
-import { JsonNumberText } from "../../exchange/cryptocom/signing.js";
+} from "../../domain/json-text.js";
+import { httpStatusFor } from "../../exchange/cryptocom/error-codes.js";
 import { readBody } from "../../util/http-body.js";
 import { authenticate } from "../auth.js";
 import type { EmulatedExchange } from "../exchange.js";

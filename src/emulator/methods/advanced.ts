@@ -3,7 +3,7 @@
  * on `user.advanced.order` (and on `user.order` once triggered).
  */
 
-import { isJsonObject, type JsonObject, scalarText } from "../../exchange/cryptocom/json-text.js";
+import { isJsonObject, type JsonObject, scalarText } from "../../domain/json-text.js";
 import type { CallContext, EmulatedExchange, Handler } from "../exchange.js";
 import { fail, ok, type Reply } from "../http/envelope.js";
 import type { VenueOrderRequest } from "../matching/types.js";

@@ -4,6 +4,7 @@
  * its states arrive on `user.order` and through get-order-detail. Every create request that passed
  * authentication is logged for the admin API, accepted or not.
  */
+import { type JsonObject, scalarText } from "../../domain/json-text.js";
 import {
   isTriggerType,
   type OrderType,
@@ -13,7 +14,6 @@ import {
   TRIGGER_TYPES,
 } from "../../domain/orders.js";
 import { CLIENT_OID_MAX } from "../../exchange/cryptocom/constants.js";
-import { type JsonObject, scalarText } from "../../exchange/cryptocom/json-text.js";
 import type { CallContext, EmulatedExchange, Handler } from "../exchange.js";
 import { fail, ok, type Reply } from "../http/envelope.js";
 import type { Origin, VenueOrderRequest } from "../matching/types.js";

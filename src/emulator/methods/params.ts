@@ -5,8 +5,7 @@
  */
 
 import { AtpError, type Disposition } from "../../domain/errors.js";
-import { type JsonObject, type JsonValue, scalarText } from "../../exchange/cryptocom/json-text.js";
-import { JsonNumberText } from "../../exchange/cryptocom/signing.js";
+import { JsonNumberText, type JsonObject, type JsonValue, scalarText } from "../../domain/json-text.js";
 
 export class ParamError extends AtpError {
   get errorCode(): string {

@@ -2,8 +2,8 @@
  * Public market-data methods (reference §5.1), answered from the simulated market.
  * Unknown instruments give 40004 "Invalid instrument_name" (the message JKorf maps to UnknownSymbol).
  */
+import type { JsonObject } from "../../domain/json-text.js";
 import { TIMEFRAME_MS, type Timeframe } from "../../exchange/cryptocom/constants.js";
-import type { JsonObject } from "../../exchange/cryptocom/json-text.js";
 import type { EmulatedExchange, Handler } from "../exchange.js";
 import { ok } from "../http/envelope.js";
 import { instrumentToWire } from "../instruments.js";

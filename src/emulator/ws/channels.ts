@@ -9,8 +9,8 @@
  * (also spelled `user.advance.order`). Instruments must exist; anything else is not a channel.
  * Names are compared as strings and looked up in Maps, never as object properties.
  */
+import type { JsonObject } from "../../domain/json-text.js";
 import type { Timeframe } from "../../exchange/cryptocom/constants.js";
-import type { JsonObject } from "../../exchange/cryptocom/json-text.js";
 import type { WireLevel } from "../market/book.js";
 import { timeframeOf } from "../market/candles.js";
 import type { SocketKind } from "./connection.js";

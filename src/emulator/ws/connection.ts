@@ -10,8 +10,9 @@
  * even when the interval is shorter. The interval and the deadline are real timers (waits); the id
  * and the allowance's calendar second are the emulator clock's.
  */
+
 import type { WebSocket } from "ws";
-import type { JsonValue } from "../../exchange/cryptocom/json-text.js";
+import type { JsonValue } from "../../domain/json-text.js";
 import type { EmulatedExchange } from "../exchange.js";
 import { envelope, idToken, type Reply } from "../http/envelope.js";
 import type { KeyRecord } from "../keys.js";

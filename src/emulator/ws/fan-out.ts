@@ -11,8 +11,8 @@
  * Cost: each wire payload of a market event (ticker, book of a depth, candle of a timeframe, trade)
  * is built at most once per event, whatever the subscriber count.
  */
+import type { JsonValue } from "../../domain/json-text.js";
 import type { Timeframe } from "../../exchange/cryptocom/constants.js";
-import type { JsonValue } from "../../exchange/cryptocom/json-text.js";
 import type { EmulatedExchange } from "../exchange.js";
 import { diffSide } from "../market/book.js";
 import type { MarketEvent, SimulatedMarket } from "../market/market.js";

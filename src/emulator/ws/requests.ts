@@ -16,7 +16,7 @@ import {
   type JsonValue,
   parseJsonBody,
   scalarText,
-} from "../../exchange/cryptocom/json-text.js";
+} from "../../domain/json-text.js";
 import { authenticate } from "../auth.js";
 import type { EmulatedExchange } from "../exchange.js";
 import { fail, faultMessage } from "../http/envelope.js";

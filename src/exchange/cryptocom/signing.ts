@@ -13,17 +13,12 @@
 
 import { createHmac } from "node:crypto";
 import { AtpError, type Disposition } from "../../domain/errors.js";
+import { JsonNumberText } from "../../domain/json-text.js";
 
 /**
  * A JSON number kept as the exact text it had in a request body. The emulator's body parser
  * produces these so that it can canonicalise numbers "as the exchange parsed them".
  */
-export class JsonNumberText {
-  constructor(readonly text: string) {}
-  toJSON(): number {
-    return Number(this.text);
-  }
-}
 
 export type ParamValue =
   | string

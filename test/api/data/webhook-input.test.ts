@@ -4,10 +4,10 @@
  */
 import { describe, expect, it } from "vitest";
 import { readWebhookSignal } from "../../../src/api/webhook-input.js";
-import { parseWebhookJson, WebhookJsonError } from "../../../src/api/webhook-json.js";
+import { JsonSyntaxError, parseJsonBody } from "../../../src/domain/json-text.js";
 
 const INSTRUMENTS = ["BTC_USD", "ETH_USD", "SOL_USD"];
-const read = (text: string) => readWebhookSignal(parseWebhookJson(text), INSTRUMENTS);
+const read = (text: string) => readWebhookSignal(parseJsonBody(text), INSTRUMENTS);
 
 describe("readWebhookSignal", () => {
   it("keeps a JSON number's digits that a double would lose", () => {
@@ -79,13 +79,13 @@ describe("readWebhookSignal", () => {
   });
 });
 
-describe("parseWebhookJson", () => {
+describe("parseJsonBody", () => {
   it("refuses deep nesting with a syntax error instead of overflowing the stack", () => {
-    expect(() => parseWebhookJson(`${"[".repeat(100_000)}${"]".repeat(100_000)}`)).toThrow(WebhookJsonError);
-    expect(() => parseWebhookJson('{"a":1,}')).toThrow(/offset 7/);
+    expect(() => parseJsonBody(`${"[".repeat(100_000)}${"]".repeat(100_000)}`)).toThrow(JsonSyntaxError);
+    expect(() => parseJsonBody('{"a":1,}')).toThrow(/offset 7/);
   });
   it("treats __proto__ as an ordinary key", () => {
-    const v = parseWebhookJson('{"__proto__":{"x":"1"},"secret":"s"}') as Record<string, unknown>;
+    const v = parseJsonBody('{"__proto__":{"x":"1"},"secret":"s"}') as Record<string, unknown>;
     expect(Object.hasOwn(v, "__proto__")).toBe(true);
     expect(({} as Record<string, unknown>).x).toBeUndefined();
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { JsonSyntaxError, parseJsonBody } from "../../src/exchange/cryptocom/json-text.js";
-import { JsonNumberText, paramString } from "../../src/exchange/cryptocom/signing.js";
+import { JsonNumberText, JsonSyntaxError, parseJsonBody } from "../../src/domain/json-text.js";
+import { paramString } from "../../src/exchange/cryptocom/signing.js";
 
 describe("request body parser", () => {
   it("keeps every number's original text", () => {

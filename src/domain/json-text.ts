@@ -1,13 +1,23 @@
 /**
- * A small strict JSON parser (request bodies in the emulator, `--order` in the doctor) that keeps every number as the exact text it had
+ * A small strict JSON parser (request bodies in the emulator, `--order` in the doctor, TradingView
+ * webhook bodies in the API) that keeps every number as the exact text it had
  * (`JsonNumberText`), so the emulator can recompute a signature "as the exchange parsed it" and
  * never loses digits of an id, nonce or decimal sent as a JSON number.
  *
- * Invariants: accepts exactly RFC 8259 JSON (no comments, no trailing commas); a duplicate key keeps
- * the last value (as JSON.parse does); throws JsonSyntaxError with the offset of the first problem.
+ * Invariants: accepts exactly RFC 8259 JSON (no comments, no trailing commas); nesting deeper than
+ * 64 is a syntax error (never a stack overflow); objects have a null prototype (a `__proto__` key is
+ * an ordinary key); a duplicate key keeps the last value (as JSON.parse does); throws
+ * JsonSyntaxError with the offset of the first problem.
  */
-import { AtpError, type Disposition } from "../../domain/errors.js";
-import { JsonNumberText } from "./signing.js";
+import { AtpError, type Disposition } from "./errors.js";
+
+/** A JSON number kept as the exact text it had (ids, nonces, decimals never pass through a double). */
+export class JsonNumberText {
+  constructor(readonly text: string) {}
+  toJSON(): number {
+    return Number(this.text);
+  }
+}
 
 export type JsonValue = string | JsonNumberText | boolean | null | JsonValue[] | JsonObject;
 export interface JsonObject {
