@@ -5,8 +5,8 @@
  * - The signal row id is deterministic: `wh-<name>-<sha256(signal_id) first 32 hex>`, so the same
  *   `signal_id` on the same webhook is one row, one intent (idempotency key `signal:<row id>`), at
  *   most one order — however often or concurrently it is sent. Without a `signal_id` each call is new.
- * - Only watchlist symbols with trading on enter the pipeline; any other is stored BLOCKED with
- *   NOT_IN_WATCHLIST / TRADING_DISABLED (the guards' codes), so history shows it.
+ * - Only watchlist symbols with trading on enter the pipeline (the trading rule,
+ *   trading/inbox.ts externalSignalBlock); any other is stored BLOCKED with its code, so history shows it.
  * - The trace is `inboxTrace({ amountUsd, actor })` (src/trading/inbox.ts) plus the webhook's name
  *   and signal_id; amounts and prices are exact decimal text from the body.
  * - One commit on the way to the order. With this process's trader (`accept`, the leader's
@@ -25,7 +25,7 @@
 import { createHash, randomUUID } from "node:crypto";
 import type { Logger } from "../log/logger.js";
 import type { Json, NewSignal, SignalRecord, Store } from "../store/types.js";
-import { inboxTrace } from "../trading/inbox.js";
+import { externalSignalBlock, inboxTrace } from "../trading/inbox.js";
 import { Dec } from "../util/decimal.js";
 import type { WebhookAccepted } from "./contract/types.js";
 import { ApiHttpError } from "./errors.js";
@@ -136,8 +136,7 @@ export async function intakeWebhookSignal(
   const existing = await store.signals.get(id);
   if (existing) return duplicate(existing.intentId);
 
-  const item = await store.watchlist.get(s.symbol);
-  const blocked = !item ? "NOT_IN_WATCHLIST" : !item.tradeEnabled ? "TRADING_DISABLED" : undefined;
+  const blocked = externalSignalBlock(await store.watchlist.get(s.symbol));
   const actor = `webhook:${name}`;
   const trace = inboxTrace({ amountUsd: s.amountUsd, actor });
   const row = {

@@ -9,7 +9,7 @@
  * - A malformed `request` never becomes an order of another size: an amount that is not a plain
  *   positive decimal string is dropped (the watchlist's amount, or AMOUNT_NOT_SET, applies).
  */
-import type { Json, SignalRecord } from "../store/types.js";
+import type { Json, SignalRecord, WatchlistItem } from "../store/types.js";
 import { Dec } from "../util/decimal.js";
 import type { TradeRequest } from "./requests.js";
 
@@ -25,6 +25,18 @@ export function inboxTrace(request: { amountUsd?: string | undefined; actor: str
   return {
     request: { actor: request.actor, ...(request.amountUsd ? { amountUsd: request.amountUsd } : {}) },
   };
+}
+
+/**
+ * Whether an external signal (a TradingView webhook) may enter the pipeline: only for a watchlist
+ * symbol with trading on; otherwise the code it is stored BLOCKED with (the guards' own codes, so
+ * the history reads the same as a guard's block).
+ */
+export function externalSignalBlock(
+  item: WatchlistItem | undefined,
+): "NOT_IN_WATCHLIST" | "TRADING_DISABLED" | undefined {
+  if (!item) return "NOT_IN_WATCHLIST";
+  return item.tradeEnabled ? undefined : "TRADING_DISABLED";
 }
 
 export function inboxRequest(s: SignalRecord): TradeRequest {
