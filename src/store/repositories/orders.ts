@@ -9,7 +9,7 @@
  *   decreases, and an update older than the stored exchange time changes nothing (`changed: false`);
  * - the exchange object is kept as received (`raw`, money as decimal strings).
  */
-import type { Selectable } from "kysely";
+import type { Selectable, Updateable } from "kysely";
 import type { Order as ExchangeOrder } from "../../exchange/types.js";
 import type { Dec } from "../../util/decimal.js";
 import {
@@ -104,6 +104,16 @@ export function ordersRepo(ctx: RepoContext): OrdersRepo {
       .orderBy("id")
       .execute();
     return rows.map(fromRow);
+  };
+  /** One row's columns set; answers the row as it is now (undefined: no such order). */
+  const updateOne = async (id: string, set: Updateable<OrdersTable>) => {
+    const row = await ctx.db
+      .updateTable("orders")
+      .set(set)
+      .where("id", "=", id)
+      .returningAll()
+      .executeTakeFirst();
+    return row && fromRow(row);
   };
 
   return {
@@ -226,13 +236,7 @@ export function ordersRepo(ctx: RepoContext): OrdersRepo {
     async setStatus(id, status, reason) {
       const set: { status: string; updated_at: number; reason?: string } = { status, updated_at: ctx.now() };
       if (reason !== undefined) set.reason = reason;
-      const row = await ctx.db
-        .updateTable("orders")
-        .set(set)
-        .where("id", "=", id)
-        .returningAll()
-        .executeTakeFirst();
-      return row && fromRow(row);
+      return updateOne(id, set);
     },
 
     async link(id, link) {
@@ -242,13 +246,7 @@ export function ordersRepo(ctx: RepoContext): OrdersRepo {
       if (link.listId !== undefined) set.list_id = link.listId;
       if (link.lotId !== undefined) set.lot_id = link.lotId;
       if (link.parentId !== undefined) set.parent_id = link.parentId;
-      const row = await ctx.db
-        .updateTable("orders")
-        .set(set)
-        .where("id", "=", id)
-        .returningAll()
-        .executeTakeFirst();
-      return row && fromRow(row);
+      return updateOne(id, set);
     },
 
     get: (id) => one(ctx, "id", id),
