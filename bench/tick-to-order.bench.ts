@@ -47,8 +47,6 @@ const HISTORY = 10_000;
 const TARGET_P99_MS = 2;
 const SYMBOL = "BTC_USD";
 const ROLE_ENV = "ATP_TTO_BENCH_EMULATOR";
-/** `atp start`'s store: WAL checkpoints in a worker thread (src/store/checkpointer.ts). */
-const CHECKPOINTS = process.env.ATP_BENCH_TTO_CHECKPOINTS === "inline" ? "inline" : "background";
 
 if (process.env[ROLE_ENV]) {
   const { startEmulator } = await import("../src/emulator/index.js");
@@ -243,12 +241,7 @@ async function runVariant(url: string, v: Variant): Promise<Sample[]> {
     apiSecret: "demo-secret",
     rateLimit: { enabled: false },
   });
-  const real: Store = await openStore({
-    dataDir: dir,
-    logger,
-    now: () => time.now(),
-    checkpoints: CHECKPOINTS,
-  });
+  const real: Store = await openStore({ dataDir: dir, logger, now: () => time.now() });
   if (v.history > 0) await seedHistory(real, time, v.history);
   await real.settings.set("live_trading", true);
   await real.watchlist.upsert({

@@ -29,7 +29,6 @@ import type { SecretValue } from "../log/redact.js";
 import { MarketFeed } from "../market/feed.js";
 import { DEFAULT_HEALTH_LIMITS } from "../market/health.js";
 import type { CandleSource } from "../market/source.js";
-import type { CheckpointMode } from "../store/connect.js";
 import { openStore } from "../store/open.js";
 import type { Store } from "../store/types.js";
 import type { StrategyConfig } from "../strategy/config.js";
@@ -76,8 +75,6 @@ export interface RuntimeOptions {
   time?: TimeSource;
   /** Overrides ATP_DATA_DIR (the demo keeps its own store under ./data/demo). */
   dataDir?: string;
-  /** SQLite WAL checkpoints of the store (default "inline"; `atp start`: "background", off the event loop). */
-  storeCheckpoints?: CheckpointMode;
 }
 
 /** What the runtime serves the HTTP API with (src/api's ApiServer has this shape). */
@@ -362,7 +359,6 @@ export class Runtime {
           dataDir: this.opts.dataDir ?? this.config.dataDir,
           logger: this.logger,
           now: () => this.time.now(),
-          checkpoints: this.opts.storeCheckpoints ?? "inline",
         }),
       (store) => ({ stop: () => store.close() }),
     );

@@ -4,7 +4,7 @@
  * SQLite (`better-sqlite3`): `journal_mode=WAL` (readers, e.g. `atp orders`, never block the
  * engine's writes and vice versa), `synchronous=FULL` (every commit is fsynced before it returns: an
  * intent or attempt row is on disk before the request it leads to leaves), `busy_timeout=5000`,
- * `foreign_keys=ON`; WAL checkpoints inline or in a worker thread (checkpointer.ts). The data directory is created with mode 0700. Prepared statements are kept in
+ * `foreign_keys=ON`. The data directory is created with mode 0700. Prepared statements are kept in
  * a bounded cache (`SQLITE_STATEMENT_CACHE` texts, least recently used dropped): Kysely prepares
  * every query again otherwise; a cached statement still being iterated is never handed out twice.
  *
@@ -21,7 +21,6 @@ import { Kysely, PostgresDialect, SqliteDialect, sql } from "kysely";
 import pg from "pg";
 import type { Logger } from "../log/logger.js";
 import { displayUrl } from "../util/url.js";
-import { type Checkpointer, startBackgroundCheckpoints } from "./checkpointer.js";
 import type { Db } from "./db.js";
 import { StoreConfigError, StoreDataError, StoreUnavailableError } from "./errors.js";
 import type { StoreDialect } from "./types.js";
@@ -37,15 +36,7 @@ export interface DbConnection {
   target: Target;
   /** Where the data lives, without user info. */
   location: string;
-  /** SQLite with background checkpoints: stopped before the connection closes. */
-  checkpointer?: Checkpointer;
 }
-
-/**
- * SQLite WAL checkpoints: "inline" (SQLite's automatic checkpoint, in the commit that crosses 1000
- * pages) or "background" (checkpointer.ts: a worker thread, off the event loop; the engine's store).
- */
-export type CheckpointMode = "inline" | "background";
 
 /** Which database a URL (or its absence) names. */
 export function targetOf(url: string | undefined, dataDir: string): Target {
@@ -106,12 +97,7 @@ export function cachedStatements(database: Database.Database, max = SQLITE_STATE
   };
 }
 
-export function openSqlite(
-  file: string,
-  dataDir: string,
-  log: Logger,
-  checkpoints: CheckpointMode = "inline",
-): DbConnection {
+export function openSqlite(file: string, dataDir: string, log: Logger): DbConnection {
   try {
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   } catch (e) {
@@ -131,15 +117,12 @@ export function openSqlite(
   } catch (e) {
     throw new StoreUnavailableError(`cannot open the SQLite database ${file}: ${message(e)}`, { cause: e });
   }
-  const checkpointer =
-    checkpoints === "background" ? startBackgroundCheckpoints(database, file, log) : undefined;
   const db = new Kysely({ dialect: new SqliteDialect({ database: cachedStatements(database) }) }) as Db;
   return {
     db,
     dialect: "sqlite",
     target: { dialect: "sqlite", file },
     location: file,
-    ...(checkpointer ? { checkpointer } : {}),
   };
 }
 

@@ -6,7 +6,7 @@
  * exit 2.
  */
 import type { Logger } from "../log/logger.js";
-import { type CheckpointMode, type DbConnection, openPostgres, openSqlite, targetOf } from "./connect.js";
+import { type DbConnection, openPostgres, openSqlite, targetOf } from "./connect.js";
 import { setInternals } from "./internals.js";
 import { runMigrations } from "./migrator.js";
 import { buildStore } from "./store.js";
@@ -21,15 +21,13 @@ export interface OpenStoreOptions {
   logger: Logger;
   /** The clock of every timestamp the store writes when the caller gives none. */
   now: () => number;
-  /** SQLite WAL checkpoints (connect.ts CheckpointMode); default "inline". */
-  checkpoints?: CheckpointMode;
 }
 
 export async function openStore(opts: OpenStoreOptions): Promise<Store> {
   const target = targetOf(opts.url, opts.dataDir);
   const opened: DbConnection =
     target.dialect === "sqlite"
-      ? openSqlite(target.file, opts.dataDir, opts.logger, opts.checkpoints)
+      ? openSqlite(target.file, opts.dataDir, opts.logger)
       : await openPostgres(target.url, opts.logger);
   // every write after the migrations is counted (Store.writeVersion); one pool either way
   const writes = new WriteCounter();
@@ -57,8 +55,6 @@ export async function openStore(opts: OpenStoreOptions): Promise<Store> {
   return store;
 }
 
-/** The checkpointer first (its connection would keep the WAL), then the database. */
 async function closeConnection(connection: DbConnection): Promise<void> {
-  await connection.checkpointer?.stop();
   await connection.db.destroy();
 }

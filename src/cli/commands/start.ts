@@ -106,7 +106,6 @@ function demoRuntime(report: ConfigReport, speed: number): { runtime: Runtime; d
       name: "demo",
       dataDir,
       stopTimeoutMs: 3_000,
-      storeCheckpoints: "background",
       venue: {
         kind: "emulator",
         config: demoEmulatorConfig(speed),
@@ -143,7 +142,6 @@ async function run(values: OptionValues<typeof options>): Promise<number> {
         runtime: createRuntime(report, {
           name: "engine",
           stopTimeoutMs: 3_000,
-          storeCheckpoints: "background",
           // an attempt counts as stale only after the exchange's request window: keep the client's
           // own "resend safe after" inside the same bound (5 s margin)
           ...(values["attempt-stale-ms"] < 65_000
