@@ -39,4 +39,4 @@ EXPOSE 8000
 VOLUME ["/var/lib/atp"]
 HEALTHCHECK --interval=30s --timeout=5s --start-period=40s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||8000)+'/api/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
-CMD ["node", "bin/atp.js", "start"]
+CMD ["node", "--max-semi-space-size=1", "--max-old-space-size=128", "bin/atp.js", "start"]

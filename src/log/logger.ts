@@ -5,8 +5,10 @@
  * Tags the seed greps for: auth lines carry `tag: "CRYPTO_AUTH_DIAG"` and the words in the message;
  * the outbound IP line carries `CRYPTO_COM_OUTBOUND_IP`. Use `authLog()` / `logOutboundIp()`.
  */
+
+import { createRequire } from "node:module";
 import pino, { type Logger } from "pino";
-import pinoPretty from "pino-pretty";
+import type PinoPretty from "pino-pretty";
 import { Redactor, type SecretValue } from "./redact.js";
 
 export type { Logger } from "pino";
@@ -23,6 +25,11 @@ export interface LoggerOptions {
 
 export const AUTH_TAG = "CRYPTO_AUTH_DIAG";
 export const OUTBOUND_IP_TAG = "CRYPTO_COM_OUTBOUND_IP";
+
+/** pino-pretty, loaded only for a human reader (a TTY or LOG_PRETTY=true): services never load it. */
+function prettyStream(): typeof PinoPretty {
+  return createRequire(import.meta.url)("pino-pretty") as typeof PinoPretty;
+}
 
 export function createLogger(opts: LoggerOptions = {}): Logger {
   const redactor = new Redactor(opts.secrets ?? []);
@@ -41,7 +48,7 @@ export function createLogger(opts: LoggerOptions = {}): Logger {
   };
   const sink: pino.DestinationStream =
     pretty && !opts.destination
-      ? pinoPretty({
+      ? prettyStream()({
           colorize: true,
           translateTime: "SYS:HH:MM:ss.l",
           ignore: "pid,hostname",

@@ -5,13 +5,15 @@
  * (summary.ts, leader only) and the command bot (bot.ts).
  *
  * Invariants:
- * - Without TELEGRAM_BOT_TOKEN nothing runs; without an authorised chat id no alert is stored and
+ * - Without TELEGRAM_BOT_TOKEN nothing runs (disabled.ts; the composition root then never loads this
+ *   module, nor the bot library); without an authorised chat id no alert is stored and
  *   commands are disabled (fail closed, no polling at all): the start-up log says which.
  * - `counts()` is plain numbers for /metrics.
  */
 import { CommandBot } from "./bot.js";
 import { createBotApi } from "./bot-api.js";
 import type { NotifierDeps } from "./deps.js";
+import { disabledTelegram, telegramEnabled } from "./disabled.js";
 import { subscribeOutbox } from "./outbox.js";
 import { OutboxSender } from "./sender.js";
 import { DailySummary } from "./summary.js";
@@ -44,67 +46,51 @@ export interface TelegramNotifier {
 
 export function createTelegram(deps: NotifierDeps): TelegramNotifier {
   const { botToken, chatIds, apiRoot } = deps.telegram;
-  const enabled = botToken !== undefined && botToken !== "" && chatIds.length > 0;
+  if (!botToken || !telegramEnabled(botToken, chatIds)) return disabledTelegram(deps.logger, botToken);
   const mode = { demo: deps.demo, envLiveTrading: deps.engine.envLiveTrading };
-  const unsubscribe = enabled
-    ? subscribeOutbox(deps.store, { chatIds, ...mode, logger: deps.logger })
-    : () => {};
-  const sender = enabled
-    ? new OutboxSender({
-        store: deps.store,
-        api: createBotApi(botToken, apiRoot),
-        token: botToken,
-        time: deps.time,
-        logger: deps.logger,
-        isLeader: deps.isLeader,
-        mode,
-      })
-    : undefined;
-  const summary = enabled
-    ? new DailySummary({
-        store: deps.store,
-        time: deps.time,
-        logger: deps.logger,
-        chatIds,
-        isLeader: deps.isLeader,
-        balances: () => deps.exchange.balances(),
-        mode,
-        onEnqueued: () => sender?.wake(),
-      })
-    : undefined;
-  const bot = enabled ? new CommandBot(deps) : undefined;
+  const unsubscribe = subscribeOutbox(deps.store, { chatIds, ...mode, logger: deps.logger });
+  const sender = new OutboxSender({
+    store: deps.store,
+    api: createBotApi(botToken, apiRoot),
+    token: botToken,
+    time: deps.time,
+    logger: deps.logger,
+    isLeader: deps.isLeader,
+    mode,
+  });
+  const summary = new DailySummary({
+    store: deps.store,
+    time: deps.time,
+    logger: deps.logger,
+    chatIds,
+    isLeader: deps.isLeader,
+    balances: () => deps.exchange.balances(),
+    mode,
+    onEnqueued: () => sender.wake(),
+  });
+  const bot = new CommandBot(deps);
   return {
     async start() {
-      if (!botToken) {
-        deps.logger.info("telegram: TELEGRAM_BOT_TOKEN is not set: no alerts, no commands");
-        return;
-      }
-      if (chatIds.length === 0) {
-        deps.logger.warn(
-          "telegram: TELEGRAM_CHAT_ID is not set: commands are DISABLED (fail closed) and no alert is sent",
-        );
-        return;
-      }
-      sender?.start();
-      summary?.start();
-      await bot?.start();
+      sender.start();
+      summary.start();
+      await bot.start();
       deps.logger.info(
-        { bot: bot?.bot.botInfo.username, chats: chatIds.length },
+        { bot: bot.bot.botInfo.username, chats: chatIds.length },
         "telegram: alerts and commands enabled",
       );
     },
     async stop() {
       unsubscribe();
-      summary?.stop();
-      await bot?.stop();
-      await sender?.stop();
+      summary.stop();
+      await bot.stop();
+      await sender.stop();
     },
     counts: () => ({
-      enabled,
-      commandsEnabled: enabled,
-      unauthorisedUpdates: bot?.counts.unauthorisedUpdates ?? 0,
-      commands: bot?.counts.commands ?? 0,
-      ...(sender?.counts ?? { sent: 0, retried: 0, retryAfter: 0, failed: 0, unknown: 0 }),
+      enabled: true,
+      commandsEnabled: true,
+      unauthorisedUpdates: bot.counts.unauthorisedUpdates,
+      commands: bot.counts.commands,
+      ...sender.counts,
     }),
   };
 }

@@ -18,11 +18,12 @@ import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import Database from "better-sqlite3";
 import { Kysely, PostgresDialect, SqliteDialect, sql } from "kysely";
-import pg from "pg";
+import type pg from "pg";
 import type { Logger } from "../log/logger.js";
 import { displayUrl } from "../util/url.js";
 import type { Db } from "./db.js";
 import { StoreConfigError, StoreDataError, StoreUnavailableError } from "./errors.js";
+import { pgDriver } from "./pg-driver.js";
 import type { StoreDialect } from "./types.js";
 
 export const SQLITE_FILE = "atp.db";
@@ -65,7 +66,7 @@ export const PG_TYPES: pg.CustomTypesConfig = {
       if (oid === INT8_OID) return parseInt8;
       if (oid === NUMERIC_OID) return (text: string) => text;
     }
-    return pg.types.getTypeParser(oid, format as "text");
+    return pgDriver().types.getTypeParser(oid, format as "text");
   }) as pg.CustomTypesConfig["getTypeParser"],
 };
 
@@ -139,7 +140,7 @@ export function pgConfig(url: string): pg.ClientConfig {
 
 export async function openPostgres(url: string, log: Logger): Promise<DbConnection> {
   const shown = displayUrl(url);
-  const pool = new pg.Pool({ ...pgConfig(url), max: 10 });
+  const pool = new (pgDriver().Pool)({ ...pgConfig(url), max: 10 });
   // an idle client losing its connection must not end the process: the next query reports it
   pool.on("error", (e) => log.warn({ err: message(e), url: shown }, "PostgreSQL pool connection lost"));
   const db = new Kysely({ dialect: new PostgresDialect({ pool }) }) as Db;

@@ -31,11 +31,12 @@
  */
 import { hostname } from "node:os";
 import Database from "better-sqlite3";
-import pg from "pg";
+import type pg from "pg";
 import { pgConfig } from "./connect.js";
 import type { Db } from "./db.js";
 import { type LockHolder, StoreLockedError } from "./errors.js";
 import { internalsOf } from "./internals.js";
+import { pgDriver } from "./pg-driver.js";
 import type { Store } from "./types.js";
 
 /** First key of the leader's advisory lock ("atp1"); the second is hashtext(current_schema()). */
@@ -212,7 +213,7 @@ async function acquirePostgres(store: Store, url: string, opts: LeadershipOption
 
   async function attempt(): Promise<void> {
     if (state !== "follower") return;
-    const c = new pg.Client(pgConfig(url));
+    const c = new (pgDriver().Client)(pgConfig(url));
     c.on("error", (e) => lose(c, "connection_error", message(e)));
     c.on("end", () => lose(c, "connection_ended", "the connection to PostgreSQL ended"));
     try {

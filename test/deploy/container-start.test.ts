@@ -1,5 +1,5 @@
 /**
- * The container's command line, run here: the Dockerfile's CMD (`node bin/atp.js start`) with the
+ * The container's command line, run here: the Dockerfile's CMD (`node <flags> bin/atp.js start`) with the
  * image's ENV and the compose backend's environment, minus what only exists inside compose
  * (DATABASE_URL's `postgres` host; the SQLite store in a temp ATP_DATA_DIR instead) and no
  * credentials; the exchange is an emulator on loopback (EXCHANGE_CUSTOM_BASE_URL, OUTBOUND_IP_URL),
@@ -32,6 +32,13 @@ function imageEnv(): Record<string, string> {
   return Object.fromEntries([...last.matchAll(/([A-Z_]+)=(\S+)/g)].map((m) => [m[1]!, m[2]!]));
 }
 
+/** The node flags of the image's CMD (between `node` and `bin/atp.js`). */
+function imageNodeFlags(): string[] {
+  const text = readFileSync(join(ROOT, "Dockerfile"), "utf8");
+  const cmd = JSON.parse(/^CMD (\[.*\])$/m.exec(text)![1]!) as string[];
+  return cmd.slice(1, cmd.indexOf("bin/atp.js"));
+}
+
 async function freePort(): Promise<number> {
   const s = createServer();
   await new Promise<void>((r) => s.listen(0, "127.0.0.1", () => r()));
@@ -61,7 +68,7 @@ beforeAll(async () => {
     EXCHANGE_CUSTOM_BASE_URL: emu.baseUrl,
     OUTBOUND_IP_URL: emu.ipEchoUrl,
   };
-  child = spawn(process.execPath, [bundle.file, "start"], {
+  child = spawn(process.execPath, [...imageNodeFlags(), bundle.file, "start"], {
     cwd: dir,
     env: cleanEnv(env),
     stdio: ["ignore", "pipe", "pipe"],

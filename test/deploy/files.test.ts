@@ -31,11 +31,20 @@ function expectDocumentedVariable(name: string): void {
 }
 
 /** `node bin/atp.js <command> …`: the launcher exists and the command is one of atp's. */
+/** `node [V8 flags…] bin/atp.js <command> …`, with flags from NODE_FLAGS only. */
 function expectAtpCommand(argv: string[]): void {
-  expect(argv.slice(0, 2)).toEqual(["node", "bin/atp.js"]);
-  expect(existsSync(join(ROOT, argv[1]!))).toBe(true);
-  expect(COMMAND_NAMES).toContain(argv[2]);
+  expect(argv[0]).toBe("node");
+  const at = argv.indexOf("bin/atp.js");
+  expect(at).toBeGreaterThan(0);
+  for (const flag of argv.slice(1, at)) expect(NODE_FLAGS).toContain(flag);
+  expect(existsSync(join(ROOT, argv[at]!))).toBe(true);
+  expect(COMMAND_NAMES).toContain(argv[at + 1]);
 }
+
+/** The node flags atp's command lines may carry: `npm start`'s (package.json). */
+const NODE_FLAGS = (JSON.parse(read("package.json")) as { scripts: { start: string } }).scripts.start
+  .split(/\s+/)
+  .filter((w) => w.startsWith("--"));
 
 describe("docker-compose.yml", () => {
   it("has the services the seed's commands name (backend), postgres, and the optional proxy profile", () => {
@@ -163,8 +172,10 @@ describe("systemd units", () => {
       expect(t).toMatch(/^EnvironmentFile=\/etc\/atp\/\S+\.env$/m);
       const exec = /^ExecStart=(.*)$/m.exec(t)![1]!.split(/\s+/);
       expect(exec[0]).toBe("/usr/bin/node");
-      expect(exec[1]).toMatch(/\/bin\/atp\.js$/);
-      expect(COMMAND_NAMES).toContain(exec[2]);
+      const at = exec.findIndex((w) => /\/bin\/atp\.js$/.test(w));
+      expect(at).toBeGreaterThan(0);
+      for (const flag of exec.slice(1, at)) expect(NODE_FLAGS).toContain(flag);
+      expect(COMMAND_NAMES).toContain(exec[at + 1]);
       expect(OPS).toContain(u);
     }
   });

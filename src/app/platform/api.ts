@@ -17,7 +17,8 @@ import { fileURLToPath } from "node:url";
 import { loadOrCreateApiToken } from "../../api/auth/token.js";
 import { PlatformMetrics } from "../../api/metrics-feed.js";
 import { createApiServer } from "../../api/server.js";
-import { createTelegram, parseChatIds } from "../../notify/index.js";
+import { parseChatIds } from "../../notify/deps.js";
+import { disabledTelegram, telegramEnabled } from "../../notify/disabled.js";
 import type { Runtime } from "../runtime.js";
 import type { Platform } from "./platform.js";
 
@@ -78,19 +79,23 @@ export async function serveApiOn(
   const api = await createApiServer({ ...deps, metrics });
   // Telegram on the same sources and services as the API (disabled, and says so, without a token or chat)
   const tg = runtime.config.telegram;
-  const telegram = createTelegram({
-    time: runtime.time,
-    logger: deps.logger,
-    store: deps.store,
-    services: deps.services,
-    telegram: { botToken: tg.botToken, chatIds: parseChatIds(tg.chatId), apiRoot: tg.apiRoot },
-    isLeader: () => deps.engine.leader(),
-    demo: runtime.liveMode === "DEMO",
-    engine: deps.engine,
-    exchange: deps.exchange,
-    market: deps.market,
-    diagnostics: { run: () => deps.diagnostics.run() },
-  });
+  const chatIds = parseChatIds(tg.chatId);
+  // the bot library is loaded only when Telegram runs (a token and an authorised chat)
+  const telegram = !telegramEnabled(tg.botToken, chatIds)
+    ? disabledTelegram(deps.logger, tg.botToken)
+    : (await import("../../notify/index.js")).createTelegram({
+        time: runtime.time,
+        logger: deps.logger,
+        store: deps.store,
+        services: deps.services,
+        telegram: { botToken: tg.botToken, chatIds, apiRoot: tg.apiRoot },
+        isLeader: () => deps.engine.leader(),
+        demo: runtime.liveMode === "DEMO",
+        engine: deps.engine,
+        exchange: deps.exchange,
+        market: deps.market,
+        diagnostics: { run: () => deps.diagnostics.run() },
+      });
   metrics.observeTelegram(() => telegram.counts());
   runtime.add({ name: "telegram", start: () => telegram.start(), stop: () => telegram.stop() });
   let port = server.port;
