@@ -461,7 +461,7 @@ export async function run(): Promise<BenchSection> {
     `Machine load (1-min load average, ${cpus().length} cores): ${fmt(loadStart, 2)} at the start, ${fmt(loadavg()[0]!, 2)} at the end.`,
     "",
     "What the path is now: two commits and one flush — the inbox row with its intent (committed without a",
-    "flush of its own: `durability: \"with-next\"`, docs/store.md) and READY with the attempt row, whose fsync",
+    'flush of its own: `durability: "with-next"`, docs/store.md) and READY with the attempt row, whose fsync',
     "makes both durable before the write (no lost order); no exchange call when the read cache is fresh (the",
     "ticker and the balance from the streams; a value beyond its age bound goes to REST, the REST rows);",
     "open-row reads by positive status lists (the status indexes, so the aged store costs no scan); updates",

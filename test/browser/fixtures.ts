@@ -4,6 +4,7 @@
  * executed entry, a stored doctor report and incident. Decimals are strings with trailing zeros on
  * purpose ("12345.67890000"): the dashboard must show them exactly as sent.
  */
+
 import type {
   ApiNotificationSettings,
   ApiOrder,
@@ -11,6 +12,7 @@ import type {
   ApiSettings,
   ApiWatchlistItem,
 } from "../../src/api/contract/types.js";
+import { CRITICAL_KINDS, NOTIFICATION_KINDS } from "../../src/trading/services/notifications.js";
 
 export const FIXTURE_T0 = 1_767_225_600_000; // 2026-01-01T00:00:00Z
 export const FIXTURE_TOTAL_USD = "12345.67890000";
@@ -175,33 +177,11 @@ export const FIXTURE_SETTINGS: ApiSettings = {
   },
 };
 
-const CRITICAL = new Set([
-  "protection.failed",
-  "position.unprotected",
-  "auth.incident_opened",
-  "delivery.notice",
-]);
-
 /** What GET /api/settings/notifications answers for a store with nothing set (the real defaults). */
 export const FIXTURE_NOTIFICATIONS: ApiNotificationSettings = {
-  events: [
-    "signal",
-    "order.placed",
-    "order.filled",
-    "position.closed",
-    "protection.placed",
-    "protection.failed",
-    "position.unprotected",
-    "auth.incident_opened",
-    "auth.incident_closed",
-    "order.rejected",
-    "guard.blocked",
-    "loss.tripped",
-    "daily.summary",
-    "delivery.notice",
-  ].map((kind) => {
+  events: NOTIFICATION_KINDS.map((kind) => {
     const d = kind === "order.placed" || kind === "protection.placed" ? "silent" : "on";
-    return { kind, value: d, default_value: d, critical: CRITICAL.has(kind) };
+    return { kind, value: d, default_value: d, critical: CRITICAL_KINDS.has(kind) };
   }),
   daily_summary: { enabled: true, time: "20:00", time_zone: "UTC" },
   throttle_minutes: 60,
