@@ -71,3 +71,15 @@ export function candleProblem(c: Candle): string | undefined {
   if (c.l <= 0) return "prices must be positive";
   return undefined;
 }
+
+/** Analytics candle from the exchange's decimal candle (numbers are fine here: never sent back). */
+export function toCandle(c: DecCandle): Candle {
+  return {
+    t: c.time,
+    o: c.open.toNumber(),
+    h: c.high.toNumber(),
+    l: c.low.toNumber(),
+    c: c.close.toNumber(),
+    v: c.volume.toNumber(),
+  };
+}

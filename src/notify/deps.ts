@@ -48,7 +48,6 @@ export interface NotifierDeps {
     | "upsertWatchlist"
     | "removeWatchlist"
     | "getNotificationSettings"
-    | "setNotificationSettings"
     | "updateNotificationSettings"
   >;
   telegram: TelegramConnection;

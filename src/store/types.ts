@@ -379,33 +379,12 @@ export interface OrderPage {
  * but the exchange's raw object, the attempt number and the exchange time, with money as its exact
  * decimal text — the same text `Dec.toFixed()` gives (read-only: nothing computes with it).
  */
-export interface OrderListing {
-  id: string;
-  intentId: string | undefined;
-  clientOid: string | undefined;
-  exchangeOrderId: string | undefined;
-  listId: string | undefined;
-  symbol: string;
-  side: Side;
-  type: OrderType;
-  role: OrderRole;
-  parentId: string | undefined;
-  lotId: string | undefined;
-  status: StoredOrderStatus;
-  quantity: string | undefined;
-  notional: string | undefined;
-  price: string | undefined;
-  refPrice: string | undefined;
-  filledQuantity: string;
-  avgPrice: string | undefined;
-  fee: string;
-  feeCurrency: string | undefined;
-  reason: string | undefined;
-  mode: TradingMode;
-  external: boolean;
-  createdAt: Millis;
-  updatedAt: Millis;
-}
+export type OrderListing = MoneyAsText<Omit<OrderRecord, "raw" | "attempt" | "exchangeTime">>;
+
+/** `T` with every `Dec` (or optional `Dec`) field as its decimal text instead. */
+type MoneyAsText<T> = {
+  [K in keyof T]: T[K] extends Dec ? string : T[K] extends Dec | undefined ? string | undefined : T[K];
+};
 
 export interface OrderListingPage {
   items: OrderListing[];

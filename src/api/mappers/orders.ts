@@ -18,34 +18,19 @@ export function apiDecText(v: Dec | undefined): string | null {
   return v === undefined ? null : v.toFixed();
 }
 
+/** A stored order as the API's order: its money as exact text, then the listing's mapping. */
 export function apiOrderOf(o: OrderRecord): ApiOrder {
-  return {
-    id: o.id,
-    intent_id: o.intentId ?? null,
-    client_oid: o.clientOid ?? null,
-    exchange_order_id: o.exchangeOrderId ?? null,
-    symbol: o.symbol,
-    side: o.side,
-    type: o.type,
-    role: o.role,
-    status: o.status,
-    quantity: apiDecText(o.quantity),
-    notional: apiDecText(o.notional),
-    price: apiDecText(o.price),
-    ref_price: apiDecText(o.refPrice),
-    filled_quantity: o.filledQuantity.toFixed(),
-    avg_price: apiDecText(o.avgPrice),
+  const text = (v: Dec | undefined) => (v === undefined ? undefined : v.toFixed());
+  return apiOrderOfListing({
+    ...o,
+    quantity: text(o.quantity),
+    notional: text(o.notional),
+    price: text(o.price),
+    refPrice: text(o.refPrice),
+    filledQuantity: o.filledQuantity.toFixed(),
+    avgPrice: text(o.avgPrice),
     fee: o.fee.toFixed(),
-    fee_currency: o.feeCurrency ?? null,
-    list_id: o.listId ?? null,
-    parent_id: o.parentId ?? null,
-    lot_id: o.lotId ?? null,
-    mode: o.mode,
-    reason: o.reason ?? null,
-    external: o.external,
-    created_at: o.createdAt,
-    updated_at: o.updatedAt,
-  };
+  });
 }
 
 /** A listed order (the store's listing: money already exact decimal text) as the API's order. */

@@ -14,16 +14,19 @@ import type { ApiDeps } from "../deps.js";
 import { ApiHttpError } from "../errors.js";
 import { resolveSymbol } from "./symbols.js";
 
-export async function resolveInstrument(deps: ApiDeps, raw: string): Promise<string> {
-  let instruments: string[];
+/** The venue's instrument names; a 503 (retryable) while the list cannot be read. */
+export async function venueInstruments(deps: ApiDeps): Promise<string[]> {
   try {
-    instruments = await deps.market.instruments();
+    return await deps.market.instruments();
   } catch {
     throw new ApiHttpError(503, "not_ready", "the venue's instrument list is not available yet", {
       retryable: true,
     });
   }
-  const r = resolveSymbol(raw, instruments);
+}
+
+export async function resolveInstrument(deps: ApiDeps, raw: string): Promise<string> {
+  const r = resolveSymbol(raw, await venueInstruments(deps));
   if (r.ok) return r.symbol;
   const closest = r.suggestions.length > 0 ? `; closest: ${r.suggestions.join(", ")}` : "";
   throw new ApiHttpError(400, "validation", `${r.problem}${closest}`, {

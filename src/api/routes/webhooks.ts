@@ -15,6 +15,7 @@
  *   own JSON and text/plain parsers: TradingView sends text/plain for some alerts) so numbers keep
  *   their exact text; the server's JSON.parse never sees it. Body ≤ 64 KiB, nesting ≤ 64.
  */
+
 import { randomBytes, timingSafeEqual } from "node:crypto";
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
@@ -22,6 +23,7 @@ import { isJsonObject, type JsonValue, parseJsonBody } from "../../domain/json-t
 import type { ApiDeps } from "../deps.js";
 import { ApiHttpError, validationError } from "../errors.js";
 import { webhookAcceptedSchema, webhookCreatedSchema, webhookInfoSchema } from "../mappers/schemas.js";
+import { venueInstruments } from "../mappers/watchlist-input.js";
 import { defineRoute } from "../route.js";
 import type { ApiInternals } from "../server.js";
 import { readWebhookSignal } from "../webhook-input.js";
@@ -175,15 +177,7 @@ export async function registerWebhookRoutes(
         );
         if (!hook || !ok || typeof given !== "string")
           throw new ApiHttpError(401, "unauthorized", "unknown webhook or wrong secret");
-        let instruments: string[];
-        try {
-          instruments = await deps.market.instruments();
-        } catch {
-          throw new ApiHttpError(503, "not_ready", "the venue's instrument list is not available yet", {
-            retryable: true,
-          });
-        }
-        const r = readWebhookSignal(body, instruments);
+        const r = readWebhookSignal(body, await venueInstruments(deps));
         if (!r.ok) throw validationError("body", r.problems);
         return intakeWebhookSignal(intake, hook.name, r.signal);
       },

@@ -12,7 +12,7 @@
 
 import type { ApiCandleSeries, ApiDecision } from "../../api/contract/types.js";
 import type { MarketSource, SymbolView } from "../../api/deps.js";
-import type { Candle } from "../../domain/market.js";
+import { type Candle, toCandle } from "../../domain/market.js";
 import type { ExchangeClient } from "../../exchange/types.js";
 import type { Logger } from "../../log/logger.js";
 import type { MarketFeed } from "../../market/feed.js";
@@ -95,16 +95,7 @@ export class PlatformMarket implements MarketSource {
     else if (tf) {
       try {
         const raw = await this.o.client.getCandles(symbol, tf, { count: n });
-        candles = raw
-          .map((c) => ({
-            t: c.time,
-            o: c.open.toNumber(),
-            h: c.high.toNumber(),
-            l: c.low.toNumber(),
-            c: c.close.toNumber(),
-            v: c.volume.toNumber(),
-          }))
-          .sort((a, b) => a.t - b.t);
+        candles = raw.map(toCandle).sort((a, b) => a.t - b.t);
       } catch (err) {
         this.o.logger.debug({ err, symbol, timeframe }, "chart candles could not be read");
       }

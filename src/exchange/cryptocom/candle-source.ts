@@ -9,7 +9,7 @@
  * their consumer.
  */
 
-import type { Candle, DecCandle, DecTicker } from "../../domain/market.js";
+import { type Candle, type DecTicker, toCandle } from "../../domain/market.js";
 import type { Logger } from "../../log/logger.js";
 import type {
   CandleRange,
@@ -33,18 +33,6 @@ export interface CryptoComSourceOptions {
   /** Socket tuning (warm-up, reconnect back-off, heartbeat staleness); tests shorten them. */
   stream?: Omit<MarketStreamOptions, "url" | "logger">;
   logger?: Logger;
-}
-
-/** Analytics candle from the exchange's decimal candle (numbers are fine here: never sent back). */
-export function toCandle(c: DecCandle): Candle {
-  return {
-    t: c.time,
-    o: c.open.toNumber(),
-    h: c.high.toNumber(),
-    l: c.low.toNumber(),
-    c: c.close.toNumber(),
-    v: c.volume.toNumber(),
-  };
 }
 
 function channels(topics: StreamTopics): string[] {

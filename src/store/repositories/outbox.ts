@@ -10,7 +10,7 @@ import { intOutOpt, jsonIn, jsonOut } from "../codec.js";
 import { limitOf, type RepoContext } from "../context.js";
 import type { OutboxTable } from "../db.js";
 import type { OutboxRecord, OutboxRepo } from "../types.js";
-import { OUTBOX_STATES, parseMember } from "../vocabulary.js";
+import { OUTBOX_STATES, type OutboxState, parseMember } from "../vocabulary.js";
 
 function fromRow(r: Selectable<OutboxTable>): OutboxRecord {
   return {
@@ -30,6 +30,26 @@ export function outboxRepo(ctx: RepoContext): OutboxRepo {
   const byKey = async (key: string) => {
     const r = await ctx.db.selectFrom("outbox").selectAll().where("dedup_key", "=", key).executeTakeFirst();
     return r && fromRow(r);
+  };
+  /** One message from state `from` to `to`; false when it was not in `from` (someone else moved it). */
+  const move = async (id: number, from: OutboxState, to: OutboxState) => {
+    const r = await ctx.db
+      .updateTable("outbox")
+      .set({ state: to })
+      .where("id", "=", id)
+      .where("state", "=", from)
+      .executeTakeFirst();
+    return (r.numUpdatedRows ?? 0n) > 0n;
+  };
+  const inState = async (state: OutboxState, limit?: number) => {
+    const rows = await ctx.db
+      .selectFrom("outbox")
+      .selectAll()
+      .where("state", "=", state)
+      .orderBy("id")
+      .limit(limitOf(limit, 100))
+      .execute();
+    return rows.map(fromRow);
   };
   return {
     async enqueue(input) {
@@ -82,44 +102,10 @@ export function outboxRepo(ctx: RepoContext): OutboxRepo {
         .where("id", "=", id)
         .execute();
     },
-    async claim(id) {
-      const r = await ctx.db
-        .updateTable("outbox")
-        .set({ state: "SENDING" })
-        .where("id", "=", id)
-        .where("state", "=", "PENDING")
-        .executeTakeFirst();
-      return (r.numUpdatedRows ?? 0n) > 0n;
-    },
-    async markUnknown(id) {
-      const r = await ctx.db
-        .updateTable("outbox")
-        .set({ state: "UNKNOWN" })
-        .where("id", "=", id)
-        .where("state", "=", "SENDING")
-        .executeTakeFirst();
-      return (r.numUpdatedRows ?? 0n) > 0n;
-    },
-    async pending(limit) {
-      const rows = await ctx.db
-        .selectFrom("outbox")
-        .selectAll()
-        .where("state", "=", "PENDING")
-        .orderBy("id")
-        .limit(limitOf(limit, 100))
-        .execute();
-      return rows.map(fromRow);
-    },
-    async inState(state, limit) {
-      const rows = await ctx.db
-        .selectFrom("outbox")
-        .selectAll()
-        .where("state", "=", state)
-        .orderBy("id")
-        .limit(limitOf(limit, 100))
-        .execute();
-      return rows.map(fromRow);
-    },
+    claim: (id) => move(id, "PENDING", "SENDING"),
+    markUnknown: (id) => move(id, "SENDING", "UNKNOWN"),
+    pending: (limit) => inState("PENDING", limit),
+    inState,
     async get(id) {
       const r = await ctx.db.selectFrom("outbox").selectAll().where("id", "=", id).executeTakeFirst();
       return r && fromRow(r);

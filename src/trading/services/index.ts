@@ -126,28 +126,6 @@ export class TradingServices<Req = ManualOrderRequest, Res = unknown> {
     return this.store.settings.get("telegram");
   }
 
-  /** Validates (the store's schema) and stores the notification settings, audited as `actor`. */
-  setNotificationSettings(
-    value: TelegramNotificationSettings,
-    actor: string,
-  ): Promise<TelegramNotificationSettings> {
-    return applyAudited(this.store, {
-      actor,
-      action: "settings.set",
-      entity: "settings",
-      entityId: "telegram",
-      event: "settings.changed",
-      before: async (tx) => {
-        const r = await tx.settings.get("telegram");
-        return r.source === "stored" ? r.value : null;
-      },
-      apply: async (tx) => {
-        const after = await tx.settings.set("telegram", value);
-        return { result: after, after, changed: true };
-      },
-    });
-  }
-
   /**
    * Applies `change` to the current notification settings inside one transaction (no lost update
    * between two editors), validates and stores the result, audited as `actor`. A change that
