@@ -19,12 +19,10 @@
  * received just before the signal): the production path. The floor: building and signing the same
  * create-order body (src/exchange/cryptocom/signing.ts `sign`) and JSON-serialising it.
  */
-import { spawn } from "node:child_process";
 import { subscribe } from "node:diagnostics_channel";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { signalRow } from "../src/app/signal-row.js";
 import { CryptoComClient } from "../src/exchange/cryptocom/client.js";
 import { sign } from "../src/exchange/cryptocom/signing.js";
@@ -39,6 +37,7 @@ import { Trader } from "../src/trading/trader.js";
 import { useVenueReads, VenueReadCache } from "../src/trading/venue-cache.js";
 import type { TimeSource } from "../src/util/clock.js";
 import { dec } from "../src/util/decimal.js";
+import { startEmulatorProcess } from "./emulator-process.js";
 import { type BenchSection, fmt, measure } from "./lib.js";
 
 const ORDERS = Number(process.env.ATP_BENCH_TTO_ORDERS ?? "200");
@@ -46,37 +45,6 @@ const WARMUP = 20;
 const HISTORY = 10_000;
 const TARGET_P99_MS = 2;
 const SYMBOL = "BTC_USD";
-const ROLE_ENV = "ATP_TTO_BENCH_EMULATOR";
-
-if (process.env[ROLE_ENV]) {
-  const { startEmulator } = await import("../src/emulator/index.js");
-  const em = await startEmulator({
-    market_tick_ms: 0,
-    rate_limits: false,
-    accounts: { main: { balances: { USD: "10000000", BTC: "1" } } },
-  });
-  process.on("SIGTERM", () => void em.close().then(() => process.exit(0)));
-  process.stdout.write(`READY ${em.baseUrl}\n`);
-}
-
-function startEmulatorProcess(): Promise<{ url: string; stop: () => Promise<void> }> {
-  const child = spawn(process.execPath, ["--import", "tsx", fileURLToPath(import.meta.url)], {
-    env: { ...process.env, [ROLE_ENV]: "1" },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  return new Promise((resolve, reject) => {
-    let out = "";
-    child.once("exit", (code) => reject(new Error(`emulator exited early (${code})`)));
-    child.stdout.on("data", (d: Buffer) => {
-      out += d.toString();
-      const m = /READY (\S+)/.exec(out);
-      if (!m) return;
-      child.removeAllListeners("exit");
-      const stop = () => new Promise<void>((done) => child.once("exit", () => done()).kill("SIGTERM"));
-      resolve({ url: m[1]!, stop });
-    });
-  });
-}
 
 // ---------------------------------------------------------------- instrumentation (one clock)
 
