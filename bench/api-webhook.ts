@@ -28,7 +28,7 @@ import type { TimeSource } from "../src/util/clock.js";
 import { dec } from "../src/util/decimal.js";
 import { apiTestDeps } from "../test/helpers/api-deps.js";
 import { startEmulatorProcess } from "./emulator-process.js";
-import { fmt } from "./lib.js";
+import { fmt, pct } from "./lib.js";
 
 const ORDERS = Number(process.env.ATP_BENCH_API_WEBHOOK_ORDERS ?? "100");
 const WARMUP = 10;
@@ -72,11 +72,6 @@ function timedStore(real: Store): Store {
     },
   });
 }
-
-const pct = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? 0;
-};
 
 /** One run with the store under `where` (the OS temp dir: disk; /dev/shm: tmpfs, the same code without fsync). */
 export async function runWebhookBench(

@@ -22,7 +22,7 @@ import type { TradingContext, Venue } from "../src/trading/context.js";
 import { Reconciler } from "../src/trading/reconcile/index.js";
 import { systemTime } from "../src/util/clock.js";
 import { dec } from "../src/util/decimal.js";
-import { type BenchSection, fmt } from "./lib.js";
+import { type BenchSection, fmt, pct } from "./lib.js";
 import { inPgSchema, inTempDir } from "./scratch-stores.js";
 
 const LOTS = 100;
@@ -138,11 +138,6 @@ function memoryClient(w: World): ExchangeClient {
     },
   });
 }
-
-const pct = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? 0;
-};
 
 const NON_FINAL = "status not in ('FILLED', 'CANCELED', 'REJECTED', 'EXPIRED')";
 const LIST_SQL = [

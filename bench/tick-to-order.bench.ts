@@ -38,7 +38,7 @@ import { useVenueReads, VenueReadCache } from "../src/trading/venue-cache.js";
 import type { TimeSource } from "../src/util/clock.js";
 import { dec } from "../src/util/decimal.js";
 import { startEmulatorProcess } from "./emulator-process.js";
-import { type BenchSection, fmt, measure } from "./lib.js";
+import { type BenchSection, fmt, measure, pct } from "./lib.js";
 
 const ORDERS = Number(process.env.ATP_BENCH_TTO_ORDERS ?? "200");
 const WARMUP = 20;
@@ -275,11 +275,6 @@ async function runVariant(url: string, v: Variant): Promise<Sample[]> {
 }
 
 // ---------------------------------------------------------------- report
-
-const pct = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? 0;
-};
 
 function floorMs(body: string): number {
   const env = JSON.parse(body) as {
