@@ -24,11 +24,11 @@ import type { Store, Tx } from "../src/store/types.js";
 import type { TradingContext } from "../src/trading/context.js";
 import { Trader } from "../src/trading/trader.js";
 import { useVenueReads, VenueReadCache } from "../src/trading/venue-cache.js";
-import type { TimeSource } from "../src/util/clock.js";
 import { dec } from "../src/util/decimal.js";
 import { apiTestDeps } from "../test/helpers/api-deps.js";
 import { startEmulatorProcess } from "./emulator-process.js";
 import { fmt, pct } from "./lib.js";
+import { ShiftedTime } from "./shifted-time.js";
 
 const ORDERS = Number(process.env.ATP_BENCH_API_WEBHOOK_ORDERS ?? "100");
 const WARMUP = 10;
@@ -48,13 +48,6 @@ subscribe("undici:request:bodySent", (m) => {
   if (path.startsWith("/api/signals/webhook/")) sent ??= hr();
   else if (path.endsWith("/private/create-order")) written ??= hr();
 });
-
-class ShiftedTime implements TimeSource {
-  offset = 0;
-  now = () => Date.now() + this.offset;
-  setTimeout = (fn: () => void, ms: number) => setTimeout(fn, ms);
-  clearTimeout = (h: unknown) => clearTimeout(h as ReturnType<typeof setTimeout>);
-}
 
 /** The store with its commits timed: the first after the webhook was sent is the intake. */
 function timedStore(real: Store): Store {

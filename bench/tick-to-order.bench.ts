@@ -35,10 +35,10 @@ import type { TradingContext } from "../src/trading/context.js";
 import { sizeBuy } from "../src/trading/sizing.js";
 import { Trader } from "../src/trading/trader.js";
 import { useVenueReads, VenueReadCache } from "../src/trading/venue-cache.js";
-import type { TimeSource } from "../src/util/clock.js";
 import { dec } from "../src/util/decimal.js";
 import { startEmulatorProcess } from "./emulator-process.js";
 import { type BenchSection, fmt, measure, pct } from "./lib.js";
+import { ShiftedTime } from "./shifted-time.js";
 
 const ORDERS = Number(process.env.ATP_BENCH_TTO_ORDERS ?? "200");
 const WARMUP = 20;
@@ -109,13 +109,6 @@ function traceOrder(name: string, t0: bigint, end: bigint, log: Mark[]): void {
     .filter((m) => m.start <= end)
     .map((m) => `  +${ms(t0, m.start).toFixed(3)} ${ms(m.start, m.end).toFixed(3)} ${m.name}`);
   process.stderr.write(`trace (${name}), written at +${ms(t0, end).toFixed(3)}:\n${lines.join("\n")}\n`);
-}
-
-class ShiftedTime implements TimeSource {
-  offset = 0;
-  now = () => Date.now() + this.offset;
-  setTimeout = (fn: () => void, ms: number) => setTimeout(fn, ms);
-  clearTimeout = (h: unknown) => clearTimeout(h as ReturnType<typeof setTimeout>);
 }
 
 // ---------------------------------------------------------------- one variant
