@@ -11,12 +11,10 @@
  * One MARKET BUY of 10 USD on BTC_USD at a time; its fill and protection settle outside the
  * measurement, the lot is retired and the trader's clock moves 2.5 h on (the default limits).
  */
-import { spawn } from "node:child_process";
 import { subscribe } from "node:diagnostics_channel";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { request } from "undici";
 import { createApiServer } from "../src/api/server.js";
 import { CryptoComClient } from "../src/exchange/cryptocom/client.js";
@@ -26,48 +24,18 @@ import type { Store, Tx } from "../src/store/types.js";
 import type { TradingContext } from "../src/trading/context.js";
 import { Trader } from "../src/trading/trader.js";
 import { useVenueReads, VenueReadCache } from "../src/trading/venue-cache.js";
-import type { TimeSource } from "../src/util/clock.js";
 import { dec } from "../src/util/decimal.js";
 import { apiTestDeps } from "../test/helpers/api-deps.js";
-import { fmt } from "./lib.js";
+import { startEmulatorProcess } from "./emulator-process.js";
+import { fmt, pct } from "./lib.js";
+import { ShiftedTime } from "./shifted-time.js";
 
 const ORDERS = Number(process.env.ATP_BENCH_API_WEBHOOK_ORDERS ?? "100");
 const WARMUP = 10;
 const TARGET_P99_MS = 5;
 const SECRET = "bench-webhook-secret-0123456789";
-const ROLE_ENV = "ATP_API_BENCH_EMULATOR";
 const hr = () => process.hrtime.bigint();
 const ms = (a: bigint, b: bigint) => Number(b - a) / 1e6;
-
-if (process.env[ROLE_ENV]) {
-  const { startEmulator } = await import("../src/emulator/index.js");
-  const em = await startEmulator({
-    market_tick_ms: 0,
-    rate_limits: false,
-    accounts: { main: { balances: { USD: "10000000", BTC: "1" } } },
-  });
-  process.on("SIGTERM", () => void em.close().then(() => process.exit(0)));
-  process.stdout.write(`READY ${em.baseUrl}\n`);
-}
-
-function startEmulatorProcess(): Promise<{ url: string; stop: () => Promise<void> }> {
-  const child = spawn(process.execPath, ["--import", "tsx", fileURLToPath(import.meta.url)], {
-    env: { ...process.env, [ROLE_ENV]: "1" },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  return new Promise((resolve, reject) => {
-    let out = "";
-    child.once("exit", (code) => reject(new Error(`emulator exited early (${code})`)));
-    child.stdout.on("data", (d: Buffer) => {
-      out += d.toString();
-      const m = /READY (\S+)/.exec(out);
-      if (!m) return;
-      child.removeAllListeners("exit");
-      const stop = () => new Promise<void>((done) => child.once("exit", () => done()).kill("SIGTERM"));
-      resolve({ url: m[1]!, stop });
-    });
-  });
-}
 
 let sent: bigint | undefined;
 let handed: bigint | undefined;
@@ -80,13 +48,6 @@ subscribe("undici:request:bodySent", (m) => {
   if (path.startsWith("/api/signals/webhook/")) sent ??= hr();
   else if (path.endsWith("/private/create-order")) written ??= hr();
 });
-
-class ShiftedTime implements TimeSource {
-  offset = 0;
-  now = () => Date.now() + this.offset;
-  setTimeout = (fn: () => void, ms: number) => setTimeout(fn, ms);
-  clearTimeout = (h: unknown) => clearTimeout(h as ReturnType<typeof setTimeout>);
-}
 
 /** The store with its commits timed: the first after the webhook was sent is the intake. */
 function timedStore(real: Store): Store {
@@ -104,11 +65,6 @@ function timedStore(real: Store): Store {
     },
   });
 }
-
-const pct = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? 0;
-};
 
 /** One run with the store under `where` (the OS temp dir: disk; /dev/shm: tmpfs, the same code without fsync). */
 export async function runWebhookBench(

@@ -25,7 +25,7 @@ import { systemTime } from "../src/util/clock.js";
 import { dec } from "../src/util/decimal.js";
 import { apiTestDeps, bearer } from "../test/helpers/api-deps.js";
 import { runWebhookBench } from "./api-webhook.js";
-import { type BenchSection, fmt } from "./lib.js";
+import { type BenchSection, fmt, pct } from "./lib.js";
 
 const SYMBOLS = 100;
 const OPEN = 200;
@@ -102,11 +102,6 @@ subscribe("http.server.response.finish", (m) => {
   list.push(performance.now() - a.at);
   serverTimes.set(a.path, list);
 });
-
-const pct = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? 0;
-};
 
 async function load(url: string, headers: Record<string, string>): Promise<Load> {
   const path = new URL(url).pathname;

@@ -35,6 +35,12 @@ export function measure(name: string, fn: () => number, minMs = 1_000): Measurem
   return { name, ops, seconds, opsPerSec: ops / seconds, nsPerOp: (seconds * 1e9) / ops };
 }
 
+/** The `p`-th percentile of `xs` (nearest rank, 0 for none). */
+export function pct(xs: number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? 0;
+}
+
 export function fmt(n: number, digits = 0): string {
   return n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
 }

@@ -10,9 +10,7 @@
  * Target (issue 10): under 50 ms. The floor, same run, same database: the driver alone running the
  * same lookups (300 by client_oid, 100 by trade id, the three lists) with prepared statements.
  */
-import { mkdtempSync, rmSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
-import { join } from "node:path";
 import Database from "better-sqlite3";
 import pg from "pg";
 import type { ExchangeClient, Fill, Instrument, Order } from "../src/exchange/types.js";
@@ -24,9 +22,9 @@ import type { TradingContext, Venue } from "../src/trading/context.js";
 import { Reconciler } from "../src/trading/reconcile/index.js";
 import { systemTime } from "../src/util/clock.js";
 import { dec } from "../src/util/decimal.js";
-import { type BenchSection, fmt } from "./lib.js";
+import { type BenchSection, fmt, pct } from "./lib.js";
+import { inPgSchema, inTempDir } from "./scratch-stores.js";
 
-const PG_URL = process.env.ATP_BENCH_PG_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 const LOTS = 100;
 const STORED = 10_000;
 const RECENT = 100;
@@ -141,11 +139,6 @@ function memoryClient(w: World): ExchangeClient {
   });
 }
 
-const pct = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? 0;
-};
-
 const NON_FINAL = "status not in ('FILLED', 'CANCELED', 'REJECTED', 'EXPIRED')";
 const LIST_SQL = [
   `select * from orders where mode = 'LIVE' and ${NON_FINAL}`,
@@ -235,8 +228,7 @@ async function measurePasses(name: string, store: Store, w: World, floor: Floor)
 }
 
 async function sqliteRow(): Promise<Row> {
-  const dir = mkdtempSync(join(tmpdir(), "atp-bench-reconcile-"));
-  try {
+  return inTempDir("atp-bench-reconcile-", async (dir) => {
     const store = await openStore({ dataDir: dir, logger, now: Date.now });
     const w = await seed(store);
     const floor = sqliteFloor(internalsOf(store).location, w);
@@ -244,22 +236,11 @@ async function sqliteRow(): Promise<Row> {
     await floor.close();
     await store.close();
     return row;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 }
 
-async function pgRow(): Promise<Row | string> {
-  const schema = `atp_bench_reconcile_${process.pid}`;
-  const admin = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 5000 });
-  try {
-    await admin.connect();
-  } catch (e) {
-    return `PostgreSQL not reachable at ${PG_URL} (${e instanceof Error ? e.message : String(e)}): not measured`;
-  }
-  await admin.query(`create schema ${schema}`);
-  const url = `${PG_URL}?options=${encodeURIComponent(`-c search_path=${schema}`)}`;
-  try {
+function pgRow(): Promise<Row | string> {
+  return inPgSchema(`atp_bench_reconcile_${process.pid}`, async (url) => {
     const store = await openStore({ url, dataDir: tmpdir(), logger, now: Date.now });
     const w = await seed(store);
     const floor = pgFloor(url, w);
@@ -267,10 +248,7 @@ async function pgRow(): Promise<Row | string> {
     await floor.close();
     await store.close();
     return row;
-  } finally {
-    await admin.query(`drop schema if exists ${schema} cascade`);
-    await admin.end();
-  }
+  });
 }
 
 export async function run(): Promise<BenchSection> {

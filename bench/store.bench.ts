@@ -11,9 +11,7 @@
  * Rows: one writer at a time (the leader's per-symbol queues are serial per symbol), and 8 in
  * flight (8 symbols at once; SQLite serialises them on its one connection).
  */
-import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
 import Database from "better-sqlite3";
 import pg from "pg";
 import { createLogger } from "../src/log/logger.js";
@@ -22,8 +20,8 @@ import { openStore } from "../src/store/open.js";
 import type { Store } from "../src/store/types.js";
 import { dec } from "../src/util/decimal.js";
 import { type BenchSection, fmt } from "./lib.js";
+import { inPgSchema, inTempDir } from "./scratch-stores.js";
 
-const PG_URL = process.env.ATP_BENCH_PG_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 const SECONDS = Number(process.env.ATP_BENCH_STORE_SECONDS ?? "1");
 /** Rounds, interleaved across the cases of a dialect (fsync time drifts with the disk's load): the median counts. */
 const ROUNDS = 5;
@@ -195,8 +193,7 @@ async function pgFloor(url: string): Promise<{ write: () => Promise<void>; close
 const logger = createLogger({ level: "silent", pretty: false });
 
 async function sqliteRows(): Promise<Row[]> {
-  const dir = mkdtempSync(join(tmpdir(), "atp-bench-store-"));
-  try {
+  return inTempDir("atp-bench-store-", async (dir) => {
     const store = await openStore({ dataDir: dir, logger, now: Date.now });
     const floor = sqliteFloor(internalsOf(store).location);
     const rows = await measureCases([
@@ -207,22 +204,11 @@ async function sqliteRows(): Promise<Row[]> {
     floor.close();
     await store.close();
     return rows;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 }
 
-async function pgRows(): Promise<Row[] | string> {
-  const schema = `atp_bench_${process.pid}`;
-  const admin = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 5000 });
-  try {
-    await admin.connect();
-  } catch (e) {
-    return `PostgreSQL not reachable at ${PG_URL} (${e instanceof Error ? e.message : String(e)}): not measured`;
-  }
-  await admin.query(`create schema ${schema}`);
-  const url = `${PG_URL}?options=${encodeURIComponent(`-c search_path=${schema}`)}`;
-  try {
+function pgRows(): Promise<Row[] | string> {
+  return inPgSchema(`atp_bench_${process.pid}`, async (url) => {
     const store = await openStore({ url, dataDir: tmpdir(), logger, now: Date.now });
     const floor = await pgFloor(url);
     const rows = await measureCases([
@@ -238,10 +224,7 @@ async function pgRows(): Promise<Row[] | string> {
     await floor.close();
     await store.close();
     return rows;
-  } finally {
-    await admin.query(`drop schema if exists ${schema} cascade`);
-    await admin.end();
-  }
+  });
 }
 
 export async function run(): Promise<BenchSection> {

@@ -19,12 +19,10 @@
  * received just before the signal): the production path. The floor: building and signing the same
  * create-order body (src/exchange/cryptocom/signing.ts `sign`) and JSON-serialising it.
  */
-import { spawn } from "node:child_process";
 import { subscribe } from "node:diagnostics_channel";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { signalRow } from "../src/app/signal-row.js";
 import { CryptoComClient } from "../src/exchange/cryptocom/client.js";
 import { sign } from "../src/exchange/cryptocom/signing.js";
@@ -37,46 +35,16 @@ import type { TradingContext } from "../src/trading/context.js";
 import { sizeBuy } from "../src/trading/sizing.js";
 import { Trader } from "../src/trading/trader.js";
 import { useVenueReads, VenueReadCache } from "../src/trading/venue-cache.js";
-import type { TimeSource } from "../src/util/clock.js";
 import { dec } from "../src/util/decimal.js";
-import { type BenchSection, fmt, measure } from "./lib.js";
+import { startEmulatorProcess } from "./emulator-process.js";
+import { type BenchSection, fmt, measure, pct } from "./lib.js";
+import { ShiftedTime } from "./shifted-time.js";
 
 const ORDERS = Number(process.env.ATP_BENCH_TTO_ORDERS ?? "200");
 const WARMUP = 20;
 const HISTORY = 10_000;
 const TARGET_P99_MS = 2;
 const SYMBOL = "BTC_USD";
-const ROLE_ENV = "ATP_TTO_BENCH_EMULATOR";
-
-if (process.env[ROLE_ENV]) {
-  const { startEmulator } = await import("../src/emulator/index.js");
-  const em = await startEmulator({
-    market_tick_ms: 0,
-    rate_limits: false,
-    accounts: { main: { balances: { USD: "10000000", BTC: "1" } } },
-  });
-  process.on("SIGTERM", () => void em.close().then(() => process.exit(0)));
-  process.stdout.write(`READY ${em.baseUrl}\n`);
-}
-
-function startEmulatorProcess(): Promise<{ url: string; stop: () => Promise<void> }> {
-  const child = spawn(process.execPath, ["--import", "tsx", fileURLToPath(import.meta.url)], {
-    env: { ...process.env, [ROLE_ENV]: "1" },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  return new Promise((resolve, reject) => {
-    let out = "";
-    child.once("exit", (code) => reject(new Error(`emulator exited early (${code})`)));
-    child.stdout.on("data", (d: Buffer) => {
-      out += d.toString();
-      const m = /READY (\S+)/.exec(out);
-      if (!m) return;
-      child.removeAllListeners("exit");
-      const stop = () => new Promise<void>((done) => child.once("exit", () => done()).kill("SIGTERM"));
-      resolve({ url: m[1]!, stop });
-    });
-  });
-}
 
 // ---------------------------------------------------------------- instrumentation (one clock)
 
@@ -141,13 +109,6 @@ function traceOrder(name: string, t0: bigint, end: bigint, log: Mark[]): void {
     .filter((m) => m.start <= end)
     .map((m) => `  +${ms(t0, m.start).toFixed(3)} ${ms(m.start, m.end).toFixed(3)} ${m.name}`);
   process.stderr.write(`trace (${name}), written at +${ms(t0, end).toFixed(3)}:\n${lines.join("\n")}\n`);
-}
-
-class ShiftedTime implements TimeSource {
-  offset = 0;
-  now = () => Date.now() + this.offset;
-  setTimeout = (fn: () => void, ms: number) => setTimeout(fn, ms);
-  clearTimeout = (h: unknown) => clearTimeout(h as ReturnType<typeof setTimeout>);
 }
 
 // ---------------------------------------------------------------- one variant
@@ -307,11 +268,6 @@ async function runVariant(url: string, v: Variant): Promise<Sample[]> {
 }
 
 // ---------------------------------------------------------------- report
-
-const pct = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? 0;
-};
 
 function floorMs(body: string): number {
   const env = JSON.parse(body) as {
