@@ -16,9 +16,12 @@
 import type { ConfigReport } from "../config/load.js";
 import type { RawResponse, RequestOptions } from "../exchange/cryptocom/raw-response.js";
 import type { Params } from "../exchange/cryptocom/signing.js";
+import {
+  canWithdrawFrom,
+  WITHDRAW_PROBE_METHOD,
+  WITHDRAW_PROBE_PARAMS,
+} from "../exchange/cryptocom/withdraw-permission.js";
 import type { Logger } from "../log/logger.js";
-
-export const DEPOSIT_ADDRESS_METHOD = "private/get-deposit-address";
 
 /** What key-hygiene needs of the exchange client (CryptoComClient). */
 export interface KeyProbeClient {
@@ -68,13 +71,15 @@ export async function readWithdrawPermission(
       detail: `private/user-balance refused (${read.code ?? read.error?.category})`,
     };
   // quiet: its refusal is the good answer, not an exchange failure (status, metrics, auth log)
-  const r = await client.request(DEPOSIT_ADDRESS_METHOD, { currency: "BTC" }, { quiet: true });
-  if (r.ok) return { keyCanWithdraw: true, via: "direct", detail: `${DEPOSIT_ADDRESS_METHOD} answered` };
-  const category = r.error?.category;
-  if (category === "auth" || category === "permission") {
-    return { keyCanWithdraw: false, via: "direct", detail: `${DEPOSIT_ADDRESS_METHOD} refused (${r.code})` };
-  }
-  return { keyCanWithdraw: null, via: "direct", detail: `${DEPOSIT_ADDRESS_METHOD}: ${r.code ?? category}` };
+  const r = await client.request(WITHDRAW_PROBE_METHOD, { ...WITHDRAW_PROBE_PARAMS }, { quiet: true });
+  const keyCanWithdraw = canWithdrawFrom(r.ok ? 0 : r.code);
+  const what =
+    keyCanWithdraw === true
+      ? "answered"
+      : keyCanWithdraw === false
+        ? `refused (${r.code})`
+        : `not known (${r.code ?? r.error?.category})`;
+  return { keyCanWithdraw, via: "direct", detail: `${WITHDRAW_PROBE_METHOD} ${what}` };
 }
 
 async function defaultFetchJson(url: string): Promise<unknown> {

@@ -12,17 +12,20 @@
  * answer waits at most `waitMs` for the first snapshot. Never the key: only its fingerprint.
  */
 import { randomUUID } from "node:crypto";
-import { codeInfo } from "../exchange/cryptocom/error-codes.js";
 import { fetchOutboundIp } from "../exchange/cryptocom/outbound-ip.js";
 import { parseJson, wireCode } from "../exchange/cryptocom/response.js";
 import { TransportError } from "../exchange/cryptocom/transport.js";
+import {
+  canWithdrawFrom,
+  WITHDRAW_PROBE_METHOD,
+  WITHDRAW_PROBE_PARAMS,
+} from "../exchange/cryptocom/withdraw-permission.js";
 import { type Logger, logOutboundIp } from "../log/logger.js";
 import { sleepOn, type TimeSource } from "../util/clock.js";
 import type { ProxySigner } from "./signer.js";
 import { proxyAtpVersion } from "./version.js";
 
 export const PROXY_SERVICE = "crypto-proxy";
-const DEPOSIT_ADDRESS = "private/get-deposit-address";
 
 export interface UpstreamReading {
   answers: boolean;
@@ -74,12 +77,6 @@ async function call(signer: ProxySigner, method: string, params: Record<string, 
 }
 
 /** Reads the key's withdraw ability from a deposit-address answer (the read being accepted). */
-function canWithdraw(answer: { code: number | null } | undefined): boolean | null {
-  if (!answer || answer.code === null) return null;
-  if (answer.code === 0) return true;
-  const category = codeInfo(answer.code).category;
-  return category === "auth" || category === "permission" ? false : null;
-}
 
 export class ProxyHealthMonitor {
   private readonly startedAt: number;
@@ -110,8 +107,10 @@ export class ProxyHealthMonitor {
       logOutboundIp(this.d.log, ip.ip, via);
     }
     const accepted = read && read.code !== null ? read.code === 0 : null;
-    const deposit = accepted ? await call(signer, DEPOSIT_ADDRESS, { currency: "BTC" }) : undefined;
-    const keyCanWithdraw = accepted ? canWithdraw(deposit) : null;
+    const deposit = accepted
+      ? await call(signer, WITHDRAW_PROBE_METHOD, { ...WITHDRAW_PROBE_PARAMS })
+      : undefined;
+    const keyCanWithdraw = accepted ? canWithdrawFrom(deposit?.code) : null;
     if (keyCanWithdraw) {
       this.d.log.warn(
         { key_fp: signer.keyFingerprint, key_can_withdraw: true },

@@ -13,7 +13,12 @@
  * - The swapped experiment (the secret sent as api_key) runs only after an `auth` refusal (40101,
  *   never a permission refusal such as 10002) and only against Crypto.com's own hosts or loopback.
  */
+
 import { randomInt } from "node:crypto";
+import {
+  WITHDRAW_PROBE_METHOD,
+  WITHDRAW_PROBE_PARAMS,
+} from "../../exchange/cryptocom/withdraw-permission.js";
 import type { CredentialAssessment } from "../credentials.js";
 import type { EnvironmentInfo } from "../environment.js";
 import type { ClockReading, Skipped } from "../observations.js";
@@ -24,7 +29,6 @@ import type { ProbeRun } from "./run.js";
 
 const BALANCE = "private/user-balance";
 const CANCEL = "private/cancel-order";
-const DEPOSIT_ADDRESS = "private/get-deposit-address";
 
 const skip = (why: string): Skipped => ({ skipped: why });
 
@@ -91,7 +95,7 @@ export async function probeSignedPath(run: ProbeRun, p: SignedPath): Promise<Sig
     const withdraw = p.proxy
       ? undefined
       : run.durations.timed("withdraw_permission", () =>
-          run.calls.privateCall(DEPOSIT_ADDRESS, { currency: "BTC" }, configured),
+          run.calls.privateCall(WITHDRAW_PROBE_METHOD, { ...WITHDRAW_PROBE_PARAMS }, configured),
         );
     r.tradeProbe = await tradeProbe(configured);
     if (withdraw) r.withdrawProbe = await withdraw;
