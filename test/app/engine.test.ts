@@ -10,8 +10,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { Engine, type EngineDeps } from "../../src/app/engine.js";
-import { type EmulatorHandle, startEmulator } from "../../src/emulator/index.js";
-import { CryptoComClient } from "../../src/exchange/cryptocom/client.js";
+import type { EmulatorHandle } from "../../src/emulator/index.js";
+import type { CryptoComClient } from "../../src/exchange/cryptocom/client.js";
 import { UserStream } from "../../src/exchange/cryptocom/ws/user-stream.js";
 import { createLogger } from "../../src/log/logger.js";
 import { StoreLockedError } from "../../src/store/errors.js";
@@ -20,7 +20,7 @@ import type { Store } from "../../src/store/types.js";
 import type { Signal } from "../../src/strategy/signals.js";
 import { ManualTime } from "../../src/util/clock.js";
 import { dec } from "../../src/util/decimal.js";
-import { driveUntil, silentUpdates } from "../helpers/trading.js";
+import { driveUntil, emulatorVenue, silentUpdates } from "../helpers/trading.js";
 
 interface Fixture {
   time: ManualTime;
@@ -39,18 +39,7 @@ afterEach(async () => {
 
 async function fixture(opts: { live: boolean; stream?: boolean }): Promise<Fixture> {
   const time = new ManualTime(Date.UTC(2026, 0, 5, 12, 0, 0));
-  const emu = await startEmulator(
-    { market_tick_ms: 0, rate_limits: false },
-    { host: "127.0.0.1", port: 0, clock: time },
-  );
-  const client = new CryptoComClient({
-    baseUrl: emu.baseUrl,
-    apiKey: "demo-key",
-    apiSecret: "demo-secret",
-    now: () => time.now(),
-    rateLimit: { enabled: false },
-    probeDelaysMs: [0, 20, 50],
-  });
+  const { emu, client } = await emulatorVenue(time);
   const dir = mkdtempSync(join(tmpdir(), "atp-engine-"));
   const logger = createLogger({ level: "silent", pretty: false });
   const store = await openStore({ dataDir: dir, logger, now: () => time.now() });

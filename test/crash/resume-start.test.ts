@@ -6,54 +6,21 @@
  * the process was down gets its protection within the protection deadline, not after 65 s.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Intent } from "../../src/store/types.js";
 import { dec } from "../../src/util/decimal.js";
-import { driveUntil, type TradingHarness, tradingHarness } from "../helpers/trading.js";
+import { crashedAttempt } from "../helpers/crashed-attempt.js";
+import { driveUntil, type TradingHarness, watchingHarness } from "../helpers/trading.js";
 
 let h: TradingHarness;
 beforeAll(async () => {
-  h = await tradingHarness();
-  await h.store.watchlist.upsert({ symbol: "SOL_USD", tradeEnabled: true, amountUsd: dec("40") });
+  h = await watchingHarness({ symbol: "SOL_USD", tradeEnabled: true, amountUsd: dec("40") });
 });
 afterAll(async () => h?.close());
-
-/** What a process killed right after committing its attempt row leaves behind. */
-async function crashedAttempt(key: string): Promise<{ intent: Intent; requestId: string }> {
-  const { intent } = (await h.store.intents.create({
-    idempotencyKey: key,
-    kind: "ENTRY",
-    symbol: "SOL_USD",
-    side: "BUY",
-    mode: "DEMO",
-    amountUsd: dec("40"),
-    actor: "test",
-  })) as { created: true; intent: Intent };
-  await h.store.intents.transition(intent.id, { to: "READY" });
-  const requestId = await h.store.transaction(async (tx) => {
-    const attempt = await tx.intents.nextAttempt(intent.id);
-    const id = `${intent.id}:${attempt}`;
-    await tx.orders.insertAttempt({
-      intentId: intent.id,
-      attempt,
-      clientOid: h.client.clientOidFor(id),
-      symbol: "SOL_USD",
-      side: "BUY",
-      type: "MARKET",
-      role: "ENTRY",
-      mode: "DEMO",
-      notional: dec("40"),
-    });
-    await tx.intents.transition(intent.id, { to: "SUBMITTING" });
-    return id;
-  });
-  return { intent, requestId };
-}
 
 describe("resume with an attempt in doubt", () => {
   it("start() returns and a filled entry is protected long before the doubtful attempt is stale", async () => {
     const t0 = h.time.now();
-    const lost = await crashedAttempt("doubt-lost"); // oldest: resumed first
-    const sent = await crashedAttempt("doubt-sent");
+    const lost = await crashedAttempt(h, "doubt-lost"); // oldest: resumed first
+    const sent = await crashedAttempt(h, "doubt-sent");
     const out = await h.client.placeOrder({
       intentId: sent.requestId,
       symbol: "SOL_USD",

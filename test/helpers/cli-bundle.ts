@@ -1,7 +1,7 @@
 /**
- * The CLI bundled once with esbuild, for tests that start `atp` many times (crash and failover):
- * `node <bundle>` starts in a fraction of the time `node --import tsx` takes (no per-file
- * transpilation), and never runs a stale `dist/`.
+ * The CLI bundled with esbuild, for tests that start `atp` as a real process (crash, platform,
+ * proxy, deploy, browser): `node <bundle>` starts in a fraction of the time `node --import tsx`
+ * takes (no per-file transpilation), and never runs a stale `dist/`.
  *
  * Invariants:
  * - The bundle is built from the current `src/` each time `bundleCli()` is called (one build per
@@ -10,10 +10,12 @@
  *   the packages kept external (native or optional ones) resolve from the repository's node_modules,
  *   and the few `new URL("../../…", import.meta.url)` paths of src/ resolve to the same files as from
  *   source.
- * - The pure-JS packages are bundled too: resolving and loading them one file at a time was most of
- *   a start's cost (`atp --version` ~1.1 s with them external, ~0.6 s bundled). CommonJS packages
- *   get `require`, `__filename` and `__dirname` from a banner (the bundle's own; only pino's
- *   transport resolution uses `__dirname`, and atp logs without transports).
+ * - By default (`packages: "bundled"`) the pure-JS packages are bundled too: resolving and loading
+ *   them one file at a time was most of a start's cost (`atp --version` ~1.1 s with them external,
+ *   ~0.6 s bundled). CommonJS packages get `require`, `__filename` and `__dirname` from a banner
+ *   (the bundle's own; only pino's transport resolution uses `__dirname`, and atp logs without
+ *   transports). `packages: "external"` leaves every package to node_modules, loaded as
+ *   `node bin/atp.js` loads them (what the platform tests use, e.g. footprint.test.ts's RSS bound).
  * - `dispose()` removes the file; spawned processes get `cleanEnv` (test/helpers/cli.ts) plus what
  *   the test passes, never the developer's own settings.
  */
@@ -33,9 +35,20 @@ export interface CliBundle {
   file: string;
   /** How long the build took (ms). */
   buildMs: number;
-  /** Spawns `node <bundle> ...args` with a clean environment plus `env`; stdout/stderr piped. */
-  spawn(args: string[], env?: Record<string, string>): ChildProcess;
+  /**
+   * Spawns `node <bundle> ...args` with a clean environment plus `env`, in `cwd` (default the
+   * repository); stdout/stderr piped.
+   */
+  spawn(args: string[], env?: Record<string, string>, cwd?: string): ChildProcess;
   dispose(): void;
+}
+
+export interface CliBundleOptions {
+  /**
+   * "bundled" (default): pure-JS packages inside the bundle, only the native and optional ones
+   * left to node_modules. "external": every package loaded from node_modules.
+   */
+  packages?: "bundled" | "external";
 }
 
 const ENTRY = `import { main } from "./src/cli/main.ts";\nprocess.exitCode = await main(process.argv.slice(2));\n`;
@@ -59,7 +72,11 @@ const BANNER = [
 ].join("\n");
 
 /** Bundles src/cli/main.ts (with a two-line entry that runs it) into tmp/cli-bundle/. */
-export async function bundleCli(): Promise<CliBundle> {
+export async function bundleCli(options: CliBundleOptions = {}): Promise<CliBundle> {
+  const packages =
+    options.packages === "external"
+      ? { packages: "external" as const }
+      : { external: EXTERNAL, banner: { js: BANNER } };
   mkdirSync(CACHE, { recursive: true });
   const file = join(CACHE, `atp-cli-${process.pid}-${randomBytes(4).toString("hex")}.mjs`);
   const t0 = performance.now();
@@ -69,8 +86,7 @@ export async function bundleCli(): Promise<CliBundle> {
     platform: "node",
     format: "esm",
     target: "node20",
-    external: EXTERNAL,
-    banner: { js: BANNER },
+    ...packages,
     outfile: file,
     logLevel: "silent",
   });
@@ -78,9 +94,9 @@ export async function bundleCli(): Promise<CliBundle> {
   return {
     file,
     buildMs,
-    spawn: (args, env = {}) =>
+    spawn: (args, env = {}, cwd = ROOT) =>
       spawn(process.execPath, [file, ...args], {
-        cwd: ROOT,
+        cwd,
         env: cleanEnv(env),
         stdio: ["ignore", "pipe", "pipe"],
       }),

@@ -8,11 +8,11 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type EmulatorConfigInput, type EmulatorHandle, startEmulator } from "../../src/emulator/index.js";
-import { CryptoComClient } from "../../src/exchange/cryptocom/client.js";
+import { CryptoComClient, type CryptoComClientOptions } from "../../src/exchange/cryptocom/client.js";
 import type { OrderUpdateSource } from "../../src/exchange/types.js";
-import { createLogger } from "../../src/log/logger.js";
+import { createLogger, type Logger } from "../../src/log/logger.js";
 import { openStore } from "../../src/store/open.js";
-import type { Store } from "../../src/store/types.js";
+import type { Store, WatchlistInput } from "../../src/store/types.js";
 import type { TradingContext } from "../../src/trading/context.js";
 import { Trader, type TraderOptions } from "../../src/trading/trader.js";
 import { ManualTime } from "../../src/util/clock.js";
@@ -21,6 +21,53 @@ import { dec } from "../../src/util/decimal.js";
 /** An update source that is never connected and never emits: confirmation must poll. */
 export function silentUpdates(): OrderUpdateSource {
   return { on: () => undefined, off: () => undefined, connected: false };
+}
+
+/**
+ * The emulator over loopback on `time` (no market ticks, no rate limits, plus `emulator`) and a
+ * CryptoComClient on it with the demo key (no client-side rate limit, short probe delays, plus
+ * `client`).
+ */
+export async function emulatorVenue(
+  time: ManualTime,
+  opts: { emulator?: EmulatorConfigInput; client?: Partial<CryptoComClientOptions> } = {},
+): Promise<{ emu: EmulatorHandle; client: CryptoComClient }> {
+  const emu = await startEmulator(
+    { market_tick_ms: 0, rate_limits: false, ...opts.emulator },
+    { host: "127.0.0.1", port: 0, clock: time },
+  );
+  const client = new CryptoComClient({
+    baseUrl: emu.baseUrl,
+    apiKey: "demo-key",
+    apiSecret: "demo-secret",
+    now: () => time.now(),
+    rateLimit: { enabled: false },
+    probeDelaysMs: [0, 20, 50],
+    ...opts.client,
+  });
+  return { emu, client };
+}
+
+/** A TradingContext whose live (DEMO) and dry venues are both `client` with silent updates. */
+export function tradingContext(o: {
+  store: Store;
+  client: CryptoComClient;
+  time: ManualTime;
+  logger: Logger;
+  isLeader: () => boolean;
+}): TradingContext {
+  const updates = silentUpdates();
+  return {
+    store: o.store,
+    venues: {
+      live: { client: o.client, updates, mode: "DEMO" },
+      dry: { client: o.client, updates, mode: "DRY_RUN" },
+    },
+    time: o.time,
+    logger: o.logger,
+    envLiveTrading: true,
+    isLeader: o.isLeader,
+  };
 }
 
 export interface TradingHarness {
@@ -40,18 +87,9 @@ export async function tradingHarness(
   opts: { emulator?: EmulatorConfigInput; trader?: TraderOptions } = {},
 ): Promise<TradingHarness> {
   const time = new ManualTime(Date.UTC(2026, 0, 5, 12, 0, 0));
-  const emu = await startEmulator(
-    { market_tick_ms: 0, rate_limits: false, ...opts.emulator },
-    { host: "127.0.0.1", port: 0, clock: time },
-  );
-  const client = new CryptoComClient({
-    baseUrl: emu.baseUrl,
-    apiKey: "demo-key",
-    apiSecret: "demo-secret",
-    now: () => time.now(),
-    retry: { baseDelayMs: 5, maxDelayMs: 40 },
-    rateLimit: { enabled: false },
-    probeDelaysMs: [0, 20, 50],
+  const { emu, client } = await emulatorVenue(time, {
+    emulator: opts.emulator,
+    client: { retry: { baseDelayMs: 5, maxDelayMs: 40 } },
   });
   const dir = mkdtempSync(join(tmpdir(), "atp-trader-"));
   const logger = createLogger({ level: "silent", pretty: false });
@@ -67,16 +105,8 @@ export async function tradingHarness(
     maxOrdersPerSymbolPerDay: 1000,
     maxNotionalPerSymbolPerDay: dec("1000000"),
   });
-  const updates = silentUpdates();
   const leader = { value: true };
-  const ctx: TradingContext = {
-    store,
-    venues: { live: { client, updates, mode: "DEMO" }, dry: { client, updates, mode: "DRY_RUN" } },
-    time,
-    logger,
-    envLiveTrading: true,
-    isLeader: () => leader.value,
-  };
+  const ctx = tradingContext({ store, client, time, logger, isLeader: () => leader.value });
   const traderOpts = { pollMs: 100, confirmTimeoutMs: 5_000, ...opts.trader };
   const trader = new Trader(ctx, traderOpts);
   const traders = [trader];
@@ -102,6 +132,21 @@ export async function tradingHarness(
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * tradingHarness(opts) with one watchlist row, `watch`; with `start`, the trader is started first
+ * (then the row written), as the scenarios that trade at once do.
+ */
+export async function watchingHarness(
+  watch: WatchlistInput,
+  opts: { emulator?: EmulatorConfigInput; trader?: TraderOptions; start?: boolean } = {},
+): Promise<TradingHarness> {
+  const { start, ...harness } = opts;
+  const h = await tradingHarness(harness);
+  if (start) await h.trader.start();
+  await h.store.watchlist.upsert(watch);
+  return h;
 }
 
 const realPause = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));

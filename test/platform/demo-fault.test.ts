@@ -9,14 +9,14 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { bundleCli, type CliBundle } from "./bundle.js";
+import { bundleCli, type CliBundle } from "../helpers/cli-bundle.js";
 import { freePort, getJson, StartedAtp, stopAllPlatform, until } from "./proc.js";
 
 let bundle: CliBundle;
 let dir: string;
 
 beforeAll(async () => {
-  bundle = await bundleCli();
+  bundle = await bundleCli({ packages: "external" });
   dir = mkdtempSync(join(tmpdir(), "atp-demo-fault-"));
 });
 

@@ -14,8 +14,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type EmulatorHandle, startEmulator } from "../../src/emulator/index.js";
 import { openStore } from "../../src/store/open.js";
 import { dec } from "../../src/util/decimal.js";
+import { bundleCli, type CliBundle } from "../helpers/cli-bundle.js";
 import { quietLogger } from "../store/helpers.js";
-import { bundleCli, type CliBundle } from "./bundle.js";
 import { freePort, getJson, StartedAtp, stopAllPlatform, until } from "./proc.js";
 
 const SYMBOLS = Array.from({ length: 50 }, (_, i) => `C${String(i + 1).padStart(2, "0")}_USD`);
@@ -36,7 +36,7 @@ beforeAll(async () => {
       min_notional: "1",
     })),
   });
-  bundle = await bundleCli();
+  bundle = await bundleCli({ packages: "external" });
   dir = mkdtempSync(join(tmpdir(), "atp-footprint-"));
   const store = await openStore({ dataDir: join(dir, "data"), logger: quietLogger(), now: Date.now });
   for (const symbol of SYMBOLS)

@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ApiKeyHygiene, DashboardState, TradingState } from "../../src/api/contract/types.js";
-import { bundleCli, type CliBundle } from "./bundle.js";
+import { bundleCli, type CliBundle } from "../helpers/cli-bundle.js";
 import { freePort, getJson, StartedAtp, stopAllPlatform, until } from "./proc.js";
 
 interface Demo {
@@ -82,7 +82,7 @@ async function manualBuy(d: Demo): Promise<{ status: number; body: Record<string
 }
 
 beforeAll(async () => {
-  bundle = await bundleCli();
+  bundle = await bundleCli({ packages: "external" });
   [warned, refusing] = await Promise.all([startDemo({}), startDemo({ ATP_REFUSE_WITHDRAW_KEYS: "true" })]);
 }, 90_000);
 

@@ -12,6 +12,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ApiPosition } from "../../src/api/contract/types.js";
 import { type EmulatorHandle, startEmulator } from "../../src/emulator/index.js";
+import { bundleCli, type CliBundle } from "../helpers/cli-bundle.js";
 import {
   type LoggedProxy,
   PROXY_KEY,
@@ -19,7 +20,6 @@ import {
   PROXY_TOKEN,
   startLoggedProxy,
 } from "../proxy/helpers.js";
-import { bundleCli, type CliBundle } from "./bundle.js";
 import { freePort, getJson, StartedAtp, stopAllPlatform, until } from "./proc.js";
 
 const API_TOKEN = "proxy-start-test-token-0123456789abcdef";
@@ -42,7 +42,7 @@ async function post(path: string, body: unknown): Promise<{ status: number; body
 const positions = async () => (await getJson(`${api}/api/positions?open=false`)).body as ApiPosition[];
 
 beforeAll(async () => {
-  bundle = await bundleCli();
+  bundle = await bundleCli({ packages: "external" });
   emu = await startEmulator({
     rate_limits: false,
     keys: [{ api_key: PROXY_KEY, secret: PROXY_SECRET, account: "main", ip_whitelist: ["127.0.0.2"] }],

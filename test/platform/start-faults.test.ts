@@ -13,8 +13,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type EmulatorHandle, startEmulator } from "../../src/emulator/index.js";
 import { openStore } from "../../src/store/open.js";
 import { dec } from "../../src/util/decimal.js";
+import { bundleCli, type CliBundle } from "../helpers/cli-bundle.js";
 import { quietLogger } from "../store/helpers.js";
-import { bundleCli, type CliBundle } from "./bundle.js";
 import { freePort, getJson, StartedAtp, stopAllPlatform, until } from "./proc.js";
 
 let emu: EmulatorHandle;
@@ -49,7 +49,7 @@ async function waitDetail(re: RegExp, timeoutMs = 20_000): Promise<string> {
 
 beforeAll(async () => {
   emu = await startEmulator({ speed: 600 });
-  bundle = await bundleCli();
+  bundle = await bundleCli({ packages: "external" });
   dir = mkdtempSync(join(tmpdir(), "atp-start-faults-"));
   const store = await openStore({ dataDir: join(dir, "data"), logger: quietLogger(), now: Date.now });
   await store.watchlist.upsert({

@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cleanEnv } from "../helpers/cli.js";
-import { bundleCli, type CliBundle } from "./bundle.js";
+import { bundleCli, type CliBundle } from "../helpers/cli-bundle.js";
 import { freePort, getJson, portInUse, StartedAtp, stopAllPlatform, until } from "./proc.js";
 
 let bundle: CliBundle;
@@ -25,7 +25,7 @@ function tempDir(): string {
 }
 
 beforeAll(async () => {
-  bundle = await bundleCli();
+  bundle = await bundleCli({ packages: "external" });
 });
 
 afterAll(async () => {

@@ -20,9 +20,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openStore } from "../../src/store/open.js";
+import { bundleCli, type CliBundle } from "../helpers/cli-bundle.js";
 import { type FakeTelegram, startFakeTelegram } from "../helpers/fake-telegram.js";
 import { quietLogger } from "../store/helpers.js";
-import { bundleCli, type CliBundle } from "./bundle.js";
 import { freePort, getJson, StartedAtp, stopAllPlatform, until } from "./proc.js";
 
 const CHAT = "4242";
@@ -41,7 +41,7 @@ function tempDir(): string {
 
 beforeAll(async () => {
   [bundle, fake, silentFake] = await Promise.all([
-    bundleCli(),
+    bundleCli({ packages: "external" }),
     startFakeTelegram({ chats: [CHAT] }),
     startFakeTelegram({ chats: [CHAT] }),
   ]);

@@ -6,10 +6,10 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { Writable } from "node:stream";
 import { request } from "undici";
 import { createLogger } from "../../src/log/logger.js";
 import { type SigningProxy, type SigningProxyOptions, startSigningProxy } from "../../src/proxy/index.js";
+import { logLines } from "../helpers/log-lines.js";
 
 export const PROXY_KEY = "pxKey7Qw3Er5Ty7Ui9Op1As3";
 export const PROXY_SECRET = "pxSecret9Gh7Jk9Lz1Xc3Vb5Nm7Qw";
@@ -23,13 +23,7 @@ export async function startLoggedProxy(
   opts: Omit<SigningProxyOptions, "logger" | "apiKey" | "apiSecret" | "token"> &
     Partial<Pick<SigningProxyOptions, "apiKey" | "apiSecret" | "token">>,
 ): Promise<LoggedProxy> {
-  const lines: string[] = [];
-  const destination = new Writable({
-    write(chunk, _enc, cb) {
-      lines.push(...String(chunk).split("\n").filter(Boolean));
-      cb();
-    },
-  });
+  const { destination, lines } = logLines();
   const proxy = await startSigningProxy({
     apiKey: PROXY_KEY,
     apiSecret: PROXY_SECRET,
@@ -160,12 +154,6 @@ export async function startScriptedProxy(
 
 /** A logger whose lines (JSON) the test reads. */
 export function capturedLogger(): { logger: ReturnType<typeof createLogger>; lines: string[] } {
-  const lines: string[] = [];
-  const destination = new Writable({
-    write(chunk, _enc, cb) {
-      lines.push(...String(chunk).split("\n").filter(Boolean));
-      cb();
-    },
-  });
+  const { destination, lines } = logLines();
   return { logger: createLogger({ destination, level: "info", pretty: false }), lines };
 }

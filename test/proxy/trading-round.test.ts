@@ -13,11 +13,11 @@ import { CryptoComClient } from "../../src/exchange/cryptocom/client.js";
 import { createLogger } from "../../src/log/logger.js";
 import { openStore } from "../../src/store/open.js";
 import type { Store } from "../../src/store/types.js";
-import type { TradingContext } from "../../src/trading/context.js";
 import { Trader } from "../../src/trading/trader.js";
 import { ManualTime } from "../../src/util/clock.js";
 import { dec } from "../../src/util/decimal.js";
-import { driveWhile, silentUpdates } from "../helpers/trading.js";
+import { tradeRequests } from "../helpers/trade-requests.js";
+import { driveWhile, tradingContext } from "../helpers/trading.js";
 import { type LoggedProxy, PROXY_KEY, PROXY_SECRET, PROXY_TOKEN, startLoggedProxy } from "./helpers.js";
 
 let time: ManualTime;
@@ -64,15 +64,7 @@ beforeAll(async () => {
     slPct: dec("2"),
     tpPct: dec("1"),
   });
-  const updates = silentUpdates();
-  const ctx: TradingContext = {
-    store,
-    venues: { live: { client, updates, mode: "DEMO" }, dry: { client, updates, mode: "DRY_RUN" } },
-    time,
-    logger,
-    envLiveTrading: true,
-    isLeader: () => true,
-  };
+  const ctx = tradingContext({ store, client, time, logger, isLeader: () => true });
   trader = new Trader(ctx, { pollMs: 100, confirmTimeoutMs: 5_000 });
   await trader.start();
 });
@@ -85,14 +77,7 @@ afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-const req = (side: "BUY" | "SELL", key: string) => ({
-  symbol: "BTC_USD",
-  side,
-  source: "engine",
-  actor: "test",
-  idempotencyKey: key,
-  amountUsd: side === "BUY" ? dec("100") : undefined,
-});
+const req = tradeRequests({ symbol: "BTC_USD", source: "engine", amountUsd: "100" });
 
 describe("a trading round through the proxy", () => {
   it("the direct path with the same key is refused (IP not whitelisted): only the proxy can trade", async () => {

@@ -6,30 +6,22 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dec } from "../../../src/util/decimal.js";
+import { tradeRequests } from "../../helpers/trade-requests.js";
 import {
   driveUntil,
   driveWhile,
   ledger,
   type TradingHarness,
-  tradingHarness,
+  watchingHarness,
 } from "../../helpers/trading.js";
 
 let h: TradingHarness;
 beforeAll(async () => {
-  h = await tradingHarness();
-  await h.trader.start();
-  await h.store.watchlist.upsert({ symbol: "ETH_USD", tradeEnabled: true, amountUsd: dec("50") });
+  h = await watchingHarness({ symbol: "ETH_USD", tradeEnabled: true, amountUsd: dec("50") }, { start: true });
 });
 afterAll(async () => h?.close());
 
-const buy = (key: string) => ({
-  symbol: "ETH_USD",
-  side: "BUY" as const,
-  source: "cli",
-  actor: "test",
-  idempotencyKey: key,
-  amountUsd: dec("50"),
-});
+const req = tradeRequests({ symbol: "ETH_USD", source: "cli", amountUsd: "50" });
 
 describe("ambiguity", () => {
   it("lose_response on create-order (probes failing too) → resolved by probing, one order on the exchange", async () => {
@@ -40,7 +32,7 @@ describe("ambiguity", () => {
       code: 50001,
       methods: ["private/get-order-detail", "private/advanced/get-order-detail"],
     });
-    const submit = h.trader.submit(buy("amb-1"));
+    const submit = h.trader.submit(req("BUY", "amb-1"));
     await driveUntil(
       h.time,
       async () => (await h.store.events.after(0, 1000)).some((e) => e.kind === "order.ambiguous"),
@@ -75,7 +67,7 @@ describe("protection deadline", () => {
       methods: ["private/advanced/create-oco"],
     });
     const before = ledger(h.emu).length;
-    const res = await driveWhile(h.time, h.trader.submit(buy("dl-1")), 100);
+    const res = await driveWhile(h.time, h.trader.submit(req("BUY", "dl-1")), 100);
     expect(res.outcome, res.message).toBe("filled");
     const lotId = (await h.store.intents.get(res.intent.id))!.lotId!;
     await driveWhile(h.time, h.trader.settled(), 500);

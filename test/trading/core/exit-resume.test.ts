@@ -11,30 +11,25 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Intent } from "../../../src/store/types.js";
 import { dec } from "../../../src/util/decimal.js";
+import { tradeRequests } from "../../helpers/trade-requests.js";
 import {
   driveUntil,
   driveWhile,
   ledger,
   type TradingHarness,
-  tradingHarness,
+  watchingHarness,
 } from "../../helpers/trading.js";
 
 let h: TradingHarness;
 beforeAll(async () => {
-  h = await tradingHarness({ trader: { attemptStaleMs: 5_000 } });
-  await h.trader.start();
-  await h.store.watchlist.upsert({ symbol: "ETH_USD", tradeEnabled: true, amountUsd: dec("50") });
+  h = await watchingHarness(
+    { symbol: "ETH_USD", tradeEnabled: true, amountUsd: dec("50") },
+    { trader: { attemptStaleMs: 5_000 }, start: true },
+  );
 });
 afterAll(async () => h?.close());
 
-const req = (side: "BUY" | "SELL", key: string) => ({
-  symbol: "ETH_USD",
-  side,
-  source: "cli",
-  actor: "test",
-  idempotencyKey: key,
-  amountUsd: side === "BUY" ? dec("50") : undefined,
-});
+const req = tradeRequests({ symbol: "ETH_USD", source: "cli", amountUsd: "50" });
 
 async function intent(key: string, lotId: string | undefined, lots?: string[]): Promise<Intent> {
   const r = await h.store.intents.create({

@@ -7,36 +7,25 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Lot } from "../../../src/store/types.js";
 import { dec } from "../../../src/util/decimal.js";
+import { tradeRequests } from "../../helpers/trade-requests.js";
 import {
   driveUntil,
   driveWhile,
   ledger,
   type TradingHarness,
-  tradingHarness,
+  watchingHarness,
 } from "../../helpers/trading.js";
 
 let h: TradingHarness;
 beforeAll(async () => {
-  h = await tradingHarness();
-  await h.trader.start();
-  await h.store.watchlist.upsert({
-    symbol: "BTC_USD",
-    tradeEnabled: true,
-    amountUsd: dec("100"),
-    slPct: dec("2"),
-    tpPct: dec("1"),
-  });
+  h = await watchingHarness(
+    { symbol: "BTC_USD", tradeEnabled: true, amountUsd: dec("100"), slPct: dec("2"), tpPct: dec("1") },
+    { start: true },
+  );
 });
 afterAll(async () => h?.close());
 
-const req = (side: "BUY" | "SELL", key: string) => ({
-  symbol: "BTC_USD",
-  side,
-  source: "engine",
-  actor: "test",
-  idempotencyKey: key,
-  amountUsd: side === "BUY" ? dec("100") : undefined,
-});
+const req = tradeRequests({ symbol: "BTC_USD", source: "engine", amountUsd: "100" });
 
 async function openProtectedLot(key: string): Promise<Lot> {
   const res = await driveWhile(h.time, h.trader.submit(req("BUY", key)));

@@ -10,29 +10,19 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Intent } from "../../../src/store/types.js";
 import { dec } from "../../../src/util/decimal.js";
-import { driveUntil, driveWhile, type TradingHarness, tradingHarness } from "../../helpers/trading.js";
+import { tradeRequests } from "../../helpers/trade-requests.js";
+import { driveUntil, driveWhile, type TradingHarness, watchingHarness } from "../../helpers/trading.js";
 
 let h: TradingHarness;
 beforeAll(async () => {
-  h = await tradingHarness({ trader: { attemptStaleMs: 5_000 } });
-  await h.trader.start();
-  await h.store.watchlist.upsert({
-    symbol: "ETH_USD",
-    tradeEnabled: true,
-    amountUsd: dec("50"),
-    tpPct: dec("1"),
-  });
+  h = await watchingHarness(
+    { symbol: "ETH_USD", tradeEnabled: true, amountUsd: dec("50"), tpPct: dec("1") },
+    { trader: { attemptStaleMs: 5_000 }, start: true },
+  );
 });
 afterAll(async () => h?.close());
 
-const buy = (key: string) => ({
-  symbol: "ETH_USD",
-  side: "BUY" as const,
-  source: "cli",
-  actor: "test",
-  idempotencyKey: key,
-  amountUsd: dec("50"),
-});
+const req = tradeRequests({ symbol: "ETH_USD", source: "cli", amountUsd: "50" });
 
 const openOf = async (lotId: string) =>
   (await h.store.intents.listOpen({ symbol: "ETH_USD" })).filter((i) => i.lotId === lotId);
@@ -54,7 +44,7 @@ describe("a lot's intents end with the lot", () => {
     h.emu.admin.setFaults([
       { kind: "error", code: 50001, http_status: 500, methods: ["private/advanced/create-oco"] },
     ]);
-    const res = await driveWhile(h.time, h.trader.submit(buy("li-flat")), 100);
+    const res = await driveWhile(h.time, h.trader.submit(req("BUY", "li-flat")), 100);
     expect(res.outcome, res.message).toBe("filled");
     const lotId = (await h.store.intents.get(res.intent.id))?.lotId as string;
     await driveWhile(h.time, h.trader.settled(), 500);
@@ -81,7 +71,7 @@ describe("a lot's intents end with the lot", () => {
 
   it("a lot closed by its TP leg ends the EXIT and PROTECT intents a killed process left open", async () => {
     h.emu.admin.clearFaults();
-    const res = await driveWhile(h.time, h.trader.submit(buy("li-tp")), 100);
+    const res = await driveWhile(h.time, h.trader.submit(req("BUY", "li-tp")), 100);
     expect(res.outcome, res.message).toBe("filled");
     await driveWhile(h.time, h.trader.settled());
     const lotId = (await h.store.intents.get(res.intent.id))?.lotId as string;

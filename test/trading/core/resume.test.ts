@@ -5,52 +5,19 @@
  * never re-sent; a lot left unprotected is protected.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Intent } from "../../../src/store/types.js";
 import { dec } from "../../../src/util/decimal.js";
-import { driveWhile, ledger, type TradingHarness, tradingHarness } from "../../helpers/trading.js";
+import { crashedAttempt } from "../../helpers/crashed-attempt.js";
+import { driveWhile, ledger, type TradingHarness, watchingHarness } from "../../helpers/trading.js";
 
 let h: TradingHarness;
 beforeAll(async () => {
-  h = await tradingHarness();
-  await h.store.watchlist.upsert({ symbol: "SOL_USD", tradeEnabled: true, amountUsd: dec("40") });
+  h = await watchingHarness({ symbol: "SOL_USD", tradeEnabled: true, amountUsd: dec("40") });
 });
 afterAll(async () => h?.close());
 
-/** What a process that crashed right after committing its attempt row leaves behind. */
-async function crashedAttempt(key: string): Promise<{ intent: Intent; requestId: string }> {
-  const { intent } = (await h.store.intents.create({
-    idempotencyKey: key,
-    kind: "ENTRY",
-    symbol: "SOL_USD",
-    side: "BUY",
-    mode: "DEMO",
-    amountUsd: dec("40"),
-    actor: "test",
-  })) as { created: true; intent: Intent };
-  await h.store.intents.transition(intent.id, { to: "READY" });
-  const requestId = await h.store.transaction(async (tx) => {
-    const attempt = await tx.intents.nextAttempt(intent.id);
-    const id = `${intent.id}:${attempt}`;
-    await tx.orders.insertAttempt({
-      intentId: intent.id,
-      attempt,
-      clientOid: h.client.clientOidFor(id),
-      symbol: "SOL_USD",
-      side: "BUY",
-      type: "MARKET",
-      role: "ENTRY",
-      mode: "DEMO",
-      notional: dec("40"),
-    });
-    await tx.intents.transition(intent.id, { to: "SUBMITTING" });
-    return id;
-  });
-  return { intent, requestId };
-}
-
 describe("resume on start", () => {
   it("probes a PENDING_SUBMIT attempt the exchange has: adopts the fill, opens and protects the lot", async () => {
-    const { intent, requestId } = await crashedAttempt("resume-sent");
+    const { intent, requestId } = await crashedAttempt(h, "resume-sent");
     const out = await h.client.placeOrder({
       intentId: requestId,
       symbol: "SOL_USD",
@@ -74,7 +41,7 @@ describe("resume on start", () => {
   });
 
   it("a PENDING_SUBMIT attempt that never left is confirmed absent after the stale instant: FAILED, not re-sent", async () => {
-    const { intent } = await crashedAttempt("resume-lost");
+    const { intent } = await crashedAttempt(h, "resume-lost");
     const before = ledger(h.emu).length;
     const t0 = h.time.now();
     const trader = await driveWhile(h.time, h.restart(), 1_000);

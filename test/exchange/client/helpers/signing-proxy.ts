@@ -3,13 +3,13 @@
  * with its log captured: what it did with each request (refused a token, forwarded, upstream failed)
  * is read from its own log records, never from a test double.
  */
-import { Writable } from "node:stream";
 import { createLogger } from "../../../../src/log/logger.js";
 import {
   type SigningProxy,
   type SigningProxyOptions,
   startSigningProxy,
 } from "../../../../src/proxy/index.js";
+import { logLines } from "../../../helpers/log-lines.js";
 
 /** The messages the proxy logs once per request, by outcome (src/proxy/signing-proxy.ts). */
 export const PROXY_LOG = {
@@ -36,13 +36,7 @@ export interface ProxyUnderTest extends SigningProxy {
 export async function startProxyUnderTest(
   opts: Omit<SigningProxyOptions, "logger" | "outboundIpUrl"> & { outboundIpUrl?: string },
 ): Promise<ProxyUnderTest> {
-  const lines: string[] = [];
-  const destination = new Writable({
-    write(chunk, _enc, cb) {
-      lines.push(...String(chunk).split("\n").filter(Boolean));
-      cb();
-    },
-  });
+  const { destination, lines } = logLines();
   const proxy = await startSigningProxy({
     outboundIpUrl: "http://127.0.0.1:9/ip",
     ...opts,
