@@ -2,10 +2,9 @@ import { spawn } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type EmulatorHandle, startEmulator } from "../../src/emulator/index.js";
-import { cleanEnv } from "../helpers/cli.js";
+import { cleanEnv, sharedCliBundle } from "../helpers/cli.js";
 import { runMain as runCli } from "../helpers/in-process.js";
 
 const cwd = mkdtempSync(join(tmpdir(), "atp-demo-"));
@@ -87,17 +86,12 @@ describe("atp test-connection against the emulator over loopback", () => {
 
 describe("atp demo (the demo's market view)", () => {
   it("starts the emulator, passes the connection test and stops cleanly on Ctrl-C", async () => {
-    const tsx = new URL("../../node_modules/tsx/dist/loader.mjs", import.meta.url).href;
-    const entry = fileURLToPath(new URL("../helpers/atp-entry.ts", import.meta.url));
-    const child = spawn(
-      process.execPath,
-      ["--import", tsx, entry, "demo", "--port", "0", "--interval", "1"],
-      {
-        cwd,
-        env: cleanEnv(),
-        stdio: ["ignore", "pipe", "pipe"],
-      },
-    );
+    const cli = (await sharedCliBundle()).file;
+    const child = spawn(process.execPath, [cli, "demo", "--port", "0", "--interval", "1"], {
+      cwd,
+      env: cleanEnv(),
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let stdout = "";
     const watching = new Promise<void>((resolve) => {
       child.stdout.on("data", (d: Buffer) => {

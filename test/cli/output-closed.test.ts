@@ -8,18 +8,19 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Readable } from "node:stream";
-import { fileURLToPath } from "node:url";
-import { describe, expect, it } from "vitest";
-import { cleanEnv } from "../helpers/cli.js";
+import { beforeAll, describe, expect, it } from "vitest";
+import { cleanEnv, sharedCliBundle } from "../helpers/cli.js";
 
-const TSX = new URL("../../node_modules/tsx/dist/loader.mjs", import.meta.url).href;
-const ENTRY = fileURLToPath(new URL("../helpers/atp-entry.ts", import.meta.url));
+let cli = "";
+beforeAll(async () => {
+  cli = (await sharedCliBundle()).file;
+});
 const cwd = mkdtempSync(join(tmpdir(), "atp-epipe-"));
 
 type Child = ChildProcessByStdio<null, Readable, Readable>;
 
 function start(args: string[]): { child: Child; stderr: () => string; exit: Promise<number | null> } {
-  const child = spawn(process.execPath, ["--import", TSX, ENTRY, ...args], {
+  const child = spawn(process.execPath, [cli, ...args], {
     cwd,
     env: cleanEnv(),
     stdio: ["ignore", "pipe", "pipe"],

@@ -1,31 +1,22 @@
 /** `atp emulator` as a user runs it: prints the listening line, serves, stops on SIGTERM. */
-import { spawn } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { cleanEnv, runCli } from "../helpers/cli.js";
+import { runCli, sharedCliBundle } from "../helpers/cli.js";
 import { http } from "./helpers.js";
-
-const ENTRY = fileURLToPath(new URL("../helpers/atp-entry.ts", import.meta.url));
-const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
 /** Starts `atp emulator` with `args`; resolves with the base URL it prints, the child and its output. */
 async function launch(args: string[]) {
-  const child = spawn(process.execPath, ["--import", "tsx", ENTRY, "emulator", ...args], {
-    cwd: ROOT,
-    env: cleanEnv(),
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const child = (await sharedCliBundle()).spawn(["emulator", ...args]);
   const out = { stdout: "", stderr: "" };
-  child.stderr.on("data", (d: Buffer) => {
+  child.stderr!.on("data", (d: Buffer) => {
     out.stderr += d.toString();
   });
   const exit = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
   const line = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no listening line; stderr: ${out.stderr}`)), 30_000);
-    child.stdout.on("data", (d: Buffer) => {
+    child.stdout!.on("data", (d: Buffer) => {
       out.stdout += d.toString();
       const m = /^listening on (\S+)$/m.exec(out.stdout);
       if (m) {

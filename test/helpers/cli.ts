@@ -1,11 +1,23 @@
-/** Spawns the CLI from source in a child process, as a user would run it. */
+/**
+ * Runs the CLI in a child process, as a user would run it: the current source, bundled once per
+ * test process (cli-bundle.ts; ~0.3 s per run instead of ~2 s of TypeScript transforms under tsx).
+ */
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { bundleCli, type CliBundle } from "./cli-bundle.js";
 
-const ENTRY = fileURLToPath(new URL("./atp-entry.ts", import.meta.url));
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
-/** tsx's loader by absolute URL, so the CLI can run from any working directory. */
-const TSX = new URL("../../node_modules/tsx/dist/loader.mjs", import.meta.url).href;
+
+let shared: Promise<CliBundle> | undefined;
+
+/** This test process's CLI bundle (built on first use, removed when the process exits). */
+export function sharedCliBundle(): Promise<CliBundle> {
+  if (!shared) {
+    shared = bundleCli();
+    void shared.then((b) => process.once("exit", () => b.dispose()));
+  }
+  return shared;
+}
 
 export interface CliResult {
   code: number | null;
@@ -30,8 +42,16 @@ export function runCli(
   args: string[],
   opts: { cwd?: string; env?: Record<string, string>; timeoutMs?: number } = {},
 ): Promise<CliResult> {
+  return sharedCliBundle().then((bundle) => runBundled(bundle, args, opts));
+}
+
+function runBundled(
+  bundle: CliBundle,
+  args: string[],
+  opts: { cwd?: string; env?: Record<string, string>; timeoutMs?: number },
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", TSX, ENTRY, ...args], {
+    const child = spawn(process.execPath, [bundle.file, ...args], {
       cwd: opts.cwd ?? ROOT,
       env: cleanEnv(opts.env),
       stdio: ["ignore", "pipe", "pipe"],
