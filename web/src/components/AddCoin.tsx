@@ -4,71 +4,51 @@ import { api } from "../api/client.js";
 import type { ApiWatchlistInput } from "../api/types.js";
 import { useAction } from "../state/action.js";
 
+type Field = "symbol" | "amount_usd" | "sl_pct" | "tp_pct" | "preset";
+
+/** The form's inputs, in order: name (the API's field), placeholder, keyboard. */
+const FIELDS: { name: Field; placeholder: string; decimal?: boolean }[] = [
+  { name: "symbol", placeholder: "Symbol (BTC_USD)" },
+  { name: "amount_usd", placeholder: "Amount USD", decimal: true },
+  { name: "sl_pct", placeholder: "SL %", decimal: true },
+  { name: "tp_pct", placeholder: "TP %", decimal: true },
+  { name: "preset", placeholder: "Preset" },
+];
+
+const EMPTY: Record<Field, string> = { symbol: "", amount_usd: "", sl_pct: "", tp_pct: "", preset: "" };
+
 export function AddCoin({ presets }: { presets: string[] }) {
   const action = useAction();
-  const [symbol, setSymbol] = useState("");
-  const [amount, setAmount] = useState("");
-  const [sl, setSl] = useState("");
-  const [tp, setTp] = useState("");
-  const [preset, setPreset] = useState("");
+  const [values, setValues] = useState(EMPTY);
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    const input: ApiWatchlistInput = { symbol: symbol.trim().toUpperCase() };
-    if (amount.trim()) input.amount_usd = amount.trim();
-    if (sl.trim()) input.sl_pct = sl.trim();
-    if (tp.trim()) input.tp_pct = tp.trim();
-    if (preset.trim()) input.preset = preset.trim();
-    const done = await action.run(() => api.addCoin(input));
-    if (done) {
-      setSymbol("");
-      setAmount("");
-      setSl("");
-      setTp("");
-      setPreset("");
+    const input: ApiWatchlistInput = { symbol: values.symbol.trim().toUpperCase() };
+    for (const name of ["amount_usd", "sl_pct", "tp_pct", "preset"] as const) {
+      const v = values[name].trim();
+      if (v) input[name] = v;
     }
+    const done = await action.run(() => api.addCoin(input));
+    if (done) setValues(EMPTY);
   };
   return (
     <form className="add-coin" onSubmit={submit} data-testid="add-coin">
-      <input
-        placeholder="Symbol (BTC_USD)"
-        value={symbol}
-        onChange={(e) => setSymbol(e.target.value)}
-        name="symbol"
-      />
-      <input
-        placeholder="Amount USD"
-        inputMode="decimal"
-        value={amount}
-        onChange={(e) => setAmount(e.target.value)}
-        name="amount_usd"
-      />
-      <input
-        placeholder="SL %"
-        inputMode="decimal"
-        value={sl}
-        onChange={(e) => setSl(e.target.value)}
-        name="sl_pct"
-      />
-      <input
-        placeholder="TP %"
-        inputMode="decimal"
-        value={tp}
-        onChange={(e) => setTp(e.target.value)}
-        name="tp_pct"
-      />
-      <input
-        placeholder="Preset"
-        list="preset-names"
-        value={preset}
-        onChange={(e) => setPreset(e.target.value)}
-        name="preset"
-      />
+      {FIELDS.map((f) => (
+        <input
+          key={f.name}
+          name={f.name}
+          placeholder={f.placeholder}
+          {...(f.decimal ? { inputMode: "decimal" as const } : {})}
+          {...(f.name === "preset" ? { list: "preset-names" } : {})}
+          value={values[f.name]}
+          onChange={(e) => setValues({ ...values, [f.name]: e.target.value })}
+        />
+      ))}
       <datalist id="preset-names">
         {presets.map((p) => (
           <option key={p} value={p} />
         ))}
       </datalist>
-      <button type="submit" disabled={action.busy || symbol.trim() === ""}>
+      <button type="submit" disabled={action.busy || values.symbol.trim() === ""}>
         Add coin
       </button>
       {action.error && <span className="error">{action.error}</span>}
