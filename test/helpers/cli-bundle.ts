@@ -21,7 +21,7 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdirSync, rmSync } from "node:fs";
+import { mkdirSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
@@ -71,6 +71,19 @@ const BANNER = [
   'const __dirname = __atpFileURLToPath(new URL(".", import.meta.url));',
 ].join("\n");
 
+/** Bundles of test processes that are gone (a worker killed before its clean-up ran). */
+function removeOrphans(): void {
+  for (const name of readdirSync(CACHE)) {
+    const pid = Number(/^atp-cli-(\d+)-/.exec(name)?.[1]);
+    if (!Number.isInteger(pid) || pid === process.pid) continue;
+    try {
+      process.kill(pid, 0); // still running: its bundle stays
+    } catch {
+      rmSync(join(CACHE, name), { force: true });
+    }
+  }
+}
+
 /** Bundles src/cli/main.ts (with a two-line entry that runs it) into tmp/cli-bundle/. */
 export async function bundleCli(options: CliBundleOptions = {}): Promise<CliBundle> {
   const packages =
@@ -78,6 +91,7 @@ export async function bundleCli(options: CliBundleOptions = {}): Promise<CliBund
       ? { packages: "external" as const }
       : { external: EXTERNAL, banner: { js: BANNER } };
   mkdirSync(CACHE, { recursive: true });
+  removeOrphans();
   const file = join(CACHE, `atp-cli-${process.pid}-${randomBytes(4).toString("hex")}.mjs`);
   const t0 = performance.now();
   await build({
