@@ -10,7 +10,9 @@
  * - The first stop request (SIGINT, SIGTERM or closed output) asks the command to stop, once; the
  *   command then stops its runtime, whose every component stop is bounded by a timeout. A signal
  *   after that is the user insisting: the process exits at once (128 + the signal's number, the
- *   shell's convention), without waiting for the stop to finish.
+ *   shell's convention), without waiting for the stop to finish — except the same signal again
+ *   within SIGNAL_ECHO_MS: one Ctrl-C reaches atp twice under `npm start` (the terminal signals the
+ *   whole foreground group, and npm forwards what it got to its child), and that is one request.
  */
 
 const stopListeners = new Set<() => void>();
@@ -47,7 +49,12 @@ export interface StopSignals {
   exit(code: number): void;
   /** Where the "exiting at once" line goes. */
   warn(line: string): void;
+  /** Monotonic ms (default performance.now): tells a signal's echo from a second request. */
+  now?: () => number;
 }
+
+/** The same signal again this soon after the first is its echo, not the user insisting. */
+export const SIGNAL_ECHO_MS = 300;
 
 const processSignals: StopSignals = {
   on: (signal, listener) => process.on(signal, listener),
@@ -70,6 +77,8 @@ export function onStop(
   signals: StopSignals = processSignals,
 ): () => void {
   let done = false;
+  const now = signals.now ?? (() => performance.now());
+  let first: { signal: "SIGINT" | "SIGTERM"; at: number } | undefined;
   const once = (why: "signal" | "output closed") => {
     if (done) return;
     done = true;
@@ -77,7 +86,11 @@ export function onStop(
   };
   const listeners = (["SIGINT", "SIGTERM"] as const).map((signal) => {
     const listener = () => {
-      if (!done) return once("signal");
+      if (!done) {
+        first = { signal, at: now() };
+        return once("signal");
+      }
+      if (first && first.signal === signal && now() - first.at < SIGNAL_ECHO_MS) return;
       signals.warn(`atp: ${signal} again: exiting at once, without waiting for the stop to finish\n`);
       signals.exit(EXIT_CODE[signal]);
     };

@@ -5,19 +5,21 @@
  */
 import { EventEmitter } from "node:events";
 import { describe, expect, it } from "vitest";
-import { onStop, type StopSignals } from "../../src/cli/lifecycle.js";
+import { onStop, SIGNAL_ECHO_MS, type StopSignals } from "../../src/cli/lifecycle.js";
 
 function fakeProcess() {
   const emitter = new EventEmitter();
   const exits: number[] = [];
   const warnings: string[] = [];
+  const clock = { t: 1_000 };
   const signals: StopSignals = {
     on: (s, l) => emitter.on(s, l),
     off: (s, l) => emitter.off(s, l),
     exit: (code) => exits.push(code),
     warn: (line) => warnings.push(line),
+    now: () => clock.t,
   };
-  return { emitter, exits, warnings, signals };
+  return { emitter, exits, warnings, signals, clock };
 }
 
 describe("onStop", () => {
@@ -28,10 +30,24 @@ describe("onStop", () => {
     p.emitter.emit("SIGINT");
     expect(stops).toEqual(["signal"]);
     expect(p.exits).toEqual([]);
+    p.clock.t += SIGNAL_ECHO_MS;
     p.emitter.emit("SIGINT");
     expect(stops).toEqual(["signal"]);
     expect(p.exits).toEqual([130]);
     expect(p.warnings.join("")).toMatch(/SIGINT again: exiting at once/);
+    off();
+  });
+
+  it("one Ctrl-C delivered twice (the terminal's group signal and npm's forward) is one request, not two", () => {
+    const p = fakeProcess();
+    const stops: string[] = [];
+    const off = onStop((why) => stops.push(why), p.signals);
+    p.emitter.emit("SIGINT");
+    p.clock.t += SIGNAL_ECHO_MS - 1;
+    p.emitter.emit("SIGINT");
+    expect(stops).toEqual(["signal"]);
+    expect(p.exits).toEqual([]);
+    expect(p.warnings).toEqual([]);
     off();
   });
 
