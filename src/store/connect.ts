@@ -4,9 +4,10 @@
  * SQLite (`better-sqlite3`): `journal_mode=WAL` (readers, e.g. `atp orders`, never block the
  * engine's writes and vice versa), `synchronous=FULL` (every commit is fsynced before it returns: an
  * intent or attempt row is on disk before the request it leads to leaves), `busy_timeout=5000`,
- * `foreign_keys=ON`. The data directory is created with mode 0700. Prepared statements are kept in
- * a bounded cache (`SQLITE_STATEMENT_CACHE` texts, least recently used dropped): Kysely prepares
- * every query again otherwise; a cached statement still being iterated is never handed out twice.
+ * `foreign_keys=ON`, `wal_autocheckpoint=0` (the store checkpoints off the trading path:
+ * checkpoint.ts). The data directory is created with mode 0700. Prepared statements are kept in
+ * a bounded cache (`SQLITE_STATEMENT_CACHE` texts, the oldest dropped): Kysely prepares every
+ * query again otherwise; a cached statement still being iterated is never handed out twice.
  *
  * PostgreSQL (`pg`): one pool per store, with its own type parsers (never pg's global ones):
  * NUMERIC stays decimal text, INT8 becomes a number only when it is a safe integer (ms timestamps,
@@ -77,18 +78,18 @@ function message(e: unknown): string {
 /** How many distinct SQL texts keep their prepared statement (the store issues a few dozen). */
 export const SQLITE_STATEMENT_CACHE = 256;
 
-/** `database` as Kysely sees it, with a bounded LRU cache of prepared statements by SQL text. */
+/**
+ * `database` as Kysely sees it, with a bounded cache of prepared statements by SQL text: a hit is
+ * one lookup; when the cache is full the oldest text is dropped (the store's few dozen texts never
+ * fill it; a caller building endless distinct texts only costs re-preparing).
+ */
 export function cachedStatements(database: Database.Database, max = SQLITE_STATEMENT_CACHE) {
   const cache = new Map<string, Database.Statement>();
   return {
     close: () => database.close(),
     prepare(text: string): Database.Statement {
       const hit = cache.get(text);
-      if (hit && !hit.busy) {
-        cache.delete(text); // re-inserted: most recently used last
-        cache.set(text, hit);
-        return hit;
-      }
+      if (hit && !hit.busy) return hit;
       const stmt = database.prepare(text);
       if (hit) return stmt; // the cached one is mid-iteration: a private statement for this use
       cache.set(text, stmt);
@@ -115,6 +116,7 @@ export function openSqlite(file: string, dataDir: string, log: Logger): DbConnec
     database.pragma("synchronous = FULL");
     database.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     database.pragma("foreign_keys = ON");
+    database.pragma("wal_autocheckpoint = 0"); // checkpoints run off the trading path (checkpoint.ts)
   } catch (e) {
     throw new StoreUnavailableError(`cannot open the SQLite database ${file}: ${message(e)}`, { cause: e });
   }

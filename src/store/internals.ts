@@ -4,12 +4,15 @@
  * outside src/store never see them.
  */
 import type { Logger } from "../log/logger.js";
+import type { Checkpointer } from "./checkpoint.js";
 import type { DbConnection } from "./connect.js";
 import type { Store } from "./types.js";
 
 export interface StoreInternals extends DbConnection {
   logger: Logger;
   now: () => number;
+  /** SQLite only: the WAL checkpointer (checkpoint.ts). */
+  checkpointer?: Checkpointer | undefined;
 }
 
 const INTERNALS = new WeakMap<Store, StoreInternals>();

@@ -5,7 +5,10 @@
  * store error (errors.ts) whose message names the database without user info; the CLI maps them to
  * exit 2.
  */
+import { sql } from "kysely";
 import type { Logger } from "../log/logger.js";
+import { systemTime, type TimeSource } from "../util/clock.js";
+import { Checkpointer, type CheckpointPolicy, DEFAULT_CHECKPOINT_POLICY } from "./checkpoint.js";
 import { type DbConnection, openPostgres, openSqlite, targetOf } from "./connect.js";
 import { setInternals } from "./internals.js";
 import { runMigrations } from "./migrator.js";
@@ -21,6 +24,8 @@ export interface OpenStoreOptions {
   logger: Logger;
   /** The clock of every timestamp the store writes when the caller gives none. */
   now: () => number;
+  /** SQLite's checkpoints (checkpoint.ts): their timers (default the system's) and policy. */
+  checkpoint?: { time?: TimeSource; policy?: Partial<CheckpointPolicy> } | undefined;
 }
 
 export async function openStore(opts: OpenStoreOptions): Promise<Store> {
@@ -30,8 +35,18 @@ export async function openStore(opts: OpenStoreOptions): Promise<Store> {
       ? openSqlite(target.file, opts.dataDir, opts.logger)
       : await openPostgres(target.url, opts.logger);
   // every write after the migrations is counted (Store.writeVersion); one pool either way
-  const writes = new WriteCounter();
+  let checkpointer: Checkpointer | undefined;
+  const writes = new WriteCounter(() => checkpointer?.wrote());
   const connection: DbConnection = { ...opened, db: opened.db.withPlugin(writes.plugin) };
+  if (connection.dialect === "sqlite")
+    checkpointer = new Checkpointer(
+      async () => {
+        await sql.raw("pragma wal_checkpoint(PASSIVE)").execute(connection.db);
+      },
+      opts.checkpoint?.time ?? systemTime,
+      opts.logger,
+      { ...DEFAULT_CHECKPOINT_POLICY, ...opts.checkpoint?.policy },
+    );
   let run: Awaited<ReturnType<typeof runMigrations>>;
   try {
     run = await runMigrations(connection.db, connection.dialect, opts.now);
@@ -48,10 +63,13 @@ export async function openStore(opts: OpenStoreOptions): Promise<Store> {
     connection,
     schemaVersion: run.to,
     now: opts.now,
-    close: () => closeConnection(connection),
+    close: async () => {
+      await checkpointer?.stop();
+      await closeConnection(connection);
+    },
     writes,
   });
-  setInternals(store, { ...connection, logger: opts.logger, now: opts.now });
+  setInternals(store, { ...connection, logger: opts.logger, now: opts.now, checkpointer });
   return store;
 }
 
