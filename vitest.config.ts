@@ -4,6 +4,7 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
+    setupFiles: ["test/setup.ts"],
     // Timeouts catch hangs, not slowness (no test asserts on speed). A test that spawns the CLI several
     // times costs ~1.5 s of CPU per spawn; on a loaded 2-core machine (load average 7-10) one such
     // test took 20 s, so 20 s timeouts failed tests that were only slow.

@@ -5,7 +5,10 @@
  * Invariants:
  * - Inside `transaction(fn)` every write goes through the `tx` passed to `fn`. Using the store
  *   itself there (which would run outside the transaction, and on SQLite wait forever for the
- *   connection the transaction holds) throws at once, saying so.
+ *   connection the transaction holds) is a programming error; with the misuse checks on
+ *   (`enableStoreMisuseChecks()`: the test suite's setup) it throws at once, saying so. They are off
+ *   otherwise: telling "inside fn" from "beside it" takes an AsyncLocalStorage, whose hook runs at
+ *   every promise the process creates (a fifth of the tick-to-order path's time).
  * - `events.append` runs every `onEvent` subscriber inside the appending transaction, in
  *   subscription order; a subscriber that throws rolls everything back.
  * - `writeVersion(tables)` moves after every committed write to those tables (write-counter.ts:
@@ -64,6 +67,13 @@ export class StoreMisuseError extends StoreError {
   }
 }
 
+let misuseChecks = false;
+
+/** Turns the store-inside-its-transaction check on for the stores built from now on (tests). */
+export function enableStoreMisuseChecks(): void {
+  misuseChecks = true;
+}
+
 export interface BuildOptions {
   connection: DbConnection;
   schemaVersion: number;
@@ -77,7 +87,7 @@ export function buildStore(opts: BuildOptions): Store {
   const { connection, now } = opts;
   const { dialect } = connection;
   const subscribers: EventSubscriber[] = [];
-  const current = new AsyncLocalStorage<{ open: boolean }>();
+  const current = misuseChecks ? new AsyncLocalStorage<{ open: boolean }>() : undefined;
   const base = { dialect, now, newId: () => newId(now()), subscribers: () => [...subscribers] };
 
   function transactionOn(conn: Db): { tx: Tx; ctx: RepoContext } {
@@ -92,15 +102,14 @@ export function buildStore(opts: BuildOptions): Store {
   }
 
   function run<T>(fn: (tx: Tx, ctx: RepoContext) => Promise<T>, txOpts?: TransactionOptions): Promise<T> {
-    if (current.getStore()?.open) return Promise.reject(new StoreMisuseError());
-    return opts.writes.transaction(() =>
+    if (current?.getStore()?.open) return Promise.reject(new StoreMisuseError());
+    return opts.writes.transaction((counted) =>
       inTransaction(connection.db, dialect, txOpts?.durability ?? "now", async (conn) => {
+        const { tx, ctx } = transactionOn(counted(conn));
+        if (!current) return fn(tx, ctx);
         const mark = { open: true };
         try {
-          return await current.run(mark, () => {
-            const { tx, ctx } = transactionOn(conn);
-            return fn(tx, ctx);
-          });
+          return await current.run(mark, () => fn(tx, ctx));
         } finally {
           mark.open = false;
         }
@@ -111,7 +120,7 @@ export function buildStore(opts: BuildOptions): Store {
   const rootCtx: RepoContext = {
     ...base,
     get db(): Db {
-      if (current.getStore()?.open) throw new StoreMisuseError();
+      if (current?.getStore()?.open) throw new StoreMisuseError();
       return connection.db;
     },
     inTransaction: false,
@@ -133,6 +142,7 @@ export function buildStore(opts: BuildOptions): Store {
       };
     },
     writeVersion: (tables) => opts.writes.version(tables),
+    newId: base.newId,
     close() {
       closed ??= opts.close();
       return closed;

@@ -9,10 +9,10 @@
  * - A write inside `transaction(fn)` is counted when it executes AND again when the transaction has
  *   ended (committed or rolled back): a reader that saw the first count but read before the commit
  *   sees the count move once more after it, so a cache keyed by the version is never left holding
- *   data older than a committed write. A rollback only costs a spurious rebuild.
+ *   data older than a committed write. A rollback only costs a spurious rebuild. The transaction's
+ *   own connection handle carries a second plugin that notes the tables it wrote (no async context).
  * - Raw SQL (`sql\`…\``) is not parsed: the store writes none (BEGIN/COMMIT/ROLLBACK aside).
  */
-import { AsyncLocalStorage } from "node:async_hooks";
 import {
   AliasNode,
   type KyselyPlugin,
@@ -25,6 +25,7 @@ import {
   TableNode,
   type UnknownRow,
 } from "kysely";
+import type { Db } from "./db.js";
 
 function tableOf(node: OperationNode | undefined): string | undefined {
   if (!node) return undefined;
@@ -48,19 +49,17 @@ export function writtenTable(node: RootOperationNode): string | undefined {
 }
 
 export class WriteCounter {
+  /** `onWrite`: called once per write statement executed (the SQLite checkpointer's measure of the WAL). */
+  constructor(private readonly onWrite?: () => void) {}
+
   private readonly counts = new Map<string, number>();
   private readonly pending = new WeakMap<QueryId, string>();
-  /** The tables written by the transaction whose body is running (per async context). */
-  private readonly scope = new AsyncLocalStorage<Set<string>>();
 
   /** The plugin to put on the store's Kysely handle. */
   readonly plugin: KyselyPlugin = {
     transformQuery: (args: PluginTransformQueryArgs): RootOperationNode => {
       const table = writtenTable(args.node);
-      if (table !== undefined) {
-        this.pending.set(args.queryId, table);
-        this.scope.getStore()?.add(table);
-      }
+      if (table !== undefined) this.pending.set(args.queryId, table);
       return args.node;
     },
     transformResult: async (args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> => {
@@ -68,16 +67,28 @@ export class WriteCounter {
       if (table !== undefined) {
         this.pending.delete(args.queryId);
         this.bump(table);
+        this.onWrite?.();
       }
       return args.result;
     },
   };
 
-  /** Runs one transaction (`fn` includes its commit or rollback); what it wrote is counted again after. */
-  async transaction<T>(fn: () => Promise<T>): Promise<T> {
+  /**
+   * Runs one transaction (`fn` includes its commit or rollback); `fn` runs its statements on
+   * `counted(conn)`, and what they wrote is counted again after.
+   */
+  async transaction<T>(fn: (counted: (conn: Db) => Db) => Promise<T>): Promise<T> {
     const wrote = new Set<string>();
+    const noting: KyselyPlugin = {
+      transformQuery: (args) => {
+        const table = writtenTable(args.node);
+        if (table !== undefined) wrote.add(table);
+        return args.node;
+      },
+      transformResult: async (args) => args.result,
+    };
     try {
-      return await this.scope.run(wrote, fn);
+      return await fn((conn) => conn.withPlugin(noting));
     } finally {
       for (const table of wrote) this.bump(table);
     }
