@@ -12,10 +12,20 @@
  */
 import { createHash } from "node:crypto";
 
+/** The last ids hashed: the attempt row and its request ask for the same client_oid one after the other. */
+const recent = new Map<string, string>();
+const RECENT_MAX = 64;
+
 export function clientOidWith(prefix: string, intentId: string): string {
   if (prefix.length !== 4) throw new RangeError(`client_oid prefix must be 4 characters: ${prefix}`);
   if (intentId.length === 0) throw new RangeError("intent id must not be empty");
-  return prefix + createHash("sha256").update(intentId, "utf8").digest("hex").slice(0, 32);
+  let digest = recent.get(intentId);
+  if (digest === undefined) {
+    digest = createHash("sha256").update(intentId, "utf8").digest("hex").slice(0, 32);
+    recent.set(intentId, digest);
+    if (recent.size > RECENT_MAX) recent.delete(recent.keys().next().value as string);
+  }
+  return prefix + digest;
 }
 
 /** The intent id of OCO leg `i` when the caller gives none. */

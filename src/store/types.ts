@@ -195,10 +195,14 @@ export interface NewSignal {
   candleTime?: Millis | undefined;
   receivedAt?: Millis;
   trace?: Json;
+  /** What became of it, when decided in the transaction that stores it (default PENDING: the inbox takes it). */
+  status?: SignalStatus;
+  reasonCode?: string | undefined;
+  intentId?: string | undefined;
 }
 
 export interface SignalsRepo {
-  /** Inserts a PENDING signal. */
+  /** Inserts a signal: PENDING unless `status` says what became of it. */
   insert(input: NewSignal): Promise<SignalRecord>;
   get(id: string): Promise<SignalRecord | undefined>;
   /**
@@ -247,6 +251,8 @@ export interface NewIntent {
   amountUsd?: Dec | undefined;
   quantity?: Dec | undefined;
   status?: IntentStatus;
+  /** Attempts already opened with the intent (default 0; 1 for an entry created SUBMITTING with its attempt row). */
+  attempt?: number;
   reasonCode?: string | undefined;
   lotId?: string | undefined;
   signalId?: string | undefined;
@@ -359,6 +365,12 @@ export interface OrderApplyResult {
   changed: boolean;
 }
 
+/** An entry order's creation time and what it is worth (orders.entryValuesSince). */
+export type EntryOrderValue = Pick<
+  OrderRecord,
+  "createdAt" | "notional" | "quantity" | "price" | "avgPrice" | "refPrice"
+>;
+
 export interface StoredOrderFilter {
   status?: StoredOrderStatus | readonly StoredOrderStatus[];
   symbol?: string;
@@ -419,6 +431,11 @@ export interface OrdersRepo {
   listByLot(lotId: string): Promise<OrderRecord[]>;
   /** Orders not in a final status (what reconciliation converges). */
   listNonFinal(filter?: { symbol?: string; mode?: TradingMode }): Promise<OrderRecord[]>;
+  /**
+   * The ENTRY orders of `symbol` in `mode` created at or after `since`, every status but REJECTED,
+   * newest first: their creation time and value only (what the pace guards read).
+   */
+  entryValuesSince(filter: { symbol: string; mode: TradingMode; since: Millis }): Promise<EntryOrderValue[]>;
   /** Newest first, by (created_at, id); filters combine with AND. */
   page(filter?: StoredOrderFilter & { cursor?: string | undefined; limit?: number }): Promise<OrderPage>;
   /**
@@ -770,6 +787,8 @@ export interface Store extends Repositories {
    * processes (the CLI on the same SQLite file, another atp on the same PostgreSQL) are not counted.
    */
   writeVersion(tables: readonly StoreTable[]): number;
+  /** A new row id (time-ordered, never repeated): for a row whose id is needed before it is written. */
+  newId(): string;
   close(): Promise<void>;
 }
 

@@ -271,6 +271,16 @@ describe.each(DIALECTS)("store contract: %s", (dialect) => {
       ]);
     });
 
+    it("a signal decided in its transaction is stored with its outcome and is not in the inbox", async () => {
+      const row = await store.signals.insert({
+        ...{ symbol: "BTC_USD", side: "BUY", source: "engine", strategy: "swing" },
+        ...{ status: "BLOCKED", reasonCode: "COOLDOWN", intentId: "intent-x" },
+      });
+      expect(row).toMatchObject({ status: "BLOCKED", reasonCode: "COOLDOWN", intentId: "intent-x" });
+      expect(await store.signals.get(row.id)).toEqual(row);
+      expect((await store.signals.claimPending(10)).map((x) => x.id)).not.toContain(row.id);
+    });
+
     it("two consumers claiming in transactions never get the same signal", async () => {
       for (let i = 0; i < 6; i++)
         await store.signals.insert({ symbol: "BTC_USD", side: "BUY", source: "cli", strategy: "manual" });
@@ -294,6 +304,21 @@ describe.each(DIALECTS)("store contract: %s", (dialect) => {
       for (const r of results) expect(r.created ? r.intent.id : r.existing.id).toBe(id);
       expect((await store.intents.findByKey("dup"))?.id).toBe(id);
       expect(await store.intents.listOpen()).toHaveLength(1);
+    });
+
+    it("create answers the row as stored (status, attempt and trace as given)", async () => {
+      const r = await store.intents.create({
+        ...intentInput("as-stored"),
+        status: "SUBMITTING",
+        attempt: 1,
+        amountUsd: dec("10.50"),
+        guardTrace: { verdict: { ok: true }, notional: "10.5", at: dec("1.10") as unknown as string },
+      });
+      expect(r.created).toBe(true);
+      const made = r.created ? r.intent : undefined;
+      expect(made).toEqual(await store.intents.get(made!.id));
+      expect(made).toMatchObject({ status: "SUBMITTING", attempt: 1 });
+      expect(await store.intents.nextAttempt(made!.id)).toBe(2);
     });
 
     it("status moves are compare-and-set and final statuses never change", async () => {
@@ -528,6 +553,33 @@ describe.each(DIALECTS)("store contract: %s", (dialect) => {
       expect((await store.orders.page({ status: [] })).items).toEqual([]);
       await expect(store.orders.page({ cursor: "garbage" })).rejects.toBeInstanceOf(StoreInputError);
       await expect(store.orders.page({ limit: 0 })).rejects.toBeInstanceOf(StoreInputError);
+    });
+  });
+
+  describe("orders: what the pace guards read", () => {
+    it("entry values since an instant: ENTRY, one symbol and mode, not REJECTED, newest first, exact", async () => {
+      const r = await store.intents.create(intentInput("values"));
+      const iid = r.created ? r.intent.id : r.existing.id;
+      const made: string[] = [];
+      const add = async (n: number, o: Partial<Parameters<typeof attemptInput>[2]>) => {
+        home.clock.advance(10);
+        const a = await store.orders.insertAttempt(attemptInput(iid, n, { clientOid: `atp-v${n}`, ...o }));
+        made.push(a.id);
+        return a;
+      };
+      await add(1, {}); // before `since`
+      const since = home.clock.now() + 1;
+      await add(2, { notional: dec("10.25") });
+      await add(3, { symbol: "ETH_USD" });
+      await add(4, { role: "EXIT" });
+      const rejected = await add(5, {});
+      await store.orders.setStatus(rejected.id, "REJECTED", "213");
+      await add(6, { quantity: dec("0.001"), price: dec("65000.5") });
+      const got = await store.orders.entryValuesSince({ symbol: "BTC_USD", mode: "LIVE", since });
+      expect(got.map((v) => v.createdAt)).toEqual([since + 49, since + 9]);
+      expect(s(got[1]!.notional)).toBe("10.25");
+      expect([s(got[0]!.quantity), s(got[0]!.price)]).toEqual(["0.001", "65000.5"]);
+      expect(await store.orders.entryValuesSince({ symbol: "BTC_USD", mode: "DRY_RUN", since })).toEqual([]);
     });
   });
 

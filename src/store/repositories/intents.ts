@@ -75,31 +75,33 @@ export function intentsRepo(ctx: RepoContext): IntentsRepo {
     async create(input: NewIntent) {
       const now = ctx.now();
       const id = input.id ?? ctx.newId();
+      const values = {
+        id,
+        idempotency_key: input.idempotencyKey,
+        kind: input.kind,
+        symbol: input.symbol,
+        side: input.side,
+        mode: input.mode,
+        amount_usd: moneyInOpt(input.amountUsd),
+        quantity: moneyInOpt(input.quantity),
+        status: input.status ?? "NEW",
+        reason_code: input.reasonCode ?? null,
+        attempt: input.attempt ?? 0,
+        lot_id: input.lotId ?? null,
+        signal_id: input.signalId ?? null,
+        guard_trace: jsonIn(input.guardTrace),
+        actor: input.actor,
+        created_at: now,
+        updated_at: now,
+      };
       const inserted = await ctx.db
         .insertInto("intents")
-        .values({
-          id,
-          idempotency_key: input.idempotencyKey,
-          kind: input.kind,
-          symbol: input.symbol,
-          side: input.side,
-          mode: input.mode,
-          amount_usd: moneyInOpt(input.amountUsd),
-          quantity: moneyInOpt(input.quantity),
-          status: input.status ?? "NEW",
-          reason_code: input.reasonCode ?? null,
-          attempt: 0,
-          lot_id: input.lotId ?? null,
-          signal_id: input.signalId ?? null,
-          guard_trace: jsonIn(input.guardTrace),
-          actor: input.actor,
-          created_at: now,
-          updated_at: now,
-        })
+        .values(values)
         .onConflict((oc) => oc.column("idempotency_key").doNothing())
-        .returningAll()
+        .returning("id")
         .executeTakeFirst();
-      if (inserted) return { created: true, intent: fromRow(inserted) };
+      // the row is what was written: read back from the values, not from the database
+      if (inserted) return { created: true, intent: fromRow(values) };
       const row = await byKey(ctx, input.idempotencyKey);
       if (!row) throw new Error(`intent ${input.idempotencyKey} vanished after insert`);
       return row.id === id ? { created: true, intent: row } : { created: false, existing: row };

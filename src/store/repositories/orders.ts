@@ -42,6 +42,7 @@ import {
   TRADING_MODES,
 } from "../vocabulary.js";
 import { LISTING_COLUMNS, listingOf, orderPageQuery, pageOf } from "./order-pages.js";
+import { entryValuesSince } from "./order-values.js";
 
 /** The non-final statuses as a positive list: `status in (…)` uses the orders_status index, `not in` scans. */
 const NON_FINAL_ORDER_STATUSES = STORED_ORDER_STATUSES.filter((st) => !FINAL_ORDER_STATUSES.includes(st));
@@ -267,6 +268,8 @@ export function ordersRepo(ctx: RepoContext): OrdersRepo {
       if (filter.mode !== undefined) q = q.where("mode", "=", filter.mode);
       return (await q.execute()).map(fromRow);
     },
+
+    entryValuesSince: (filter) => entryValuesSince(ctx, filter),
 
     async page(filter = {}) {
       const q = orderPageQuery(ctx.db.selectFrom("orders").selectAll(), filter);

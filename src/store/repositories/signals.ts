@@ -44,9 +44,9 @@ export function signalsRepo(ctx: RepoContext): SignalsRepo {
         candle_time: input.candleTime ?? null,
         received_at: input.receivedAt ?? ctx.now(),
         trace: jsonIn(input.trace),
-        status: "PENDING",
-        reason_code: null,
-        intent_id: null,
+        status: input.status ?? "PENDING",
+        reason_code: input.reasonCode ?? null,
+        intent_id: input.intentId ?? null,
       };
       await ctx.db.insertInto("signals").values(row).execute();
       return fromRow(row);
