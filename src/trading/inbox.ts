@@ -39,8 +39,14 @@ export function externalSignalBlock(
   return item.tradeEnabled ? undefined : "TRADING_DISABLED";
 }
 
-export function inboxRequest(s: SignalRecord): TradeRequest {
-  const req = own(s.trace, "request");
+/** The request of a signal row (stored, or about to be: its id chosen). */
+export function inboxRequest(
+  s: Pick<SignalRecord, "id" | "symbol" | "side" | "source" | "strategy"> & {
+    price?: SignalRecord["price"];
+    trace?: SignalRecord["trace"] | undefined;
+  },
+): TradeRequest {
+  const req = own(s.trace ?? null, "request");
   const amount = own(req ?? null, "amountUsd");
   const actor = own(req ?? null, "actor");
   return {

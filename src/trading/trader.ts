@@ -19,7 +19,7 @@ import { resolveMode, type TradingContext, type Venue, venueFor } from "./contex
 import { runExit } from "./exits/exit.js";
 import { inboxRequest } from "./inbox.js";
 import { pollOnce } from "./pipeline/confirmation.js";
-import { runEntry } from "./pipeline/entry.js";
+import { duplicateResult, enterNew, runEntry } from "./pipeline/entry.js";
 import { appendSignalEvent, intake, intakeSignal } from "./pipeline/intake.js";
 import { DEFAULT_ATTEMPT_STALE_MS, errText, type TraderRuntime } from "./pipeline/runtime.js";
 import { DEFAULT_SL_PCT, DEFAULT_TP_PCT } from "./protection/prices.js";
@@ -109,13 +109,17 @@ export class Trader {
 
   /** Requests of one symbol run one after another (an exit never races another exit or entry of the symbol). */
   submit(req: TradeRequest): Promise<TradeResult> {
-    return this.enqueue(req.symbol, async () => this.afterIntake(req, await intake(this.rt, req)));
+    return this.enqueue(req.symbol, async () => {
+      if (req.side === "BUY" && this.rt.act()) return enterNew(this.rt, req);
+      return this.afterIntake(req, await intake(this.rt, req));
+    });
   }
 
   /**
    * The engine's path for a strategy signal. When this process acts and no request of the symbol is
-   * running, the inbox row and its intent commit in ONE transaction (no separate inbox commit);
-   * otherwise the row is stored PENDING and the inbox takes it (it never waits unstored).
+   * running, the inbox row and its intent commit in ONE transaction (no separate inbox commit): a
+   * BUY with its guards' verdict and first attempt row (pipeline/entry.ts `enterNew`), a SELL
+   * before its exit; otherwise the row is stored PENDING and the inbox takes it (it never waits unstored).
    */
   async acceptSignal(row: NewSignal): Promise<TradeResult | undefined> {
     if (!this.rt.act() || this.symbolQueue.has(row.symbol)) {
@@ -127,6 +131,10 @@ export class Trader {
       return undefined;
     }
     return this.enqueue(row.symbol, async () => {
+      if (row.side === "BUY" && this.rt.act()) {
+        const signal = { ...row, id: row.id ?? this.ctx.store.newId() };
+        return enterNew(this.rt, inboxRequest(signal), signal);
+      }
       const { req, ...taken } = await intakeSignal(this.rt, row);
       return this.afterIntake(req, taken);
     });
@@ -150,15 +158,7 @@ export class Trader {
     req: TradeRequest,
     { created, intent }: { created: boolean; intent: Intent },
   ): Promise<TradeResult> {
-    if (!created) {
-      return {
-        outcome: "duplicate",
-        intent,
-        orders: await this.ctx.store.orders.listByIntent(intent.id),
-        lot: intent.lotId ? await this.ctx.store.lots.get(intent.lotId) : undefined,
-        message: `duplicate idempotency key ${req.idempotencyKey}: intent ${intent.id} (${intent.status})`,
-      };
-    }
+    if (!created) return duplicateResult(this.rt, req, intent);
     if (!this.rt.act()) {
       return { outcome: "failed", intent, orders: [], message: "not the leader (or stopping): nothing sent" };
     }

@@ -19,7 +19,7 @@ import type { TradingGuard } from "./guard.js";
 import { dailyLossLimitGuard, stoplossGuard } from "./loss.js";
 import { cooldownGuard, maxNotionalPerDayGuard, maxOrdersPerDayGuard } from "./pace.js";
 import { maxPositionsSymbolGuard, maxPositionsTotalGuard, noPositionGuard } from "./positions.js";
-import { GuardReads } from "./reads.js";
+import { GuardReads, type KnownReads } from "./reads.js";
 import { killSwitchGuard, notLeaderGuard } from "./switches.js";
 import type { GuardCheck, GuardRequest, GuardVerdict } from "./types.js";
 import {
@@ -59,8 +59,13 @@ export function guardFailureText(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
-export async function runGuards(ctx: TradingContext, venue: Venue, req: GuardRequest): Promise<GuardVerdict> {
-  const reads = new GuardReads(ctx, venue, req);
+export async function runGuards(
+  ctx: TradingContext,
+  venue: Venue,
+  req: GuardRequest,
+  known?: KnownReads,
+): Promise<GuardVerdict> {
+  const reads = new GuardReads(ctx, venue, req, known);
   const protective = req.protective || req.kind === "PROTECT" || req.kind === "FLATTEN";
   const checks: GuardCheck[] = [];
   for (const guard of TRADING_GUARDS) {

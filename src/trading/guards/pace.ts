@@ -9,42 +9,24 @@
  * - An order's notional is its notional (market BUY by amount), else quantity × its price (limit,
  *   average or trigger price); one with neither counts 0. Sums are decimal.
  */
-import type { OrderRecord } from "../../store/types.js";
-import { STORED_ORDER_STATUSES, type StoredOrderStatus } from "../../store/vocabulary.js";
+import type { EntryOrderValue } from "../../store/types.js";
 import { Dec, plain } from "../../util/decimal.js";
 import { isEntry, type TradingGuard } from "./guard.js";
 import { type GuardReads, isoUtc, utcDayStart } from "./reads.js";
 import { entryAmountOf } from "./watchlist.js";
 
-const COUNTED: readonly StoredOrderStatus[] = STORED_ORDER_STATUSES.filter((s) => s !== "REJECTED");
-
 /** Entry orders of the request's symbol and mode created at or after `since`, newest first. */
-async function entryOrdersSince(r: GuardReads, since: number): Promise<OrderRecord[]> {
-  const out: OrderRecord[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await r.ctx.store.orders.page({
-      symbol: r.req.symbol,
-      mode: r.req.mode,
-      role: "ENTRY",
-      status: COUNTED,
-      since,
-      limit: 500,
-      cursor,
-    });
-    out.push(...page.items);
-    cursor = page.nextCursor;
-  } while (cursor !== undefined);
-  return out;
+function entryOrdersSince(r: GuardReads, since: number): Promise<EntryOrderValue[]> {
+  return r.ctx.store.orders.entryValuesSince({ symbol: r.req.symbol, mode: r.req.mode, since });
 }
 
 /**
  * The request's entry orders since 00:00 UTC or the start of the cooldown window, whichever is
  * earlier: read once per guard run (the cooldown and both daily guards filter it).
  */
-const recent = new WeakMap<GuardReads, Promise<OrderRecord[]>>();
+const recent = new WeakMap<GuardReads, Promise<EntryOrderValue[]>>();
 
-function recentEntries(r: GuardReads): Promise<OrderRecord[]> {
+function recentEntries(r: GuardReads): Promise<EntryOrderValue[]> {
   let read = recent.get(r);
   if (!read) {
     read = r
@@ -59,13 +41,13 @@ function recentEntries(r: GuardReads): Promise<OrderRecord[]> {
 
 const cooldownStart = (now: number, cooldownS: number) => now - cooldownS * 1000 + 1;
 
-async function entriesToday(r: GuardReads): Promise<OrderRecord[]> {
+async function entriesToday(r: GuardReads): Promise<EntryOrderValue[]> {
   const start = utcDayStart(r.req.now);
   return (await recentEntries(r)).filter((o) => o.createdAt >= start);
 }
 
 /** What an order is worth in quote currency, as far as the store knows. */
-export function orderNotionalOf(o: OrderRecord): Dec {
+export function orderNotionalOf(o: EntryOrderValue): Dec {
   if (o.notional !== undefined) return o.notional;
   const price = o.price ?? o.avgPrice ?? o.refPrice;
   return o.quantity !== undefined && price !== undefined ? o.quantity.mul(price) : new Dec(0);

@@ -48,6 +48,12 @@ function once<T>(load: () => Promise<T>): () => Promise<T> {
   };
 }
 
+/** Reads the caller made already for this request (the same store, just before): not read again. */
+export interface KnownReads {
+  /** The request symbol's watchlist row (undefined: not in the watchlist). */
+  watchlistItem?: WatchlistItem | undefined;
+}
+
 /** The memoised reads of one guard run. */
 export class GuardReads {
   readonly watchlistItem: () => Promise<WatchlistItem | undefined>;
@@ -61,9 +67,13 @@ export class GuardReads {
     readonly ctx: TradingContext,
     readonly venue: Venue,
     readonly req: GuardRequest,
+    known: KnownReads = {},
   ) {
     const store = ctx.store;
-    this.watchlistItem = once(() => store.watchlist.get(req.symbol));
+    const item = known.watchlistItem;
+    this.watchlistItem = Object.hasOwn(known, "watchlistItem")
+      ? () => Promise.resolve(item)
+      : once(() => store.watchlist.get(req.symbol));
     this.limits = once(async () => (await store.settings.get("limits")).value);
     this.lossProtection = once(async () => (await store.settings.get("loss_protection")).value);
     this.balance = once(() => venueReads(venue).balance());

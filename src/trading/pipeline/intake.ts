@@ -59,42 +59,50 @@ export async function appendSignalEvent(
   await tx.events.append({ kind: "signal.received", symbol, payload: { mode, signalId } });
 }
 
+/** The intent's first trace: its mode and why, and where the request came from. */
+export function intakeTrace(req: TradeRequest, mode: ModeDecision): Json {
+  return {
+    mode: mode.mode,
+    modeReason: mode.reason,
+    source: req.source,
+    strategy: req.strategy ?? null,
+    ...(mode.detail ? { modeDetail: mode.detail } : {}),
+  };
+}
+
+/** The intent of `req` in `tx` (or the one that holds its key), its signal ACCEPTED or DUPLICATE. */
 async function createIntent(
   tx: Tx,
   req: TradeRequest,
   mode: ModeDecision,
 ): Promise<{ created: boolean; intent: Intent }> {
-  {
-    const r = await tx.intents.create({
-      idempotencyKey: req.idempotencyKey,
-      kind: req.side === "BUY" ? "ENTRY" : "EXIT",
-      symbol: req.symbol,
-      side: req.side,
-      mode: mode.mode,
-      amountUsd: req.amountUsd,
-      signalId: req.signalId,
-      actor: req.actor,
-      guardTrace: {
-        mode: mode.mode,
-        modeReason: mode.reason,
-        source: req.source,
-        strategy: req.strategy ?? null,
-        ...(mode.detail ? { modeDetail: mode.detail } : {}),
-      },
+  const r = await tx.intents.create({
+    idempotencyKey: req.idempotencyKey,
+    kind: req.side === "BUY" ? "ENTRY" : "EXIT",
+    symbol: req.symbol,
+    side: req.side,
+    mode: mode.mode,
+    amountUsd: req.amountUsd,
+    signalId: req.signalId,
+    actor: req.actor,
+    guardTrace: intakeTrace(req, mode),
+  });
+  const intent = r.created ? r.intent : r.existing;
+  if (req.signalId) {
+    await tx.signals.updateStatus(req.signalId, {
+      status: r.created ? "ACCEPTED" : "DUPLICATE",
+      intentId: intent.id,
     });
-    const intent = r.created ? r.intent : r.existing;
-    if (req.signalId) {
-      await tx.signals.updateStatus(req.signalId, {
-        status: r.created ? "ACCEPTED" : "DUPLICATE",
-        intentId: intent.id,
-      });
-    }
-    return { created: r.created, intent };
   }
+  return { created: r.created, intent };
 }
 
 export function traceWith(intent: Intent, extra: { [k: string]: Json }): Json {
-  const base = intent.guardTrace;
+  return traceOver(intent.guardTrace, extra);
+}
+
+/** `base` (an object trace, or anything else kept under `prior`) with `extra`'s fields. */
+export function traceOver(base: Json, extra: { [k: string]: Json }): Json {
   const obj = base && typeof base === "object" && !Array.isArray(base) ? base : { prior: base };
   return { ...obj, ...extra };
 }
@@ -118,12 +126,22 @@ export async function blockIntent(
     const trace = traceWith(intent, { verdict: verdict ? verdictJson(verdict) : null, blockDetail: detail });
     const t = await tx.intents.transition(intent.id, { to: "BLOCKED", reasonCode, guardTrace: trace });
     if (intent.signalId) await tx.signals.updateStatus(intent.signalId, { status: "BLOCKED", reasonCode });
-    await tx.events.append({
-      kind: "intent.blocked",
-      symbol: intent.symbol,
-      payload: { mode: intent.mode, intentId: intent.id, kind: intent.kind, reasonCode, detail },
-    });
+    await appendBlockedEvent(tx, intent, reasonCode, detail);
     return t.ok ? t.intent : (t.current ?? intent);
+  });
+}
+
+/** `intent.blocked` (notifications, the dashboard's feed) in the transaction that blocks the intent. */
+export async function appendBlockedEvent(
+  tx: Tx,
+  intent: Intent,
+  reasonCode: string,
+  detail: string,
+): Promise<void> {
+  await tx.events.append({
+    kind: "intent.blocked",
+    symbol: intent.symbol,
+    payload: { mode: intent.mode, intentId: intent.id, kind: intent.kind, reasonCode, detail },
   });
 }
 

@@ -16,7 +16,7 @@
  *   This function never re-sends: a caller that gets "absent" decides whether a new attempt is safe.
  */
 import type { OrderRequest, PlaceOrderOutcome } from "../../exchange/types.js";
-import type { Intent, Json, NewAttempt, OrderRecord } from "../../store/types.js";
+import type { Intent, Json, NewAttempt, OrderRecord, Tx } from "../../store/types.js";
 import type { Venue } from "../context.js";
 import { rejectionHint } from "../rejection-hint.js";
 import { resolveAttempt } from "./ambiguity.js";
@@ -32,6 +32,27 @@ export type PlaceResult =
 
 export type AttemptSpec = Omit<NewAttempt, "intentId" | "attempt" | "clientOid" | "mode" | "symbol" | "side">;
 
+/** Inserts attempt number `attempt` of `intent` (PENDING_SUBMIT) in `tx`; returns the row and the exchange request id. */
+export async function insertAttemptRow(
+  tx: Tx,
+  venue: Venue,
+  intent: Intent,
+  attempt: number,
+  spec: AttemptSpec,
+): Promise<{ record: OrderRecord; requestId: string }> {
+  const requestId = `${intent.id}:${attempt}`;
+  const record = await tx.orders.insertAttempt({
+    ...spec,
+    intentId: intent.id,
+    attempt,
+    clientOid: venue.client.clientOidFor(requestId),
+    symbol: intent.symbol,
+    side: intent.side,
+    mode: intent.mode,
+  });
+  return { record, requestId };
+}
+
 /** Commits the attempt row and SUBMITTING (READY first, with `readyTrace`, when the intent is NEW); returns the row and the exchange request id. */
 export async function openAttempt(
   rt: TraderRuntime,
@@ -46,19 +67,9 @@ export async function openAttempt(
         to: "READY",
         ...(readyTrace !== undefined ? { guardTrace: readyTrace } : {}),
       });
-    const attempt = await tx.intents.nextAttempt(intent.id);
-    const requestId = `${intent.id}:${attempt}`;
-    const record = await tx.orders.insertAttempt({
-      ...spec,
-      intentId: intent.id,
-      attempt,
-      clientOid: venue.client.clientOidFor(requestId),
-      symbol: intent.symbol,
-      side: intent.side,
-      mode: intent.mode,
-    });
+    const opened = await insertAttemptRow(tx, venue, intent, await tx.intents.nextAttempt(intent.id), spec);
     await tx.intents.transition(intent.id, { to: "SUBMITTING" });
-    return { record, requestId };
+    return opened;
   });
 }
 
@@ -71,6 +82,18 @@ export async function placePlainOrder(
 ): Promise<PlaceResult> {
   if (!rt.act()) return { kind: "not_leader" };
   const { record, requestId } = await openAttempt(rt, venue, intent, spec, readyTrace);
+  return sendPlainOrder(rt, venue, intent, record, requestId, spec);
+}
+
+/** Sends the committed attempt `record` (unless this process may no longer act) and files the outcome. */
+export async function sendPlainOrder(
+  rt: TraderRuntime,
+  venue: Venue,
+  intent: Intent,
+  record: OrderRecord,
+  requestId: string,
+  spec: AttemptSpec & { type: "MARKET" | "LIMIT" },
+): Promise<PlaceResult> {
   if (!rt.act()) return { kind: "unresolved", record };
   const req: OrderRequest = {
     intentId: requestId,

@@ -1,7 +1,8 @@
 /**
- * The engine's path for a strategy signal (`Trader.acceptSignal`): the inbox row and its intent
- * commit in one transaction (both or neither), READY commits with the attempt row, and a signal for
- * a busy symbol is stored PENDING for the inbox instead of waiting unstored.
+ * The engine's path for a strategy signal (`Trader.acceptSignal`): a BUY's inbox row, its intent
+ * (SUBMITTING, with the guards' verdict) and its first attempt row commit in ONE transaction before
+ * the request (all or nothing); a blocked BUY is one commit too; a signal for a busy symbol is
+ * stored PENDING for the inbox instead of waiting unstored.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Store, Tx } from "../../../src/store/types.js";
@@ -54,14 +55,26 @@ describe("acceptSignal: one-transaction intake", () => {
     await h?.close();
   });
 
-  it("commits the inbox row ACCEPTED with its intent, then one commit (READY + attempt) before the request", async () => {
+  it("commits the inbox row, its intent SUBMITTING and the attempt row in one commit before the request", async () => {
     const before = ledger(h.emu).length;
     const commits = inst.state.commits;
-    let atWrite = -1;
+    let atWrite:
+      | { commits: number; intent?: string; attempt?: number; order?: string; signal?: string }
+      | undefined;
     const live = h.ctx.venues.live!;
     const place = live.client.placeOrder.bind(live.client);
-    live.client.placeOrder = (req) => {
-      atWrite = inst.state.commits - commits;
+    live.client.placeOrder = async (req) => {
+      // what the store holds (committed) when the request is about to leave
+      const [sig] = await h.store.signals.list({ symbol: "ETH_USD", limit: 1 });
+      const intent = sig?.intentId ? await h.store.intents.get(sig.intentId) : undefined;
+      const [order] = intent ? await h.store.orders.listByIntent(intent.id) : [];
+      atWrite = {
+        commits: inst.state.commits - commits,
+        intent: intent?.status,
+        attempt: intent?.attempt,
+        order: order?.status,
+        signal: sig?.status,
+      };
       return place(req);
     };
     try {
@@ -70,20 +83,51 @@ describe("acceptSignal: one-transaction intake", () => {
     } finally {
       live.client.placeOrder = place;
     }
-    expect(atWrite).toBe(2); // the signal + intent, then READY + attempt + SUBMITTING
+    expect(atWrite).toEqual({
+      commits: 1,
+      intent: "SUBMITTING",
+      attempt: 1,
+      order: "PENDING_SUBMIT",
+      signal: "ACCEPTED",
+    });
     const [sig] = await h.store.signals.list({ symbol: "ETH_USD", limit: 1 });
     expect(sig?.status).toBe("ACCEPTED");
     const intent = await h.store.intents.findByKey(`signal:${sig!.id}`);
     expect(intent?.signalId).toBe(sig!.id);
     expect(sig?.intentId).toBe(intent?.id);
-    const trace = intent?.guardTrace as { verdict?: { ok: boolean } };
-    expect(trace.verdict?.ok).toBe(true); // READY's trace, written with the attempt
+    const trace = intent?.guardTrace as { verdict?: { ok: boolean }; mode?: string; source?: string };
+    expect(trace.verdict?.ok).toBe(true); // the guards' verdict, written with the attempt
+    expect(trace.mode).toBe(intent?.mode);
+    expect(trace.source).toBe("engine");
     expect(
       ledger(h.emu)
         .slice(before)
         .filter((o) => o.method === "private/create-order"),
     ).toHaveLength(1);
     await driveWhile(h.time, trader.settled());
+  });
+
+  it("blocks a BUY in one commit: intent BLOCKED with the code, its signal BLOCKED, the event; nothing sent", async () => {
+    await h.store.watchlist.upsert({ symbol: "SOL_USD", tradeEnabled: false, amountUsd: dec("30") });
+    const before = ledger(h.emu).length;
+    const commits = inst.state.commits;
+    const r = await driveWhile(h.time, trader.acceptSignal(row("SOL_USD")));
+    expect(inst.state.commits - commits).toBe(1);
+    expect(r?.outcome).toBe("blocked");
+    expect(r?.intent.status).toBe("BLOCKED");
+    expect(r?.intent.reasonCode).toBe("TRADING_DISABLED");
+    const [sig] = await h.store.signals.list({ symbol: "SOL_USD", limit: 1 });
+    expect(sig).toMatchObject({ status: "BLOCKED", reasonCode: "TRADING_DISABLED", intentId: r?.intent.id });
+    const trace = r?.intent.guardTrace as { verdict?: { reasonCode: string }; blockDetail?: string };
+    expect(trace.verdict?.reasonCode).toBe("TRADING_DISABLED");
+    expect(trace.blockDetail).toContain("disabled");
+    const events = await h.store.events.after(0, 1000);
+    expect(events.some((e) => e.kind === "intent.blocked" && e.symbol === "SOL_USD")).toBe(true);
+    expect(
+      ledger(h.emu)
+        .slice(before)
+        .filter((o) => o.method.startsWith("private/")),
+    ).toHaveLength(0); // no order, and no balance read: a store guard blocked it
   });
 
   it("keeps neither the row nor an intent when the transaction fails (they commit together)", async () => {
