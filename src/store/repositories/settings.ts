@@ -7,6 +7,8 @@
  * - `killSwitch()` fails SAFE: a read error or an invalid value means engaged; no row means the
  *   default (off). The kill switch never blocks protective orders (the trading guards' rule).
  * - Money inside settings is decimal text in JSON and `Dec` in code.
+ * - A stored text is validated once per process: its decoded value is kept (frozen) and handed to
+ *   every reader of the same text; a changed text is validated again.
  */
 import { z } from "zod";
 import { dec } from "../../util/decimal.js";
@@ -111,7 +113,27 @@ function encode(value: unknown): string {
   return JSON.stringify(value, (_k, v: unknown) => (v === undefined ? null : v));
 }
 
+/** Plain objects and arrays frozen all the way down (a decoded value is shared by its readers). */
+function deepFreeze<T>(v: T): T {
+  if (v && typeof v === "object" && (Array.isArray(v) || Object.getPrototypeOf(v) === Object.prototype)) {
+    for (const x of Object.values(v)) deepFreeze(x);
+    Object.freeze(v);
+  }
+  return v;
+}
+
+/** The last text decoded per key and its value: the same text is not validated again. */
+const decoded = new Map<SettingKey, { text: string; value: unknown }>();
+
 function decode<K extends SettingKey>(key: K, text: string): SettingValues[K] {
+  const hit = decoded.get(key);
+  if (hit?.text === text) return hit.value as SettingValues[K];
+  const value = deepFreeze(validate(key, text));
+  decoded.set(key, { text, value });
+  return value;
+}
+
+function validate<K extends SettingKey>(key: K, text: string): SettingValues[K] {
   const parsed = SCHEMAS[key].safeParse(jsonOut(text, `settings.${key}`));
   if (!parsed.success) {
     const why = parsed.error.issues.map((i) => `${i.path.join(".") || "value"}: ${i.message}`).join("; ");
