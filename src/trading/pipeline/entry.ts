@@ -35,6 +35,7 @@ import {
   intake,
   intakeSignal,
   intakeTrace,
+  newIntentOf,
   traceOver,
   traceWith,
   verdictJson,
@@ -232,15 +233,8 @@ async function commitNew<T>(
       await appendSignalEvent(tx, row.id, row.symbol, mode.mode);
     }
     const r = await tx.intents.create({
+      ...newIntentOf(req, mode),
       id,
-      idempotencyKey: req.idempotencyKey,
-      kind: "ENTRY",
-      symbol: req.symbol,
-      side: "BUY",
-      mode: mode.mode,
-      amountUsd: req.amountUsd,
-      signalId: req.signalId,
-      actor: req.actor,
       status: as.status,
       attempt: as.status === "SUBMITTING" ? 1 : 0,
       reasonCode: as.reasonCode,

@@ -13,7 +13,7 @@
  * - A block is one transaction: intent BLOCKED with its reason code and trace, the signal BLOCKED
  *   with the same code, and the `intent.blocked` event.
  */
-import type { Intent, Json, NewSignal, Tx } from "../../store/types.js";
+import type { Intent, Json, NewIntent, NewSignal, Tx } from "../../store/types.js";
 import { type ModeDecision, resolveMode } from "../context.js";
 import type { GuardVerdict } from "../guards/types.js";
 import { inboxRequest } from "../inbox.js";
@@ -70,13 +70,9 @@ export function intakeTrace(req: TradeRequest, mode: ModeDecision): Json {
   };
 }
 
-/** The intent of `req` in `tx` (or the one that holds its key), its signal ACCEPTED or DUPLICATE. */
-async function createIntent(
-  tx: Tx,
-  req: TradeRequest,
-  mode: ModeDecision,
-): Promise<{ created: boolean; intent: Intent }> {
-  const r = await tx.intents.create({
+/** The intent `req` opens in `mode` (NEW, its first trace). */
+export function newIntentOf(req: TradeRequest, mode: ModeDecision): NewIntent {
+  return {
     idempotencyKey: req.idempotencyKey,
     kind: req.side === "BUY" ? "ENTRY" : "EXIT",
     symbol: req.symbol,
@@ -86,7 +82,16 @@ async function createIntent(
     signalId: req.signalId,
     actor: req.actor,
     guardTrace: intakeTrace(req, mode),
-  });
+  };
+}
+
+/** The intent of `req` in `tx` (or the one that holds its key), its signal ACCEPTED or DUPLICATE. */
+async function createIntent(
+  tx: Tx,
+  req: TradeRequest,
+  mode: ModeDecision,
+): Promise<{ created: boolean; intent: Intent }> {
+  const r = await tx.intents.create(newIntentOf(req, mode));
   const intent = r.created ? r.intent : r.existing;
   if (req.signalId) {
     await tx.signals.updateStatus(req.signalId, {
