@@ -14,7 +14,7 @@ import type { Logger } from "../log/logger.js";
 import type { EventRecord, NewSignal, OrderRecord, Store } from "../store/types.js";
 import type { TradeRequest, TradeResult } from "../trading/requests.js";
 import type { TradingServices } from "../trading/services/index.js";
-import type { Clock } from "../util/clock.js";
+import type { TimeSource } from "../util/clock.js";
 import type {
   ApiBalance,
   ApiCandleSeries,
@@ -106,7 +106,8 @@ export interface DemoControls {
 
 export interface ApiDeps {
   version: string;
-  time: Clock;
+  /** The API's clock, and its timers (they pace background work: the dashboard snapshot's refresh). */
+  time: TimeSource;
   logger: Logger;
   store: Store;
   services: TradingServices<TradeRequest, TradeResult>;
