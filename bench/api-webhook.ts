@@ -17,6 +17,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { request } from "undici";
 import { createApiServer } from "../src/api/server.js";
+import { handOverSignal } from "../src/app/platform/signal-handover.js";
 import { CryptoComClient } from "../src/exchange/cryptocom/client.js";
 import { createLogger } from "../src/log/logger.js";
 import { openStore } from "../src/store/open.js";
@@ -115,8 +116,9 @@ export async function runWebhookBench(
       defaultWebhookSecret: SECRET,
       acceptSignal: (row) => {
         handed = hr();
-        work = trader.acceptSignal(row);
-        return work;
+        const h = handOverSignal(trader, row);
+        work = h?.decided;
+        return h;
       },
     });
     const base = await server.listen("127.0.0.1", 0);
