@@ -86,8 +86,8 @@ const DASHBOARD_PROSE = [
   "How the dashboard answers now: from a snapshot (src/api/dashboard-snapshot.ts) built by sections " +
     "(src/api/dashboard-reads.ts): each store section (open orders, recent orders, positions, watchlist, the two " +
     "switches, the last diagnosis) is read again only after a committed write of this process to its tables " +
-    "(`store.writeVersion`) or when 5 s old (other processes' writes); the order lists — two thirds of the answer's " +
-    "bytes — are kept serialised and spliced into the answer. The 1-s rebuild (prices, indicators, balances, status) " +
+    "(`store.writeVersion`) or when 5 s old (other processes' writes); the order lists — about 120 of the 144 KiB " +
+    "— are kept serialised and spliced into the answer. The 1-s rebuild (prices, indicators, balances, status) " +
     "redoes only the in-memory parts. While the dashboard is read, a 25-ms timer rebuilds in the background as soon as " +
     "the version moved and 200 ms before the max age, so a request normally finds it current; one that does not " +
     "(a change in the last 25 ms) builds or joins the build. Before: one snapshot, rebuilt whole (every store read, " +
@@ -97,15 +97,19 @@ const DASHBOARD_PROSE = [
     "next second: the latencies are those of 10 concurrent clients in bursts. With a rate, autocannon corrects for " +
     "coordinated omission by default, with an expected interval of `Math.ceil(1 / rate)` (lib/run.js) — the rate is per " +
     "second and the latencies are in ms, so the interval is 1 ms: each response of L ms is recorded with L − 1 " +
-    "synthetic samples (L−1, L−2, …, 1 ms). Its p99 is then a latency-weighted percentile: 0.5 % of responses at " +
+    "synthetic samples (L−1, L−2, …, 1 ms; whole ms). Its p99 is then a latency-weighted percentile: 0.5 % of responses at " +
     "25 ms among 2 ms ones read as p99 = 21 ms (hdr-histogram-js, the same calls). The per-request columns count each " +
     "response once. autocannon's client also concatenates every response body into a string (a 144 KiB UTF-8 decode " +
     "per response, 28 MiB/s here) inside the measured time, so the client's CPU is part of its latency on 2 cores.",
   "",
-  "Worker thread or own process: autocannon in a worker thread of the server's process (the earlier setup) shares the " +
-    "process with the server (one heap-less isolate, but one process for the OS scheduler, and its results are only " +
-    "the corrected histogram); in its own process it is a client as a browser or curl is. On 2 cores both compete " +
-    "with the server for the CPU either way; the rows of both are in the table of every run (see the spread section).",
+  "Worker thread or own process (measured side by side on 2026-12-01, new server code, 3 interleaved rounds each, " +
+    "1-min load ≈ 0.8): autocannon's corrected p99 for the dashboard was 13 · 22 · 11 ms from a worker thread of the " +
+    "server's process and 10 · 9 · 10 ms from its own process; the per-request p99 the same either way (5–6 ms, " +
+    "whole ms); with the worker the server's own p99 spread wider (0.4–1.7 ms against 0.4–0.6 ms) and the one " +
+    "24-ms server stall fell in a worker run. A worker thread has its own isolate, heap and event loop, so it does " +
+    "not block the server's loop, but it is one more thread of the same process on 2 cores, and its results are only " +
+    "the corrected histogram. Its own process is the fairer client (as a browser or curl is) and the one that gives " +
+    "per-request samples; the difference is small beside the run-to-run spread, and both rows are in every run.",
 ];
 
 interface Latency {
