@@ -4,8 +4,9 @@
  *
  * Invariants:
  * - Secrets are stored as their SHA-256 only and compared in constant time (timingSafeEqual of the
- *   digests, webhook-secrets.ts: held in memory, current with this process's writes, at most 1 s old
- *   for other processes'); an unknown name and a wrong secret are the same 401, and nothing logs the body.
+ *   digests, webhook-secrets.ts: held in memory, current with this process's writes; on PostgreSQL at
+ *   most 1 s old for another atp's); an unknown name and a wrong secret are the same 401, and nothing
+ *   logs the body.
  * - ATP_WEBHOOK_SECRET (deps.defaultWebhookSecret) is the webhook `default`: its hash is put in the
  *   store when listed and at its first use; it cannot be created, replaced or deleted through the API.
  * - A signal reaches its order with one commit (webhook-intake.ts): handed to this process's trader
