@@ -9,7 +9,8 @@
  * create-order body handed to the socket (undici `bodySent`, `/private/create-order`); and the
  * commits between the two ends (the route's own: none).
  * One MARKET BUY of 10 USD on BTC_USD at a time; its fill and protection settle outside the
- * measurement, the lot is retired and the trader's clock moves 2.5 h on (the default limits).
+ * measurement, the lot is retired and the clock (the trader's and the API's) moves 2.5 h on (the
+ * default limits): every signal finds the API's in-memory reads past any age bound.
  */
 import { subscribe } from "node:diagnostics_channel";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -17,6 +18,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { request } from "undici";
 import { createApiServer } from "../src/api/server.js";
+import { handOverSignal } from "../src/app/platform/signal-handover.js";
 import { CryptoComClient } from "../src/exchange/cryptocom/client.js";
 import { createLogger } from "../src/log/logger.js";
 import { openStore } from "../src/store/open.js";
@@ -115,8 +117,9 @@ export async function runWebhookBench(
       defaultWebhookSecret: SECRET,
       acceptSignal: (row) => {
         handed = hr();
-        work = trader.acceptSignal(row);
-        return work;
+        const h = handOverSignal(trader, row);
+        work = h?.decided;
+        return h;
       },
     });
     const base = await server.listen("127.0.0.1", 0);
@@ -188,18 +191,24 @@ export async function runWebhookBench(
       row("handed to the trader (the route: parse, secret, symbol, duplicate and watchlist checks)", route),
       row("inbox row + intent committed (the trader's intake)", intake),
       row("create-order body written (undici `bodySent`)", total),
-      row("the webhook's 202 answer read (polls the row every 25 ms)", answer),
+      row("the webhook's 202 answer read (the trader's decision, awaited: today its result)", answer),
       "",
       "",
       `Commits between the webhook and its create-order: ${fmt(Math.min(...onPath))}–${fmt(Math.max(...onPath))} ` +
         "(the trader's; the route commits none of its own: its last-use time is written later).",
       "",
-      "The route hands the signal to the trader (`deps.acceptSignal`, the leader's `Trader.acceptSignal`) before any " +
-        "commit of its own — its last-use time is remembered and written once the webhooks are quiet " +
-        "(src/api/webhook-usage.ts) — so what is left on the way are the trader's commits: the inbox row with its " +
-        "intent, then READY with the attempt row (the trader's two-commit path; merging them is the trader's change). " +
-        "Before: the route's own `last_used_at` commit, then the inbox row's commit, then the engine's inbox pass " +
-        "(up to 1 s; the earlier bench woke it at the commit).",
+      "The route hands the signal to the trader (`deps.acceptSignal` → `handOverSignal`, src/app/platform/" +
+        "signal-handover.ts, as `atp start` wires the leader) before any commit of its own — its last-use time is " +
+        "remembered and written once the webhooks are quiet (src/api/webhook-usage.ts) — so what is left on the way " +
+        "are the trader's commits: the inbox row with its intent, then READY with the attempt row (the trader's " +
+        "two-commit path; merging them is the trader's change). The route's own span reads one thing from the store: " +
+        "whether the signal's row exists (the duplicate rule; rows of earlier runs and other processes are not in " +
+        "memory). The webhook's secret digests and the watchlist are held in memory, current with this process's " +
+        "writes (src/api/webhook-secrets.ts, versioned-read.ts): no read even with the bench's clock moved 2.5 h per " +
+        "signal (as sparse TradingView alerts are), and the symbol tables of the venue's instruments are built once " +
+        "per list. The 202 awaits the trader's decision instead of polling the row every 25 ms; the trader offers its " +
+        "result only (after the entry's fill is confirmed), so the answer comes after the create-order, not at the " +
+        "intent's READY: a decision at READY needs the trader to announce it (docs/api.md).",
       "",
       `Target: webhook to create-order written p99 < ${TARGET_P99_MS} ms: ${met ? "met" : "NOT met"} (${fmt(p99, 3)} ms).`,
     ],

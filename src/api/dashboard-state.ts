@@ -2,6 +2,11 @@
  * `GET /api/dashboard/state`: everything the dashboard's first screen shows, in one answer
  * (built here; served by dashboard-snapshot.ts, which rebuilds it only when something changed).
  *
+ * A build reads the store through `DashboardReads` (dashboard-reads.ts: one versioned read per
+ * section, read again only after a committed write of this process to its tables or past the age
+ * the caller allows) and the in-memory sources at every build: the exchange status, the balances,
+ * the market views (prices, indicators, freshness), the engine's mode and flags, key hygiene.
+ *
  * Invariants:
  * - Every part is read independently: a part that fails leaves its safe empty value, sets
  *   `partial: true` and adds "<part>: <why>" to `errors`; the answer is never a 500 because of one.
@@ -9,26 +14,17 @@
  *   (with `exchange.data_verified: false` and an error saying since when), or none with the reason.
  * - Switches read fail-safe (store): unreadable live switch → off, unreadable kill switch → on.
  * - Decimals are exact text (the mappers); the market source is asked once per symbol.
- * - Every store read is bounded and indexed: open orders (≤ 200) and recent orders (≤ 50) are
- *   order listings (the listed columns only, money as text, by (status, created_at, id) and
- *   (created_at, id)); the open positions' legs are one query for all lots, not one per lot.
  * - `freshness` and each row's `data_state` follow the grace rule of data-freshness.ts.
+ * - The serialised answer (`serialiseDashboard`) is byte for byte `JSON.stringify` of the state:
+ *   the order lists' kept serialisation is spliced in where their arrays would be.
  */
-import type { OrderListing, Store } from "../store/types.js";
-import { FINAL_ORDER_STATUSES, STORED_ORDER_STATUSES } from "../store/vocabulary.js";
 import type { ApiWatchlistItem, DashboardState, ExchangeState } from "./contract/types.js";
+import { DashboardReads, type OrderSection } from "./dashboard-reads.js";
 import type { DataFreshness } from "./data-freshness.js";
 import type { ApiDeps, SymbolView } from "./deps.js";
-import { diagnosisSummaryOf } from "./mappers/diagnosis.js";
 import { keyHygieneOf } from "./mappers/key-hygiene.js";
 import { apiWatchlistItemOf } from "./mappers/market.js";
-import { apiOrderOfListing, apiPositionOf, type PositionLegs } from "./mappers/orders.js";
-
-export const DASHBOARD_OPEN_ORDERS_LIMIT = 200;
-export const DASHBOARD_RECENT_ORDERS_LIMIT = 50;
-const OPEN_STATUSES = STORED_ORDER_STATUSES.filter((st) => !FINAL_ORDER_STATUSES.includes(st));
-/** Lots per legs query (the store's bound for `listingsByLots`). */
-const LOTS_PER_QUERY = 500;
+import { apiPositionOf } from "./mappers/orders.js";
 
 const UNKNOWN_EXCHANGE: ExchangeState = {
   sync_status: "degraded",
@@ -39,6 +35,8 @@ const UNKNOWN_EXCHANGE: ExchangeState = {
   outbound_ip: null,
   clock_offset_ms: null,
 };
+
+const NO_ORDERS: OrderSection = { orders: [], json: Buffer.from("[]") };
 
 function why(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
@@ -62,28 +60,22 @@ function markOf(deps: ApiDeps, symbol: string, cache: Map<string, SymbolView | s
   return typeof v === "string" ? null : v.price;
 }
 
-/** The open lots with their newest take-profit and stop-loss legs (one query per 500 lots). */
-async function openPositions(store: Store): Promise<PositionLegs[]> {
-  const lots = await store.lots.listOpen();
-  const byLot = new Map<string, OrderListing[]>();
-  for (let i = 0; i < lots.length; i += LOTS_PER_QUERY)
-    for (const o of await store.orders.listingsByLots(lots.slice(i, i + LOTS_PER_QUERY).map((l) => l.id))) {
-      if (o.lotId === undefined) continue;
-      const list = byLot.get(o.lotId);
-      if (list) list.push(o);
-      else byLot.set(o.lotId, [o]);
-    }
-  return lots.map((lot) => {
-    // the same rule as the services' positionViewOf: the newest leg of each role by (created_at, id)
-    const sorted = (byLot.get(lot.id) ?? []).sort(
-      (a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id),
-    );
-    const newest = (role: OrderListing["role"]) => sorted.filter((o) => o.role === role).at(-1);
-    return { lot, takeProfit: newest("TAKE_PROFIT"), stopLoss: newest("STOP_LOSS") };
-  });
+/** One build: the state, and the order lists as kept serialised. */
+export interface DashboardBuild {
+  state: DashboardState;
+  orderJson: { open_orders: Buffer; recent_orders: Buffer };
 }
 
-export async function dashboardState(deps: ApiDeps, freshness: DataFreshness): Promise<DashboardState> {
+/**
+ * Builds the state; the store sections come from `reads`, each read again unless current and at
+ * most `storeMaxAgeMs` old (0: every section is read).
+ */
+export async function buildDashboard(
+  deps: ApiDeps,
+  freshness: DataFreshness,
+  reads: DashboardReads,
+  storeMaxAgeMs: number,
+): Promise<DashboardBuild> {
   const errors: string[] = [];
   const balanceErrors: string[] = [];
   async function part<T>(name: string, fallback: T, read: () => Promise<T> | T): Promise<T> {
@@ -95,7 +87,7 @@ export async function dashboardState(deps: ApiDeps, freshness: DataFreshness): P
     }
   }
   const views = new Map<string, SymbolView | string>();
-  const { store, engine } = deps;
+  const { engine } = deps;
 
   const exchange = await part("exchange", { ...UNKNOWN_EXCHANGE }, () => ({ ...deps.exchange.state() }));
   const errorsBefore = errors.length;
@@ -114,19 +106,15 @@ export async function dashboardState(deps: ApiDeps, freshness: DataFreshness): P
   } else exchange.data_verified = false;
   balanceErrors.push(...errors.slice(errorsBefore));
 
-  const open = await part("open_orders", [], async () =>
-    (await store.orders.listingPage({ status: OPEN_STATUSES, limit: DASHBOARD_OPEN_ORDERS_LIMIT })).items.map(
-      apiOrderOfListing,
+  const open = await part("open_orders", NO_ORDERS, () => reads.openOrders.get(storeMaxAgeMs));
+  const recent = await part("recent_orders", NO_ORDERS, () => reads.recentOrders.get(storeMaxAgeMs));
+  const positions = await part("positions", [], async () =>
+    (await reads.positions.get(storeMaxAgeMs)).map((p) =>
+      apiPositionOf(p, markOf(deps, p.lot.symbol, views)),
     ),
   );
-  const recent = await part("recent_orders", [], async () =>
-    (await store.orders.listingPage({ limit: DASHBOARD_RECENT_ORDERS_LIMIT })).items.map(apiOrderOfListing),
-  );
-  const positions = await part("positions", [], async () =>
-    (await openPositions(store)).map((p) => apiPositionOf(p, markOf(deps, p.lot.symbol, views))),
-  );
   const rows = await part("watchlist", [], async () =>
-    (await store.watchlist.list()).map((item) => {
+    (await reads.watchlist.get(storeMaxAgeMs)).items.map((item) => {
       let v = views.get(item.symbol);
       if (v === undefined) {
         v = symbolViewOf(deps, item.symbol);
@@ -138,23 +126,12 @@ export async function dashboardState(deps: ApiDeps, freshness: DataFreshness): P
   const watchlist: ApiWatchlistItem[] = rows.map((r) => r.item);
   const bot_status = {
     mode: await part("bot_status.mode", "DRY_RUN" as const, () => engine.mode()),
-    live_trading: await part(
-      "bot_status.live_trading",
-      false,
-      async () => (await store.settings.liveTrading()).value,
-    ),
-    kill_switch: await part(
-      "bot_status.kill_switch",
-      true,
-      async () => (await store.settings.killSwitch()).value,
-    ),
+    live_trading: await part("bot_status.live_trading", false, () => reads.liveTrading.get(storeMaxAgeMs)),
+    kill_switch: await part("bot_status.kill_switch", true, () => reads.killSwitch.get(storeMaxAgeMs)),
     leader: await part("bot_status.leader", false, () => engine.leader()),
     running: await part("bot_status.running", false, () => engine.running()),
   };
-  const diagnosis = await part("diagnosis", null, async () => {
-    const [last] = await store.reports.list(1);
-    return last ? diagnosisSummaryOf(last) : null;
-  });
+  const diagnosis = await part("diagnosis", null, () => reads.diagnosis.get(storeMaxAgeMs));
   const fresh = freshness.classify({
     now: deps.time.now(),
     watchlist: rows,
@@ -164,18 +141,44 @@ export async function dashboardState(deps: ApiDeps, freshness: DataFreshness): P
     balanceErrors,
   });
   return {
-    balances,
-    portfolio,
-    open_orders: open,
-    recent_orders: recent,
-    positions,
-    watchlist,
-    bot_status,
-    exchange,
-    diagnosis,
-    partial: errors.length > 0,
-    errors,
-    key_hygiene: keyHygieneOf(engine),
-    freshness: fresh,
+    state: {
+      balances,
+      portfolio,
+      open_orders: open.orders,
+      recent_orders: recent.orders,
+      positions,
+      watchlist,
+      bot_status,
+      exchange,
+      diagnosis,
+      partial: errors.length > 0,
+      errors,
+      key_hygiene: keyHygieneOf(engine),
+      freshness: fresh,
+    },
+    orderJson: { open_orders: open.json, recent_orders: recent.json },
   };
+}
+
+/** The state read now, every section from the store. */
+export async function dashboardState(deps: ApiDeps, freshness: DataFreshness): Promise<DashboardState> {
+  return (await buildDashboard(deps, freshness, new DashboardReads(deps.store, deps.time), 0)).state;
+}
+
+/** `JSON.stringify(build.state)` as UTF-8, with the order lists' kept serialisation spliced in. */
+export function serialiseDashboard(build: DashboardBuild): Buffer {
+  const parts: Buffer[] = [];
+  let text = "{";
+  let first = true;
+  for (const [key, value] of Object.entries(build.state)) {
+    if (value === undefined) continue;
+    text += `${first ? "" : ","}${JSON.stringify(key)}:`;
+    first = false;
+    if (key === "open_orders" || key === "recent_orders") {
+      parts.push(Buffer.from(text, "utf8"), build.orderJson[key]);
+      text = "";
+    } else text += JSON.stringify(value);
+  }
+  parts.push(Buffer.from(`${text}}`, "utf8"));
+  return Buffer.concat(parts);
 }

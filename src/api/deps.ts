@@ -14,7 +14,7 @@ import type { Logger } from "../log/logger.js";
 import type { EventRecord, NewSignal, OrderRecord, Store } from "../store/types.js";
 import type { TradeRequest, TradeResult } from "../trading/requests.js";
 import type { TradingServices } from "../trading/services/index.js";
-import type { Clock } from "../util/clock.js";
+import type { TimeSource } from "../util/clock.js";
 import type {
   ApiBalance,
   ApiCandleSeries,
@@ -106,7 +106,8 @@ export interface DemoControls {
 
 export interface ApiDeps {
   version: string;
-  time: Clock;
+  /** The API's clock, and its timers (they pace background work: the dashboard snapshot's refresh). */
+  time: TimeSource;
   logger: Logger;
   store: Store;
   services: TradingServices<TradeRequest, TradeResult>;
@@ -132,9 +133,28 @@ export interface ApiDeps {
   defaultWebhookSecret?: string | undefined;
   /**
    * Hands a checked webhook signal to this process's trader (`Trader.acceptSignal`: the inbox row
-   * and its intent in one transaction, then guards and placement); resolves when the trader is done
-   * with it. `undefined` (or absent) when this process has no trader: the route stores the row in
+   * and its intent in one transaction, then guards and placement); the webhook's 202 awaits its
+   * `decided`. `undefined` (or absent) when this process has no trader: the route stores the row in
    * the inbox for the leader's engine.
    */
-  acceptSignal?: ((row: NewSignal) => Promise<unknown> | undefined) | undefined;
+  acceptSignal?: ((row: NewSignal) => SignalHandover | undefined) | undefined;
+}
+
+/** What the trader decided about a webhook signal: what the webhook's 202 says. */
+export interface SignalDecision {
+  /** accepted: the intent is past its guards (placed, filled, or failed at the venue afterwards). */
+  status: "accepted" | "duplicate" | "blocked";
+  intentId: string | null;
+  /** The guard's code when blocked. */
+  reasonCode: string | null;
+}
+
+/** A webhook signal handed to this process's trader. */
+export interface SignalHandover {
+  /**
+   * Resolves once the trader has decided about the signal (after the commit that decided it), with
+   * undefined when it stored the row in its inbox without deciding; rejects when the trader failed
+   * on it (the row may or may not be stored).
+   */
+  decided: Promise<SignalDecision | undefined>;
 }

@@ -15,6 +15,7 @@ import { type AuthContext, installAuthGuard, isLoopbackBindHost } from "./auth/g
 import { ApiSessions } from "./auth/sessions.js";
 import { AuthThrottle } from "./auth/throttle.js";
 import { installCors } from "./cors.js";
+import { type WatchlistRows, watchlistRead } from "./dashboard-reads.js";
 import type { DashboardSnapshot } from "./dashboard-snapshot.js";
 import { DataFreshness } from "./data-freshness.js";
 import type { ApiDeps } from "./deps.js";
@@ -24,6 +25,7 @@ import { PlatformMetrics } from "./metrics-feed.js";
 import type { RouteDoc } from "./route.js";
 import { registerApiRoutes } from "./routes/index.js";
 import { installDashboard } from "./static.js";
+import type { VersionedRead } from "./versioned-read.js";
 import type { WebhookUsage } from "./webhook-usage.js";
 
 export interface ApiServer {
@@ -49,6 +51,8 @@ export interface ApiInternals {
   startedAt: number;
   /** What the API has seen current since the start (the "waiting for data" grace rule). */
   freshness: DataFreshness;
+  /** The watchlist kept in memory (versioned-read.ts): the dashboard's section and the webhook's check. */
+  watchlist: VersionedRead<WatchlistRows>;
   /** The dashboard state's snapshot (set by the dashboard route). */
   dashboard?: DashboardSnapshot;
   /** The webhooks' deferred last-use times (set by the webhook routes). */
@@ -74,7 +78,10 @@ export async function createApiServer(deps: ApiDeps): Promise<ApiServer> {
     onFailure: (reason) => metrics.recordAuthFailure(reason),
   };
   const startedAt = deps.time.now();
-  const internals: ApiInternals = { auth, metrics, startedAt, freshness: new DataFreshness(startedAt) };
+  const internals: ApiInternals = {
+    ...{ auth, metrics, startedAt, freshness: new DataFreshness(startedAt) },
+    watchlist: watchlistRead(deps.store, deps.time),
+  };
   const warnCleartext = (host: string) =>
     log.warn(
       { host },

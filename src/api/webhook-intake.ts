@@ -6,7 +6,12 @@
  *   `signal_id` on the same webhook is one row, one intent (idempotency key `signal:<row id>`), at
  *   most one order — however often or concurrently it is sent. Without a `signal_id` each call is new.
  * - Only watchlist symbols with trading on enter the pipeline (the trading rule,
- *   trading/inbox.ts externalSignalBlock); any other is stored BLOCKED with its code, so history shows it.
+ *   trading/inbox.ts externalSignalBlock); any other is stored BLOCKED with its code, so history shows
+ *   it. The watchlist is the API's versioned read (versioned-read.ts, current with this process's
+ *   writes): a symbol it lets through goes on without a store read — the trader's guards read the
+ *   row from the store again before any order (NOT_IN_WATCHLIST, TRADING_DISABLED), so a change by
+ *   another process (`atp watchlist …`) still blocks it; a symbol it would block is blocked only on
+ *   a read at most `WEBHOOK_READ_MAX_AGE_MS` (1 s) old (a coin just switched on is not refused).
  * - The trace is `inboxTrace({ amountUsd, actor })` (src/trading/inbox.ts) plus the webhook's name
  *   and signal_id; amounts and prices are exact decimal text from the body.
  * - One commit on the way to the order. With this process's trader (`accept`, the leader's
@@ -14,13 +19,18 @@
  *   in one transaction, and the webhook's use is remembered and written later (webhook-usage.ts).
  *   Without one (not the leader) the route commits the inbox row and the use in ONE transaction and
  *   the leader's engine takes the row from the inbox.
- * - A signal handed to the trader and not yet committed is in `inFlight`: the same signal_id again
- *   meanwhile is `duplicate` (the row's primary key makes it one row in any case).
- * - The outcome is polled from the row for at most `budgetMs` with short real waits (the engine is
- *   another component): accepted (intent past its guards, or still queued: intent_id null),
- *   duplicate, or blocked with the guard's code. With the trader, the first read waits for it (or
- *   one poll step), so the polls do not compete with its writes. A trader that failed before the
- *   row was stored is a 503 (retryable), never a silent "accepted". Nothing here reads the wall clock.
+ * - A signal handed to the trader and not settled yet is in `inFlight`: the same signal_id again
+ *   meanwhile is `duplicate` (the row's primary key makes it one row in any case). Whether an id
+ *   not in flight exists is the store's to say (one read): rows of earlier runs and of other
+ *   processes are not in memory.
+ * - The answer with the trader: its decision (`SignalHandover.decided`, awaited for at most
+ *   `budgetMs`; no polling); undecided (the trader's inbox, or the budget spent): one read of the row
+ *   — accepted (intent past its guards, or still queued: intent_id null), duplicate, or blocked
+ *   with the guard's code. A trader that failed before the row was stored is a 503 (retryable),
+ *   never a silent "accepted".
+ * - Without the trader the leader is another component (maybe another process): the row is polled
+ *   for at most `budgetMs` with short real waits. Timers here pace, they date nothing: nothing here
+ *   reads the wall clock.
  */
 import { createHash, randomUUID } from "node:crypto";
 import type { Logger } from "../log/logger.js";
@@ -28,11 +38,16 @@ import type { Json, NewSignal, SignalRecord, Store } from "../store/types.js";
 import { externalSignalBlock, inboxTrace } from "../trading/inbox.js";
 import { Dec } from "../util/decimal.js";
 import type { WebhookAccepted } from "./contract/types.js";
+import type { WatchlistRows } from "./dashboard-reads.js";
+import type { SignalDecision, SignalHandover } from "./deps.js";
 import { ApiHttpError } from "./errors.js";
+import type { VersionedRead } from "./versioned-read.js";
 import type { WebhookSignal } from "./webhook-input.js";
 import type { WebhookUsage } from "./webhook-usage.js";
 
 export const WEBHOOK_POLL_BUDGET_MS = 2000;
+/** How old the watchlist the route checks may be (writes of other processes: `atp watchlist …`). */
+export const WEBHOOK_READ_MAX_AGE_MS = 1_000;
 const POLL_STEP_MS = 25;
 
 export function sha256Hex(text: string): string {
@@ -43,10 +58,9 @@ export function webhookSignalRowId(name: string, signalId: string): string {
   return `wh-${name}-${sha256Hex(signalId).slice(0, 32)}`;
 }
 
-async function outcomeOf(
-  store: Store,
-  row: SignalRecord,
-): Promise<Omit<WebhookAccepted, "signal_id"> | undefined> {
+type Outcome = Omit<WebhookAccepted, "signal_id">;
+
+async function outcomeOf(store: Store, row: SignalRecord): Promise<Outcome | undefined> {
   const intentId = row.intentId ?? null;
   switch (row.status) {
     case "PENDING":
@@ -67,47 +81,88 @@ async function outcomeOf(
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-/**
- * Polls the row until it has an outcome, or the budget is spent (then: accepted, still queued).
- * `handedOver` (the trader's work on the signal): the first read waits for it or one poll step; once
- * it has failed and no row exists, the signal was not stored (503).
- */
+const notStored = () =>
+  new ApiHttpError(503, "signal_not_stored", "the signal was not stored (the log says why); send it again", {
+    retryable: true,
+  });
+
+/** Polls the row until it has an outcome, or the budget is spent (then: accepted, still queued). */
 export async function awaitWebhookOutcome(
   store: Store,
   id: string,
   budgetMs = WEBHOOK_POLL_BUDGET_MS,
-  handedOver?: Promise<{ failed: unknown } | undefined>,
-): Promise<Omit<WebhookAccepted, "signal_id">> {
-  let settled: { failed: unknown } | undefined | null = handedOver ? null : undefined;
-  void handedOver?.then((r) => {
-    settled = r;
-  });
+): Promise<Outcome> {
   for (let waited = 0; ; waited += POLL_STEP_MS) {
-    if (handedOver && waited === 0) await Promise.race([sleep(POLL_STEP_MS), handedOver]);
     const row = await store.signals.get(id);
     const out = row && (await outcomeOf(store, row));
     if (out) return out;
-    if (!row && settled)
-      throw new ApiHttpError(
-        503,
-        "signal_not_stored",
-        "the signal was not stored (the log says why); send it again",
-        {
-          retryable: true,
-        },
-      );
     if (waited >= budgetMs)
       return { intent_id: row?.intentId ?? null, status: "accepted", reason_code: null };
-    await (settled === null && handedOver
-      ? Promise.race([sleep(POLL_STEP_MS), handedOver])
-      : sleep(POLL_STEP_MS));
+    await sleep(POLL_STEP_MS);
   }
+}
+
+type Settled =
+  | { kind: "decided"; decision: SignalDecision | undefined }
+  | { kind: "failed" }
+  | { kind: "budget" };
+
+/** The trader's decision, or that it failed, or that the budget was spent first. */
+async function decisionWithin(
+  decided: Promise<SignalDecision | undefined>,
+  budgetMs: number,
+): Promise<Settled> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const budget = new Promise<Settled>((r) => {
+    timer = setTimeout(() => r({ kind: "budget" }), budgetMs);
+  });
+  try {
+    return await Promise.race([
+      decided.then(
+        (decision): Settled => ({ kind: "decided", decision }),
+        (): Settled => ({ kind: "failed" }),
+      ),
+      budget,
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Why the watchlist keeps `symbol` out: from memory when it lets it through, else from a recent read. */
+async function watchlistBlock(
+  watchlist: VersionedRead<WatchlistRows>,
+  symbol: string,
+): Promise<ReturnType<typeof externalSignalBlock>> {
+  const kept = watchlist.current(Number.POSITIVE_INFINITY);
+  if (kept && !externalSignalBlock(kept.value.bySymbol.get(symbol))) return undefined;
+  return externalSignalBlock((await watchlist.get(WEBHOOK_READ_MAX_AGE_MS)).bySymbol.get(symbol));
+}
+
+/** The answer once the trader has the signal: its decision, else what its row says (one read). */
+async function answerOfHandover(
+  w: WebhookIntake,
+  id: string,
+  handover: SignalHandover,
+  budgetMs: number,
+): Promise<Outcome> {
+  const settled = await decisionWithin(handover.decided, budgetMs);
+  if (settled.kind === "decided" && settled.decision) {
+    const d = settled.decision;
+    return { intent_id: d.intentId, status: d.status, reason_code: d.reasonCode };
+  }
+  const row = await w.store.signals.get(id);
+  if (!row && settled.kind === "failed") throw notStored();
+  const out = row && (await outcomeOf(w.store, row));
+  return out ?? { intent_id: row?.intentId ?? null, status: "accepted", reason_code: null };
 }
 
 export interface WebhookIntake {
   store: Store;
   /** This process's trader (`Trader.acceptSignal`); undefined or answering undefined: the inbox. */
-  accept?: ((row: NewSignal) => Promise<unknown> | undefined) | undefined;
+  accept?: ((row: NewSignal) => SignalHandover | undefined) | undefined;
+  /** The watchlist in memory (the API's versioned read). */
+  watchlist: VersionedRead<WatchlistRows>;
   usage: WebhookUsage;
   /** Row ids handed to the trader and not settled yet. */
   inFlight: Set<string>;
@@ -136,7 +191,7 @@ export async function intakeWebhookSignal(
   const existing = await store.signals.get(id);
   if (existing) return duplicate(existing.intentId);
 
-  const blocked = externalSignalBlock(await store.watchlist.get(s.symbol));
+  const blocked = await watchlistBlock(w.watchlist, s.symbol);
   const actor = `webhook:${name}`;
   const trace = inboxTrace({ amountUsd: s.amountUsd, actor });
   const row = {
@@ -150,26 +205,23 @@ export async function intakeWebhookSignal(
   };
   if (!blocked && w.accept && !w.inFlight.has(id)) {
     w.inFlight.add(id);
-    let work: Promise<unknown> | undefined;
+    let handover: SignalHandover | undefined;
     try {
-      work = w.accept(row);
+      handover = w.accept(row);
     } catch (e) {
-      work = Promise.reject(e);
+      handover = { decided: Promise.reject(e) };
     }
-    if (work) {
+    if (handover) {
       w.usage.used(name, w.now());
-      const handedOver = work.then(
-        () => undefined,
-        (e: unknown) => {
+      void handover.decided
+        .catch((e: unknown) =>
           w.logger.error(
             { err: e instanceof Error ? e.message : String(e), signalRow: id },
             "api: the trader failed on a webhook signal",
-          );
-          return { failed: e };
-        },
-      );
-      void handedOver.finally(() => w.inFlight.delete(id));
-      return { signal_id: signalId, ...(await awaitWebhookOutcome(store, id, budgetMs, handedOver)) };
+          ),
+        )
+        .finally(() => w.inFlight.delete(id));
+      return { signal_id: signalId, ...(await answerOfHandover(w, id, handover, budgetMs)) };
     }
     w.inFlight.delete(id); // no trader in this process: the inbox
   }

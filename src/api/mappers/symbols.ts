@@ -9,6 +9,9 @@
  *   `EXCHANGE:` prefix). Two instruments with the same compact form make the input ambiguous:
  *   refused, never guessed.
  * - Suggestions are the closest names by edit distance (ties by name), at most `max`.
+ * - The lookup tables are built once per instrument list and kept while the list is the same (the
+ *   same array, or one with the same names in the same order): a webhook resolves its symbol
+ *   without rebuilding them from the venue's hundreds of names.
  */
 
 export type SymbolResolution =
@@ -46,17 +49,24 @@ export function closestInstruments(input: string, instruments: readonly string[]
     .map((x) => x.name);
 }
 
-/** Resolves an outside symbol to one instrument name of the venue. */
-export function resolveSymbol(raw: string, instruments: readonly string[]): SymbolResolution {
-  const trimmed = raw.trim();
-  const colon = trimmed.lastIndexOf(":");
-  const bare = (colon >= 0 ? trimmed.slice(colon + 1) : trimmed).trim();
-  if (bare.length === 0 || bare.length > 64)
-    return { ok: false, problem: "symbol is empty or too long", suggestions: [] };
-  const exact = new Set(instruments);
-  const upper = bare.toUpperCase();
-  if (exact.has(bare)) return { ok: true, symbol: bare };
-  if (exact.has(upper)) return { ok: true, symbol: upper };
+interface SymbolTables {
+  names: readonly string[];
+  exact: Set<string>;
+  byCompact: Map<string, string[]>;
+}
+
+let lastTables: SymbolTables | undefined;
+
+function sameNames(a: readonly string[], b: readonly string[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** The lookup tables of `instruments` (the last list's, when it is the same). */
+function tablesOf(instruments: readonly string[]): SymbolTables {
+  if (lastTables && sameNames(lastTables.names, instruments)) return lastTables;
   const byCompact = new Map<string, string[]>();
   for (const name of instruments) {
     const key = compact(name);
@@ -64,6 +74,21 @@ export function resolveSymbol(raw: string, instruments: readonly string[]): Symb
     if (list) list.push(name);
     else byCompact.set(key, [name]);
   }
+  lastTables = { names: [...instruments], exact: new Set(instruments), byCompact };
+  return lastTables;
+}
+
+/** Resolves an outside symbol to one instrument name of the venue. */
+export function resolveSymbol(raw: string, instruments: readonly string[]): SymbolResolution {
+  const trimmed = raw.trim();
+  const colon = trimmed.lastIndexOf(":");
+  const bare = (colon >= 0 ? trimmed.slice(colon + 1) : trimmed).trim();
+  if (bare.length === 0 || bare.length > 64)
+    return { ok: false, problem: "symbol is empty or too long", suggestions: [] };
+  const { exact, byCompact } = tablesOf(instruments);
+  const upper = bare.toUpperCase();
+  if (exact.has(bare)) return { ok: true, symbol: bare };
+  if (exact.has(upper)) return { ok: true, symbol: upper };
   const matches = byCompact.get(compact(bare)) ?? [];
   if (matches.length === 1) return { ok: true, symbol: matches[0]! };
   if (matches.length > 1)

@@ -6,6 +6,7 @@
  * Invariant: never a 500 because one part failed — the answer is `partial: true` with the reasons.
  */
 import type { FastifyInstance } from "fastify";
+import { DashboardReads } from "../dashboard-reads.js";
 import { DashboardSnapshot } from "../dashboard-snapshot.js";
 import type { ApiDeps } from "../deps.js";
 import { dashboardStateSchema } from "../mappers/schemas-dashboard.js";
@@ -17,8 +18,10 @@ export async function registerDashboardRoutes(
   deps: ApiDeps,
   internals: ApiInternals,
 ): Promise<void> {
-  const snapshot = new DashboardSnapshot(deps, internals.freshness);
+  const reads = new DashboardReads(deps.store, deps.time, internals.watchlist);
+  const snapshot = new DashboardSnapshot(deps, internals.freshness, reads);
   internals.dashboard = snapshot;
+  app.addHook("onClose", async () => snapshot.close());
   defineRoute(
     app,
     {
@@ -31,7 +34,8 @@ export async function registerDashboardRoutes(
         "Every part is read independently: one that fails leaves its empty value, `partial: true` and a reason in `errors`. " +
         "Balances are never zeros standing in for 'could not read': the last verified values with `exchange.data_verified: false`, or none with the reason. " +
         "`freshness` says whether the data is current, still awaited after a start (the grace period) or stale. " +
-        "Served from a snapshot rebuilt after any change this process writes, and at least every second (prices, exchange status).",
+        "Served from a snapshot rebuilt after any change this process writes, and at least every second (prices, exchange status); " +
+        "writes by other processes (the CLI, a second atp on the same PostgreSQL) show within 5 s.",
       tags: ["dashboard"],
     },
     async () => new SerializedJson(await snapshot.body()),

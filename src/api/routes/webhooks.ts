@@ -4,7 +4,9 @@
  *
  * Invariants:
  * - Secrets are stored as their SHA-256 only and compared in constant time (timingSafeEqual of the
- *   digests); an unknown name and a wrong secret are the same 401, and nothing logs the body.
+ *   digests, webhook-secrets.ts: held in memory, current with this process's writes; on PostgreSQL at
+ *   most 1 s old for another atp's); an unknown name and a wrong secret are the same 401, and nothing
+ *   logs the body.
  * - ATP_WEBHOOK_SECRET (deps.defaultWebhookSecret) is the webhook `default`: its hash is put in the
  *   store when listed and at its first use; it cannot be created, replaced or deleted through the API.
  * - A signal reaches its order with one commit (webhook-intake.ts): handed to this process's trader
@@ -16,7 +18,7 @@
  *   their exact text; the server's JSON.parse never sees it. Body ≤ 64 KiB, nesting ≤ 64.
  */
 
-import { randomBytes, timingSafeEqual } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { isJsonObject, type JsonValue, parseJsonBody } from "../../domain/json-text.js";
@@ -28,28 +30,22 @@ import { defineRoute } from "../route.js";
 import type { ApiInternals } from "../server.js";
 import { readWebhookSignal } from "../webhook-input.js";
 import { intakeWebhookSignal, sha256Hex, type WebhookIntake } from "../webhook-intake.js";
+import { WebhookSecrets } from "../webhook-secrets.js";
 import { WebhookUsage } from "../webhook-usage.js";
 
 export const DEFAULT_WEBHOOK = "default";
 const NAME = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "1 to 64 letters, digits, _ or -");
 const MAX_WEBHOOK_BYTES = 64 * 1024;
-const DUMMY_HASH = sha256Hex("no such webhook");
 
 const infoOf = (w: { name: string; createdAt: number; lastUsedAt: number | undefined }, pending?: number) => {
   const used = Math.max(w.lastUsedAt ?? Number.NEGATIVE_INFINITY, pending ?? Number.NEGATIVE_INFINITY);
   return { name: w.name, created_at: w.createdAt, last_used_at: Number.isFinite(used) ? used : null };
 };
 
-function sameHash(a: string, b: string): boolean {
-  const x = Buffer.from(a, "hex");
-  const y = Buffer.from(b, "hex");
-  return x.length === 32 && y.length === 32 && timingSafeEqual(x, y);
-}
-
 export async function registerWebhookRoutes(
   app: FastifyInstance,
   deps: ApiDeps,
-  internals: Pick<ApiInternals, "webhookUsage">,
+  internals: Pick<ApiInternals, "webhookUsage" | "watchlist">,
 ): Promise<void> {
   const { store } = deps;
   const envSecret = deps.defaultWebhookSecret ? deps.defaultWebhookSecret : undefined;
@@ -64,9 +60,11 @@ export async function registerWebhookRoutes(
   const usage = new WebhookUsage(store, deps.logger);
   internals.webhookUsage = usage;
   app.addHook("onClose", async () => usage.close());
+  const secrets = new WebhookSecrets(store, deps.time);
   const intake: WebhookIntake = {
     store,
     accept: deps.acceptSignal,
+    watchlist: internals.watchlist,
     usage,
     inFlight: new Set(),
     now: () => deps.time.now(),
@@ -169,17 +167,12 @@ export async function registerWebhookRoutes(
         const body = (request.body ?? null) as JsonValue;
         // the default's row is put in place once (the environment does not change while running)
         if (!defaultSynced && params.name === DEFAULT_WEBHOOK) await syncDefault();
-        const hook = await store.webhooks.get(params.name);
         const given = isJsonObject(body) && Object.hasOwn(body, "secret") ? body.secret : undefined;
-        const ok = sameHash(
-          sha256Hex(typeof given === "string" ? given : ""),
-          hook?.secretHash ?? DUMMY_HASH,
-        );
-        if (!hook || !ok || typeof given !== "string")
+        if (!(await secrets.check(params.name, typeof given === "string" ? given : undefined)))
           throw new ApiHttpError(401, "unauthorized", "unknown webhook or wrong secret");
         const r = readWebhookSignal(body, await venueInstruments(deps));
         if (!r.ok) throw validationError("body", r.problems);
-        return intakeWebhookSignal(intake, hook.name, r.signal);
+        return intakeWebhookSignal(intake, params.name, r.signal);
       },
     );
   });

@@ -32,6 +32,7 @@ import { PlatformExchangeStatus } from "./exchange-status.js";
 import { KeyHygieneGate } from "./key-hygiene-gate.js";
 import { PlatformMarket } from "./market-source.js";
 import { priceEvents } from "./price-events.js";
+import { handOverSignal } from "./signal-handover.js";
 import { PlatformStrategies } from "./strategies.js";
 
 export interface PlatformOptions {
@@ -205,7 +206,7 @@ export async function startPlatform(o: PlatformOptions): Promise<Platform> {
       liveEvents: priceEvents(feed, time),
       demo,
       // a webhook signal straight to the leader's trader (one commit: inbox row + intent); none: the inbox
-      acceptSignal: (row) => engine.trader?.acceptSignal(row),
+      acceptSignal: (row) => handOverSignal(engine.trader, row),
       cancelOrder: (orderId, actor) => {
         const trader = engine.trader;
         return trader

@@ -3,13 +3,22 @@
  * change in the next answer — a new order, a kill-switch toggle through the API, a balance update,
  * a lost leadership, a new diagnosis — while prices and the exchange status show within the max age
  * (1 s); concurrent readers share one build; the answer is what `dashboardState` builds (partial,
- * errors and data_verified as before).
+ * errors and data_verified as before), byte for byte. A rebuild reads again only the store sections
+ * whose tables changed; another process's writes show within the store sections' age (5 s); while
+ * the dashboard is read, a change is built in the background before the next request.
  */
 import { afterEach, describe, expect, it } from "vitest";
 import type { DashboardState } from "../../../src/api/contract/types.js";
-import { DASHBOARD_MAX_AGE_MS } from "../../../src/api/dashboard-snapshot.js";
+import {
+  DASHBOARD_ACTIVE_MS,
+  DASHBOARD_MAX_AGE_MS,
+  DASHBOARD_STORE_MAX_AGE_MS,
+  DASHBOARD_TICK_MS,
+} from "../../../src/api/dashboard-snapshot.js";
 import { dashboardState } from "../../../src/api/dashboard-state.js";
 import { DataFreshness } from "../../../src/api/data-freshness.js";
+import { createLogger } from "../../../src/log/logger.js";
+import { openStore } from "../../../src/store/open.js";
 import { dec } from "../../../src/util/decimal.js";
 import type { ApiTestServer } from "../../helpers/api-deps.js";
 import { bearer, fakeDoctorReport } from "../../helpers/api-deps.js";
@@ -29,6 +38,7 @@ async function get(s: ApiTestServer): Promise<{ body: string; state: DashboardSt
 }
 
 const builds = (s: ApiTestServer) => s.server.internals.dashboard?.builds ?? -1;
+const storeReads = (s: ApiTestServer) => s.server.internals.dashboard?.reads.reads ?? -1;
 
 const verified = (total: string, at: number) => ({
   balances: [{ currency: "USD", total, available: total, reserved: "0", usd_value: total }],
@@ -123,7 +133,71 @@ describe("the dashboard state's snapshot", () => {
     expect(builds(t)).toBe(n + 1);
     expect(new Set(answers.map((r) => r.body)).size).toBe(1);
     const direct = await dashboardState(t.deps, new DataFreshness(t.time.now()));
-    expect(JSON.parse(answers[0]!.body)).toEqual(JSON.parse(JSON.stringify(direct)));
+    // the order lists spliced in as kept bytes: the same text as serialising the whole state
+    expect(answers[0]!.body).toBe(JSON.stringify(direct));
+  });
+
+  it("a rebuild reads again only the store sections whose tables changed", async () => {
+    t = await apiDataServer();
+    await seedOrder(t.store, { status: "ACTIVE" });
+    await t.store.watchlist.upsert({ symbol: "BTC_USD", tradeEnabled: true });
+    const view = { price: "65000", decision: null, indicators: null, fresh: true, staleReason: null };
+    t.market.views.set("BTC_USD", view);
+    await get(t);
+    const reads = storeReads(t);
+    // the max age: prices again, no store section read again
+    t.market.views.set("BTC_USD", { ...view, price: "65010" });
+    await t.time.advance(DASHBOARD_MAX_AGE_MS);
+    expect((await get(t)).state.watchlist[0]?.price).toBe("65010");
+    expect(storeReads(t)).toBe(reads);
+    // an order: the open and recent lists and the positions (lots + orders) only
+    const second = await seedOrder(t.store, { status: "ACTIVE" });
+    expect((await get(t)).state.open_orders.map((o) => o.id)).toContain(second.id);
+    expect(storeReads(t)).toBe(reads + 3);
+    // the watchlist: that section only
+    await t.store.watchlist.upsert({ symbol: "ETH_USD" });
+    expect((await get(t)).state.watchlist.map((w) => w.symbol)).toEqual(["BTC_USD", "ETH_USD"]);
+    expect(storeReads(t)).toBe(reads + 4);
+  });
+
+  it("another process's writes show within the store sections' age", async () => {
+    t = await apiDataServer();
+    await get(t);
+    // a second connection to the same SQLite file: its writes are not counted by this store
+    const logger = createLogger({ level: "silent", pretty: false });
+    const other = await openStore({ dataDir: t.dataDir, logger, now: () => t!.time.now() });
+    try {
+      await other.watchlist.upsert({ symbol: "SOL_USD", tradeEnabled: true });
+      await t.time.advance(DASHBOARD_STORE_MAX_AGE_MS);
+      expect((await get(t)).state.watchlist.map((w) => w.symbol)).toEqual(["SOL_USD"]);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it("while read, a change is built in the background before the next request; idle, nothing runs", async () => {
+    t = await apiDataServer();
+    const snap = t.server.internals.dashboard!;
+    const idleTimers = t.time.pendingCount;
+    await get(t);
+    const order = await seedOrder(t.store, { status: "ACTIVE" });
+    const n = builds(t);
+    const background = snap.backgroundBuilds;
+    await t.time.advance(DASHBOARD_TICK_MS);
+    expect(snap.backgroundBuilds).toBe(background + 1);
+    expect(builds(t)).toBe(n + 1);
+    // the next reader finds it built
+    expect((await get(t)).state.open_orders.map((o) => o.id)).toEqual([order.id]);
+    expect(builds(t)).toBe(n + 1);
+    // not read for DASHBOARD_ACTIVE_MS: the timer ends, later changes wait for a reader
+    await t.time.advance(DASHBOARD_ACTIVE_MS + DASHBOARD_TICK_MS);
+    expect(t.time.pendingCount).toBe(idleTimers);
+    const after = builds(t);
+    await seedOrder(t.store, { status: "ACTIVE" });
+    await t.time.advance(10 * DASHBOARD_TICK_MS);
+    expect(builds(t)).toBe(after);
+    expect((await get(t)).state.open_orders).toHaveLength(2);
+    expect(builds(t)).toBe(after + 1);
   });
 
   it("partial, errors and data_verified as before, and recovered in the next answer after the max age", async () => {

@@ -211,6 +211,16 @@ describe("symbols", () => {
     if (!r.ok) expect(r.suggestions[0]).toBe("ETH_USD");
     expect(closestInstruments("SOL_USX", instruments, 1)).toEqual(["SOL_USD"]);
   });
+  it("a changed instrument list is looked up as it is now (the kept tables are the last list's only)", () => {
+    const list = ["BTC_USD", "ETH_USD"];
+    expect(resolveSymbol("BTCUSD", list)).toEqual({ ok: true, symbol: "BTC_USD" });
+    // the same array changed in place, and a new array with other names
+    list[0] = "BTC_USDT";
+    expect(resolveSymbol("BTCUSD", list).ok).toBe(false);
+    expect(resolveSymbol("BTCUSDT", list)).toEqual({ ok: true, symbol: "BTC_USDT" });
+    expect(resolveSymbol("SOLUSD", ["SOL_USD"])).toEqual({ ok: true, symbol: "SOL_USD" });
+    expect(resolveSymbol("ETHUSD", ["SOL_USD"]).ok).toBe(false);
+  });
   it("two instruments of the same compact form are ambiguous, never guessed", () => {
     const r = resolveSymbol("ABCUSD", ["AB_CUSD", "ABC_USD"]);
     expect(r).toEqual({
