@@ -36,3 +36,14 @@ export type TradeResult = {
   lot?: Lot | undefined;
   message: string;
 };
+
+/**
+ * What became of a request once it is decided (its intent committed SUBMITTING or BLOCKED, or found
+ * to be a duplicate): for a new entry, before its order is sent.
+ */
+export interface RequestDecision {
+  outcome: "accepted" | "blocked" | "duplicate";
+  intent: Intent;
+}
+
+export type OnDecided = (d: RequestDecision) => void;

@@ -24,7 +24,7 @@ import { appendSignalEvent, intake, intakeSignal } from "./pipeline/intake.js";
 import { DEFAULT_ATTEMPT_STALE_MS, errText, type TraderRuntime } from "./pipeline/runtime.js";
 import { DEFAULT_SL_PCT, DEFAULT_TP_PCT } from "./protection/prices.js";
 import { protectLotNow } from "./protection/protect.js";
-import type { TradeRequest, TradeResult } from "./requests.js";
+import type { OnDecided, RequestDecision, TradeOutcome, TradeRequest, TradeResult } from "./requests.js";
 import { resumeIntents, resumeLots } from "./resume/resume.js";
 import { applyOrderUpdate } from "./tracking/apply-update.js";
 import { settleLot } from "./tracking/settle.js";
@@ -121,7 +121,7 @@ export class Trader {
    * BUY with its guards' verdict and first attempt row (pipeline/entry.ts `enterNew`), a SELL
    * before its exit; otherwise the row is stored PENDING and the inbox takes it (it never waits unstored).
    */
-  async acceptSignal(row: NewSignal): Promise<TradeResult | undefined> {
+  async acceptSignal(row: NewSignal, onDecided?: OnDecided): Promise<TradeResult | undefined> {
     if (!this.rt.act() || this.symbolQueue.has(row.symbol)) {
       await this.ctx.store.transaction(async (tx) => {
         const stored = await tx.signals.insert(row);
@@ -130,14 +130,23 @@ export class Trader {
       await this.processInbox();
       return undefined;
     }
-    return this.enqueue(row.symbol, async () => {
+    // told once: as soon as the entry's commit decided it, else from the result
+    let told = false;
+    const tell: OnDecided = (d) => {
+      if (told) return;
+      told = true;
+      onDecided?.(d);
+    };
+    const result = await this.enqueue(row.symbol, async () => {
       if (row.side === "BUY" && this.rt.act()) {
         const signal = { ...row, id: row.id ?? this.ctx.store.newId() };
-        return enterNew(this.rt, inboxRequest(signal), signal);
+        return enterNew(this.rt, inboxRequest(signal), signal, tell);
       }
       const { req, ...taken } = await intakeSignal(this.rt, row);
       return this.afterIntake(req, taken);
     });
+    tell({ outcome: decisionOf(result.outcome), intent: result.intent });
+    return result;
   }
 
   private enqueue(symbol: string, fn: () => Promise<TradeResult>): Promise<TradeResult> {
@@ -214,8 +223,10 @@ export class Trader {
     await this.applyFor(order, mode);
   }
 
+  /** Resolves when no request is running or queued and no background work is left. */
   async settled(): Promise<void> {
-    while (this.tasks.size > 0) await Promise.allSettled([...this.tasks.values()]);
+    while (this.tasks.size > 0 || this.symbolQueue.size > 0)
+      await Promise.allSettled([...this.tasks.values(), ...this.symbolQueue.values()]);
   }
 
   async tick(): Promise<void> {
@@ -325,4 +336,9 @@ export class Trader {
     const p = run().finally(() => this.tasks.delete(key));
     this.tasks.set(key, p);
   }
+}
+
+/** A finished request's outcome as a decision (placed, filled or failed at the venue: past its guards). */
+function decisionOf(outcome: TradeOutcome): RequestDecision["outcome"] {
+  return outcome === "duplicate" || outcome === "blocked" ? outcome : "accepted";
 }

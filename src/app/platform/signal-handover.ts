@@ -1,31 +1,22 @@
 /**
  * The API's webhook port (`ApiDeps.acceptSignal` → `SignalHandover`, src/api/deps.ts) on the
- * leader's trader.
- *
- * The trader offers one promise per signal today: `Trader.acceptSignal` resolves when its work on
- * the signal is done (intake, guards, placement, confirmation of the entry's fill), with the
- * `TradeResult`, or with undefined when it stored the row in its inbox instead. So the decision is
- * read from that result, once it is there: duplicate, blocked with the intent's reason code, or
- * accepted (placed, filled, failed at the venue: past its guards). A decision as soon as the intent
- * leaves NEW (before the create-order is written) needs the trader to say so itself.
+ * leader's trader: the decision comes from `Trader.acceptSignal`'s `onDecided`, which a new entry
+ * fires right after the one commit that decided it (the intent SUBMITTING with its attempt row, or
+ * BLOCKED, or a duplicate) — before its create-order is written — and any other request once its
+ * result is there. Undefined when the trader stored the row in its inbox instead.
  */
 import type { SignalDecision, SignalHandover } from "../../api/deps.js";
 import type { NewSignal } from "../../store/types.js";
-import type { TradeResult } from "../../trading/requests.js";
+import type { OnDecided, RequestDecision, TradeResult } from "../../trading/requests.js";
 
-/** What the webhook's 202 says of a trader's result (undefined: the row waits in the inbox). */
-export function signalDecisionOf(r: TradeResult | undefined): SignalDecision | undefined {
-  if (!r) return undefined;
-  const intentId = r.intent.id;
-  switch (r.outcome) {
+/** What the webhook's 202 says of a trader's decision. */
+export function signalDecisionOf(d: RequestDecision): SignalDecision {
+  const intentId = d.intent.id;
+  switch (d.outcome) {
     case "duplicate":
       return { status: "duplicate", intentId, reasonCode: null };
     case "blocked":
-      return {
-        status: "blocked",
-        intentId,
-        reasonCode: r.intent.reasonCode ?? r.verdict?.reasonCode ?? null,
-      };
+      return { status: "blocked", intentId, reasonCode: d.intent.reasonCode ?? null };
     default:
       return { status: "accepted", intentId, reasonCode: null };
   }
@@ -33,9 +24,20 @@ export function signalDecisionOf(r: TradeResult | undefined): SignalDecision | u
 
 /** Hands `row` to `trader` (none: undefined, the route's inbox). */
 export function handOverSignal(
-  trader: { acceptSignal(row: NewSignal): Promise<TradeResult | undefined> } | undefined,
+  trader:
+    | { acceptSignal(row: NewSignal, onDecided?: OnDecided): Promise<TradeResult | undefined> }
+    | undefined,
   row: NewSignal,
 ): SignalHandover | undefined {
   if (!trader) return undefined;
-  return { decided: trader.acceptSignal(row).then(signalDecisionOf) };
+  return {
+    decided: new Promise<SignalDecision | undefined>((resolve, reject) => {
+      trader
+        .acceptSignal(row, (d) => resolve(signalDecisionOf(d)))
+        .then(
+          () => resolve(undefined), // decided already when there was a result; else the inbox took it
+          reject,
+        );
+    }),
+  };
 }

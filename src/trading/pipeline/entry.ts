@@ -23,7 +23,7 @@ import type { Dec } from "../../util/decimal.js";
 import { type ModeDecision, resolveMode, type Venue, venueFor } from "../context.js";
 import { runGuards } from "../guards/index.js";
 import type { GuardVerdict } from "../guards/types.js";
-import type { TradeRequest, TradeResult } from "../requests.js";
+import type { OnDecided, TradeRequest, TradeResult } from "../requests.js";
 import { sizeBuy } from "../sizing.js";
 import { venueReads } from "../venue-cache.js";
 import { confirmFinal } from "./confirmation.js";
@@ -180,6 +180,7 @@ export async function enterNew(
   rt: TraderRuntime,
   req: TradeRequest,
   signal?: NewSignal & { id: string },
+  onDecided?: OnDecided,
 ): Promise<TradeResult> {
   const { ctx } = rt;
   const mode = await resolveMode(ctx);
@@ -196,12 +197,14 @@ export async function enterNew(
       { status: "BLOCKED", reasonCode: plan.code, trace: blockTrace(plan) },
       (tx, i) => appendBlockedEvent(tx, i, plan.code, plan.detail),
     );
+    onDecided?.({ outcome: c.duplicate ? "duplicate" : "blocked", intent: c.intent });
     if (c.duplicate) return duplicateResult(rt, req, c.intent);
     return entryResult(rt, c.intent, "blocked", plan.message, plan.verdict ? { verdict: plan.verdict } : {});
   }
   const c = await commitNew(start, { status: "SUBMITTING", trace: plan.trace }, (tx, i) =>
     insertAttemptRow(tx, venue, i, 1, plan.spec),
   );
+  onDecided?.({ outcome: c.duplicate ? "duplicate" : "accepted", intent: c.intent });
   if (c.duplicate) return duplicateResult(rt, req, c.intent);
   const placed = await sendPlainOrder(rt, venue, c.intent, c.made.record, c.made.requestId, plan.spec);
   return finishEntry(rt, venue, c.intent, placed, plan.verdict);

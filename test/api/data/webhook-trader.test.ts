@@ -184,6 +184,7 @@ describe("webhook → trader: one commit on the way to the order", () => {
 
   it("reads neither the secret nor the watchlist from the store per signal; a deleted webhook is a 401 at once", async () => {
     await driveWhile(h.time, send("s-r1"), 20);
+    await driveWhile(h.time, h.trader.settled()); // the 202 came at the decision; the fill is confirmed after
     const reads = { ...c.state.reads };
     const r = await driveWhile(h.time, send("s-r2"), 20);
     expect((r.json() as WebhookAccepted).status).toBe("accepted");

@@ -130,6 +130,31 @@ describe("acceptSignal: one-transaction intake", () => {
     ).toHaveLength(0); // no order, and no balance read: a store guard blocked it
   });
 
+  it("tells its decision once, right after the commit and before the create-order is written", async () => {
+    const before = ledger(h.emu).length;
+    const told: { outcome: string; status: string; sent: number }[] = [];
+    const sentNow = () =>
+      ledger(h.emu)
+        .slice(before)
+        .filter((o) => o.method === "private/create-order").length;
+    const r = await driveWhile(
+      h.time,
+      trader.acceptSignal(row("ETH_USD"), (d) =>
+        told.push({ outcome: d.outcome, status: d.intent.status, sent: sentNow() }),
+      ),
+    );
+    expect(r?.outcome).toBe("filled");
+    expect(told).toEqual([{ outcome: "accepted", status: "SUBMITTING", sent: 0 }]);
+    await driveWhile(h.time, trader.settled());
+    const blocked: string[] = [];
+    await h.store.watchlist.upsert({ symbol: "SOL_USD", tradeEnabled: false, amountUsd: dec("30") });
+    await driveWhile(
+      h.time,
+      trader.acceptSignal(row("SOL_USD"), (d) => blocked.push(`${d.outcome}:${d.intent.reasonCode}`)),
+    );
+    expect(blocked).toEqual(["blocked:TRADING_DISABLED"]);
+  });
+
   it("keeps neither the row nor an intent when the transaction fails (they commit together)", async () => {
     const rows = (await h.store.signals.list({ limit: 1000 })).length;
     const before = ledger(h.emu).length;
