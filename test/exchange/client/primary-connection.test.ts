@@ -2,7 +2,8 @@
  * The transport's primary origin (the client's base URL): its own pool, a connection dialled ahead
  * of the first request (`warm()`), and `keepWarm`, against raw node:http servers over loopback.
  */
-import type { Socket } from "node:net";
+import type { LookupAddress } from "node:dns";
+import type { LookupFunction, Socket } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { HttpTransport, TransportError } from "../../../src/exchange/cryptocom/transport.js";
 import { json, type RawServer, startRawServer } from "./helpers/raw-server.js";
@@ -89,6 +90,36 @@ describe("HttpTransport primary origin", () => {
     const res = await transport.post(`${s.url}/private/create-order`, "{}");
     expect(res.status).toBe(200);
     expect(s.connections()).toBe(2);
+  });
+
+  it("binds the local address (EXCHANGE_LOCAL_ADDRESS) on the pool's and the warm connections", async () => {
+    const { s, sockets } = await server();
+    transport = new HttpTransport({ primaryOrigin: s.url, localAddress: "127.0.0.2" });
+    await transport.warm();
+    await until(() => sockets.length === 1);
+    await transport.get(`${s.url}/a`); // on the warm one
+    await transport.destroy();
+    transport = new HttpTransport({ primaryOrigin: s.url, localAddress: "127.0.0.2" });
+    await transport.get(`${s.url}/b`); // dialled by the pool
+    expect(s.connections()).toBe(2);
+    expect(sockets.map((k) => k.remoteAddress?.replace(/^::ffff:/, ""))).toEqual(["127.0.0.2", "127.0.0.2"]);
+  });
+
+  it("an injected DNS lookup serves the primary origin's connections too (warm and pooled)", async () => {
+    const { s } = await server();
+    const asked: string[] = [];
+    const lookup: LookupFunction = (hostname, options, callback) => {
+      asked.push(hostname);
+      const cb = callback as unknown as (e: null, a: string | LookupAddress[], f?: number) => void;
+      if ((options as { all?: boolean }).all) cb(null, [{ address: "127.0.0.1", family: 4 }]);
+      else cb(null, "127.0.0.1", 4);
+    };
+    const origin = `http://uat-api.3ona.co:${s.port}`;
+    transport = new HttpTransport({ primaryOrigin: origin, lookup });
+    expect(await transport.warm()).toBe(true);
+    expect((await transport.get(`${origin}/exchange/v1/public/get-tickers`)).status).toBe(200);
+    expect(asked).toContain("uat-api.3ona.co");
+    expect(s.connections()).toBe(1);
   });
 
   it("requests to other origins go through the shared agent, not the primary pool", async () => {
