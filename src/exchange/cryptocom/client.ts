@@ -41,7 +41,13 @@ import { clientOidFor } from "./client-oid.js";
 import { ClockOffset, type OffsetSample, offsetFromDate } from "./clock.js";
 import { CLOCK_WARN_MS, NONCE_WINDOW_MS, PRODUCTION } from "./constants.js";
 import type { RateLimit } from "./endpoints.js";
-import { assertSendableParams, buildPrivateEnvelope, buildProxyBody, publicQuery } from "./envelope.js";
+import {
+  assertSendableParams,
+  buildPrivateEnvelope,
+  buildProxyBody,
+  PreparedHmac,
+  publicQuery,
+} from "./envelope.js";
 import { ExchangeError } from "./errors.js";
 import { InstrumentCache } from "./instrument-cache.js";
 import { NonceSource } from "./nonce.js";
@@ -175,6 +181,8 @@ export class CryptoComClient implements ExchangeClient {
   readonly baseUrl: string;
   private readonly apiKey: string | undefined;
   private readonly apiSecret: string | undefined;
+  /** The configured secret's HMAC, keyed before each signed request (envelope.ts). */
+  private readonly mac: PreparedHmac | undefined;
   private readonly proxy: ProxyConfig | undefined;
   private readonly transport: HttpTransport;
   private readonly ownsTransport: boolean;
@@ -201,6 +209,8 @@ export class CryptoComClient implements ExchangeClient {
     this.baseUrl = (opts.baseUrl ?? PRODUCTION.rest).replace(/\/+$/, "");
     this.apiKey = opts.apiKey || undefined;
     this.apiSecret = opts.apiSecret || undefined;
+    this.mac = this.apiSecret ? new PreparedHmac(this.apiSecret) : undefined;
+    this.mac?.prepare();
     this.keyFp = this.apiKey ? fingerprint(this.apiKey) : undefined;
     this.onCall = opts.onCall;
     this.proxy = opts.proxy;
@@ -379,7 +389,8 @@ export class CryptoComClient implements ExchangeClient {
     try {
       const id = opts.id ?? this.nonces.nextId();
       const nonce = opts.nonce ?? this.nonces.next() + (opts.nonceOffsetMs ?? 0);
-      const env = buildPrivateEnvelope({ method, id, nonce, apiKey, params }, s.apiSecret);
+      const secret = s.apiSecret === this.apiSecret && this.mac ? this.mac : s.apiSecret;
+      const env = buildPrivateEnvelope({ method, id, nonce, apiKey, params }, secret);
       body = Buffer.from(env.body, "utf8");
       req = {
         url,
@@ -398,9 +409,9 @@ export class CryptoComClient implements ExchangeClient {
       return Promise.reject(e);
     }
     const raw = this.exchange(method, req, () => this.transport.post(url, body), opts.quiet, release);
-    if (opts.quiet) return raw;
     return raw.then((r) => {
-      if (r.error?.isAuthFailure) this.logRefusal(r);
+      this.mac?.prepare(); // the next signed request's HMAC, keyed now that this one is answered
+      if (r.error?.isAuthFailure && !opts.quiet) this.logRefusal(r);
       return r;
     });
   }
