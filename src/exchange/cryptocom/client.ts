@@ -158,8 +158,6 @@ export interface ExchangeCallOutcome {
 export type { RawResponse, RequestFacts, RequestOptions } from "./raw-response.js";
 
 const DEFAULT_PROBE_DELAYS = [0, 250, 1_000, 2_000] as const;
-/** How many recent intents' client_oids the client remembers. */
-const RECENT_OIDS = 32;
 /** Bound of the per-method URL table (methods are a fixed set; the doctor may try others). */
 const MAX_URLS = 128;
 /** The token of a call sent past the limiter (`rateLimit: false`). */
@@ -202,7 +200,6 @@ export class CryptoComClient implements ExchangeClient {
   private lastClockWarn = { at: Number.NEGATIVE_INFINITY, offset: 0 };
   private readonly keyFp: string | undefined;
   private readonly onCall: ((c: ExchangeCallOutcome) => void) | undefined;
-  private readonly oids = new Map<string, string>();
   private readonly urls = new Map<string, string>();
 
   constructor(opts: CryptoComClientOptions = {}) {
@@ -723,17 +720,8 @@ export class CryptoComClient implements ExchangeClient {
   // ------------------------------------------------------------------------------------------
   // Orders
 
-  /**
-   * The client_oid of an intent (client-oid.ts), remembered for the last few: the trader records
-   * it on the attempt row just before it places the order, which then finds it here.
-   */
   clientOidFor(intentId: string): string {
-    const known = this.oids.get(intentId);
-    if (known !== undefined) return known;
-    const oid = clientOidFor(intentId);
-    if (this.oids.size >= RECENT_OIDS) this.oids.delete(this.oids.keys().next().value!);
-    this.oids.set(intentId, oid);
-    return oid;
+    return clientOidFor(intentId);
   }
 
   placeOrder(req: OrderRequest): Promise<PlaceOrderOutcome> {
