@@ -11,6 +11,10 @@
  * below turn into results or a thrown `ExchangeError`, and that the doctor reads as it is (any
  * key/secret pair and a nonce offset, for its experiments). It picks one of three routes: public
  * (GET, no auth), via the signing proxy, or signed here.
+ *
+ * The order path awaits nothing it does not have to: with the instrument cached (fresh) and the
+ * rate limiter's token at hand, `placeOrder` builds, validates, signs and hands the request to the
+ * transport inside the call; only a cache load or a token that is not there yet makes it wait.
  */
 import type { DecCandle, DecTicker } from "../../domain/market.js";
 import { authLog, type Logger, silentLogger } from "../../log/logger.js";
@@ -37,7 +41,13 @@ import { clientOidFor } from "./client-oid.js";
 import { ClockOffset, type OffsetSample, offsetFromDate } from "./clock.js";
 import { CLOCK_WARN_MS, NONCE_WINDOW_MS, PRODUCTION } from "./constants.js";
 import type { RateLimit } from "./endpoints.js";
-import { assertSendableParams, buildPrivateEnvelope, buildProxyBody, publicQuery } from "./envelope.js";
+import {
+  assertSendableParams,
+  buildPrivateEnvelope,
+  buildProxyBody,
+  PreparedHmac,
+  publicQuery,
+} from "./envelope.js";
 import { ExchangeError } from "./errors.js";
 import { InstrumentCache } from "./instrument-cache.js";
 import { NonceSource } from "./nonce.js";
@@ -62,7 +72,7 @@ import {
   rejectedOrderId,
 } from "./parsers/orders.js";
 import { ResponseShapeError } from "./parsers/wire.js";
-import { type AttemptResult, placeWithProbe } from "./placement.js";
+import { type AttemptResult, type PlacementContext, placeWithProbe } from "./placement.js";
 import { type ProxyConfig, ProxyError, proxyEndpoint } from "./proxy.js";
 import { PASSTHROUGH, PROXY_PROTOCOL_HEADER, PROXY_TOKEN_HEADER } from "./proxy-protocol.js";
 import { RateLimiter, type ReleaseToken } from "./rate-limiter.js";
@@ -93,6 +103,11 @@ export interface CryptoComClientOptions {
    * per-run one, with its DNS lookup and deadline). The caller owns it: close() leaves it open.
    */
   transport?: HttpTransport | undefined;
+  /**
+   * Keep one connection to the base URL ready at all times (transport.ts `keepWarm`), so an order
+   * after a quiet spell does not wait for TCP and TLS. Only for the client's own transport.
+   */
+  keepWarm?: boolean | undefined;
   /** CRYPTO_AUTH_DIAG: log every signed request's safe details. */
   authDiag?: boolean | undefined;
   /** Add the measured clock offset to nonces (and re-base once after a 40102). */
@@ -143,6 +158,20 @@ export interface ExchangeCallOutcome {
 export type { RawResponse, RequestFacts, RequestOptions } from "./raw-response.js";
 
 const DEFAULT_PROBE_DELAYS = [0, 250, 1_000, 2_000] as const;
+/** Bound of the per-method URL table (methods are a fixed set; the doctor may try others). */
+const MAX_URLS = 128;
+/** The token of a call sent past the limiter (`rateLimit: false`). */
+const NO_TOKEN: ReleaseToken = () => undefined;
+
+/** A private call waiting to be signed. */
+interface Signed {
+  method: string;
+  params: Params | undefined;
+  opts: RequestOptions;
+  apiKey: string;
+  apiSecret: string;
+  url: string;
+}
 
 export class CryptoComClient implements ExchangeClient {
   readonly venue = "cryptocom";
@@ -150,6 +179,8 @@ export class CryptoComClient implements ExchangeClient {
   readonly baseUrl: string;
   private readonly apiKey: string | undefined;
   private readonly apiSecret: string | undefined;
+  /** The configured secret's HMAC, keyed before each signed request (envelope.ts). */
+  private readonly mac: PreparedHmac | undefined;
   private readonly proxy: ProxyConfig | undefined;
   private readonly transport: HttpTransport;
   private readonly ownsTransport: boolean;
@@ -169,11 +200,14 @@ export class CryptoComClient implements ExchangeClient {
   private lastClockWarn = { at: Number.NEGATIVE_INFINITY, offset: 0 };
   private readonly keyFp: string | undefined;
   private readonly onCall: ((c: ExchangeCallOutcome) => void) | undefined;
+  private readonly urls = new Map<string, string>();
 
   constructor(opts: CryptoComClientOptions = {}) {
     this.baseUrl = (opts.baseUrl ?? PRODUCTION.rest).replace(/\/+$/, "");
     this.apiKey = opts.apiKey || undefined;
     this.apiSecret = opts.apiSecret || undefined;
+    this.mac = this.apiSecret ? new PreparedHmac(this.apiSecret) : undefined;
+    this.mac?.prepare();
     this.keyFp = this.apiKey ? fingerprint(this.apiKey) : undefined;
     this.onCall = opts.onCall;
     this.proxy = opts.proxy;
@@ -189,7 +223,13 @@ export class CryptoComClient implements ExchangeClient {
     this.ownsTransport = opts.transport === undefined;
     this.transport =
       opts.transport ??
-      new HttpTransport({ localAddress: opts.localAddress, timeouts: opts.timeouts, now: this.now });
+      new HttpTransport({
+        localAddress: opts.localAddress,
+        timeouts: opts.timeouts,
+        now: this.now,
+        primaryOrigin: this.baseUrl,
+        keepWarm: opts.keepWarm,
+      });
     this.limiter = new RateLimiter({
       enabled: opts.rateLimit?.enabled,
       marginRatio: opts.rateLimit?.marginRatio,
@@ -226,6 +266,19 @@ export class CryptoComClient implements ExchangeClient {
   /** Latest clock offset estimate (exchange − local, ms), from response Date headers. */
   clockOffset(): OffsetSample | undefined {
     return this.clock.estimate;
+  }
+
+  /**
+   * Connects to the base URL now unless a connection is already idle (transport.ts `warm()`), so the
+   * next request does not wait for TCP and TLS; true when one is ready.
+   */
+  warm(): Promise<boolean> {
+    return this.transport.warm();
+  }
+
+  /** How many calls the rate limiter has made wait for a token so far (0 while it never had to). */
+  rateLimiterWaits(): number {
+    return this.limiter.waits;
   }
 
   /** Whether private calls go through the signing proxy. */
@@ -292,32 +345,50 @@ export class CryptoComClient implements ExchangeClient {
     return raw;
   }
 
-  /** POST a private call signed here, with the configured pair or the one in `opts`. */
-  private async requestSigned(
+  /**
+   * POST a private call signed here, with the configured pair or the one in `opts`. When the rate
+   * limiter has the method's token at hand, everything up to the write runs in this call (no
+   * promise in between); otherwise the call queues and is signed when its token comes.
+   */
+  private requestSigned(
     method: string,
     params: Params | undefined,
     opts: RequestOptions,
   ): Promise<RawResponse> {
     const apiKey = opts.apiKey ?? this.apiKey;
     const apiSecret = opts.apiSecret ?? this.apiSecret;
-    const url = `${this.baseUrl}/${method}`;
+    const url = this.urlOf(method);
     if (!apiKey || !apiSecret) {
       const error = new ExchangeError({
         method,
         category: "auth",
         message: "no API key/secret configured (EXCHANGE_CUSTOM_API_KEY / EXCHANGE_CUSTOM_API_SECRET)",
       });
-      return failedResponse(method, requestFacts(url, false), error, false);
+      return Promise.resolve(failedResponse(method, requestFacts(url, false), error, false));
     }
     // Refuse unsendable params before queueing; take the nonce only when the limiter lets us go.
-    assertSendableParams(params);
-    const release = await this.pace(method, opts);
-    let env: ReturnType<typeof buildPrivateEnvelope>;
+    try {
+      assertSendableParams(params);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    const signed: Signed = { method, params, opts, apiKey, apiSecret, url };
+    const token = opts.rateLimit !== false ? this.limiter.tryAcquire(method, true) : NO_TOKEN;
+    if (token !== undefined) return this.sendSigned(signed, token);
+    return this.limiter.acquire(method, { held: true }).then((release) => this.sendSigned(signed, release));
+  }
+
+  /** Signs (nonce and id taken now) and sends; `release` is the limiter's token, held until the answer. */
+  private sendSigned(s: Signed, release: ReleaseToken): Promise<RawResponse> {
+    const { method, params, opts, apiKey, url } = s;
+    let body: Buffer;
     let req: RequestFacts;
     try {
       const id = opts.id ?? this.nonces.nextId();
       const nonce = opts.nonce ?? this.nonces.next() + (opts.nonceOffsetMs ?? 0);
-      env = buildPrivateEnvelope({ method, id, nonce, apiKey, params }, apiSecret);
+      const secret = s.apiSecret === this.apiSecret && this.mac ? this.mac : s.apiSecret;
+      const env = buildPrivateEnvelope({ method, id, nonce, apiKey, params }, secret);
+      body = Buffer.from(env.body, "utf8");
       req = {
         url,
         viaProxy: false,
@@ -327,22 +398,29 @@ export class CryptoComClient implements ExchangeClient {
         paramStringLength: env.paramStringLength,
         stringToSignLength: env.stringToSignLength,
         keyFingerprint: apiKey === this.apiKey ? this.keyFp : fingerprint(apiKey),
-        bytes: Buffer.byteLength(env.body),
+        bytes: body.length,
       };
       if (this.authDiag) this.logSigned(method, req, apiKey);
     } catch (e) {
-      release?.(); // nothing was sent
-      throw e;
+      release(); // nothing was sent
+      return Promise.reject(e);
     }
-    const raw = await this.exchange(
-      method,
-      req,
-      () => this.transport.post(url, env.body),
-      opts.quiet,
-      release,
-    );
-    if (raw.error?.isAuthFailure && !opts.quiet) this.logRefusal(raw);
-    return raw;
+    const raw = this.exchange(method, req, () => this.transport.post(url, body), opts.quiet, release);
+    return raw.then((r) => {
+      this.mac?.prepare(); // the next signed request's HMAC, keyed now that this one is answered
+      if (r.error?.isAuthFailure && !opts.quiet) this.logRefusal(r);
+      return r;
+    });
+  }
+
+  /** `{base}/{method}`, built once per method (the same string every time: the transport's URL cache hits). */
+  private urlOf(method: string): string {
+    let url = this.urls.get(method);
+    if (url === undefined) {
+      url = `${this.baseUrl}/${method}`;
+      if (this.urls.size < MAX_URLS) this.urls.set(method, url);
+    }
+    return url;
   }
 
   /**
@@ -542,12 +620,11 @@ export class CryptoComClient implements ExchangeClient {
     }
   }
 
-  private attemptFor(method: string, params: Params): () => Promise<AttemptResult> {
-    return async () => {
-      const raw = await this.request(method, params);
-      if (raw.ok) this.limiter.onSuccess(method);
-      return { ok: raw.ok, result: raw.result, error: raw.error, staleAfter: this.staleAfter(raw) };
-    };
+  /** One create attempt: rate limited, signed, sent; its answer as placement.ts reads it. */
+  private async attempt(method: string, params: Params): Promise<AttemptResult> {
+    const raw = await this.request(method, params);
+    if (raw.ok) this.limiter.onSuccess(method);
+    return { ok: raw.ok, result: raw.result, error: raw.error, staleAfter: this.staleAfter(raw) };
   }
 
   /** Local instant after which the exchange would refuse this request's nonce as stale. */
@@ -560,35 +637,36 @@ export class CryptoComClient implements ExchangeClient {
     return (raw.sentAt ?? this.now()) + this.nonceWindowMs + margin;
   }
 
-  private async place(
+  private place(
     method: string,
     params: Params,
     clientOid: string,
     trigger: boolean,
     parseAck: (result: unknown) => { orderId: string; clientOid?: string | undefined },
   ): Promise<PlaceOrderOutcome> {
+    const client = this;
     let nonceRetried = false;
-    return placeWithProbe(
-      {
-        attempt: this.attemptFor(method, params),
-        probe: () => this.probeOrder(clientOid, trigger),
-        beforeResend: (err) => {
-          if (err.category === "rate_limit") this.limiter.onRateLimited(method);
-          if (err.category === "nonce") {
-            if (nonceRetried) return false;
-            nonceRetried = true;
-            return this.resyncNonce(method);
-          }
-          return true;
-        },
-        policy: this.createPolicy,
-        probeDelaysMs: this.probeDelaysMs,
-        random: this.random,
+    const ctx: PlacementContext = {
+      attempt() {
+        return client.attempt(method, params);
       },
-      clientOid,
-      parseAck,
-      rejectedOrderId,
-    );
+      probe() {
+        return client.probeOrder(clientOid, trigger);
+      },
+      beforeResend(err) {
+        if (err.category === "rate_limit") client.limiter.onRateLimited(method);
+        if (err.category === "nonce") {
+          if (nonceRetried) return false;
+          nonceRetried = true;
+          return client.resyncNonce(method);
+        }
+        return true;
+      },
+      policy: this.createPolicy,
+      probeDelaysMs: this.probeDelaysMs,
+      random: this.random,
+    };
+    return placeWithProbe(ctx, clientOid, parseAck, rejectedOrderId);
   }
 
   // ------------------------------------------------------------------------------------------
@@ -646,29 +724,47 @@ export class CryptoComClient implements ExchangeClient {
     return clientOidFor(intentId);
   }
 
-  async placeOrder(req: OrderRequest): Promise<PlaceOrderOutcome> {
-    const clientOid = clientOidFor(req.intentId);
-    const inst = await this.instruments.get(req.symbol);
-    const params = orderParams(inst, req, clientOid);
-    return this.place("private/create-order", params, clientOid, false, parseOrderAck);
+  placeOrder(req: OrderRequest): Promise<PlaceOrderOutcome> {
+    return this.withInstrument(req.symbol, (inst) => {
+      const clientOid = this.clientOidFor(req.intentId);
+      const params = orderParams(inst, req, clientOid);
+      return this.place("private/create-order", params, clientOid, false, parseOrderAck);
+    });
   }
 
-  async placeTriggerOrder(req: TriggerOrderRequest): Promise<PlaceOrderOutcome> {
-    const clientOid = clientOidFor(req.intentId);
-    const inst = await this.instruments.get(req.symbol);
-    const params = triggerParams(inst, req, clientOid);
-    return this.place("private/advanced/create-order", params, clientOid, true, parseOrderAck);
+  placeTriggerOrder(req: TriggerOrderRequest): Promise<PlaceOrderOutcome> {
+    return this.withInstrument(req.symbol, (inst) => {
+      const clientOid = this.clientOidFor(req.intentId);
+      const params = triggerParams(inst, req, clientOid);
+      return this.place("private/advanced/create-order", params, clientOid, true, parseOrderAck);
+    });
   }
 
-  async placeOco(req: OcoRequest): Promise<PlaceOcoOutcome> {
-    const inst = await this.instruments.get(req.symbol);
-    const { params, clientOids } = ocoParams(inst, req, clientOidFor);
-    const out = await this.place("private/advanced/create-oco", params, clientOids[0], true, (r) => ({
-      orderId: parseListAck(r),
-    }));
-    if (out.status !== "accepted") return out;
-    const listId = out.probed ? (out.order?.listId ?? "") : out.orderId;
-    return { status: "accepted", listId, clientOids, probed: out.probed, attempts: out.attempts };
+  placeOco(req: OcoRequest): Promise<PlaceOcoOutcome> {
+    return this.withInstrument(req.symbol, async (inst) => {
+      const { params, clientOids } = ocoParams(inst, req, (id) => this.clientOidFor(id));
+      const out = await this.place("private/advanced/create-oco", params, clientOids[0], true, (r) => ({
+        orderId: parseListAck(r),
+      }));
+      if (out.status !== "accepted") return out;
+      const listId = out.probed ? (out.order?.listId ?? "") : out.orderId;
+      return { status: "accepted", listId, clientOids, probed: out.probed, attempts: out.attempts };
+    });
+  }
+
+  /**
+   * Runs `use` with the symbol's instrument: at once when the cache holds it fresh (no promise
+   * before the order is built and sent), else after the cache's load. A throw (an invalid order, an
+   * empty intent id) becomes a rejection, as from an async method.
+   */
+  private withInstrument<T>(symbol: string, use: (inst: Instrument | undefined) => Promise<T>): Promise<T> {
+    const cached = this.instruments.peek(symbol);
+    if (cached === undefined) return this.instruments.get(symbol).then(use);
+    try {
+      return use(cached);
+    } catch (e) {
+      return Promise.reject(e);
+    }
   }
 
   async probeOrder(clientOid: string, trigger = false): Promise<Order | undefined> {

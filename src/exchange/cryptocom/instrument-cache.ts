@@ -34,6 +34,14 @@ export class InstrumentCache {
     return this.list;
   }
 
+  /**
+   * The instrument when the cache is fresh and holds it: what `get` would answer without loading
+   * anything, at once. Undefined means "ask `get`" (stale, missing, or not loaded yet).
+   */
+  peek(symbol: string): Instrument | undefined {
+    return this.now() - this.loadedAt > this.ttlMs ? undefined : this.bySymbol.get(symbol);
+  }
+
   async get(symbol: string): Promise<Instrument | undefined> {
     await this.all();
     const hit = this.bySymbol.get(symbol);

@@ -85,6 +85,8 @@ export class RateLimiter {
   private readonly maxBackoffMs: number;
   private readonly random: () => number;
   readonly enabled: boolean;
+  /** Calls that had to queue (their token was not there when they asked), since construction. */
+  private queuedCalls = 0;
 
   constructor(opts: RateLimiterOptions = {}) {
     this.now = opts.now ?? (() => performance.now());
@@ -111,14 +113,25 @@ export class RateLimiter {
    * token stays out until `release()` (call it when the answer is in, or the request failed).
    */
   acquire(method: string, opts: { held?: boolean } = {}): Promise<ReleaseToken> {
-    if (!this.enabled) return Promise.resolve(NO_RELEASE);
     const held = opts.held ?? false;
+    const now = this.tryAcquire(method, held);
+    if (now !== undefined) return Promise.resolve(now);
     const b = this.bucket(method);
-    if (b.queue.length === 0 && b.earliest() <= this.now()) return Promise.resolve(this.spend(b, held));
+    this.queuedCalls += 1;
     return new Promise<ReleaseToken>((resolve) => {
       b.queue.push({ resolve, held });
       this.pump(b);
     });
+  }
+
+  /**
+   * The token for `method` when one is there now and nobody queues before this call (the same rule
+   * as `acquire`, without a promise); undefined when the call has to wait: then `acquire` queues it.
+   */
+  tryAcquire(method: string, held = false): ReleaseToken | undefined {
+    if (!this.enabled) return NO_RELEASE;
+    const b = this.bucket(method);
+    return b.queue.length === 0 && b.earliest() <= this.now() ? this.spend(b, held) : undefined;
   }
 
   private spend(b: Bucket, held: boolean): ReleaseToken {
@@ -170,6 +183,11 @@ export class RateLimiter {
   onSuccess(method: string): void {
     const b = this.buckets.get(method);
     if (b) b.consecutive429 = 0;
+  }
+
+  /** How many calls had to wait for a token so far (all methods; for diagnostics and benches). */
+  get waits(): number {
+    return this.queuedCalls;
   }
 
   /** Calls waiting per method (for diagnostics). */

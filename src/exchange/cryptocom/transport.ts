@@ -14,11 +14,18 @@
  *   read from the error code and from how far the request got, never from message text. This is the
  *   one failure taxonomy of the client and the doctor (diagnostics/path-failure.ts reads it).
  * - Nothing is retried here; retries and ambiguity handling live in retry.ts and client.ts.
+ * - Requests to the primary origin (the client's base URL) go straight to its own pool
+ *   (primary-connection.ts: pre-connectable with `warm()`, optionally kept warm); other origins
+ *   through one shared agent. Either way undici keeps connections alive for `keepAliveMs`.
+ * - Per request: one handler object, no URL parsing for a URL already seen, and the overall
+ *   deadline on the transport's one timer (request-deadlines.ts), not a timer of its own.
  */
 import type { LookupFunction } from "node:net";
 import { Agent, type Dispatcher } from "undici";
 import { AtpError, type Disposition } from "../../domain/errors.js";
 import { displayUrl } from "../../util/url.js";
+import { PrimaryConnection } from "./primary-connection.js";
+import { RequestDeadlines } from "./request-deadlines.js";
 
 export interface TransportTimeouts {
   /** TCP/TLS connect. */
@@ -143,6 +150,17 @@ export interface TransportOptions {
   lookup?: LookupFunction | undefined;
   /** Every request, pending or new, fails with kind `aborted` once this fires (a run's deadline). */
   signal?: AbortSignal | undefined;
+  /**
+   * The origin most requests go to (the client's base URL, e.g. `https://api.crypto.com`): served by
+   * a connection pool of its own that requests are dispatched to directly, and that `warm()` can
+   * connect ahead of the first request. Other origins share one agent.
+   */
+  primaryOrigin?: string | undefined;
+  /**
+   * Keep one connection to the primary origin ready at all times (primary-connection.ts): re-dialled
+   * whenever the last one closes or a spare reaches `keepAliveMs` unused. Off by default.
+   */
+  keepWarm?: boolean | undefined;
 }
 
 /** Per-request additions: headers over the JSON defaults, a shorter overall deadline. */
@@ -155,10 +173,24 @@ export interface RequestExtras {
 type LegacyHandler = Dispatcher.DispatchHandler & { onRequestSent?(): void };
 
 const JSON_HEADERS = { "content-type": "application/json", accept: "application/json" } as const;
+/** The same headers as undici's flat list (read as it is, without walking an object per request). */
+const JSON_HEADER_LIST: string[] = Object.entries(JSON_HEADERS).flat();
+
+/** Where a URL is sent: the dispatcher's origin and the request path (pathname + search). */
+interface Target {
+  origin: string;
+  path: string;
+}
+
+/** Parsed URLs without a query, kept (bounded) so a request to a known URL parses nothing. */
+const MAX_TARGETS = 256;
 
 export class HttpTransport {
   readonly timeouts: TransportTimeouts;
   private readonly agent: Agent;
+  private readonly primary: PrimaryConnection | undefined;
+  private readonly targets = new Map<string, Target>();
+  private readonly deadlines = new RequestDeadlines<Call>();
   private readonly now: () => number;
   private readonly maxBodyBytes: number;
   private readonly signal: AbortSignal | undefined;
@@ -171,15 +203,38 @@ export class HttpTransport {
     this.maxBodyBytes = opts.maxBodyBytes ?? 16 * 1024 * 1024;
     this.signal = opts.signal;
     this.localAddress = opts.localAddress || undefined;
-    this.agent = new Agent({
+    const connection = {
       connectTimeout: this.timeouts.connectMs,
       headersTimeout: this.timeouts.headersMs,
       bodyTimeout: this.timeouts.bodyMs,
       keepAliveTimeout: this.timeouts.keepAliveMs,
       keepAliveMaxTimeout: Math.max(this.timeouts.keepAliveMs, 1_000),
       ...(this.localAddress ? { localAddress: this.localAddress } : {}),
-      ...(opts.lookup ? { connect: { lookup: opts.lookup } } : {}),
-    });
+    };
+    this.agent = new Agent({ ...connection, ...(opts.lookup ? { connect: { lookup: opts.lookup } } : {}) });
+    const origin = originOf(opts.primaryOrigin);
+    this.primary = origin
+      ? new PrimaryConnection(origin, {
+          ...connection,
+          lookup: opts.lookup,
+          keepWarm: opts.keepWarm ?? false,
+        })
+      : undefined;
+  }
+
+  /**
+   * Connects to the primary origin now unless a connection to it is already idle, so the next
+   * request does not wait for TCP (and TLS); resolves true when one is ready, false when there is no
+   * primary origin or the connection failed (the next request then dials and reports its own failure).
+   * An unused connection is closed after `keepAliveMs` like any idle one.
+   */
+  warm(): Promise<boolean> {
+    return this.primary ? this.primary.warm() : Promise.resolve(false);
+  }
+
+  /** Connections to the primary origin: open in the pool, and ready but not yet used (warm). */
+  primaryConnections(): { pooled: number; spare: number } {
+    return this.primary ? this.primary.counts() : { pooled: 0, spare: 0 };
   }
 
   /** GET `url` with `query` appended (values sent as given; undefined skipped). */
@@ -195,133 +250,202 @@ export class HttpTransport {
       const s = qs.toString();
       if (s) full += (url.includes("?") ? "&" : "?") + s;
     }
-    return this.send("GET", full, undefined, opts);
+    return this.send("GET", full, undefined, opts.headers, opts.timeoutMs);
   }
 
   /** POST exactly these bytes as application/json. */
   post(url: string, body: string | Buffer, headers?: Record<string, string>): Promise<HttpResponse> {
-    return this.send("POST", url, typeof body === "string" ? Buffer.from(body, "utf8") : body, { headers });
+    return this.send("POST", url, typeof body === "string" ? Buffer.from(body, "utf8") : body, headers);
+  }
+
+  /** The origin and path of `url` (WHATWG parsing), remembered for URLs without a query. */
+  private target(url: string): Target {
+    const known = this.targets.get(url);
+    if (known) return known;
+    const parsed = new URL(url);
+    const t = { origin: parsed.origin, path: parsed.pathname + parsed.search };
+    if (parsed.search === "") {
+      if (this.targets.size >= MAX_TARGETS) this.targets.clear();
+      this.targets.set(url, t);
+    }
+    return t;
   }
 
   private send(
     method: "GET" | "POST",
     url: string,
     body: Buffer | undefined,
-    { headers: extraHeaders, timeoutMs }: RequestExtras,
+    extraHeaders: Record<string, string> | undefined,
+    timeoutMs?: number,
   ): Promise<HttpResponse> {
-    let parsed: URL;
+    let target: Target;
     try {
-      parsed = new URL(url);
+      target = this.target(url);
     } catch (cause) {
       return Promise.reject(new TransportError("other", NOT_STARTED, url, "ERR_INVALID_URL", cause));
     }
     const signal = this.signal;
     if (signal?.aborted) return Promise.reject(new TransportError("aborted", NOT_STARTED, url, undefined));
-    const t0 = performance.now();
-    const now = this.now;
-    const maxBody = this.maxBodyBytes;
+    const dispatcher = this.primary?.origin === target.origin ? this.primary.pool : this.agent;
     return new Promise<HttpResponse>((resolve, reject) => {
-      let connected = false;
-      let written = false;
-      let sentAt = now();
-      let receivedAt = 0;
-      let status = 0;
-      let headers: Record<string, string> = {};
-      const chunks: Buffer[] = [];
-      let size = 0;
-      let abort: ((err?: Error) => void) | undefined;
-      let settled = false;
-      /** Our own ending (the request deadline or the abort signal), applied once a socket is assigned. */
-      let ended: TransportError | undefined;
-
-      const progress = (): Progress => ({ connected, written, latencyMs: performance.now() - t0 });
-      const settle = () => {
-        settled = true;
-        clearTimeout(timer);
-        signal?.removeEventListener("abort", onAbort);
-      };
-      const fail = (err: unknown) => {
-        if (settled) return;
-        settle();
-        reject(classify(err, progress(), url));
-      };
-      const end = (kind: "request_timeout" | "aborted") => {
-        ended = new TransportError(kind, progress(), url, undefined);
-        if (abort) abort(ended);
-        else fail(ended);
-      };
-      const timer = setTimeout(() => end("request_timeout"), timeoutMs ?? this.timeouts.requestMs);
-      const onAbort = () => end("aborted");
-      signal?.addEventListener("abort", onAbort, { once: true });
-
-      const handler: LegacyHandler = {
-        onConnect(a) {
-          abort = a;
-          connected = true;
-          if (ended) a(ended);
-        },
-        onRequestSent() {
-          written = true;
-          sentAt = now();
-        },
-        onHeaders(statusCode, raw) {
-          if (statusCode < 200) return true; // 1xx informational
-          status = statusCode;
-          receivedAt = now();
-          headers = rawHeaders(raw);
-          return true;
-        },
-        onData(chunk) {
-          size += chunk.length;
-          if (size > maxBody) {
-            abort?.(new TransportError("too_large", progress(), url, undefined));
-            return false;
-          }
-          chunks.push(chunk);
-          return true;
-        },
-        onComplete() {
-          if (settled) return;
-          settle();
-          resolve({
-            status,
-            headers,
-            date: headers.date,
-            text: Buffer.concat(chunks).toString("utf8"),
-            sentAt,
-            receivedAt,
-            latencyMs: performance.now() - t0,
-          });
-        },
-        onError(err) {
-          fail(err);
-        },
-      };
-
+      const call = new Call(url, this.now, this.maxBodyBytes, signal, this.deadlines, resolve, reject);
+      call.arm(timeoutMs ?? this.timeouts.requestMs);
       try {
-        this.agent.dispatch(
+        dispatcher.dispatch(
           {
-            origin: parsed.origin,
-            path: parsed.pathname + parsed.search,
+            origin: target.origin,
+            path: target.path,
             method,
-            headers: extraHeaders ? { ...JSON_HEADERS, ...extraHeaders } : JSON_HEADERS,
+            headers: extraHeaders ? { ...JSON_HEADERS, ...extraHeaders } : JSON_HEADER_LIST,
             ...(body ? { body } : {}),
           },
-          handler,
+          call,
         );
       } catch (err) {
-        fail(err);
+        call.onError(err as Error);
       }
     });
   }
 
+  /** Waits for requests in flight (their deadlines still apply), then closes every connection. */
   async close(): Promise<void> {
-    await this.agent.close();
+    await Promise.all([this.agent.close(), this.primary?.close()]);
+    this.deadlines.dispose();
   }
 
   /** Closes at once: requests in flight fail now instead of being waited for (an overall deadline passed). */
   async destroy(): Promise<void> {
-    await this.agent.destroy();
+    await Promise.all([this.agent.destroy(), this.primary?.destroy()]);
+    this.deadlines.dispose();
+  }
+}
+
+/** The http(s) origin of `url`; undefined for anything else (its requests fail when sent, as before). */
+function originOf(url: string | undefined): string | undefined {
+  if (url === undefined) return undefined;
+  try {
+    const u = new URL(url);
+    return u.protocol === "http:" || u.protocol === "https:" ? u.origin : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * One request in flight: undici's handler (one object, no closures per request), its overall
+ * deadline (on the transport's shared timer) and abort signal, and how far it got.
+ */
+class Call implements LegacyHandler {
+  private connected = false;
+  private written = false;
+  private sentAt: number;
+  private receivedAt = 0;
+  private status = 0;
+  private headers: Record<string, string> = {};
+  private readonly chunks: Buffer[] = [];
+  private size = 0;
+  private abort: ((err?: Error) => void) | undefined;
+  private settled = false;
+  /** Our own ending (the request deadline or the abort signal), applied once a socket is assigned. */
+  private ended: TransportError | undefined;
+  private readonly onAbort: (() => void) | undefined;
+  private readonly t0 = performance.now();
+  /** When the overall deadline passes (monotonic ms). */
+  deadline = Number.POSITIVE_INFINITY;
+
+  constructor(
+    private readonly url: string,
+    private readonly now: () => number,
+    private readonly maxBody: number,
+    private readonly signal: AbortSignal | undefined,
+    private readonly deadlines: RequestDeadlines<Call>,
+    private readonly resolve: (res: HttpResponse) => void,
+    private readonly reject: (err: TransportError) => void,
+  ) {
+    this.sentAt = now();
+    if (signal) {
+      this.onAbort = () => this.end("aborted");
+      signal.addEventListener("abort", this.onAbort, { once: true });
+    }
+  }
+
+  arm(ms: number): void {
+    this.deadline = this.t0 + ms;
+    this.deadlines.add(this);
+  }
+
+  expire(): void {
+    this.end("request_timeout");
+  }
+
+  private progress(): Progress {
+    return { connected: this.connected, written: this.written, latencyMs: performance.now() - this.t0 };
+  }
+
+  private settle(): void {
+    this.settled = true;
+    this.deadlines.delete(this);
+    if (this.onAbort) this.signal?.removeEventListener("abort", this.onAbort);
+  }
+
+  private fail(err: unknown): void {
+    if (this.settled) return;
+    this.settle();
+    this.reject(classify(err, this.progress(), this.url));
+  }
+
+  end(kind: "request_timeout" | "aborted"): void {
+    this.ended = new TransportError(kind, this.progress(), this.url, undefined);
+    if (this.abort) this.abort(this.ended);
+    else this.fail(this.ended);
+  }
+
+  onConnect(abort: (err?: Error) => void): void {
+    this.abort = abort;
+    this.connected = true;
+    if (this.ended) abort(this.ended);
+  }
+
+  onRequestSent(): void {
+    this.written = true;
+    this.sentAt = this.now();
+  }
+
+  onHeaders(statusCode: number, raw: Buffer[] | string[] | null): boolean {
+    if (statusCode < 200) return true; // 1xx informational
+    this.status = statusCode;
+    this.receivedAt = this.now();
+    this.headers = rawHeaders(raw);
+    return true;
+  }
+
+  onData(chunk: Buffer): boolean {
+    this.size += chunk.length;
+    if (this.size > this.maxBody) {
+      this.abort?.(new TransportError("too_large", this.progress(), this.url, undefined));
+      return false;
+    }
+    this.chunks.push(chunk);
+    return true;
+  }
+
+  onComplete(): void {
+    if (this.settled) return;
+    this.settle();
+    const headers = this.headers;
+    this.resolve({
+      status: this.status,
+      headers,
+      date: headers.date,
+      text: Buffer.concat(this.chunks).toString("utf8"),
+      sentAt: this.sentAt,
+      receivedAt: this.receivedAt,
+      latencyMs: performance.now() - this.t0,
+    });
+  }
+
+  onError(err: Error): void {
+    this.fail(err);
   }
 }
 

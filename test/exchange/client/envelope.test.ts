@@ -5,9 +5,11 @@ import {
   assertSendableParams,
   buildPrivateEnvelope,
   buildProxyBody,
+  PreparedHmac,
   publicQuery,
 } from "../../../src/exchange/cryptocom/envelope.js";
 import {
+  hmacHex,
   type Params,
   sign,
   stringToSign,
@@ -67,6 +69,39 @@ describe("buildPrivateEnvelope", () => {
         v.string_to_sign.length - `${v.method}${v.id}${v.api_key}${v.nonce}`.length,
       );
     }
+  });
+
+  it("a prepared HMAC signs every known-answer vector as the secret does, prepared or keyed on the spot", () => {
+    for (const v of VECTORS.filter((x) => Number(x.id) >= 0)) {
+      const input = {
+        method: v.method,
+        id: Number(v.id),
+        nonce: Number(v.nonce),
+        apiKey: v.api_key,
+        params: v.params as Params,
+      };
+      const mac = new PreparedHmac(v.secret);
+      expect(buildPrivateEnvelope(input, mac).sig, v.name).toBe(v.sig); // nothing prepared yet
+      mac.prepare();
+      mac.prepare(); // a second prepare keeps the one ready
+      expect(buildPrivateEnvelope(input, mac), v.name).toEqual(buildPrivateEnvelope(input, v.secret));
+      expect(buildPrivateEnvelope(input, mac).sig, v.name).toBe(v.sig); // used up: keyed again
+    }
+  });
+
+  it("a prepared HMAC equals hmacHex for any secret and payload (long, empty, non-ASCII)", () => {
+    fc.assert(
+      fc.property(
+        fc.string({ unit: "binary", maxLength: 200 }),
+        fc.string({ unit: "binary", maxLength: 300 }),
+        (secret, payload) => {
+          const mac = new PreparedHmac(secret);
+          mac.prepare();
+          expect(mac.sign(payload)).toBe(hmacHex(secret, payload));
+          expect(mac.sign(payload)).toBe(hmacHex(secret, payload));
+        },
+      ),
+    );
   });
 
   it("sends {} for absent params, never []", () => {

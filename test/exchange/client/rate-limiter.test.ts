@@ -114,6 +114,37 @@ describe("RateLimiter (fake clock)", () => {
     expect(limiter.onRateLimited("m")).toBe(1000);
   });
 
+  it("tryAcquire hands the token at once when one is there, never past a queue, and counts the waits", async () => {
+    const limiter = new RateLimiter({
+      now: () => Date.now(),
+      marginRatio: 0,
+      limitFor: () => ({ limit: 2, windowMs: 100 }),
+    });
+    const first = limiter.tryAcquire("m", true);
+    expect(first).toBeTypeOf("function");
+    expect(limiter.tryAcquire("m")).toBeTypeOf("function");
+    expect(limiter.tryAcquire("m")).toBeUndefined(); // both tokens out: the caller must queue
+    expect(limiter.waits).toBe(0); // asking is not waiting
+    let queued = false;
+    void limiter.acquire("m").then(() => {
+      queued = true;
+    });
+    expect(limiter.waits).toBe(1);
+    await vi.advanceTimersByTimeAsync(100); // the unheld token is back…
+    expect(queued).toBe(true); // …and goes to the call that queued for it
+    first!(); // the held one comes back a window after its release
+    expect(limiter.tryAcquire("m")).toBeUndefined();
+    await vi.advanceTimersByTimeAsync(100);
+    expect(limiter.tryAcquire("m")).toBeTypeOf("function");
+    expect(limiter.waits).toBe(1);
+  });
+
+  it("a disabled limiter hands every token at once and never waits", () => {
+    const limiter = new RateLimiter({ enabled: false, limitFor: () => ({ limit: 1, windowMs: 1000 }) });
+    for (let i = 0; i < 5; i++) expect(limiter.tryAcquire("m", true)).toBeTypeOf("function");
+    expect(limiter.waits).toBe(0);
+  });
+
   it("uses the endpoint table's classes", () => {
     expect(rateLimitFor("private/create-order")).toBe(LIMITS.orderEntry);
     expect(rateLimitFor("private/get-order-history")).toBe(LIMITS.history);

@@ -229,6 +229,23 @@ describe("what the doctor needs from the shared transport", () => {
     expect(err.latencyMs).toBeLessThan(5_000);
   });
 
+  it("a shorter deadline after a longer one still ends on time; the longer one keeps running", async () => {
+    server = await startRawServer(() => {});
+    transport = new HttpTransport({ timeouts: { requestMs: 10_000 } });
+    let longEnded = false;
+    const long = failure(transport.get(`${server.url}/slow`)).finally(() => {
+      longEnded = true;
+    });
+    while (server.requests.length === 0) await new Promise((r) => setTimeout(r, 5));
+    const err = await failure(transport.get(`${server.url}/x`, undefined, { timeoutMs: 100 }));
+    expect([err.kind, err.written]).toEqual(["request_timeout", true]);
+    expect(err.latencyMs).toBeLessThan(5_000);
+    expect(longEnded).toBe(false);
+    await transport.destroy();
+    transport = undefined; // destroyed: nothing left to close
+    expect((await long).kind).not.toBe("request_timeout");
+  });
+
   it("GET sends extra headers (the proxy token, an accept for text answers)", async () => {
     server = await startRawServer((_req, res) => json(res, 200, { code: 0 }));
     transport = new HttpTransport();

@@ -1,0 +1,41 @@
+/**
+ * The floor of a private request: `sign()` + `JSON.stringify` of the envelope a bench captured on
+ * the wire (its id, method, key, params and nonce), with nothing around it: no nonce source, no
+ * param checks, no transport. What a create-order cannot go below in this process.
+ */
+import { sign } from "../src/exchange/cryptocom/signing.js";
+import { measure } from "./lib.js";
+
+/** ms per envelope for the captured request `body`, signed with `secret`. */
+export function envelopeFloorMs(body: string, secret: string): number {
+  const env = JSON.parse(body) as {
+    id: number;
+    method: string;
+    api_key: string;
+    params: Record<string, string>;
+    nonce: number;
+  };
+  let sink = 0;
+  const m = measure(
+    "floor",
+    () => {
+      for (let i = 0; i < 100; i++) {
+        const nonce = env.nonce + i;
+        const input = { method: env.method, id: env.id, apiKey: env.api_key, params: env.params, nonce };
+        const sig = sign(input, secret);
+        sink += JSON.stringify({
+          id: env.id,
+          method: env.method,
+          api_key: env.api_key,
+          params: env.params,
+          nonce,
+          sig,
+        }).length;
+      }
+      return 100;
+    },
+    500,
+  );
+  if (sink === 42) process.stderr.write("");
+  return m.nsPerOp / 1e6;
+}
