@@ -11,7 +11,7 @@
  * of the calls it queued is reported, so a wait cannot hide in the figures.
  *
  * Clients, as `atp start` wires the live venue:
- * - raw: `new CryptoComClient` with the rate limiter off (what tick-to-order.bench.ts uses);
+ * - raw: `new CryptoComClient` with the rate limiter off;
  * - production: the runtime's client (src/app/runtime.ts `clientOptions()` for a configured venue:
  *   the limiter on with its defaults, clock offset applied, a call observer), built by
  *   `createRuntime(loadConfig(...)).exchange` with the emulator as EXCHANGE_CUSTOM_BASE_URL;
@@ -31,20 +31,16 @@ import { subscribe } from "node:diagnostics_channel";
 import { mkdtempSync, rmSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
-import { Writable } from "node:stream";
 import { setTimeout as sleep } from "node:timers/promises";
-import { createRuntime } from "../src/app/runtime.js";
-import { loadConfig } from "../src/config/load.js";
 import { CryptoComClient } from "../src/exchange/cryptocom/client.js";
 import type { ExchangeClient } from "../src/exchange/types.js";
 import { createLogger } from "../src/log/logger.js";
 import { openStore } from "../src/store/open.js";
-import { AuthBreaker } from "../src/trading/breaker/index.js";
-import { systemTime } from "../src/util/clock.js";
 import { dec } from "../src/util/decimal.js";
 import { startEmulatorProcess } from "./emulator-process.js";
 import { envelopeFloorMs } from "./envelope-floor.js";
 import { type BenchSection, fmt, pct } from "./lib.js";
+import { productionBreaker, productionRuntime } from "./production-client.js";
 
 const ORDERS = Number(process.env.ATP_BENCH_CW_ORDERS ?? "600");
 const ROUNDS = 6;
@@ -94,29 +90,6 @@ async function once(v: Variant, keep: boolean, quietMs: number): Promise<void> {
   if (out.status !== "accepted") v.failures += 1;
   if (keep) v.samples.push(Number(written - t0) / 1e6);
   await sleep(quietMs);
-}
-
-const sink = () => new Writable({ write: (_c, _e, done) => done() });
-
-/**
- * A runtime for a configured venue whose EXCHANGE_CUSTOM_BASE_URL is the emulator: its `exchange` is
- * the client `atp start` builds (runtime.ts `clientOptions()`), with a call observer as the platform
- * registers one (health, metrics; told after the answer, off the measured span).
- */
-function productionRuntime(url: string, cwd: string) {
-  const env = {
-    EXCHANGE_CUSTOM_BASE_URL: url,
-    EXCHANGE_CUSTOM_API_KEY: KEY,
-    EXCHANGE_CUSTOM_API_SECRET: SECRET,
-  };
-  const report = loadConfig({ cwd, env });
-  if (!report.valid) throw new Error(`bench config: ${report.errors.map((e) => e.problem).join("; ")}`);
-  const runtime = createRuntime(report, { name: "bench", logDestination: sink() });
-  let calls = 0;
-  runtime.onExchangeCall(() => {
-    calls += 1;
-  });
-  return { runtime, calls: () => calls };
 }
 
 const row = (v: Variant, waits: number, floor: number) => {
@@ -176,17 +149,9 @@ export async function run(): Promise<BenchSection> {
     rateLimit: { enabled: false },
   });
   // one runtime per variant: each client has its own connection and rate-limit buckets
-  const prod = productionRuntime(emu.url, dir);
-  const under = productionRuntime(emu.url, dir);
-  const breaker = new AuthBreaker({
-    inner: under.runtime.exchange,
-    store,
-    time: systemTime,
-    logger,
-    diagnose: () => Promise.reject(new Error("no auth failure expected in the bench")),
-    mode: "LIVE",
-  });
-  await breaker.start();
+  const prod = productionRuntime(emu.url, dir, KEY, SECRET);
+  const under = productionRuntime(emu.url, dir, KEY, SECRET);
+  const breaker = await productionBreaker(under.runtime.exchange, store, logger);
   const variants: Variant[] = [
     { name: "raw client, rate limiter off", client: raw, base: raw, samples: [], failures: 0 },
     {

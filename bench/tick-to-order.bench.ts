@@ -6,7 +6,8 @@
  * process. The path is the real one: the mode, the instrument, the watchlist row, the price and the
  * guards (reads only), sizing, then ONE transaction (the signal row as decided, the intent SUBMITTING
  * and its attempt row: one commit, fsynced), then the real CryptoComClient (nonce, rules, envelope,
- * HMAC, undici) to the emulator, which runs alone in a child process over loopback.
+ * HMAC, undici) as `atp start` builds it (the runtime's client, rate limiter on, under the engine's
+ * AuthBreaker) to the emulator, which runs alone in a child process over loopback.
  * Every order of the run is a MARKET BUY of 10 USD on BTC_USD, measured one at a time; after each
  * one its fill, protection (OCO) and background work settle OUTSIDE the measurement, the lot is
  * retired in the store (CLOSED) and the trader's clock moves 2.5 h on, so every order meets the
@@ -26,8 +27,6 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { signalRow } from "../src/app/signal-row.js";
-import { CryptoComClient } from "../src/exchange/cryptocom/client.js";
-import { sign } from "../src/exchange/cryptocom/signing.js";
 import type { AccountBalance, ExchangeClient, Instrument, OrderRules } from "../src/exchange/types.js";
 import { createLogger } from "../src/log/logger.js";
 import { openStore } from "../src/store/open.js";
@@ -39,7 +38,9 @@ import { Trader } from "../src/trading/trader.js";
 import { useVenueReads, VenueReadCache } from "../src/trading/venue-cache.js";
 import { dec } from "../src/util/decimal.js";
 import { startEmulatorProcess } from "./emulator-process.js";
+import { envelopeFloorMs } from "./envelope-floor.js";
 import { type BenchSection, fmt, measure, pct } from "./lib.js";
+import { productionBreaker, productionRuntime } from "./production-client.js";
 import { ShiftedTime } from "./shifted-time.js";
 
 const ORDERS = Number(process.env.ATP_BENCH_TTO_ORDERS ?? "200");
@@ -191,16 +192,12 @@ async function seedHistory(store: Store, time: ShiftedTime, n: number): Promise<
 }
 
 const logger = createLogger({ level: "silent", pretty: false });
+/** Calls the production client's rate limiter made wait, over every variant. */
+let limiterWaits = 0;
 
 async function runVariant(url: string, v: Variant): Promise<Sample[]> {
   const time = new ShiftedTime();
   const dir = mkdtempSync(join(v.dir, "atp-bench-tto-"));
-  const raw = new CryptoComClient({
-    baseUrl: url,
-    apiKey: "demo-key",
-    apiSecret: "demo-secret",
-    rateLimit: { enabled: false },
-  });
   const real: Store = await openStore({ dataDir: dir, logger, now: () => time.now() });
   if (v.history > 0) await seedHistory(real, time, v.history);
   await real.settings.set("live_trading", true);
@@ -210,11 +207,14 @@ async function runVariant(url: string, v: Variant): Promise<Sample[]> {
     alertsEnabled: true,
     amountUsd: dec("10"),
   });
-  const balance: AccountBalance = await raw.getBalance();
-  const [ticker] = await raw.getTickers(SYMBOL);
-  instOf = await raw.getInstrument(SYMBOL);
-  rulesOf = raw.rules;
-  const client = timed(raw as ExchangeClient, "client.", 0);
+  // the client atp start builds (rate limiter on), under the AuthBreaker the engine puts over it
+  const { runtime } = productionRuntime(url, dir, "demo-key", "demo-secret");
+  const breaker = await productionBreaker(runtime.exchange, real, logger);
+  const balance: AccountBalance = await breaker.getBalance();
+  const [ticker] = await breaker.getTickers(SYMBOL);
+  instOf = await breaker.getInstrument(SYMBOL);
+  rulesOf = breaker.rules;
+  const client = timed(breaker as ExchangeClient, "client.", 0);
   const store = timed(real, "store.", 1);
   const updates = { on: () => undefined, off: () => undefined, connected: false };
   const live = { client, updates, mode: "DEMO" as const };
@@ -260,51 +260,15 @@ async function runVariant(url: string, v: Variant): Promise<Sample[]> {
     time.offset += 9_000_000; // 2.5 h: ≤ 10 entries per UTC day, past the 300 s cooldown
   }
   await trader.stop();
-  await raw.close();
+  limiterWaits += runtime.exchange.rateLimiterWaits();
+  await breaker.stop();
+  await runtime.stop();
   await real.close();
   rmSync(dir, { recursive: true, force: true });
   return samples;
 }
 
 // ---------------------------------------------------------------- report
-
-function floorMs(body: string): number {
-  const env = JSON.parse(body) as {
-    id: number;
-    method: string;
-    api_key: string;
-    params: Record<string, string>;
-    nonce: number;
-  };
-  let sink = 0;
-  const m = measure(
-    "floor",
-    () => {
-      for (let i = 0; i < 100; i++) {
-        const input = {
-          method: env.method,
-          id: env.id,
-          apiKey: env.api_key,
-          params: env.params,
-          nonce: env.nonce + i,
-        };
-        const sig = sign(input, "demo-secret");
-        sink += JSON.stringify({
-          id: env.id,
-          method: env.method,
-          api_key: env.api_key,
-          params: env.params,
-          nonce: env.nonce + i,
-          sig,
-        }).length;
-      }
-      return 100;
-    },
-    500,
-  );
-  if (sink === 42) process.stderr.write("");
-  return m.nsPerOp / 1e6;
-}
 
 export async function run(): Promise<BenchSection> {
   const loadStart = loadavg()[0]!;
@@ -336,7 +300,7 @@ export async function run(): Promise<BenchSection> {
     await emu.stop();
   }
   if (!createBody) throw new Error("no create-order body captured");
-  const floor = floorMs(createBody);
+  const floor = envelopeFloorMs(createBody, "demo-secret");
   const sizing = measure(
     "sizing",
     () => {
@@ -390,7 +354,7 @@ export async function run(): Promise<BenchSection> {
     .map(({ v }) => v.name);
   const markdown = [
     `${ORDERS} MARKET BUY orders (10 USD, ${SYMBOL}) per variant, one at a time after ${WARMUP} warm-up orders; the emulator`,
-    "in its own process over loopback, the trader, the real SQLite store and the real CryptoComClient in the bench",
+    "in its own process over loopback, the trader, the real SQLite store and the client `atp start` builds (rate limiter on, under the AuthBreaker) in the bench",
     "process. Measured from the engine's signal listener (`trader.acceptSignal`: mode, guards and sizing reading,",
     "then one transaction: the signal row, the intent SUBMITTING and its attempt row) to the create-order body",
     "handed to the socket (undici `bodySent`), `process.hrtime.bigint()`; ms.",
@@ -400,6 +364,7 @@ export async function run(): Promise<BenchSection> {
     ...rows,
     "",
     `Floor (same run): \`sign()\` + \`JSON.stringify\` of the same create-order envelope: **${fmt(floor * 1000, 1)} µs**.`,
+    `Calls the rate limiter made wait (every variant, every call): ${limiterWaits}.`,
     `Sizing alone (\`sizeBuy\`): ${fmt(sizing.nsPerOp / 1000, 1)} µs.` +
       (fsync !== undefined
         ? ` The disk's share (the commits on the path, one of them flushed, disk − tmpfs, p50): **${fmt(fsync, 3)} ms**.`
