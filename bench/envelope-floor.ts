@@ -39,3 +39,47 @@ export function envelopeFloorMs(body: string, secret: string): number {
   if (sink === 42) process.stderr.write("");
   return m.nsPerOp / 1e6;
 }
+
+/**
+ * How much slower the same signing runs right after the process slept `idleMs` than back to back
+ * (median of `rounds` batches of 20 envelopes each way): this machine's cold-CPU factor.
+ */
+export async function envelopeColdFactor(
+  body: string,
+  secret: string,
+  idleMs = 40,
+  rounds = 40,
+): Promise<number> {
+  const env = JSON.parse(body) as {
+    id: number;
+    method: string;
+    api_key: string;
+    params: Record<string, string>;
+    nonce: number;
+  };
+  const batch = () => {
+    const t = process.hrtime.bigint();
+    for (let i = 0; i < 20; i++) {
+      const input = {
+        method: env.method,
+        id: env.id,
+        apiKey: env.api_key,
+        params: env.params,
+        nonce: env.nonce + i,
+      };
+      JSON.stringify({ ...input, sig: sign(input, secret) });
+    }
+    return Number(process.hrtime.bigint() - t);
+  };
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
+  const hot: number[] = [];
+  const cold: number[] = [];
+  for (let i = 0; i < 200; i++) batch();
+  for (let r = 0; r < rounds; r++) {
+    batch();
+    hot.push(batch());
+    await new Promise((res) => setTimeout(res, idleMs));
+    cold.push(batch());
+  }
+  return median(cold) / median(hot);
+}

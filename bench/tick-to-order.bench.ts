@@ -38,7 +38,7 @@ import { Trader } from "../src/trading/trader.js";
 import { useVenueReads, VenueReadCache } from "../src/trading/venue-cache.js";
 import { dec } from "../src/util/decimal.js";
 import { startEmulatorProcess } from "./emulator-process.js";
-import { envelopeFloorMs } from "./envelope-floor.js";
+import { envelopeColdFactor, envelopeFloorMs } from "./envelope-floor.js";
 import { type BenchSection, fmt, measure, pct } from "./lib.js";
 import { productionBreaker, productionRuntime } from "./production-client.js";
 import { ShiftedTime } from "./shifted-time.js";
@@ -47,6 +47,19 @@ const ORDERS = Number(process.env.ATP_BENCH_TTO_ORDERS ?? "200");
 const WARMUP = 20;
 const HISTORY = 10_000;
 const TARGET_P99_MS = 2;
+/**
+ * Between two orders: 8 ms, more than the exchange's create-order spacing (15 per 100 ms; the
+ * client's limiter would make a faster order wait), spent spinning so that the CPU stays awake as in
+ * a process busy with its market streams; the "idle" variant sleeps 40 ms instead (this VM's vCPU
+ * then runs the same code about 2× slower: the cold factor below).
+ */
+const GAP_MS = 8;
+const IDLE_GAP_MS = 40;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+function spin(ms: number): void {
+  const end = performance.now() + ms;
+  while (performance.now() < end);
+}
 const SYMBOL = "BTC_USD";
 
 // ---------------------------------------------------------------- instrumentation (one clock)
@@ -149,6 +162,8 @@ interface Variant {
   cachedReads: "none" | "cache";
   /** Past trades in the store before the run (intent DONE, order FILLED, lot CLOSED, 30 days ago). */
   history: number;
+  /** The process sleeps between two orders (the CPU idle) instead of spinning. */
+  idle?: boolean;
 }
 
 /** A month of history: `n` past entries, each an intent (DONE), its order (FILLED) and its lot (CLOSED). */
@@ -192,8 +207,8 @@ async function seedHistory(store: Store, time: ShiftedTime, n: number): Promise<
 }
 
 const logger = createLogger({ level: "silent", pretty: false });
-/** Calls the production client's rate limiter made wait, over every variant. */
-let limiterWaits = 0;
+/** Calls the production client's rate limiter made wait, per variant. */
+const limiterWaits = new Map<string, number>();
 
 async function runVariant(url: string, v: Variant): Promise<Sample[]> {
   const time = new ShiftedTime();
@@ -258,9 +273,11 @@ async function runVariant(url: string, v: Variant): Promise<Sample[]> {
         closedAt: time.now(),
       });
     time.offset += 9_000_000; // 2.5 h: ≤ 10 entries per UTC day, past the 300 s cooldown
+    if (v.idle) await sleep(IDLE_GAP_MS);
+    else spin(GAP_MS);
   }
   await trader.stop();
-  limiterWaits += runtime.exchange.rateLimiterWaits();
+  limiterWaits.set(v.name, runtime.exchange.rateLimiterWaits());
   await breaker.stop();
   await runtime.stop();
   await real.close();
@@ -287,20 +304,31 @@ export async function run(): Promise<BenchSection> {
         process.stderr.write(`  tick-to-order: ${v.name} ...\n`);
         results.push({ v, s: await runVariant(emu.url, v) });
       }
-    const v = {
-      name: `disk, stream-fed cache, ${fmt(HISTORY)} past trades stored`,
-      dir: tmpdir(),
-    };
-    process.stderr.write(`  tick-to-order: ${v.name} ...\n`);
-    results.push({
-      v: { ...v, cachedReads: "cache", history: HISTORY },
-      s: await runVariant(emu.url, { ...v, cachedReads: "cache", history: HISTORY }),
-    });
+    const more: Variant[] = [
+      {
+        name: `disk, stream-fed cache, ${fmt(HISTORY)} past trades stored`,
+        dir: tmpdir(),
+        cachedReads: "cache",
+        history: HISTORY,
+      },
+      {
+        name: `disk, stream-fed cache, ${IDLE_GAP_MS} ms idle before each signal`,
+        dir: tmpdir(),
+        cachedReads: "cache",
+        history: 0,
+        idle: true,
+      },
+    ];
+    for (const v of more) {
+      process.stderr.write(`  tick-to-order: ${v.name} ...\n`);
+      results.push({ v, s: await runVariant(emu.url, v) });
+    }
   } finally {
     await emu.stop();
   }
   if (!createBody) throw new Error("no create-order body captured");
   const floor = envelopeFloorMs(createBody, "demo-secret");
+  const cold = await envelopeColdFactor(createBody, "demo-secret", IDLE_GAP_MS);
   const sizing = measure(
     "sizing",
     () => {
@@ -364,7 +392,8 @@ export async function run(): Promise<BenchSection> {
     ...rows,
     "",
     `Floor (same run): \`sign()\` + \`JSON.stringify\` of the same create-order envelope: **${fmt(floor * 1000, 1)} µs**.`,
-    `Calls the rate limiter made wait (every variant, every call): ${limiterWaits}.`,
+    `Calls the client's rate limiter made wait (every call of the variant, in and out of the measurement): ${results.map(({ v }) => `${v.name}: ${limiterWaits.get(v.name) ?? 0}`).join("; ")}.`,
+    `This VM's cold-CPU factor (the same signing right after ${IDLE_GAP_MS} ms of sleep vs back to back, medians): **${fmt(cold, 1)}×**.`,
     `Sizing alone (\`sizeBuy\`): ${fmt(sizing.nsPerOp / 1000, 1)} µs.` +
       (fsync !== undefined
         ? ` The disk's share (the commits on the path, one of them flushed, disk − tmpfs, p50): **${fmt(fsync, 3)} ms**.`
