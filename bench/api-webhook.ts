@@ -1,11 +1,11 @@
 /**
  * The webhook half of bench/api.bench.ts: `POST /api/signals/webhook/default` on the real API
  * server, wired as `atp start` wires it on the leader: the route hands the checked signal to a real
- * Trader (`deps.acceptSignal` = `trader.acceptSignal`, src/app/platform/platform.ts), which commits
- * the inbox row with its intent and turns it into a create-order on the exchange emulator (its own
- * child process, loopback). Measured, one clock (`process.hrtime.bigint()`, this process): from the
+ * Trader (`deps.acceptSignal` = `trader.acceptSignal`, src/app/platform/platform.ts), which decides
+ * the entry (guards, sizing), commits its signal row, intent and attempt row in one transaction and
+ * sends the create-order to the exchange emulator (its own child process, loopback). Measured, one clock (`process.hrtime.bigint()`, this process): from the
  * webhook request's body handed to the socket (undici `bodySent`, the bench's own HTTP client) to
- * (a) the first commit after it (the trader's intake transaction: inbox row + intent) and (b) the
+ * (a) the first commit after it (the trader's one transaction: signal row, intent, attempt row) and (b) the
  * create-order body handed to the socket (undici `bodySent`, `/private/create-order`); and the
  * commits between the two ends (the route's own: none).
  * One MARKET BUY of 10 USD on BTC_USD at a time; its fill and protection settle outside the
@@ -189,9 +189,9 @@ export async function runWebhookBench(
       "| to | p50 | p99 | max |",
       "|---|---:|---:|---:|",
       row("handed to the trader (the route: parse, secret, symbol, duplicate and watchlist checks)", route),
-      row("inbox row + intent committed (the trader's intake)", intake),
+      row("signal row + intent + attempt row committed (the trader's one commit)", intake),
       row("create-order body written (undici `bodySent`)", total),
-      row("the webhook's 202 answer read (the trader's decision, awaited: today its result)", answer),
+      row("the webhook's 202 answer read (the trader's decision, told after its commit)", answer),
       "",
       "",
       `Commits between the webhook and its create-order: ${fmt(Math.min(...onPath))}–${fmt(Math.max(...onPath))} ` +
@@ -200,15 +200,14 @@ export async function runWebhookBench(
       "The route hands the signal to the trader (`deps.acceptSignal` → `handOverSignal`, src/app/platform/" +
         "signal-handover.ts, as `atp start` wires the leader) before any commit of its own — its last-use time is " +
         "remembered and written once the webhooks are quiet (src/api/webhook-usage.ts) — so what is left on the way " +
-        "are the trader's commits: the inbox row with its intent, then READY with the attempt row (the trader's " +
-        "two-commit path; merging them is the trader's change). The route's own span reads one thing from the store: " +
+        "is the trader's one commit: the signal row, the intent SUBMITTING and its attempt row (the guards and " +
+        "sizing before it only read). The route's own span reads one thing from the store: " +
         "whether the signal's row exists (the duplicate rule; rows of earlier runs and other processes are not in " +
         "memory). The webhook's secret digests and the watchlist are held in memory, current with this process's " +
         "writes (src/api/webhook-secrets.ts, versioned-read.ts): no read even with the bench's clock moved 2.5 h per " +
         "signal (as sparse TradingView alerts are), and the symbol tables of the venue's instruments are built once " +
-        "per list. The 202 awaits the trader's decision instead of polling the row every 25 ms; the trader offers its " +
-        "result only (after the entry's fill is confirmed), so the answer comes after the create-order, not at the " +
-        "intent's READY: a decision at READY needs the trader to announce it (docs/api.md).",
+        "per list. The 202 awaits the trader's decision (`acceptSignal`'s `onDecided`, told right after that commit, " +
+        "before the create-order is written) instead of polling the row every 25 ms.",
       "",
       `Target: webhook to create-order written p99 < ${TARGET_P99_MS} ms: ${met ? "met" : "NOT met"} (${fmt(p99, 3)} ms).`,
     ],
