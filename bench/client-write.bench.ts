@@ -27,7 +27,6 @@
  * 2-core machine the woken emulator may run on the writer's CPU before the syscall returns, so
  * `bodySent` can include some of the emulator's own work (never so with a remote exchange).
  */
-import { subscribe } from "node:diagnostics_channel";
 import { mkdtempSync, rmSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -37,6 +36,7 @@ import type { ExchangeClient } from "../src/exchange/types.js";
 import { createLogger } from "../src/log/logger.js";
 import { openStore } from "../src/store/open.js";
 import { dec } from "../src/util/decimal.js";
+import { onCreateOrderWritten } from "./create-order-socket.js";
 import { startEmulatorProcess } from "./emulator-process.js";
 import { envelopeFloorMs } from "./envelope-floor.js";
 import { type BenchSection, fmt, pct } from "./lib.js";
@@ -59,11 +59,9 @@ const hr = () => process.hrtime.bigint();
 let written: bigint | undefined;
 let createBody: string | undefined;
 
-subscribe("undici:request:bodySent", (m) => {
-  const req = (m as { request: { path: string; body?: unknown } }).request;
-  if (!req.path.endsWith("/private/create-order")) return;
+onCreateOrderWritten((body) => {
   written ??= hr();
-  if (!createBody && req.body) createBody = Buffer.from(req.body as Uint8Array).toString("utf8");
+  createBody ??= body;
 });
 
 interface Variant {

@@ -22,7 +22,6 @@
  * received just before the signal): the production path. The floor: building and signing the same
  * create-order body (src/exchange/cryptocom/signing.ts `sign`) and JSON-serialising it.
  */
-import { subscribe } from "node:diagnostics_channel";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -37,6 +36,7 @@ import { sizeBuy } from "../src/trading/sizing.js";
 import { Trader } from "../src/trading/trader.js";
 import { useVenueReads, VenueReadCache } from "../src/trading/venue-cache.js";
 import { dec } from "../src/util/decimal.js";
+import { onCreateOrderWritten } from "./create-order-socket.js";
 import { startEmulatorProcess } from "./emulator-process.js";
 import { envelopeColdFactor, envelopeFloorMs } from "./envelope-floor.js";
 import { type BenchSection, fmt, measure, pct } from "./lib.js";
@@ -76,11 +76,9 @@ let createBody: string | undefined;
 let instOf: Instrument | undefined;
 let rulesOf: OrderRules | undefined;
 
-subscribe("undici:request:bodySent", (m) => {
-  const req = (m as { request: { path: string; body?: unknown } }).request;
-  if (!req.path.endsWith("/private/create-order")) return;
+onCreateOrderWritten((body) => {
   written ??= hr();
-  if (!createBody && req.body) createBody = Buffer.from(req.body as Uint8Array).toString("utf8");
+  createBody ??= body;
 });
 
 /** Wraps every method of `obj` (and, `depth` levels down, of its object properties) to record its span. */

@@ -1,11 +1,7 @@
-/**
- * The transport's primary origin (the client's base URL): its own pool, a connection dialled ahead
- * of the first request (`warm()`), and `keepWarm`, against raw node:http servers over loopback.
- */
-import type { LookupAddress } from "node:dns";
-import type { LookupFunction, Socket } from "node:net";
+import type { Socket } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { HttpTransport, TransportError } from "../../../src/exchange/cryptocom/transport.js";
+import { loopbackLookup } from "../../helpers/lookup.js";
 import { json, type RawServer, startRawServer } from "./helpers/raw-server.js";
 
 let servers: RawServer[] = [];
@@ -108,12 +104,7 @@ describe("HttpTransport primary origin", () => {
   it("an injected DNS lookup serves the primary origin's connections too (warm and pooled)", async () => {
     const { s } = await server();
     const asked: string[] = [];
-    const lookup: LookupFunction = (hostname, options, callback) => {
-      asked.push(hostname);
-      const cb = callback as unknown as (e: null, a: string | LookupAddress[], f?: number) => void;
-      if ((options as { all?: boolean }).all) cb(null, [{ address: "127.0.0.1", family: 4 }]);
-      else cb(null, "127.0.0.1", 4);
-    };
+    const lookup = loopbackLookup(asked);
     const origin = `http://uat-api.3ona.co:${s.port}`;
     transport = new HttpTransport({ primaryOrigin: origin, lookup });
     expect(await transport.warm()).toBe(true);

@@ -1,11 +1,11 @@
 /** Transport behaviours against tiny raw node:http servers on 127.0.0.1 (real loopback). */
 
-import type { LookupAddress } from "node:dns";
 import type { AddressInfo, LookupFunction } from "node:net";
 import { createServer as createNetServer } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { interpret, parseJson, transportError } from "../../../src/exchange/cryptocom/response.js";
 import { HttpTransport, TransportError } from "../../../src/exchange/cryptocom/transport.js";
+import { loopbackLookup } from "../../helpers/lookup.js";
 import { json, type RawServer, startRawServer } from "./helpers/raw-server.js";
 
 let server: RawServer | undefined;
@@ -161,12 +161,7 @@ describe("what the doctor needs from the shared transport", () => {
   it("an injected DNS lookup is used for every connection (a real name reaches 127.0.0.1)", async () => {
     server = await startRawServer((req, res) => json(res, 200, { host: req.headers.host }));
     const asked: string[] = [];
-    const lookup: LookupFunction = (hostname, options, callback) => {
-      asked.push(hostname);
-      const cb = callback as unknown as (e: null, a: string | LookupAddress[], f?: number) => void;
-      if ((options as { all?: boolean }).all) cb(null, [{ address: "127.0.0.1", family: 4 }]);
-      else cb(null, "127.0.0.1", 4);
-    };
+    const lookup = loopbackLookup(asked);
     transport = new HttpTransport({ lookup });
     const res = await transport.get(`http://uat-api.3ona.co:${server.port}/exchange/v1/public/get-tickers`);
     expect(res.status).toBe(200);
