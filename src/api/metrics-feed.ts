@@ -13,6 +13,8 @@
  * - Telegram's counts (`observeTelegram`) are read from the notifier at scrape time: its counters
  *   only grow, so each scrape adds what they grew by since the last.
  */
+
+import type { TelegramCounts } from "../domain/telegram-counts.js";
 import type { EventRecord, Json, Store } from "../store/types.js";
 import { type MetricCounter, MetricsRegistry } from "./metrics.js";
 
@@ -34,19 +36,6 @@ function field(payload: Json, name: string): string {
   return v === null || v === undefined ? "" : String(v);
 }
 
-/** What the notifier counts (src/notify/index.ts `TelegramCounts`, passed by the composition root). */
-export interface TelegramMetricsSource {
-  enabled: boolean;
-  commandsEnabled: boolean;
-  unauthorisedUpdates: number;
-  commands: number;
-  sent: number;
-  retried: number;
-  retryAfter: number;
-  failed: number;
-  unknown: number;
-}
-
 export class PlatformMetrics {
   readonly registry: MetricsRegistry;
   private readonly exchangeCalls;
@@ -64,7 +53,7 @@ export class PlatformMetrics {
   private readonly telegramCommands;
   private readonly telegramMessages;
   private readonly telegramRetries;
-  private telegram: (() => TelegramMetricsSource) | undefined;
+  private telegram: (() => TelegramCounts) | undefined;
   private seq: number | undefined;
 
   constructor(registry = new MetricsRegistry()) {
@@ -128,7 +117,7 @@ export class PlatformMetrics {
   }
 
   /** The app: where Telegram's counts are read at each scrape (the notifier's `counts()`). */
-  observeTelegram(counts: () => TelegramMetricsSource): void {
+  observeTelegram(counts: () => TelegramCounts): void {
     this.telegram = counts;
   }
 

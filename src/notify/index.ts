@@ -10,6 +10,8 @@
  *   commands are disabled (fail closed, no polling at all): the start-up log says which.
  * - `counts()` is plain numbers for /metrics.
  */
+
+import type { TelegramCounts } from "../domain/telegram-counts.js";
 import { CommandBot } from "./bot.js";
 import { createBotApi } from "./bot-api.js";
 import type { NotifierDeps } from "./deps.js";
@@ -18,25 +20,9 @@ import { subscribeOutbox } from "./outbox.js";
 import { OutboxSender } from "./sender.js";
 import { DailySummary } from "./summary.js";
 
+export type { TelegramCounts } from "../domain/telegram-counts.js";
 export type { NotifierDeps, TelegramConnection } from "./deps.js";
 export { parseChatIds } from "./deps.js";
-
-/** What /metrics shows of Telegram (src/api/metrics-feed.ts `TelegramMetricsSource`). */
-export interface TelegramCounts {
-  /** A token and at least one authorised chat: alerts are stored and sent. */
-  enabled: boolean;
-  /** Commands are answered (the same condition: no chat id, no polling at all). */
-  commandsEnabled: boolean;
-  /** Updates from chats that are not authorised: dropped, never answered. */
-  unauthorisedUpdates: number;
-  commands: number;
-  sent: number;
-  retried: number;
-  /** Retries that waited Telegram's `retry_after` (429). */
-  retryAfter: number;
-  failed: number;
-  unknown: number;
-}
 
 export interface TelegramNotifier {
   start(): Promise<void>;

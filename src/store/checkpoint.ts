@@ -29,6 +29,8 @@ export interface CheckpointPolicy {
 export const DEFAULT_CHECKPOINT_POLICY: CheckpointPolicy = { idleMs: 200, minWrites: 100, maxWrites: 2000 };
 
 export class Checkpointer {
+  /** Checkpoints done so far (for tests). */
+  done = 0;
   private writes = 0;
   private lastWriteAt = 0;
   private timer: TimerHandle | undefined;
@@ -51,9 +53,6 @@ export class Checkpointer {
     if (this.writes >= this.policy.maxWrites) this.arm(0);
     else if (this.writes >= this.policy.minWrites) this.arm(this.policy.idleMs);
   }
-
-  /** Checkpoints done so far (for tests and metrics). */
-  done = 0;
 
   async stop(): Promise<void> {
     this.stopped = true;

@@ -4,6 +4,7 @@
  * stand-in for the engine's inbox consumer (claims PENDING signals and files them as the intake
  * does: intent by `signal:<id>`, signal ACCEPTED with it).
  */
+import type { DashboardState } from "../../src/api/contract/types.js";
 import { createApiServer } from "../../src/api/server.js";
 import type { OrderRecord, Store } from "../../src/store/types.js";
 import type { OrderRole, StoredOrderStatus } from "../../src/store/vocabulary.js";
@@ -103,4 +104,10 @@ export function fakeInboxConsumer(store: Store, opts: { block?: string } = {}): 
     stopped = true;
     await done;
   };
+}
+
+/** `GET /api/dashboard/state` on the test server, its answer parsed (status checked by the caller when it matters). */
+export async function dashboardStateOf(s: ApiTestServer): Promise<{ status: number; state: DashboardState }> {
+  const r = await s.server.inject({ method: "GET", url: "/api/dashboard/state" });
+  return { status: r.statusCode, state: r.json() as DashboardState };
 }

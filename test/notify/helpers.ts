@@ -69,3 +69,18 @@ export async function notifyFixture(
     },
   };
 }
+
+/** A `position.closed` event of lot `lot<n>` (dry run, take-profit) with realised P&L `pnl`. */
+export const closedEvent = (n: number, pnl = "1.5") => ({
+  kind: "position.closed",
+  symbol: "BTC_USD",
+  payload: {
+    mode: "DRY_RUN",
+    lotId: `lot${n}`,
+    exitReason: "TAKE_PROFIT",
+    soldQuantity: "0.001",
+    proceeds: "51",
+    fees: "0.1",
+    realisedPnl: pnl,
+  },
+});

@@ -12,7 +12,7 @@ import { createTelegram, type TelegramNotifier } from "../../src/notify/index.js
 import { type ApiTestDeps, apiTestDeps } from "../helpers/api-deps.js";
 import { until } from "../helpers/fake-telegram.js";
 import { testDeps } from "./deps.js";
-import { type NotifyFixture, notifyFixture } from "./helpers.js";
+import { closedEvent, type NotifyFixture, notifyFixture } from "./helpers.js";
 
 let f: NotifyFixture | undefined;
 let tg: TelegramNotifier | undefined;
@@ -45,20 +45,6 @@ async function metricsOf(source: TelegramNotifier): Promise<() => Promise<Map<st
   };
 }
 
-const closed = (n: number) => ({
-  kind: "position.closed",
-  symbol: "BTC_USD",
-  payload: {
-    mode: "DRY_RUN",
-    lotId: `lot${n}`,
-    exitReason: "TAKE_PROFIT",
-    soldQuantity: "0.001",
-    proceeds: "51",
-    fees: "0.1",
-    realisedPnl: "1.5",
-  },
-});
-
 describe("Telegram in /metrics", () => {
   it("counts unauthorised updates, commands, messages by outcome and retry_after honoured", async () => {
     f = await notifyFixture();
@@ -79,7 +65,7 @@ describe("Telegram in /metrics", () => {
       description: "Too Many Requests: retry after 30",
       retryAfter: 30,
     });
-    await fx.store.events.append(closed(1));
+    await fx.store.events.append(closedEvent(1));
     await until(
       async () => {
         await fx.time.advance(1_000);
@@ -97,7 +83,7 @@ describe("Telegram in /metrics", () => {
       "the retried message sent",
     );
     fx.fake.fail("sendMessage", { code: 403, description: "Forbidden: bot was blocked by the user" });
-    await fx.store.events.append(closed(2));
+    await fx.store.events.append(closedEvent(2));
     await until(
       async () => {
         await fx.time.advance(1_000);

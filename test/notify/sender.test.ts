@@ -1,28 +1,14 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { until } from "../helpers/fake-telegram.js";
-import { type NotifyFixture, notifyFixture } from "./helpers.js";
+import { closedEvent, type NotifyFixture, notifyFixture } from "./helpers.js";
 
 let f: NotifyFixture;
 afterEach(async () => f?.dispose());
 
-const closed = (n: number, pnl = "1.5") => ({
-  kind: "position.closed",
-  symbol: "BTC_USD",
-  payload: {
-    mode: "DRY_RUN",
-    lotId: `lot${n}`,
-    exitReason: "TAKE_PROFIT",
-    soldQuantity: "0.001",
-    proceeds: "51",
-    fees: "0.1",
-    realisedPnl: pnl,
-  },
-});
-
 describe("the outbox sender", () => {
   it("delivers every message once, in order, with HTML and the mode", async () => {
     f = await notifyFixture();
-    for (let n = 1; n <= 5; n++) await f.store.events.append(closed(n, `${n}.5`));
+    for (let n = 1; n <= 5; n++) await f.store.events.append(closedEvent(n, `${n}.5`));
     const s = f.sender();
     s.start();
     await until(() => f.fake.sent().length === 5, 5000, "five messages");
@@ -52,8 +38,8 @@ describe("the outbox sender", () => {
       description: "Too Many Requests: retry after 30",
       retryAfter: 30,
     });
-    await f.store.events.append(closed(1));
-    await f.store.events.append(closed(2, "2.5"));
+    await f.store.events.append(closedEvent(1));
+    await f.store.events.append(closedEvent(2, "2.5"));
     const s = f.sender();
     s.start();
     await until(() => f.fake.callsOf("sendMessage").length === 1, 3000, "first attempt");
@@ -77,8 +63,8 @@ describe("the outbox sender", () => {
   it("403 (bot blocked) fails the message for good and goes on with the next", async () => {
     f = await notifyFixture();
     f.fake.fail("sendMessage", { code: 403, description: "Forbidden: bot was blocked by the user" });
-    await f.store.events.append(closed(1));
-    await f.store.events.append(closed(2));
+    await f.store.events.append(closedEvent(1));
+    await f.store.events.append(closedEvent(2));
     f.sender().start();
     await until(() => f.fake.callsOf("sendMessage").length === 2, 3000, "two attempts");
     await until(async () => (await f.store.outbox.inState("FAILED")).length === 1, 3000, "FAILED");
@@ -88,7 +74,7 @@ describe("the outbox sender", () => {
   it("sends nothing while not the leader", async () => {
     f = await notifyFixture();
     let leader = false;
-    await f.store.events.append(closed(1));
+    await f.store.events.append(closedEvent(1));
     f.sender({ isLeader: () => leader }).start();
     await f.time.advance(5_000);
     await new Promise((r) => setTimeout(r, 50));

@@ -117,7 +117,15 @@ export const LISTING_COLUMNS = [
 
 type ListingRow = Pick<Database["orders"], (typeof LISTING_COLUMNS)[number]>;
 
-export function listingOf(r: ListingRow): OrderListing {
+/**
+ * An order row's listed columns, with its money as `money` makes it (exact text for a listing,
+ * `Dec` for a record: orders.ts `fromRow` adds the columns a listing leaves out).
+ */
+export function orderColumnsOf<M>(
+  r: ListingRow,
+  money: (v: string | null, where: string) => M | undefined,
+  moneyReq: (v: string | null, where: string) => M,
+) {
   return {
     id: r.id,
     intentId: optOut(r.intent_id),
@@ -131,13 +139,13 @@ export function listingOf(r: ListingRow): OrderListing {
     parentId: optOut(r.parent_id),
     lotId: optOut(r.lot_id),
     status: parseMember(STORED_ORDER_STATUSES, r.status, "orders.status"),
-    quantity: moneyTextOut(r.quantity, "orders.quantity"),
-    notional: moneyTextOut(r.notional, "orders.notional"),
-    price: moneyTextOut(r.price, "orders.price"),
-    refPrice: moneyTextOut(r.ref_price, "orders.ref_price"),
-    filledQuantity: moneyTextOutReq(r.filled_quantity, "orders.filled_quantity"),
-    avgPrice: moneyTextOut(r.avg_price, "orders.avg_price"),
-    fee: moneyTextOutReq(r.fee, "orders.fee"),
+    quantity: money(r.quantity, "orders.quantity"),
+    notional: money(r.notional, "orders.notional"),
+    price: money(r.price, "orders.price"),
+    refPrice: money(r.ref_price, "orders.ref_price"),
+    filledQuantity: moneyReq(r.filled_quantity, "orders.filled_quantity"),
+    avgPrice: money(r.avg_price, "orders.avg_price"),
+    fee: moneyReq(r.fee, "orders.fee"),
     feeCurrency: optOut(r.fee_currency),
     reason: optOut(r.reason),
     mode: parseMember(TRADING_MODES, r.mode, "orders.mode"),
@@ -145,4 +153,8 @@ export function listingOf(r: ListingRow): OrderListing {
     createdAt: r.created_at,
     updatedAt: r.updated_at,
   };
+}
+
+export function listingOf(r: ListingRow): OrderListing {
+  return orderColumnsOf(r, moneyTextOut, moneyTextOutReq);
 }

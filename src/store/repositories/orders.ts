@@ -12,25 +12,13 @@
 import type { Selectable, Updateable } from "kysely";
 import type { Order as ExchangeOrder } from "../../exchange/types.js";
 import type { Dec } from "../../util/decimal.js";
-import {
-  boolIn,
-  boolOut,
-  intOutOpt,
-  jsonIn,
-  jsonOut,
-  moneyIn,
-  moneyInOpt,
-  moneyOut,
-  moneyOutReq,
-  optOut,
-} from "../codec.js";
+import { boolIn, intOutOpt, jsonIn, jsonOut, moneyIn, moneyInOpt, moneyOut, moneyOutReq } from "../codec.js";
 import type { RepoContext } from "../context.js";
 import type { OrdersTable } from "../db.js";
 import { StoreInputError } from "../errors.js";
 import type { AdoptAs, Json, NewAttempt, OrderRecord, OrdersRepo } from "../types.js";
 import {
   FINAL_ORDER_STATUSES,
-  ORDER_ROLES,
   ORDER_STATUSES,
   ORDER_TYPES,
   type OrderRole,
@@ -39,9 +27,8 @@ import {
   SIDES,
   type Side,
   STORED_ORDER_STATUSES,
-  TRADING_MODES,
 } from "../vocabulary.js";
-import { LISTING_COLUMNS, listingOf, orderPageQuery, pageOf } from "./order-pages.js";
+import { LISTING_COLUMNS, listingOf, orderColumnsOf, orderPageQuery, pageOf } from "./order-pages.js";
 import { entryValuesSince } from "./order-values.js";
 
 /** The non-final statuses as a positive list: `status in (…)` uses the orders_status index, `not in` scans. */
@@ -51,33 +38,9 @@ type Row = Selectable<OrdersTable>;
 
 function fromRow(r: Row): OrderRecord {
   return {
-    id: r.id,
-    intentId: optOut(r.intent_id),
+    ...orderColumnsOf(r, moneyOut, moneyOutReq),
     attempt: intOutOpt(r.attempt, "orders.attempt"),
-    clientOid: optOut(r.client_oid),
-    exchangeOrderId: optOut(r.exchange_order_id),
-    listId: optOut(r.list_id),
-    symbol: r.symbol,
-    side: parseMember(SIDES, r.side, "orders.side"),
-    type: parseMember(ORDER_TYPES, r.type, "orders.type"),
-    role: parseMember(ORDER_ROLES, r.role, "orders.role"),
-    parentId: optOut(r.parent_id),
-    lotId: optOut(r.lot_id),
-    status: parseMember(STORED_ORDER_STATUSES, r.status, "orders.status"),
-    quantity: moneyOut(r.quantity, "orders.quantity"),
-    notional: moneyOut(r.notional, "orders.notional"),
-    price: moneyOut(r.price, "orders.price"),
-    refPrice: moneyOut(r.ref_price, "orders.ref_price"),
-    filledQuantity: moneyOutReq(r.filled_quantity, "orders.filled_quantity"),
-    avgPrice: moneyOut(r.avg_price, "orders.avg_price"),
-    fee: moneyOutReq(r.fee, "orders.fee"),
-    feeCurrency: optOut(r.fee_currency),
-    reason: optOut(r.reason),
-    mode: parseMember(TRADING_MODES, r.mode, "orders.mode"),
     raw: jsonOut(r.raw, "orders.raw"),
-    external: boolOut(r.external, "orders.external"),
-    createdAt: r.created_at,
-    updatedAt: r.updated_at,
     exchangeTime: intOutOpt(r.exchange_time, "orders.exchange_time"),
   };
 }

@@ -7,7 +7,7 @@ import type { DashboardState } from "../../../src/api/contract/types.js";
 import { dec } from "../../../src/util/decimal.js";
 import type { ApiTestServer } from "../../helpers/api-deps.js";
 import { fakeDoctorReport } from "../../helpers/api-deps.js";
-import { apiDataServer, seedOrder } from "../../helpers/api-deps-data.js";
+import { apiDataServer, dashboardStateOf, seedOrder } from "../../helpers/api-deps-data.js";
 
 let t: ApiTestServer | undefined;
 afterEach(async () => {
@@ -16,9 +16,9 @@ afterEach(async () => {
 });
 
 async function state(s: ApiTestServer): Promise<DashboardState> {
-  const r = await s.server.inject({ method: "GET", url: "/api/dashboard/state" });
-  expect(r.statusCode).toBe(200);
-  return r.json() as DashboardState;
+  const r = await dashboardStateOf(s);
+  expect(r.status).toBe(200);
+  return r.state;
 }
 
 describe("GET /api/dashboard/state", () => {

@@ -9,7 +9,7 @@ import type { DashboardState } from "../../../src/api/contract/types.js";
 import { DASHBOARD_MAX_AGE_MS } from "../../../src/api/dashboard-snapshot.js";
 import { DATA_GRACE_MS } from "../../../src/api/data-freshness.js";
 import type { ApiTestServer } from "../../helpers/api-deps.js";
-import { apiDataServer } from "../../helpers/api-deps-data.js";
+import { apiDataServer, dashboardStateOf } from "../../helpers/api-deps-data.js";
 
 let t: ApiTestServer | undefined;
 afterEach(async () => {
@@ -17,10 +17,7 @@ afterEach(async () => {
   t = undefined;
 });
 
-async function state(s: ApiTestServer): Promise<DashboardState> {
-  const r = await s.server.inject({ method: "GET", url: "/api/dashboard/state" });
-  return r.json() as DashboardState;
-}
+const state = async (s: ApiTestServer): Promise<DashboardState> => (await dashboardStateOf(s)).state;
 
 const noData = {
   price: null,
