@@ -38,23 +38,37 @@ import { inTransaction } from "./transaction.js";
 import type { EventSubscriber, Repositories, Store, TransactionOptions, Tx } from "./types.js";
 import type { WriteCounter } from "./write-counter.js";
 
+const REPOSITORIES: { readonly [K in keyof Repositories]: (ctx: RepoContext) => Repositories[K] } = {
+  watchlist: watchlistRepo,
+  settings: settingsRepo,
+  signals: signalsRepo,
+  intents: intentsRepo,
+  orders: ordersRepo,
+  fills: fillsRepo,
+  lots: lotsRepo,
+  reports: reportsRepo,
+  incidents: incidentsRepo,
+  events: eventsRepo,
+  outbox: outboxRepo,
+  audit: auditRepo,
+  throttle: throttleRepo,
+  webhooks: webhooksRepo,
+};
+
+/** Every repository bound to `ctx`, each built when first used (a transaction touches a few). */
 function repositories(ctx: RepoContext): Repositories {
-  return {
-    watchlist: watchlistRepo(ctx),
-    settings: settingsRepo(ctx),
-    signals: signalsRepo(ctx),
-    intents: intentsRepo(ctx),
-    orders: ordersRepo(ctx),
-    fills: fillsRepo(ctx),
-    lots: lotsRepo(ctx),
-    reports: reportsRepo(ctx),
-    incidents: incidentsRepo(ctx),
-    events: eventsRepo(ctx),
-    outbox: outboxRepo(ctx),
-    audit: auditRepo(ctx),
-    throttle: throttleRepo(ctx),
-    webhooks: webhooksRepo(ctx),
-  };
+  const out = {} as Repositories;
+  for (const name of Object.keys(REPOSITORIES) as (keyof Repositories)[]) {
+    let repo: Repositories[typeof name] | undefined;
+    Object.defineProperty(out, name, {
+      enumerable: true,
+      get: () => {
+        repo ??= REPOSITORIES[name](ctx) as never;
+        return repo;
+      },
+    });
+  }
+  return out;
 }
 
 /** A programming error: the store was used inside one of its own transactions. */
@@ -97,7 +111,9 @@ export function buildStore(opts: BuildOptions): Store {
       inTransaction: true,
       run: (fn) => fn(tx, ctx),
     };
-    const tx: Tx = { ...repositories(ctx), transaction: (fn) => fn(tx) };
+    const tx: Tx = Object.assign(repositories(ctx), {
+      transaction: <T>(fn: (t: Tx) => Promise<T>): Promise<T> => fn(tx),
+    });
     return { tx, ctx };
   }
 

@@ -165,6 +165,22 @@ export interface SettingsRepo {
   liveTrading(): Promise<SwitchRead>;
   /** Fails SAFE: any read error or invalid value → engaged (true); a missing row → the default (off). */
   killSwitch(): Promise<SwitchRead>;
+  /**
+   * Every setting as of one read (one query): what one decision uses, so its switches, limits and
+   * loss protections are of the same instant. Never rejects: a failed read makes both switches
+   * fail as above (`read_error`) and `get` throw that error.
+   */
+  snapshot(): Promise<SettingsSnapshot>;
+}
+
+/** The settings of one read (`SettingsRepo.snapshot`), with the same rules as the repository's reads. */
+export interface SettingsSnapshot {
+  /** As `SettingsRepo.get`, from this read: throws StoreDataError for an invalid value, or the read's error. */
+  get<K extends SettingKey>(key: K): SettingRead<K>;
+  /** As `SettingsRepo.liveTrading` (fails CLOSED). */
+  readonly liveTrading: SwitchRead;
+  /** As `SettingsRepo.killSwitch` (fails SAFE). */
+  readonly killSwitch: SwitchRead;
 }
 
 // --- signals (also the inbox) ----------------------------------------------------------------------
@@ -547,6 +563,11 @@ export interface LotsRepo {
     since: Millis,
     filter?: { symbol?: string; mode?: TradingMode; exitReason?: LotExitReason },
   ): Promise<Lot[]>;
+  /**
+   * In one query, what `listOpen(filter)` and `closedSince(since, filter)` return: the open lots
+   * (oldest opened first) and the lots closed at or after `since` (oldest closed first).
+   */
+  openAndClosedSince(since: Millis, filter?: { mode?: TradingMode }): Promise<{ open: Lot[]; closed: Lot[] }>;
 }
 
 // --- diagnosis reports, auth incidents ---------------------------------------------------------------

@@ -16,7 +16,7 @@
 import type { TradingMode } from "../domain/trading.js";
 import type { ExchangeClient, OrderUpdateSource } from "../exchange/types.js";
 import type { Logger } from "../log/logger.js";
-import type { Store } from "../store/types.js";
+import type { SettingsSnapshot, Store } from "../store/types.js";
 import type { TimeSource } from "../util/clock.js";
 
 /** A venue the trader can send orders to, with the account's order updates. */
@@ -55,15 +55,18 @@ export interface ModeDecision {
   detail?: string | undefined;
 }
 
-/** The mode a new intent gets: live only when the environment, the store's switch and a live venue all say so. */
-export async function resolveMode(ctx: TradingContext): Promise<ModeDecision> {
+/**
+ * The mode a new intent gets: live only when the environment, the store's switch and a live venue
+ * all say so. `settings`: the decision's settings read, when it has one (else the switch is read).
+ */
+export async function resolveMode(ctx: TradingContext, settings?: SettingsSnapshot): Promise<ModeDecision> {
   const dry = ctx.venues.dry.mode;
   if (!ctx.envLiveTrading) return { mode: dry, reason: "env_off" };
   const refused = ctx.liveRefusal?.();
   if (refused !== undefined) return { mode: dry, reason: "live_refused", detail: refused };
   const live = ctx.venues.live;
   if (!live) return { mode: dry, reason: "no_live_venue" };
-  const sw = await ctx.store.settings.liveTrading();
+  const sw = settings ? settings.liveTrading : await ctx.store.settings.liveTrading();
   if (sw.why === "read_error" || sw.why === "invalid") {
     return { mode: dry, reason: "switch_unreadable", detail: sw.detail };
   }

@@ -241,6 +241,38 @@ describe.each(DIALECTS)("store contract: %s", (dialect) => {
       await closed.close();
       expect(await closed.settings.killSwitch()).toMatchObject({ value: true, why: "read_error" });
     });
+
+    it("a snapshot reads every setting at once, by the same rules, and fails closed when unreadable", async () => {
+      await store.settings.set("live_trading", true);
+      const limits = { ...(await store.settings.get("limits")).value, maxUsdPerOrder: dec("12.5") };
+      await store.settings.set("limits", limits);
+      await internalsOf(store)
+        .db.insertInto("settings")
+        .values({ key: "kill_switch", value: "1", updated_at: 1 })
+        .execute();
+      const snap = await store.settings.snapshot();
+      // a later write is not seen by a snapshot taken before it: one decision, one instant
+      await store.settings.set("live_trading", false);
+      expect(snap.liveTrading).toEqual({ value: true, why: "stored" });
+      expect(snap.killSwitch).toMatchObject({ value: true, why: "invalid" });
+      expect(s(snap.get("limits").value.maxUsdPerOrder)).toBe("12.5");
+      expect(snap.get("limits").source).toBe("stored");
+      expect(snap.get("loss_protection")).toEqual(await store.settings.get("loss_protection"));
+      await internalsOf(store)
+        .db.insertInto("settings")
+        .values({ key: "protection", value: '{"x":1}', updated_at: 1 })
+        .execute();
+      expect(snap.get("protection").source).toBe("default"); // the invalid row came after this read
+      const later = await store.settings.snapshot();
+      expect(() => later.get("protection")).toThrow(StoreDataError);
+      expect(later.liveTrading).toEqual({ value: false, why: "stored" });
+      const closed = await home.open();
+      await closed.close();
+      const broken = await closed.settings.snapshot();
+      expect(broken.liveTrading).toMatchObject({ value: false, why: "read_error" });
+      expect(broken.killSwitch).toMatchObject({ value: true, why: "read_error" });
+      expect(() => broken.get("limits")).toThrow();
+    });
   });
 
   describe("signals (inbox)", () => {
@@ -647,6 +679,38 @@ describe.each(DIALECTS)("store contract: %s", (dialect) => {
       expect(closed[0]!.slPrice).toBeUndefined();
       expect(await store.lots.closedSince(closedAt + 1)).toEqual([]);
       expect((await store.lots.listOpen({ symbol: "ETH_USD" })).map((l) => l.id)).toEqual([b.id]);
+    });
+
+    it("open lots and lots closed since an instant in one read: what listOpen and closedSince give", async () => {
+      const open = async (symbol: string, mode: "LIVE" | "DRY_RUN") => {
+        const l = await store.lots.create({ symbol, mode, quantity: dec("1"), status: "OPEN" });
+        home.clock.advance(10);
+        return l;
+      };
+      const close = async (id: string, reason: "STOP_LOSS" | "TAKE_PROFIT") => {
+        await store.lots.update(id, {
+          ...{ status: "CLOSED", closedAt: home.clock.now(), exitReason: reason },
+          openQuantity: dec("0"),
+        });
+        home.clock.advance(10);
+      };
+      const old = await open("BTC_USD", "LIVE");
+      await close(old.id, "STOP_LOSS");
+      const since = home.clock.now();
+      const a = await open("BTC_USD", "LIVE");
+      const b = await open("ETH_USD", "LIVE");
+      const dry = await open("BTC_USD", "DRY_RUN");
+      const c = await open("SOL_USD", "LIVE");
+      await close(b.id, "TAKE_PROFIT");
+      await close(a.id, "STOP_LOSS");
+      await close(dry.id, "STOP_LOSS");
+      const both = await store.lots.openAndClosedSince(since, { mode: "LIVE" });
+      expect(both.open).toEqual(await store.lots.listOpen({ mode: "LIVE" }));
+      expect(both.closed).toEqual(await store.lots.closedSince(since, { mode: "LIVE" }));
+      expect(both.open.map((l) => l.id)).toEqual([c.id]);
+      expect(both.closed.map((l) => l.id)).toEqual([b.id, a.id]); // oldest closed first; `old` before `since`
+      const all = await store.lots.openAndClosedSince(0);
+      expect(all.closed.map((l) => l.id)).toEqual([old.id, b.id, a.id, dry.id]);
     });
   });
 

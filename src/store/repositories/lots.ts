@@ -144,5 +144,23 @@ export function lotsRepo(ctx: RepoContext): LotsRepo {
       if (filter.exitReason !== undefined) q = q.where("exit_reason", "=", filter.exitReason);
       return (await q.execute()).filter((r) => r.status === "CLOSED").map(fromRow);
     },
+    async openAndClosedSince(since, filter = {}) {
+      let q = ctx.db
+        .selectFrom("lots")
+        .selectAll()
+        // each side of the OR has its index (lots_open, lots_closed); the order is set below
+        .where((w) => w.or([w("status", "in", OPEN_LOT_STATUSES), w("closed_at", ">=", since)]));
+      if (filter.mode !== undefined) q = q.where("mode", "=", filter.mode);
+      const open: Lot[] = [];
+      const closed: Lot[] = [];
+      for (const r of await q.execute()) {
+        if (r.status !== "CLOSED") open.push(fromRow(r));
+        else if (r.closed_at !== null && r.closed_at >= since) closed.push(fromRow(r));
+      }
+      const by = (a: number, b: number, x: string, y: string) => a - b || (x < y ? -1 : x > y ? 1 : 0);
+      open.sort((a, b) => by(a.openedAt, b.openedAt, a.id, b.id));
+      closed.sort((a, b) => by(a.closedAt ?? 0, b.closedAt ?? 0, a.id, b.id));
+      return { open, closed };
+    },
   };
 }

@@ -7,6 +7,8 @@
  * - `killSwitch()` fails SAFE: a read error or an invalid value means engaged; no row means the
  *   default (off). The kill switch never blocks protective orders (the trading guards' rule).
  * - Money inside settings is decimal text in JSON and `Dec` in code.
+ * - `snapshot()` is every setting from one query, with the same rules (one decision reads its
+ *   switches, limits and loss protections of one instant).
  * - A stored text is validated once per process: its decoded value is kept (frozen) and handed to
  *   every reader of the same text; a changed text is validated again.
  */
@@ -15,7 +17,14 @@ import { dec } from "../../util/decimal.js";
 import { jsonOut } from "../codec.js";
 import type { RepoContext } from "../context.js";
 import { StoreDataError } from "../errors.js";
-import type { SettingKey, SettingRead, SettingsRepo, SettingValues, SwitchRead } from "../types.js";
+import type {
+  SettingKey,
+  SettingRead,
+  SettingsRepo,
+  SettingsSnapshot,
+  SettingValues,
+  SwitchRead,
+} from "../types.js";
 
 const DECIMAL_RE = /^\d+(\.\d+)?$/;
 const decimalText = z
@@ -142,33 +151,56 @@ function validate<K extends SettingKey>(key: K, text: string): SettingValues[K] 
   return parsed.data as SettingValues[K];
 }
 
+type SettingRow = { value: string; updated_at: number };
+
+const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+/** A switch from its row (or the read's failure), the fail-safe way (see the invariants). */
+function switchOf(
+  key: "live_trading" | "kill_switch",
+  row: SettingRow | undefined | Error,
+  safe: boolean,
+  missing: boolean,
+): SwitchRead {
+  if (row instanceof Error) return { value: safe, why: "read_error", detail: errorText(row) };
+  if (!row) return { value: missing, why: "missing" };
+  try {
+    return { value: decode(key, row.value), why: "stored" };
+  } catch (e) {
+    return { value: safe, why: "invalid", detail: errorText(e) };
+  }
+}
+
+const liveSwitch = (row: SettingRow | undefined | Error) => switchOf("live_trading", row, false, false);
+const killSwitch = (row: SettingRow | undefined | Error) =>
+  switchOf("kill_switch", row, true, SETTING_DEFAULTS.kill_switch);
+
+function settingOf<K extends SettingKey>(key: K, row: SettingRow | undefined): SettingRead<K> {
+  if (!row) return { value: SETTING_DEFAULTS[key], source: "default", updatedAt: undefined };
+  return { value: decode(key, row.value), source: "stored", updatedAt: row.updated_at };
+}
+
+function snapshotOf(rows: Map<string, SettingRow> | Error): SettingsSnapshot {
+  const rowOf = (key: SettingKey) => (rows instanceof Error ? rows : rows.get(key));
+  return {
+    get<K extends SettingKey>(key: K): SettingRead<K> {
+      if (rows instanceof Error) throw rows;
+      return settingOf(key, rows.get(key));
+    },
+    liveTrading: liveSwitch(rowOf("live_trading")),
+    killSwitch: killSwitch(rowOf("kill_switch")),
+  };
+}
+
 export function settingsRepo(ctx: RepoContext): SettingsRepo {
   async function row(key: SettingKey) {
     return ctx.db.selectFrom("settings").selectAll().where("key", "=", key).executeTakeFirst();
   }
-  async function readSwitch(
-    key: "live_trading" | "kill_switch",
-    safe: boolean,
-    missing: boolean,
-  ): Promise<SwitchRead> {
-    let r: Awaited<ReturnType<typeof row>>;
-    try {
-      r = await row(key);
-    } catch (e) {
-      return { value: safe, why: "read_error", detail: e instanceof Error ? e.message : String(e) };
-    }
-    if (!r) return { value: missing, why: "missing" };
-    try {
-      return { value: decode(key, r.value), why: "stored" };
-    } catch (e) {
-      return { value: safe, why: "invalid", detail: e instanceof Error ? e.message : String(e) };
-    }
-  }
+  const rowOrError = (key: SettingKey) =>
+    row(key).catch((e: unknown) => (e instanceof Error ? e : new Error(String(e))));
   return {
     async get<K extends SettingKey>(key: K): Promise<SettingRead<K>> {
-      const r = await row(key);
-      if (!r) return { value: SETTING_DEFAULTS[key], source: "default", updatedAt: undefined };
-      return { value: decode(key, r.value), source: "stored", updatedAt: r.updated_at };
+      return settingOf(key, await row(key));
     },
     async set<K extends SettingKey>(key: K, value: SettingValues[K]): Promise<SettingValues[K]> {
       const text = encode(value);
@@ -181,7 +213,15 @@ export function settingsRepo(ctx: RepoContext): SettingsRepo {
         .execute();
       return stored;
     },
-    liveTrading: () => readSwitch("live_trading", false, false),
-    killSwitch: () => readSwitch("kill_switch", true, SETTING_DEFAULTS.kill_switch),
+    liveTrading: async () => liveSwitch(await rowOrError("live_trading")),
+    killSwitch: async () => killSwitch(await rowOrError("kill_switch")),
+    async snapshot() {
+      try {
+        const rows = await ctx.db.selectFrom("settings").select(["key", "value", "updated_at"]).execute();
+        return snapshotOf(new Map(rows.map((r) => [r.key, r])));
+      } catch (e) {
+        return snapshotOf(e instanceof Error ? e : new Error(String(e)));
+      }
+    },
   };
 }

@@ -15,7 +15,7 @@
 import type { AccountBalance } from "../../exchange/types.js";
 import { Dec, plain } from "../../util/decimal.js";
 import { isEntry, type TradingGuard } from "./guard.js";
-import { DAY_MS, isoUtc, utcDayStart } from "./reads.js";
+import { DAY_MS, isoUtc, stoplossWindowStart, utcDayStart } from "./reads.js";
 
 /** The account's equity in USD: the sum of the reported market values, else the available total. */
 export function equityOf(b: AccountBalance): Dec {
@@ -32,7 +32,7 @@ export const dailyLossLimitGuard: TradingGuard = {
     if (dailyLossLimitUsd === undefined && dailyLossLimitPct === undefined)
       return { ok: true, detail: "no daily loss limit configured" };
     const start = utcDayStart(r.req.now);
-    const closed = await r.ctx.store.lots.closedSince(start, { mode: r.req.mode });
+    const closed = await r.closedSince(start);
     const pnl = closed.reduce((s, l) => s.add(l.realisedPnl), new Dec(0));
     const loss = pnl.lt(0) ? pnl.neg() : new Dec(0);
     const until = `entries paused until ${isoUtc(start + DAY_MS)}`;
@@ -61,13 +61,15 @@ export const stoplossGuard: TradingGuard = {
   code: "STOPLOSS_GUARD",
   applies: isEntry,
   async check(r) {
-    const { stoplossGuardCount: n, stoplossGuardHours: h } = await r.lossProtection();
+    const loss = await r.lossProtection();
+    const { stoplossGuardCount: n, stoplossGuardHours: h } = loss;
     const { symbol, mode, now } = r.req;
     if (n === 0) return { ok: true, detail: "stop-loss guard off" };
-    const windowMs = Math.round(h * 3_600_000);
-    const exits = (
-      await r.ctx.store.lots.closedSince(now - windowMs + 1, { symbol, mode, exitReason: "STOP_LOSS" })
-    ).filter((l) => l.closedAt !== undefined && l.closedAt <= now);
+    const start = stoplossWindowStart(now, loss);
+    const windowMs = now - start + 1;
+    const exits = (await r.closedSince(start, { symbol, exitReason: "STOP_LOSS" })).filter(
+      (l) => l.closedAt !== undefined && l.closedAt <= now,
+    );
     const head = `${exits.length} stop-loss exit(s) on ${symbol} (${mode}) within ${h} h, limit ${n}`;
     if (exits.length < n) return { ok: true, detail: head };
     // oldest first: once the (count − n + 1)-th oldest leaves the window, fewer than n remain

@@ -1,6 +1,7 @@
 /**
- * What the guards read, read once per `runGuards` call: the watchlist row, the limits, the loss
- * protections, the venue's balance and the open lots of the request's mode. Each read is memoised
+ * What the guards read, read once per `runGuards` call: the watchlist row, the settings (the kill
+ * switch, the limits, the loss protections: one query), the venue's balance and the open lots of
+ * the request's mode. Each read is memoised
  * (a rejected read stays rejected), so two guards that need the balance cause one exchange call.
  *
  * Invariants:
@@ -11,7 +12,7 @@
  * - Names from outside (currencies) are looked up in a Map built from the balance.
  */
 import type { AccountBalance, CurrencyBalance } from "../../exchange/types.js";
-import type { Limits, LossProtection, Lot, WatchlistItem } from "../../store/types.js";
+import type { Limits, LossProtection, Lot, SettingsSnapshot, WatchlistItem } from "../../store/types.js";
 import type { TradingContext, Venue } from "../context.js";
 import { venueReads } from "../venue-cache.js";
 import type { GuardRequest } from "./types.js";
@@ -26,6 +27,11 @@ export function utcDayStart(ms: number): number {
 /** An instant as ISO-8601 UTC, for details a trader reads. */
 export function isoUtc(ms: number): string {
   return new Date(ms).toISOString().replace(".000Z", "Z");
+}
+
+/** The stop-loss guard's window (`stoplossGuardHours` back from `now`): its first instant. */
+export function stoplossWindowStart(now: number, loss: LossProtection): number {
+  return now - Math.round(loss.stoplossGuardHours * 3_600_000) + 1;
 }
 
 /** The actor is a person at a console or an API (not the engine, not a webhook). */
@@ -52,16 +58,22 @@ function once<T>(load: () => Promise<T>): () => Promise<T> {
 export interface KnownReads {
   /** The request symbol's watchlist row (undefined: not in the watchlist). */
   watchlistItem?: WatchlistItem | undefined;
+  /** The decision's settings read (the mode was resolved from it). */
+  settings?: SettingsSnapshot | undefined;
 }
 
 /** The memoised reads of one guard run. */
 export class GuardReads {
   readonly watchlistItem: () => Promise<WatchlistItem | undefined>;
+  /** Every setting from one read: the kill switch, the limits and the loss protections of one instant. */
+  readonly settings: () => Promise<SettingsSnapshot>;
   readonly limits: () => Promise<Limits>;
   readonly lossProtection: () => Promise<LossProtection>;
   readonly balance: () => Promise<AccountBalance>;
   /** Lots not CLOSED in the request's mode (every symbol). */
   readonly openLots: () => Promise<Lot[]>;
+  /** The open lots and the lots closed since the loss guards' earliest window start, in one read. */
+  private readonly lots: () => Promise<{ open: Lot[]; closed: Lot[] }>;
 
   constructor(
     readonly ctx: TradingContext,
@@ -74,10 +86,28 @@ export class GuardReads {
     this.watchlistItem = Object.hasOwn(known, "watchlistItem")
       ? () => Promise.resolve(item)
       : once(() => store.watchlist.get(req.symbol));
-    this.limits = once(async () => (await store.settings.get("limits")).value);
-    this.lossProtection = once(async () => (await store.settings.get("loss_protection")).value);
+    const settings = known.settings;
+    this.settings = settings ? () => Promise.resolve(settings) : once(() => store.settings.snapshot());
+    this.limits = once(async () => (await this.settings()).get("limits").value);
+    this.lossProtection = once(async () => (await this.settings()).get("loss_protection").value);
     this.balance = once(() => venueReads(venue).balance());
-    this.openLots = once(() => store.lots.listOpen({ mode: req.mode }));
+    this.lots = once(async () => {
+      const loss = await this.lossProtection().catch(() => undefined); // its guards fail closed on it
+      const since = Math.min(utcDayStart(req.now), loss ? stoplossWindowStart(req.now, loss) : req.now);
+      return store.lots.openAndClosedSince(since, { mode: req.mode });
+    });
+    this.openLots = once(async () => (await this.lots()).open);
+  }
+
+  /** Lots of the request's mode closed at or after `since` (no earlier than the day's or the stop-loss window's start), oldest first. */
+  async closedSince(since: number, filter: { symbol?: string; exitReason?: Lot["exitReason"] } = {}) {
+    return (await this.lots()).closed.filter(
+      (l) =>
+        l.closedAt !== undefined &&
+        l.closedAt >= since &&
+        (filter.symbol === undefined || l.symbol === filter.symbol) &&
+        (filter.exitReason === undefined || l.exitReason === filter.exitReason),
+    );
   }
 
   /** The balance's currencies by name. */

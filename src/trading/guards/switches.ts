@@ -24,7 +24,7 @@ export const killSwitchGuard: TradingGuard = {
   code: "KILL_SWITCH",
   applies: (req) => !req.protective,
   async check(r) {
-    const ks = await r.ctx.store.settings.killSwitch();
+    const ks = (await r.settings()).killSwitch;
     const why = ks.detail ? `${ks.why}: ${ks.detail}` : ks.why;
     return { ok: !ks.value, detail: `kill switch ${ks.value ? "on" : "off"} (${why})` };
   },

@@ -17,7 +17,7 @@
  *   block, or READY + attempt row + SUBMITTING, in one transaction after the guards.
  */
 
-import type { Intent, Json, NewSignal, Tx } from "../../store/types.js";
+import type { Intent, Json, NewSignal, SettingsSnapshot, Tx } from "../../store/types.js";
 import type { TradingMode } from "../../store/vocabulary.js";
 import type { Dec } from "../../util/decimal.js";
 import { type ModeDecision, resolveMode, type Venue, venueFor } from "../context.js";
@@ -77,7 +77,7 @@ const blocked = (code: string, detail: string, message: string, verdict?: GuardV
 async function planEntry(
   rt: TraderRuntime,
   venue: Venue,
-  e: { symbol: string; mode: TradingMode; actor: string; req: TradeRequest },
+  e: { symbol: string; mode: TradingMode; actor: string; req: TradeRequest; settings?: SettingsSnapshot },
 ): Promise<EntryPlan> {
   const { ctx } = rt;
   const inst = await venue.client.getInstrument(e.symbol);
@@ -104,7 +104,7 @@ async function planEntry(
       actor: e.actor,
       now: ctx.time.now(),
     },
-    { watchlistItem: watch },
+    { watchlistItem: watch, settings: e.settings },
   );
   if (!verdict.ok) {
     const code = verdict.reasonCode ?? "GUARD_ERROR";
@@ -183,13 +183,17 @@ export async function enterNew(
   onDecided?: OnDecided,
 ): Promise<TradeResult> {
   const { ctx } = rt;
-  const mode = await resolveMode(ctx);
+  const settings = await ctx.store.settings.snapshot();
+  const mode = await resolveMode(ctx, settings);
   const venue = venueFor(ctx, mode.mode);
   if (!venue || (!signal && (await ctx.store.intents.findByKey(req.idempotencyKey)))) {
     const taken = signal ? await intakeSignal(rt, signal) : await intake(rt, req);
     return taken.created ? runEntry(rt, taken.intent, req) : duplicateResult(rt, req, taken.intent);
   }
-  const plan = await planEntry(rt, venue, { symbol: req.symbol, mode: mode.mode, actor: req.actor, req });
+  const plan = await planEntry(rt, venue, {
+    ...{ symbol: req.symbol, mode: mode.mode, actor: req.actor, req },
+    settings,
+  });
   const start = { rt, req, signal, mode };
   if (plan.kind === "blocked") {
     const c = await commitNew(

@@ -72,6 +72,20 @@ describe("guards: leader and kill switch", () => {
     expect(f.stub.calls).toBe(0);
   });
 
+  it("a decision's settings read is what its guards use: the kill switch, the limits and the loss protections of one instant", async () => {
+    const before = await f.store.settings.snapshot();
+    await f.store.settings.set("kill_switch", true);
+    const limits = (await f.store.settings.get("limits")).value;
+    await f.store.settings.set("limits", { ...limits, maxOpenPositionsTotal: 0 });
+    const v = await runGuards(f.ctx, f.venue, f.req(), { settings: before });
+    expect(v.ok).toBe(true);
+    expect(v.checks[1]).toEqual({ code: "KILL_SWITCH", ok: true, detail: "kill switch off (missing)" });
+    const now = await runGuards(f.ctx, f.venue, f.req());
+    expect(now.reasonCode).toBe("KILL_SWITCH");
+    await f.store.settings.set("kill_switch", false);
+    expect((await runGuards(f.ctx, f.venue, f.req())).reasonCode).toBe("MAX_POSITIONS_TOTAL");
+  });
+
   it("the kill switch never blocks protective requests (PROTECT, FLATTEN): they meet NOT_LEADER only", async () => {
     await f.store.settings.set("kill_switch", true);
     await f.store.watchlist.remove("BTC_USD");
