@@ -115,6 +115,8 @@ function timed<T extends object>(
   });
 }
 
+/** ATP_BENCH_TTO_ONLY=text: only the variants whose name contains it (to profile one path). */
+const ONLY = process.env.ATP_BENCH_TTO_ONLY;
 const TRACE = process.env.ATP_BENCH_TTO_TRACE === "1";
 
 /** ATP_BENCH_TTO_TRACE=1: every recorded call of one order up to the write, to stderr (offsets in ms). */
@@ -299,6 +301,7 @@ export async function run(): Promise<BenchSection> {
     for (const [where, dir] of dirs)
       for (const [cachedReads, what] of reads) {
         const v = { name: `${where}, ${what}`, dir, cachedReads, history: 0 };
+        if (ONLY && !v.name.includes(ONLY)) continue;
         process.stderr.write(`  tick-to-order: ${v.name} ...\n`);
         results.push({ v, s: await runVariant(emu.url, v) });
       }
@@ -318,6 +321,7 @@ export async function run(): Promise<BenchSection> {
       },
     ];
     for (const v of more) {
+      if (ONLY && !v.name.includes(ONLY)) continue;
       process.stderr.write(`  tick-to-order: ${v.name} ...\n`);
       results.push({ v, s: await runVariant(emu.url, v) });
     }
