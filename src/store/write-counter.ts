@@ -11,6 +11,9 @@
  *   sees the count move once more after it, so a cache keyed by the version is never left holding
  *   data older than a committed write. A rollback only costs a spurious rebuild. The transaction's
  *   own connection handle carries a second plugin that notes the tables it wrote (no async context).
+ * - A statement compiled once and run again (prepared.ts) passed the plugins' query transform only
+ *   when it was compiled: its query id names the table it writes (`WritingQueryId`), and both
+ *   plugins count that instead.
  * - Raw SQL (`sql\`…\``) is not parsed: the store writes none (BEGIN/COMMIT/ROLLBACK aside).
  */
 import {
@@ -26,6 +29,16 @@ import {
   type UnknownRow,
 } from "kysely";
 import type { Db } from "./db.js";
+
+/** The query id of a prepared statement's run (prepared.ts): the table it writes, if any. */
+export interface WritingQueryId extends QueryId {
+  readonly writes: string | undefined;
+}
+
+/** The table a prepared statement's run writes (undefined for any other query). */
+function preparedWrite(id: QueryId): string | undefined {
+  return "writes" in id ? (id as WritingQueryId).writes : undefined;
+}
 
 function tableOf(node: OperationNode | undefined): string | undefined {
   if (!node) return undefined;
@@ -63,7 +76,7 @@ export class WriteCounter {
       return args.node;
     },
     transformResult: async (args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> => {
-      const table = this.pending.get(args.queryId);
+      const table = this.pending.get(args.queryId) ?? preparedWrite(args.queryId);
       if (table !== undefined) {
         this.pending.delete(args.queryId);
         this.bump(table);
@@ -85,7 +98,11 @@ export class WriteCounter {
         if (table !== undefined) wrote.add(table);
         return args.node;
       },
-      transformResult: async (args) => args.result,
+      transformResult: async (args) => {
+        const table = preparedWrite(args.queryId);
+        if (table !== undefined) wrote.add(table);
+        return args.result;
+      },
     };
     try {
       return await fn((conn) => conn.withPlugin(noting));

@@ -8,7 +8,16 @@ import type { Selectable } from "kysely";
 import { intOut, jsonIn, jsonOut, optOut } from "../codec.js";
 import { limitOf, type RepoContext } from "../context.js";
 import type { EventsTable } from "../db.js";
+import { placeholders, Shape } from "../prepared.js";
 import type { EventRecord, EventsRepo } from "../types.js";
+
+/** An event row as one statement compiled once (prepared.ts): most state changes append one. */
+const APPEND = new Shape<{ seq: number }>("events.append", (db, p, row) =>
+  db
+    .insertInto("events")
+    .values(placeholders(row, p) as never)
+    .returning("seq"),
+);
 
 function fromRow(r: Selectable<EventsTable>): EventRecord {
   return {
@@ -30,7 +39,8 @@ export function eventsRepo(ctx: RepoContext): EventsRepo {
           symbol: event.symbol ?? null,
           payload: jsonIn(event.payload),
         };
-        const r = await c.db.insertInto("events").values(row).returning("seq").executeTakeFirstOrThrow();
+        const r = (await APPEND.run(c.db, c.dialect, row)).rows[0];
+        if (!r) throw new Error("events.append: no seq returned");
         const record = fromRow({ ...row, seq: r.seq });
         for (const subscriber of c.subscribers()) await subscriber(tx, record);
         return record;

@@ -9,6 +9,7 @@ import type { Selectable, Updateable } from "kysely";
 import { jsonIn, jsonOut, moneyInOpt, moneyOut, optOut } from "../codec.js";
 import type { RepoContext } from "../context.js";
 import type { IntentsTable } from "../db.js";
+import { given, placeholders, Shape, ShapeFamily } from "../prepared.js";
 import type { Intent, IntentsRepo, NewIntent } from "../types.js";
 import {
   FINAL_INTENT_STATUSES,
@@ -33,6 +34,28 @@ export const INTENT_NEXT: Readonly<Record<IntentStatus, readonly IntentStatus[]>
   DONE: [],
   FAILED: [],
 };
+
+/** `create`'s insert, compiled once (prepared.ts): a row back when inserted, none on a known key. */
+const CREATE = new Shape<{ id: string }>("intents.create", (db, p, row) =>
+  db
+    .insertInto("intents")
+    .values(placeholders(row, p) as never)
+    .onConflict((oc) => oc.column("idempotency_key").doNothing())
+    .returning("id"),
+);
+
+/** The open intents, by the filters given; compiled once per filter set (prepared.ts). */
+const LIST_OPEN = new ShapeFamily<Selectable<IntentsTable>>("intents.listOpen", (db, p, f) => {
+  let q = db
+    .selectFrom("intents")
+    .selectAll()
+    .where("status", "in", OPEN_INTENT_STATUSES)
+    .orderBy("created_at")
+    .orderBy("id");
+  if (Object.hasOwn(f, "symbol")) q = q.where("symbol", "=", p("symbol"));
+  if (Object.hasOwn(f, "mode")) q = q.where("mode", "=", p("mode"));
+  return q;
+});
 
 function fromRow(r: Selectable<IntentsTable>): Intent {
   return {
@@ -94,12 +117,7 @@ export function intentsRepo(ctx: RepoContext): IntentsRepo {
         created_at: now,
         updated_at: now,
       };
-      const inserted = await ctx.db
-        .insertInto("intents")
-        .values(values)
-        .onConflict((oc) => oc.column("idempotency_key").doNothing())
-        .returning("id")
-        .executeTakeFirst();
+      const inserted = (await CREATE.run(ctx.db, ctx.dialect, values)).rows[0];
       // the row is what was written: read back from the values, not from the database
       if (inserted) return { created: true, intent: fromRow(values) };
       const row = await byKey(ctx, input.idempotencyKey);
@@ -143,15 +161,8 @@ export function intentsRepo(ctx: RepoContext): IntentsRepo {
       return r.attempt;
     },
     async listOpen(filter = {}) {
-      let q = ctx.db
-        .selectFrom("intents")
-        .selectAll()
-        .where("status", "in", OPEN_INTENT_STATUSES)
-        .orderBy("created_at")
-        .orderBy("id");
-      if (filter.symbol !== undefined) q = q.where("symbol", "=", filter.symbol);
-      if (filter.mode !== undefined) q = q.where("mode", "=", filter.mode);
-      return (await q.execute()).map(fromRow);
+      const values = given({ symbol: filter.symbol, mode: filter.mode });
+      return (await LIST_OPEN.run(ctx.db, ctx.dialect, values)).rows.map(fromRow);
     },
   };
 }

@@ -7,6 +7,7 @@ import type { Selectable } from "kysely";
 import { intOutOpt, moneyIn, moneyInOpt, moneyOut, moneyOutReq, optOut } from "../codec.js";
 import type { RepoContext } from "../context.js";
 import type { LotsTable } from "../db.js";
+import { given, ShapeFamily } from "../prepared.js";
 import type { Lot, LotPatch, LotsRepo, NewLot } from "../types.js";
 import {
   LOT_EXIT_REASONS,
@@ -21,6 +22,16 @@ const OPEN_LOT_STATUSES = LOT_STATUSES.filter((st) => st !== "CLOSED");
 const UNPROTECTED_LOT_PROTECTIONS = LOT_PROTECTIONS.filter((p) => p !== "PROTECTED" && p !== "NOT_NEEDED");
 
 type Row = Selectable<LotsTable>;
+
+/** Open lots and lots closed since `since` (each side of the OR has its index); compiled once per filter set. */
+const OPEN_AND_CLOSED = new ShapeFamily<Row>("lots.openAndClosedSince", (db, p, f) => {
+  let q = db
+    .selectFrom("lots")
+    .selectAll()
+    .where((w) => w.or([w("status", "in", OPEN_LOT_STATUSES), w("closed_at", ">=", p("since"))]));
+  if (Object.hasOwn(f, "mode")) q = q.where("mode", "=", p("mode"));
+  return q;
+});
 
 function fromRow(r: Row): Lot {
   return {
@@ -145,15 +156,10 @@ export function lotsRepo(ctx: RepoContext): LotsRepo {
       return (await q.execute()).filter((r) => r.status === "CLOSED").map(fromRow);
     },
     async openAndClosedSince(since, filter = {}) {
-      let q = ctx.db
-        .selectFrom("lots")
-        .selectAll()
-        // each side of the OR has its index (lots_open, lots_closed); the order is set below
-        .where((w) => w.or([w("status", "in", OPEN_LOT_STATUSES), w("closed_at", ">=", since)]));
-      if (filter.mode !== undefined) q = q.where("mode", "=", filter.mode);
+      const values = { since, ...given({ mode: filter.mode }) };
       const open: Lot[] = [];
       const closed: Lot[] = [];
-      for (const r of await q.execute()) {
+      for (const r of (await OPEN_AND_CLOSED.run(ctx.db, ctx.dialect, values)).rows) {
         if (r.status !== "CLOSED") open.push(fromRow(r));
         else if (r.closed_at !== null && r.closed_at >= since) closed.push(fromRow(r));
       }

@@ -8,26 +8,40 @@
  *   read by the (symbol, created_at, id) index, so the history before `since` costs nothing.
  * - Money is `Dec`, parsed from the stored exact text.
  */
+
+import type { Selectable } from "kysely";
 import { moneyOut } from "../codec.js";
 import type { RepoContext } from "../context.js";
+import type { OrdersTable } from "../db.js";
+import { Shape } from "../prepared.js";
 import type { EntryOrderValue } from "../types.js";
 import type { TradingMode } from "../vocabulary.js";
+
+type ValueRow = Pick<
+  Selectable<OrdersTable>,
+  "created_at" | "notional" | "quantity" | "price" | "avg_price" | "ref_price"
+>;
+
+/** Compiled once (prepared.ts): each entry decision reads it. */
+const ENTRY_VALUES = new Shape<ValueRow>("orders.entryValuesSince", (db, p) =>
+  db
+    .selectFrom("orders")
+    .select(["created_at", "notional", "quantity", "price", "avg_price", "ref_price"])
+    .where("symbol", "=", p("symbol"))
+    .where("created_at", ">=", p("since"))
+    .where("role", "=", "ENTRY")
+    .where("mode", "=", p("mode"))
+    .where("status", "<>", "REJECTED")
+    .orderBy("created_at", "desc")
+    .orderBy("id", "desc"),
+);
 
 export async function entryValuesSince(
   ctx: RepoContext,
   f: { symbol: string; mode: TradingMode; since: number },
 ): Promise<EntryOrderValue[]> {
-  const rows = await ctx.db
-    .selectFrom("orders")
-    .select(["created_at", "notional", "quantity", "price", "avg_price", "ref_price"])
-    .where("symbol", "=", f.symbol)
-    .where("created_at", ">=", f.since)
-    .where("role", "=", "ENTRY")
-    .where("mode", "=", f.mode)
-    .where("status", "<>", "REJECTED")
-    .orderBy("created_at", "desc")
-    .orderBy("id", "desc")
-    .execute();
+  const values = { symbol: f.symbol, since: f.since, mode: f.mode };
+  const rows = (await ENTRY_VALUES.run(ctx.db, ctx.dialect, values)).rows;
   return rows.map((r) => ({
     createdAt: r.created_at,
     notional: moneyOut(r.notional, "orders.notional"),

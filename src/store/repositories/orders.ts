@@ -16,6 +16,7 @@ import { boolIn, intOutOpt, jsonIn, jsonOut, moneyIn, moneyInOpt, moneyOut, mone
 import type { RepoContext } from "../context.js";
 import type { OrdersTable } from "../db.js";
 import { StoreInputError } from "../errors.js";
+import { placeholders, Shape } from "../prepared.js";
 import type { AdoptAs, Json, NewAttempt, OrderRecord, OrdersRepo } from "../types.js";
 import {
   FINAL_ORDER_STATUSES,
@@ -35,6 +36,11 @@ import { entryValuesSince } from "./order-values.js";
 const NON_FINAL_ORDER_STATUSES = STORED_ORDER_STATUSES.filter((st) => !FINAL_ORDER_STATUSES.includes(st));
 
 type Row = Selectable<OrdersTable>;
+
+/** An attempt row as one statement compiled once (prepared.ts): the trading path writes one per order. */
+const INSERT_ATTEMPT = new Shape<never>("orders.insertAttempt", (db, p, row) =>
+  db.insertInto("orders").values(placeholders(row, p) as never),
+);
 
 function fromRow(r: Row): OrderRecord {
   return {
@@ -113,7 +119,7 @@ export function ordersRepo(ctx: RepoContext): OrdersRepo {
         updated_at: now,
         exchange_time: null,
       };
-      await ctx.db.insertInto("orders").values(row).execute();
+      await INSERT_ATTEMPT.run(ctx.db, ctx.dialect, row);
       return fromRow(row);
     },
 

@@ -17,6 +17,7 @@ import { dec } from "../../util/decimal.js";
 import { jsonOut } from "../codec.js";
 import type { RepoContext } from "../context.js";
 import { StoreDataError } from "../errors.js";
+import { Shape } from "../prepared.js";
 import type {
   SettingKey,
   SettingRead,
@@ -153,6 +154,11 @@ function validate<K extends SettingKey>(key: K, text: string): SettingValues[K] 
 
 type SettingRow = { value: string; updated_at: number };
 
+/** Every row, compiled once (prepared.ts): each entry decision reads them. */
+const ALL_SETTINGS = new Shape<SettingRow & { key: string }>("settings.all", (db) =>
+  db.selectFrom("settings").select(["key", "value", "updated_at"]),
+);
+
 const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 /** A switch from its row (or the read's failure), the fail-safe way (see the invariants). */
@@ -217,7 +223,7 @@ export function settingsRepo(ctx: RepoContext): SettingsRepo {
     killSwitch: async () => killSwitch(await rowOrError("kill_switch")),
     async snapshot() {
       try {
-        const rows = await ctx.db.selectFrom("settings").select(["key", "value", "updated_at"]).execute();
+        const rows = (await ALL_SETTINGS.run(ctx.db, ctx.dialect, {})).rows;
         return snapshotOf(new Map(rows.map((r) => [r.key, r])));
       } catch (e) {
         return snapshotOf(e instanceof Error ? e : new Error(String(e)));

@@ -7,8 +7,14 @@ import type { Selectable } from "kysely";
 import { intOutOpt, jsonIn, jsonOut, moneyInOpt, moneyOut, optOut } from "../codec.js";
 import { limitOf, type RepoContext } from "../context.js";
 import type { SignalsTable } from "../db.js";
+import { placeholders, Shape } from "../prepared.js";
 import type { NewSignal, SignalRecord, SignalsRepo } from "../types.js";
 import { parseMember, SIDES, SIGNAL_STATUSES } from "../vocabulary.js";
+
+/** A signal row as one statement compiled once (prepared.ts): the trading path writes one per signal. */
+const INSERT_SIGNAL = new Shape<never>("signals.insert", (db, p, row) =>
+  db.insertInto("signals").values(placeholders(row, p) as never),
+);
 
 function fromRow(r: Selectable<SignalsTable>): SignalRecord {
   return {
@@ -48,7 +54,7 @@ export function signalsRepo(ctx: RepoContext): SignalsRepo {
         reason_code: input.reasonCode ?? null,
         intent_id: input.intentId ?? null,
       };
-      await ctx.db.insertInto("signals").values(row).execute();
+      await INSERT_SIGNAL.run(ctx.db, ctx.dialect, row);
       return fromRow(row);
     },
     get,

@@ -3,7 +3,13 @@ import type { Selectable } from "kysely";
 import { boolIn, boolOut, jsonIn, jsonObjectOut, moneyInOpt, moneyOut, optOut } from "../codec.js";
 import type { RepoContext } from "../context.js";
 import type { WatchlistTable } from "../db.js";
+import { Shape } from "../prepared.js";
 import type { WatchlistInput, WatchlistItem, WatchlistRepo } from "../types.js";
+
+/** One row by symbol, compiled once (prepared.ts): each entry decision reads it. */
+const GET = new Shape<Selectable<WatchlistTable>>("watchlist.get", (db, p) =>
+  db.selectFrom("watchlist").selectAll().where("symbol", "=", p("symbol")),
+);
 
 function fromRow(r: Selectable<WatchlistTable>): WatchlistItem {
   return {
@@ -27,7 +33,7 @@ function pick<T>(next: T | null | undefined, current: T | undefined): T | undefi
 
 export function watchlistRepo(ctx: RepoContext): WatchlistRepo {
   async function get(c: RepoContext, symbol: string): Promise<WatchlistItem | undefined> {
-    const r = await c.db.selectFrom("watchlist").selectAll().where("symbol", "=", symbol).executeTakeFirst();
+    const r = (await GET.run(c.db, c.dialect, { symbol })).rows[0];
     return r && fromRow(r);
   }
   return {
