@@ -10,9 +10,20 @@
  * The SQLite driver has one connection behind a mutex, so every other query of this process waits
  * for the transaction to end: transactions are serial within a process on SQLite.
  */
-import { sql } from "kysely";
+import { CompiledQuery } from "kysely";
 import type { Db } from "./db.js";
 import type { StoreDialect, TransactionOptions } from "./types.js";
+
+/** The transaction's own statements, compiled once (raw SQL: not parsed, written as is). */
+const STATEMENTS = {
+  beginSqlite: CompiledQuery.raw("begin immediate"),
+  beginPostgres: CompiledQuery.raw("begin"),
+  commit: CompiledQuery.raw("commit"),
+  rollback: CompiledQuery.raw("rollback"),
+  deferPostgres: CompiledQuery.raw("set local synchronous_commit = off"),
+  deferSqlite: CompiledQuery.raw("pragma synchronous = NORMAL"),
+  durableSqlite: CompiledQuery.raw("pragma synchronous = FULL"),
+} as const;
 
 export async function inTransaction<T>(
   db: Db,
@@ -24,25 +35,22 @@ export async function inTransaction<T>(
   return db.connection().execute(async (conn) => {
     // SQLite: the connection's synchronous level for this one commit (NORMAL: no WAL fsync of its
     // own; the next FULL commit's fsync covers its frames), set back to FULL whatever happens
-    if (deferred && dialect === "sqlite") await sql.raw("pragma synchronous = NORMAL").execute(conn);
+    if (deferred && dialect === "sqlite") await conn.executeQuery(STATEMENTS.deferSqlite);
     try {
-      await sql.raw(dialect === "sqlite" ? "begin immediate" : "begin").execute(conn);
-      if (deferred && dialect === "postgres")
-        await sql.raw("set local synchronous_commit = off").execute(conn);
+      await conn.executeQuery(dialect === "sqlite" ? STATEMENTS.beginSqlite : STATEMENTS.beginPostgres);
+      if (deferred && dialect === "postgres") await conn.executeQuery(STATEMENTS.deferPostgres);
       let result: T;
       try {
         result = await fn(conn);
-        await sql.raw("commit").execute(conn);
+        await conn.executeQuery(STATEMENTS.commit);
       } catch (error) {
-        await sql
-          .raw("rollback")
-          .execute(conn)
-          .catch(() => undefined); // nothing to roll back when the commit itself ended the transaction
+        // nothing to roll back when the commit itself ended the transaction
+        await conn.executeQuery(STATEMENTS.rollback).catch(() => undefined);
         throw error;
       }
       return result;
     } finally {
-      if (deferred && dialect === "sqlite") await sql.raw("pragma synchronous = FULL").execute(conn);
+      if (deferred && dialect === "sqlite") await conn.executeQuery(STATEMENTS.durableSqlite);
     }
   });
 }
