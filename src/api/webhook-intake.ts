@@ -32,7 +32,7 @@
  *   for at most `budgetMs` with short real waits. Timers here pace, they date nothing: nothing here
  *   reads the wall clock.
  */
-import { createHash, randomUUID } from "node:crypto";
+import { hash, randomUUID } from "node:crypto";
 import type { Logger } from "../log/logger.js";
 import type { Json, NewSignal, SignalRecord, Store } from "../store/types.js";
 import { externalSignalBlock, inboxTrace } from "../trading/inbox.js";
@@ -51,7 +51,7 @@ export const WEBHOOK_READ_MAX_AGE_MS = 1_000;
 const POLL_STEP_MS = 25;
 
 export function sha256Hex(text: string): string {
-  return createHash("sha256").update(text, "utf8").digest("hex");
+  return hash("sha256", text, "hex");
 }
 
 export function webhookSignalRowId(name: string, signalId: string): string {

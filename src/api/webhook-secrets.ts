@@ -15,14 +15,14 @@
  *   name: the same work either way, and an unknown name and a wrong secret are the same `false`.
  * - Names are looked up in a Map.
  */
-import { createHash, timingSafeEqual } from "node:crypto";
+import { hash, timingSafeEqual } from "node:crypto";
 import type { Store } from "../store/types.js";
 import type { Clock } from "../util/clock.js";
 import { VersionedRead } from "./versioned-read.js";
 
 export const WEBHOOK_SECRETS_MAX_AGE_MS = 1_000;
 
-const digestOf = (text: string): Buffer => createHash("sha256").update(text, "utf8").digest();
+const digestOf = (text: string): Buffer => hash("sha256", text, "buffer");
 const DUMMY_DIGEST = digestOf("no such webhook");
 
 export class WebhookSecrets {

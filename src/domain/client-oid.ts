@@ -10,7 +10,7 @@
  * - Prefixes differ per venue, so a dry-run order is never mistaken for a live one
  *   (reconciliation adopts `atp-` orders only).
  */
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 
 /** The last ids hashed: the attempt row and its request ask for the same client_oid one after the other. */
 const recent = new Map<string, string>();
@@ -21,7 +21,7 @@ export function clientOidWith(prefix: string, intentId: string): string {
   if (intentId.length === 0) throw new RangeError("intent id must not be empty");
   let digest = recent.get(intentId);
   if (digest === undefined) {
-    digest = createHash("sha256").update(intentId, "utf8").digest("hex").slice(0, 32);
+    digest = hash("sha256", intentId, "hex").slice(0, 32); // one-shot: no Hash object per id
     recent.set(intentId, digest);
     if (recent.size > RECENT_MAX) recent.delete(recent.keys().next().value as string);
   }
