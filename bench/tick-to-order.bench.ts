@@ -417,7 +417,8 @@ export async function run(): Promise<BenchSection> {
     "a value beyond its age bound goes to REST, the REST rows); the pace guards read only the entry orders' time",
     "and value; SQLite's own checkpoint is off (the store checkpoints at quiet moments: no commit on the path",
     "copies the WAL into the database file); no AsyncLocalStorage in the process (its hook ran at every",
-    "promise); statements prepared once. On disk the one fsync is what is left of the commit (the disk − tmpfs",
+    "promise); the decision's settings and lots read in one query each, and its reads and its commit's inserts",
+    "compiled once (src/store/prepared.ts). On disk the one fsync is what is left of the commit (the disk − tmpfs",
     "share above), the least a durable path can pay; the tail above p50 is this VM's scheduling and fsync",
     "variance (see the run-to-run spread).",
   ].join("\n");
