@@ -10,6 +10,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
+import { afterAll, beforeAll, beforeEach } from "vitest";
 import { createLogger } from "../../src/log/logger.js";
 import { internalsOf } from "../../src/store/internals.js";
 import { openStore } from "../../src/store/open.js";
@@ -128,4 +129,35 @@ const TABLES_CHILD_FIRST = [
 export async function resetStore(store: Store): Promise<void> {
   const { db } = internalsOf(store);
   for (const t of TABLES_CHILD_FIRST) await db.deleteFrom(t).execute();
+}
+
+/**
+ * A store of `dialect` for one describe block: opened before its tests, emptied before each test,
+ * removed after them. Read `home` and `store` inside the tests (they exist once `beforeAll` ran).
+ */
+export function storePerSuite(dialect: StoreDialect): { readonly home: StoreHome; readonly store: Store } {
+  let home: StoreHome | undefined;
+  let store: Store | undefined;
+  beforeAll(async () => {
+    home = await storeHome(dialect);
+    store = await home.open();
+  });
+  afterAll(async () => {
+    await home?.dispose();
+  });
+  beforeEach(async () => {
+    if (store) await resetStore(store);
+  });
+  const opened = <T>(v: T | undefined): T => {
+    if (v === undefined) throw new Error("storePerSuite: read home and store inside a test");
+    return v;
+  };
+  return {
+    get home() {
+      return opened(home);
+    },
+    get store() {
+      return opened(store);
+    },
+  };
 }

@@ -5,14 +5,14 @@
  * query; and `writeVersion`, which moves after every committed write to a table and only then.
  */
 import { sql } from "kysely";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Order as ExchangeOrder } from "../../src/exchange/types.js";
 import { StoreInputError } from "../../src/store/errors.js";
 import { internalsOf } from "../../src/store/internals.js";
 import { LATEST_SCHEMA_VERSION } from "../../src/store/migrations/index.js";
-import type { Lot, OrderRecord, Store } from "../../src/store/types.js";
+import type { Lot, OrderRecord } from "../../src/store/types.js";
 import { dec } from "../../src/util/decimal.js";
-import { DIALECTS, resetStore, type StoreHome, storeHome } from "./helpers.js";
+import { DIALECTS, storePerSuite } from "./helpers.js";
 
 function exchangeOrder(n: number, over: Partial<ExchangeOrder> = {}): ExchangeOrder {
   return {
@@ -75,24 +75,12 @@ function expectedListing(o: OrderRecord) {
 }
 
 describe.each(DIALECTS)("store read side for the API: %s", (dialect) => {
-  let home: StoreHome;
-  let store: Store;
-
-  beforeAll(async () => {
-    home = await storeHome(dialect);
-    store = await home.open();
-  });
-  afterAll(async () => {
-    await home?.dispose();
-  });
-  beforeEach(async () => {
-    await resetStore(store);
-  });
+  const t = storePerSuite(dialect);
 
   it("migration 003 indexes orders by (status, created_at, id)", async () => {
     expect(LATEST_SCHEMA_VERSION).toBeGreaterThanOrEqual(3);
-    expect(store.schemaVersion).toBe(LATEST_SCHEMA_VERSION);
-    const { db } = internalsOf(store);
+    expect(t.store.schemaVersion).toBe(LATEST_SCHEMA_VERSION);
+    const { db } = internalsOf(t.store);
     if (dialect === "sqlite") {
       const cols = await sql<{
         name: string;
@@ -112,8 +100,8 @@ describe.each(DIALECTS)("store read side for the API: %s", (dialect) => {
 
   it("listing pages are the pages of orders.page, money as Dec.toFixed() text, cursors shared", async () => {
     for (let n = 0; n < 9; n++) {
-      home.clock.advance(1);
-      await store.orders.applyExchange(
+      t.home.clock.advance(1);
+      await t.store.orders.applyExchange(
         exchangeOrder(
           n,
           n % 3 === 0 ? { status: "FILLED", filledQuantity: dec("0.00012345678901234567") } : {},
@@ -128,36 +116,36 @@ describe.each(DIALECTS)("store read side for the API: %s", (dialect) => {
       { symbol: "ETH_USD", limit: 2 },
       { role: "ENTRY" as const, mode: "DEMO" as const },
     ]) {
-      const full = await store.orders.page(filter);
-      const listed = await store.orders.listingPage(filter);
+      const full = await t.store.orders.page(filter);
+      const listed = await t.store.orders.listingPage(filter);
       expect(listed.items).toEqual(full.items.map(expectedListing));
       expect(listed.nextCursor).toBe(full.nextCursor);
     }
-    const first = await store.orders.listingPage({ limit: 4 });
-    const next = await store.orders.page({ limit: 4, cursor: first.nextCursor });
+    const first = await t.store.orders.listingPage({ limit: 4 });
+    const next = await t.store.orders.page({ limit: 4, cursor: first.nextCursor });
     expect(
-      (await store.orders.listingPage({ limit: 4, cursor: first.nextCursor })).items.map((o) => o.id),
+      (await t.store.orders.listingPage({ limit: 4, cursor: first.nextCursor })).items.map((o) => o.id),
     ).toEqual(next.items.map((o) => o.id));
-    expect((await store.orders.listingPage({ status: [] })).items).toEqual([]);
-    await expect(store.orders.listingPage({ cursor: "garbage" })).rejects.toBeInstanceOf(StoreInputError);
+    expect((await t.store.orders.listingPage({ status: [] })).items).toEqual([]);
+    await expect(t.store.orders.listingPage({ cursor: "garbage" })).rejects.toBeInstanceOf(StoreInputError);
     // the listed fields only: no raw exchange object, no attempt, no exchange time
     expect(Object.keys(first.items[0]!)).not.toContain("raw");
   });
 
   it("money stored as non-canonical text still lists as Dec.toFixed() gives it", async () => {
-    const { order } = await store.orders.applyExchange(exchangeOrder(1), {
+    const { order } = await t.store.orders.applyExchange(exchangeOrder(1), {
       role: "ENTRY",
       mode: "LIVE",
       external: false,
     });
-    const { db } = internalsOf(store);
+    const { db } = internalsOf(t.store);
     await db
       .updateTable("orders")
       .set({ price: "64000.50", fee: "0.000", notional: "1e1" })
       .where("id", "=", order.id)
       .execute();
-    const [l] = (await store.orders.listingPage({})).items;
-    const [r] = (await store.orders.page({})).items;
+    const [l] = (await t.store.orders.listingPage({})).items;
+    const [r] = (await t.store.orders.page({})).items;
     expect(l?.price).toBe("64000.5");
     expect(l?.fee).toBe("0");
     expect(l?.notional).toBe(r?.notional?.toFixed());
@@ -168,13 +156,18 @@ describe.each(DIALECTS)("store read side for the API: %s", (dialect) => {
     const lots: Lot[] = [];
     for (let i = 0; i < 3; i++)
       lots.push(
-        await store.lots.create({ symbol: "BTC_USD", mode: "DEMO", status: "OPEN", quantity: dec("0.001") }),
+        await t.store.lots.create({
+          symbol: "BTC_USD",
+          mode: "DEMO",
+          status: "OPEN",
+          quantity: dec("0.001"),
+        }),
       );
     const made: string[] = [];
     for (let n = 0; n < 6; n++) {
-      home.clock.advance(1);
+      t.home.clock.advance(1);
       const lot = lots[n % 3]!;
-      const { order } = await store.orders.applyExchange(exchangeOrder(n), {
+      const { order } = await t.store.orders.applyExchange(exchangeOrder(n), {
         role: n < 3 ? "ENTRY" : "TAKE_PROFIT",
         mode: "DEMO",
         external: false,
@@ -182,33 +175,33 @@ describe.each(DIALECTS)("store read side for the API: %s", (dialect) => {
       });
       made.push(order.id);
     }
-    const got = await store.orders.listingsByLots([lots[0]!.id, lots[2]!.id]);
+    const got = await t.store.orders.listingsByLots([lots[0]!.id, lots[2]!.id]);
     expect(got.map((o) => o.id)).toEqual([made[0], made[2], made[3], made[5]]);
-    const one = await store.orders.listByLot(lots[0]!.id);
+    const one = await t.store.orders.listByLot(lots[0]!.id);
     expect(got.filter((o) => o.lotId === lots[0]!.id)).toEqual(one.map(expectedListing));
-    expect(await store.orders.listingsByLots([])).toEqual([]);
+    expect(await t.store.orders.listingsByLots([])).toEqual([]);
     await expect(
-      store.orders.listingsByLots(Array.from({ length: 501 }, (_, i) => `lot-${i}`)),
+      t.store.orders.listingsByLots(Array.from({ length: 501 }, (_, i) => `lot-${i}`)),
     ).rejects.toBeInstanceOf(StoreInputError);
   });
 
   it("writeVersion moves after each committed write to its tables, and only then", async () => {
-    const orders = () => store.writeVersion(["orders"]);
-    const watch = () => store.writeVersion(["watchlist", "settings"]);
+    const orders = () => t.store.writeVersion(["orders"]);
+    const watch = () => t.store.writeVersion(["watchlist", "settings"]);
     const o0 = orders();
     const w0 = watch();
-    await store.orders.page({});
-    await store.watchlist.list();
+    await t.store.orders.page({});
+    await t.store.watchlist.list();
     expect([orders(), watch()]).toEqual([o0, w0]); // reads count nothing
 
-    await store.watchlist.upsert({ symbol: "BTC_USD" });
+    await t.store.watchlist.upsert({ symbol: "BTC_USD" });
     const w1 = watch();
     expect(w1).toBeGreaterThan(w0);
     expect(orders()).toBe(o0);
 
     // inside a transaction: counted when the write runs, and again once the transaction has ended
     let during = 0;
-    await store.transaction(async (tx) => {
+    await t.store.transaction(async (tx) => {
       await tx.settings.set("kill_switch", true);
       during = watch();
     });
@@ -218,19 +211,19 @@ describe.each(DIALECTS)("store read side for the API: %s", (dialect) => {
     // a rolled-back write may move the version (a spurious rebuild), the data is unchanged
     const w2 = watch();
     await expect(
-      store.transaction(async (tx) => {
+      t.store.transaction(async (tx) => {
         await tx.settings.set("kill_switch", false);
         throw new Error("no");
       }),
     ).rejects.toThrow("no");
     expect(watch()).toBeGreaterThanOrEqual(w2);
-    expect((await store.settings.killSwitch()).value).toBe(true);
+    expect((await t.store.settings.killSwitch()).value).toBe(true);
 
     // deletes and updates count, per table
-    await store.orders.applyExchange(exchangeOrder(7), { role: "ENTRY", mode: "DEMO", external: false });
+    await t.store.orders.applyExchange(exchangeOrder(7), { role: "ENTRY", mode: "DEMO", external: false });
     const o1 = orders();
     expect(o1).toBeGreaterThan(o0);
-    await store.watchlist.remove("BTC_USD");
+    await t.store.watchlist.remove("BTC_USD");
     expect(orders()).toBe(o1);
     expect(watch()).toBeGreaterThan(w2);
   });

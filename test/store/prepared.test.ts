@@ -4,11 +4,10 @@
  * counter as any other (outside and inside a transaction), and a transaction's statements roll back
  * with it.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { internalsOf } from "../../src/store/internals.js";
 import { given, placeholders, Shape, ShapeFamily } from "../../src/store/prepared.js";
-import type { Store } from "../../src/store/types.js";
-import { DIALECTS, resetStore, type StoreHome, storeHome } from "./helpers.js";
+import { DIALECTS, storePerSuite } from "./helpers.js";
 
 const row = (key: string, value: string) => ({ key, value, updated_at: 7 });
 
@@ -26,22 +25,10 @@ const LIST = new ShapeFamily<{ key: string }>("test.list", (db, p, f) => {
 });
 
 describe.each(DIALECTS)("store statements compiled once: %s", (dialect) => {
-  let home: StoreHome;
-  let store: Store;
-
-  beforeAll(async () => {
-    home = await storeHome(dialect);
-    store = await home.open();
-  });
-  afterAll(async () => {
-    await home?.dispose();
-  });
-  beforeEach(async () => {
-    await resetStore(store);
-  });
+  const t = storePerSuite(dialect);
 
   it("runs the builder's SQL with each run's values, bound by name", async () => {
-    const { db } = internalsOf(store);
+    const { db } = internalsOf(t.store);
     await INSERT.run(db, dialect, row("a", '"x"'));
     await INSERT.run(db, dialect, row("b", '"y"'));
     const built = db.selectFrom("settings").select(["key", "value"]).where("key", "=", "b");
@@ -51,7 +38,7 @@ describe.each(DIALECTS)("store statements compiled once: %s", (dialect) => {
   });
 
   it("refuses a run that lacks a name or brings one the statement does not have", async () => {
-    const { db } = internalsOf(store);
+    const { db } = internalsOf(t.store);
     await BY_KEY.run(db, dialect, { key: "a" }); // compiled
     expect(() => BY_KEY.run(db, dialect, {})).toThrow(/no value for "key"|0 values for 1 names/);
     expect(() => BY_KEY.run(db, dialect, { key: "a", extra: 1 })).toThrow(/2 values for 1 names/);
@@ -62,7 +49,7 @@ describe.each(DIALECTS)("store statements compiled once: %s", (dialect) => {
   });
 
   it("a family compiles one statement per set of filters given", async () => {
-    const { db } = internalsOf(store);
+    const { db } = internalsOf(t.store);
     for (const [k, at] of [
       ["a", 1],
       ["b", 2],
@@ -79,31 +66,31 @@ describe.each(DIALECTS)("store statements compiled once: %s", (dialect) => {
   });
 
   it("its writes move the write counter, outside and inside a transaction, and roll back with it", async () => {
-    const { db } = internalsOf(store);
-    const v0 = store.writeVersion(["settings"]);
+    const { db } = internalsOf(t.store);
+    const v0 = t.store.writeVersion(["settings"]);
     await INSERT.run(db, dialect, row("e", '"1"'));
-    expect(store.writeVersion(["settings"])).toBe(v0 + 1);
+    expect(t.store.writeVersion(["settings"])).toBe(v0 + 1);
     // signals.insert is a compiled statement: counted when it runs and again when its transaction ends
     const signal = { symbol: "BTC_USD", side: "BUY", source: "test", strategy: "t", trace: {} } as const;
-    const s0 = store.writeVersion(["signals"]);
+    const s0 = t.store.writeVersion(["signals"]);
     let inside = 0;
-    const kept = await store.transaction(async (tx) => {
+    const kept = await t.store.transaction(async (tx) => {
       const r = await tx.signals.insert(signal);
-      inside = store.writeVersion(["signals"]);
+      inside = t.store.writeVersion(["signals"]);
       return r;
     });
     expect(inside).toBe(s0 + 1);
-    expect(store.writeVersion(["signals"])).toBe(s0 + 2);
-    expect(await store.signals.get(kept.id)).toMatchObject({ id: kept.id, symbol: "BTC_USD" });
+    expect(t.store.writeVersion(["signals"])).toBe(s0 + 2);
+    expect(await t.store.signals.get(kept.id)).toMatchObject({ id: kept.id, symbol: "BTC_USD" });
     let lost = "";
     await expect(
-      store.transaction(async (tx) => {
+      t.store.transaction(async (tx) => {
         lost = (await tx.signals.insert(signal)).id;
         throw new Error("rolled back");
       }),
     ).rejects.toThrow("rolled back");
     expect(lost).not.toBe("");
-    expect(await store.signals.get(lost)).toBeUndefined();
-    expect(store.writeVersion(["signals"])).toBe(s0 + 4); // a rollback costs a spurious rebuild only
+    expect(await t.store.signals.get(lost)).toBeUndefined();
+    expect(t.store.writeVersion(["signals"])).toBe(s0 + 4); // a rollback costs a spurious rebuild only
   });
 });
