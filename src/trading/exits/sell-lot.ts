@@ -3,7 +3,9 @@
  *
  * Invariants:
  * - Protection legs are cancelled and confirmed final (update or poll) before anything is sold; a
- *   cancel that is not confirmed sells nothing.
+ *   cancel that is not confirmed sells nothing. A leg in doubt (PENDING_SUBMIT/UNKNOWN: never
+ *   acknowledged, so no update will come) is looked up by its client_oid at once and called absent
+ *   at its stale instant, never waited for like a live order.
  * - The quantity is what the lot still holds (open quantity − what its SELL orders filled), capped
  *   by the available base balance and floored to the step: never more.
  * - Earlier attempts of the intent are resolved first; a new MARKET attempt is made only after the
@@ -51,8 +53,14 @@ export async function cancelLegsAndConfirm(rt: TraderRuntime, venue: Venue, lot:
     await venue.client.cancelOrder({ clientOid: l.clientOid! }).catch(() => undefined);
   }
   for (const l of legs) {
-    const r = await confirmFinal(rt, venue, l.id, rt.confirmTimeoutMs);
-    if (r && (r.status === "PENDING_SUBMIT" || r.status === "UNKNOWN")) {
+    const now = await rt.ctx.store.orders.get(l.id);
+    // a leg in doubt was never acknowledged: no update will come for it, so it is looked up by its
+    // client_oid (now, then at its stale instant) instead of being waited for like a live order
+    const r =
+      now && inDoubt(now)
+        ? await lookUpLeg(rt, venue, now)
+        : await confirmFinal(rt, venue, l.id, rt.confirmTimeoutMs);
+    if (r && inDoubt(r)) {
       const res = await resolveAttempt(rt, venue, r, r.createdAt + rt.attemptStaleMs, true);
       if (res.kind === "unresolved") return false;
       if (res.kind === "found" && !isFinal(res.record)) return false;
@@ -61,6 +69,37 @@ export async function cancelLegsAndConfirm(rt: TraderRuntime, venue: Venue, lot:
     if (!r || !isFinal(r)) return false;
   }
   return true;
+}
+
+const inDoubt = (o: OrderRecord) => o.status === "PENDING_SUBMIT" || o.status === "UNKNOWN";
+
+/**
+ * A leg in doubt, probed by its client_oid at once: found, it is cancelled (it was listed nowhere
+ * when the cancels above went out) and confirmed final like any live leg; not found, it stays in
+ * doubt for `resolveAttempt` to call absent at its stale instant.
+ */
+async function lookUpLeg(
+  rt: TraderRuntime,
+  venue: Venue,
+  leg: OrderRecord,
+): Promise<OrderRecord | undefined> {
+  const res = await resolveAttempt(
+    rt,
+    venue,
+    leg,
+    leg.createdAt + rt.attemptStaleMs,
+    true,
+    rt.ctx.time.now(),
+  );
+  if (res.kind !== "found" || isFinal(res.record)) return res.record;
+  const found = res.record;
+  const cancel = found.listId
+    ? venue.client.cancelOco(found.listId)
+    : venue.client.cancelOrder({ clientOid: found.clientOid! });
+  await cancel.catch((e) =>
+    rt.ctx.logger.warn({ err: errText(e), order: found.id }, "cancel of a found leg failed"),
+  );
+  return confirmFinal(rt, venue, found.id, rt.confirmTimeoutMs);
 }
 
 export type SellOutcome = "sold" | "closed" | "refused" | "failed" | "pending";
