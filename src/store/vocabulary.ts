@@ -36,6 +36,15 @@ export { ORDER_ROLES, type OrderRole, TRADING_MODES, type TradingMode } from "..
 export const STORED_ORDER_STATUSES = [...ORDER_STATUSES, "PENDING_SUBMIT", "UNKNOWN"] as const;
 export type StoredOrderStatus = (typeof STORED_ORDER_STATUSES)[number];
 
+/**
+ * An attempt whose outcome the exchange has not told: the request may not have left
+ * (PENDING_SUBMIT) or its answer was lost (UNKNOWN). It is found or confirmed absent by its
+ * client_oid, never waited for like an acknowledged order.
+ */
+export const IN_DOUBT_ORDER_STATUSES: readonly StoredOrderStatus[] = ["PENDING_SUBMIT", "UNKNOWN"];
+export const isInDoubt = (o: { status: StoredOrderStatus }): boolean =>
+  IN_DOUBT_ORDER_STATUSES.includes(o.status);
+
 /** Stored statuses after which an order never changes again. */
 export const FINAL_ORDER_STATUSES: readonly StoredOrderStatus[] = [
   "FILLED",

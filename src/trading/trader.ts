@@ -12,7 +12,7 @@
  */
 import type { Order } from "../exchange/types.js";
 import type { Intent, NewSignal, OrderRecord } from "../store/types.js";
-import type { TradingMode } from "../store/vocabulary.js";
+import { isInDoubt, type TradingMode } from "../store/vocabulary.js";
 import type { TimerHandle } from "../util/clock.js";
 import { dec } from "../util/decimal.js";
 import { resolveMode, type TradingContext, type Venue, venueFor } from "./context.js";
@@ -235,7 +235,7 @@ export class Trader {
       if (lot.status === "OPEN") this.scheduleProtect(lot.id);
     }
     for (const o of await this.ctx.store.orders.listNonFinal()) {
-      if (o.external || o.status === "PENDING_SUBMIT" || o.status === "UNKNOWN") continue;
+      if (o.external || isInDoubt(o)) continue;
       const venue = venueFor(this.ctx, o.mode);
       const heard = o.clientOid ? this.lastStream.get(o.clientOid) : undefined;
       if (

@@ -14,7 +14,7 @@
  */
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
-import { FINAL_ORDER_STATUSES } from "../../store/vocabulary.js";
+import { FINAL_ORDER_STATUSES, isInDoubt } from "../../store/vocabulary.js";
 import type { ApiDeps } from "../deps.js";
 import { ApiHttpError } from "../errors.js";
 import { apiOrderOf } from "../mappers/orders.js";
@@ -42,7 +42,7 @@ export function registerOrderCancelRoute(app: FastifyInstance, deps: ApiDeps): v
       if (o.external) throw new ApiHttpError(409, "external_order", "this order was not placed by atp");
       if (FINAL_ORDER_STATUSES.includes(o.status))
         throw new ApiHttpError(409, "order_final", `the order is ${o.status}: nothing to cancel`);
-      if (o.status === "PENDING_SUBMIT" || o.status === "UNKNOWN")
+      if (isInDoubt(o))
         throw new ApiHttpError(409, "order_unconfirmed", "the order's placement is not confirmed yet", {
           retryable: true,
         });

@@ -15,7 +15,7 @@
  *   the other is selling at that moment (the later one finds the lot closed, or what is left).
  */
 import type { Intent, Lot, OrderRecord } from "../../store/types.js";
-import { FINAL_ORDER_STATUSES } from "../../store/vocabulary.js";
+import { FINAL_ORDER_STATUSES, isInDoubt } from "../../store/vocabulary.js";
 import { type Dec, dec } from "../../util/decimal.js";
 import type { Venue } from "../context.js";
 import { resolveAttempt } from "../pipeline/ambiguity.js";
@@ -44,62 +44,52 @@ export async function cancelLegsAndConfirm(rt: TraderRuntime, venue: Venue, lot:
   if (legs.length === 0) return true;
   if (!rt.act()) return false;
   const lists = new Set(legs.map((l) => l.listId).filter((x): x is string => x !== undefined));
-  for (const listId of lists) {
-    await venue.client
-      .cancelOco(listId)
-      .catch((e) => rt.ctx.logger.warn({ err: errText(e), listId }, "cancel-oco failed"));
-  }
-  for (const l of legs.filter((x) => !x.listId && x.clientOid)) {
-    await venue.client.cancelOrder({ clientOid: l.clientOid! }).catch(() => undefined);
-  }
+  for (const listId of lists) await cancelLeg(rt, venue, { listId });
+  for (const l of legs.filter((x) => !x.listId && x.clientOid)) await cancelLeg(rt, venue, l);
   for (const l of legs) {
-    const now = await rt.ctx.store.orders.get(l.id);
-    // a leg in doubt was never acknowledged: no update will come for it, so it is looked up by its
-    // client_oid (now, then at its stale instant) instead of being waited for like a live order
+    const cur = await rt.ctx.store.orders.get(l.id);
     const r =
-      now && inDoubt(now)
-        ? await lookUpLeg(rt, venue, now)
+      cur && isInDoubt(cur)
+        ? await settleLegInDoubt(rt, venue, cur)
         : await confirmFinal(rt, venue, l.id, rt.confirmTimeoutMs);
-    if (r && inDoubt(r)) {
-      const res = await resolveAttempt(rt, venue, r, r.createdAt + rt.attemptStaleMs, true);
-      if (res.kind === "unresolved") return false;
-      if (res.kind === "found" && !isFinal(res.record)) return false;
-      continue;
-    }
     if (!r || !isFinal(r)) return false;
   }
   return true;
 }
 
-const inDoubt = (o: OrderRecord) => o.status === "PENDING_SUBMIT" || o.status === "UNKNOWN";
+/** Cancels one OCO (by its list id) or one unlisted leg (by its client_oid); a failure is logged. */
+async function cancelLeg(
+  rt: TraderRuntime,
+  venue: Venue,
+  leg: { listId?: string | undefined; clientOid?: string | undefined; id?: string },
+): Promise<void> {
+  const sent = leg.listId
+    ? venue.client.cancelOco(leg.listId)
+    : venue.client.cancelOrder({ clientOid: leg.clientOid! });
+  await sent.catch((e) =>
+    rt.ctx.logger.warn(
+      { err: errText(e), listId: leg.listId, order: leg.id },
+      "cancel of a protection leg failed",
+    ),
+  );
+}
 
 /**
- * A leg in doubt, probed by its client_oid at once: found, it is cancelled (it was listed nowhere
- * when the cancels above went out) and confirmed final like any live leg; not found, it stays in
- * doubt for `resolveAttempt` to call absent at its stale instant.
+ * A leg in doubt was never acknowledged, so no update will come for it: it is looked up by its
+ * client_oid at once, and again at its stale instant (when "not found" means absent). Found open,
+ * it is cancelled and confirmed final like any listed leg; what comes back is the leg as it stands.
  */
-async function lookUpLeg(
+async function settleLegInDoubt(
   rt: TraderRuntime,
   venue: Venue,
   leg: OrderRecord,
 ): Promise<OrderRecord | undefined> {
-  const res = await resolveAttempt(
-    rt,
-    venue,
-    leg,
-    leg.createdAt + rt.attemptStaleMs,
-    true,
-    rt.ctx.time.now(),
-  );
+  const stale = leg.createdAt + rt.attemptStaleMs;
+  let res = await resolveAttempt(rt, venue, leg, stale, true, rt.ctx.time.now());
+  if (res.kind === "unresolved") res = await resolveAttempt(rt, venue, res.record, stale, true);
   if (res.kind !== "found" || isFinal(res.record)) return res.record;
-  const found = res.record;
-  const cancel = found.listId
-    ? venue.client.cancelOco(found.listId)
-    : venue.client.cancelOrder({ clientOid: found.clientOid! });
-  await cancel.catch((e) =>
-    rt.ctx.logger.warn({ err: errText(e), order: found.id }, "cancel of a found leg failed"),
-  );
-  return confirmFinal(rt, venue, found.id, rt.confirmTimeoutMs);
+  await cancelLeg(rt, venue, res.record);
+  return confirmFinal(rt, venue, res.record.id, rt.confirmTimeoutMs);
 }
 
 export type SellOutcome = "sold" | "closed" | "refused" | "failed" | "pending";
@@ -134,7 +124,7 @@ async function sellLotNow(rt: TraderRuntime, venue: Venue, lot: Lot, intent: Int
   for (let round = 0; round < 3; round++) {
     if ((await settleLot(rt, venue, lot.id)) === "closed") return closed();
     const mine = await ctx.store.orders.listByIntent(intent.id);
-    for (const o of mine.filter((x) => x.status === "PENDING_SUBMIT" || x.status === "UNKNOWN")) {
+    for (const o of mine.filter(isInDoubt)) {
       const r = await resolveAttempt(rt, venue, o, o.createdAt + rt.attemptStaleMs, false);
       if (r.kind === "unresolved") return "pending";
     }

@@ -96,7 +96,11 @@ export class GuardReads {
       const since = Math.min(utcDayStart(req.now), loss ? stoplossWindowStart(req.now, loss) : req.now);
       return store.lots.openAndClosedSince(since, { mode: req.mode });
     });
-    this.openLots = once(async () => (await this.lots()).open);
+    // an entry's loss guards need the recently closed lots too: one read for both; others read the open ones
+    this.openLots =
+      req.kind === "ENTRY"
+        ? once(async () => (await this.lots()).open)
+        : once(() => store.lots.listOpen({ mode: req.mode }));
   }
 
   /** Lots of the request's mode closed at or after `since` (no earlier than the day's or the stop-loss window's start), oldest first. */

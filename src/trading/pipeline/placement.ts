@@ -17,6 +17,7 @@
  */
 import type { OrderRequest, PlaceOrderOutcome } from "../../exchange/types.js";
 import type { Intent, Json, NewAttempt, OrderRecord, Tx } from "../../store/types.js";
+import { isInDoubt } from "../../store/vocabulary.js";
 import type { Venue } from "../context.js";
 import { rejectionHint } from "../rejection-hint.js";
 import { resolveAttempt } from "./ambiguity.js";
@@ -128,7 +129,7 @@ export async function recordOutcome(
     case "accepted": {
       const rec = await store.transaction(async (tx) => {
         const cur = await tx.orders.get(record.id);
-        const local = cur?.status === "PENDING_SUBMIT" || cur?.status === "UNKNOWN";
+        const local = cur !== undefined && isInDoubt(cur);
         const r = local ? await tx.orders.setStatus(record.id, "NEW") : cur;
         await tx.intents.transition(intent.id, { to: "PLACED", from: ["SUBMITTING"] });
         await tx.events.append({

@@ -10,7 +10,7 @@
  * - PROTECTED, the OCO list id, the prices and `protection.placed` are one transaction.
  */
 import type { Intent, Lot, OrderRecord } from "../../store/types.js";
-import { FINAL_ORDER_STATUSES } from "../../store/vocabulary.js";
+import { FINAL_ORDER_STATUSES, isInDoubt } from "../../store/vocabulary.js";
 import { type Venue, venueFor } from "../context.js";
 import type { TraderRuntime } from "../pipeline/runtime.js";
 import { flattenLot } from "./deadline.js";
@@ -48,7 +48,7 @@ async function markProtected(rt: TraderRuntime, lot: Lot, intent: Intent, listId
     const mine = legs.filter((l) => l.listId === listId || l.attempt === intent.attempt);
     for (const l of mine) {
       await tx.orders.link(l.id, { listId });
-      if (l.status === "PENDING_SUBMIT" || l.status === "UNKNOWN") await tx.orders.setStatus(l.id, "NEW");
+      if (isInDoubt(l)) await tx.orders.setStatus(l.id, "NEW");
     }
     const tp = mine.find((l) => l.role === "TAKE_PROFIT");
     const sl = mine.find((l) => l.role === "STOP_LOSS");
@@ -146,7 +146,7 @@ async function leftover(
   const legs = (await rt.ctx.store.orders.listByLot(lot.id)).filter(isLeg);
   const live = legs.find((l) => LIVE_STATES.includes(l.status) && l.listId);
   if (live?.listId) return live.listId;
-  const pending = legs.filter((l) => l.status === "PENDING_SUBMIT" || l.status === "UNKNOWN");
+  const pending = legs.filter(isInDoubt);
   if (pending.length === 0) return undefined;
   const oldest = Math.min(...pending.map((l) => l.createdAt));
   const r = await resolveLegs(rt, venue, pending, oldest + rt.attemptStaleMs, deadline);

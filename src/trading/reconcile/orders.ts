@@ -16,7 +16,7 @@
 import { isTriggerType } from "../../domain/orders.js";
 import type { Order } from "../../exchange/types.js";
 import type { AdoptAs, OrderRecord } from "../../store/types.js";
-import { FINAL_ORDER_STATUSES, type OrderRole } from "../../store/vocabulary.js";
+import { FINAL_ORDER_STATUSES, isInDoubt, type OrderRole } from "../../store/vocabulary.js";
 import { orderDiffers, orderSummary, recordCorrection } from "./corrections.js";
 import type { VenueSnapshot } from "./snapshot.js";
 import type { ReconcileHooks, ReconcileReport, ReconcilerOptions } from "./types.js";
@@ -127,7 +127,7 @@ async function resolveGhost(env: OrderPassEnv, local: OrderRecord): Promise<void
     }
     return;
   }
-  const attempt = local.status === "PENDING_SUBMIT" || local.status === "UNKNOWN";
+  const attempt = isInDoubt(local);
   const now = env.ctx.time.now();
   if (attempt && local.clientOid && now - local.createdAt >= env.pendingGraceMs) {
     await env.ctx.store.transaction(async (tx) => {

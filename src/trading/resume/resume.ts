@@ -14,7 +14,7 @@
  *   interrupted end (DONE when their lots closed; FAILED INTERRUPTED when killed before the guards).
  */
 import type { OrderRecord } from "../../store/types.js";
-import { FINAL_ORDER_STATUSES } from "../../store/vocabulary.js";
+import { FINAL_ORDER_STATUSES, isInDoubt } from "../../store/vocabulary.js";
 import { type Venue, venueFor } from "../context.js";
 import { continueExit, finishExitRequest } from "../exits/exit.js";
 import { resolveAttempt } from "../pipeline/ambiguity.js";
@@ -24,7 +24,6 @@ import type { TraderRuntime } from "../pipeline/runtime.js";
 
 const isLeg = (o: OrderRecord) => o.role === "TAKE_PROFIT" || o.role === "STOP_LOSS";
 const isFinal = (o: OrderRecord) => FINAL_ORDER_STATUSES.includes(o.status);
-const inDoubt = (o: OrderRecord) => o.status === "PENDING_SUBMIT" || o.status === "UNKNOWN";
 
 export interface ResumeHooks {
   protect(lotId: string): void;
@@ -41,7 +40,7 @@ export async function resumeIntents(rt: TraderRuntime): Promise<void> {
     // have yet can only be called absent at its stale instant — that wait runs in the background,
     // so it never holds the start, the other intents or the lots' protection behind it.
     let waiting = false;
-    for (const o of (await ctx.store.orders.listByIntent(intent.id)).filter(inDoubt)) {
+    for (const o of (await ctx.store.orders.listByIntent(intent.id)).filter(isInDoubt)) {
       const r = await resolveAttempt(rt, venue, o, o.createdAt + rt.attemptStaleMs, isLeg(o), ctx.time.now());
       if (r.kind === "unresolved") waiting = true;
     }
@@ -53,7 +52,7 @@ export async function resumeIntents(rt: TraderRuntime): Promise<void> {
 /** Resolves the intent's attempts still in doubt (waiting for their stale instant), polls its open orders, ends an entry that never went out. */
 async function finishIntent(rt: TraderRuntime, venue: Venue, intentId: string): Promise<void> {
   const { ctx } = rt;
-  for (const o of (await ctx.store.orders.listByIntent(intentId)).filter(inDoubt)) {
+  for (const o of (await ctx.store.orders.listByIntent(intentId)).filter(isInDoubt)) {
     if (!rt.act()) return;
     await resolveAttempt(rt, venue, o, o.createdAt + rt.attemptStaleMs, isLeg(o));
   }

@@ -2,7 +2,11 @@
  * Ambiguity and the protection deadline, against the emulator's faults: a lost create-order
  * response whose client-side probes also fail is resolved by the trader's probe (after the stale
  * instant), with exactly one order in the ledger; an OCO that keeps failing until the deadline
- * flattens the lot at market and raises the critical protection.failed event.
+ * flattens the lot at market and raises the critical protection.failed event. A flatten whose lot
+ * still has OCO legs in doubt (every create-oco answered 5xx, every probe of a leg failing, as after
+ * a restart) looks the legs up by client_oid and calls them absent at their stale instant, once the
+ * exchange answers again — it does not wait the confirmation timeout once per leg as for a live
+ * order — so the unprotected lot is sold within seconds.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dec } from "../../../src/util/decimal.js";
@@ -89,5 +93,61 @@ describe("protection deadline", () => {
     expect(sells).toHaveLength(1);
     const prot = (await h.store.settings.get("protection")).value;
     expect(lot!.closedAt! - lot!.openedAt).toBeGreaterThanOrEqual(prot.deadlineS * 1000);
+  });
+});
+
+describe("flatten with protection legs in doubt", () => {
+  const CONFIRM_TIMEOUT_MS = 15_000; // the trader's default
+  const ATTEMPT_STALE_MS = 2_000;
+  let d: TradingHarness;
+  beforeAll(async () => {
+    d = await watchingHarness(
+      { symbol: "ETH_USD", tradeEnabled: true, amountUsd: dec("50") },
+      { start: true, trader: { confirmTimeoutMs: CONFIRM_TIMEOUT_MS, attemptStaleMs: ATTEMPT_STALE_MS } },
+    );
+  });
+  afterAll(async () => d?.close());
+
+  it("sells the lot as soon as the legs are confirmed absent, without a confirmation wait per leg", async () => {
+    d.emu.admin.addFault({
+      kind: "error",
+      code: 50001,
+      http_status: 500,
+      methods: ["private/advanced/create-oco", "private/advanced/get-order-detail"],
+    });
+    const before = ledger(d.emu).length;
+    const res = await driveWhile(d.time, d.trader.submit(req("BUY", "fl-unknown-1")), 100);
+    expect(res.outcome, res.message).toBe("filled");
+    const lotId = (await d.store.intents.get(res.intent.id))!.lotId!;
+    // the deadline passes with the legs of the last attempt still in doubt
+    await driveUntil(
+      d.time,
+      async () => (await d.store.events.after(0, 1000)).some((e) => e.kind === "protection.failed"),
+      "the protection deadline passed (flatten started)",
+      250,
+    );
+    const legs = async () =>
+      (await d.store.orders.listByLot(lotId)).filter(
+        (o) => o.role === "TAKE_PROFIT" || o.role === "STOP_LOSS",
+      );
+    expect((await legs()).filter((l) => l.status === "UNKNOWN").length).toBeGreaterThanOrEqual(2);
+    d.emu.admin.clearFaults();
+    const answered = d.time.now();
+    await driveUntil(
+      d.time,
+      async () => (await d.store.lots.get(lotId))?.status === "CLOSED",
+      "the lot flattened",
+      250,
+    );
+    const lot = await d.store.lots.get(lotId);
+    expect(lot).toMatchObject({ status: "CLOSED", exitReason: "FLATTEN" });
+    expect((await legs()).every((l) => l.status === "REJECTED")).toBe(true);
+    // sold within seconds of the exchange answering again, not after a confirmation timeout per leg
+    expect(lot!.closedAt! - answered).toBeLessThan(CONFIRM_TIMEOUT_MS);
+    const sells = ledger(d.emu)
+      .slice(before)
+      .filter((o) => o.method === "private/create-order" && o.side === "SELL");
+    expect(sells).toHaveLength(1);
+    await driveWhile(d.time, d.trader.settled(), 250);
   });
 });
