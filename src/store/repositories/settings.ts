@@ -160,6 +160,7 @@ const ALL_SETTINGS = new Shape<SettingRow & { key: string }>("settings.all", (db
 );
 
 const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
+const asError = (e: unknown) => (e instanceof Error ? e : new Error(String(e)));
 
 /** A switch from its row (or the read's failure), the fail-safe way (see the invariants). */
 function switchOf(
@@ -202,8 +203,7 @@ export function settingsRepo(ctx: RepoContext): SettingsRepo {
   async function row(key: SettingKey) {
     return ctx.db.selectFrom("settings").selectAll().where("key", "=", key).executeTakeFirst();
   }
-  const rowOrError = (key: SettingKey) =>
-    row(key).catch((e: unknown) => (e instanceof Error ? e : new Error(String(e))));
+  const rowOrError = (key: SettingKey) => row(key).catch(asError);
   return {
     async get<K extends SettingKey>(key: K): Promise<SettingRead<K>> {
       return settingOf(key, await row(key));
@@ -226,7 +226,7 @@ export function settingsRepo(ctx: RepoContext): SettingsRepo {
         const rows = (await ALL_SETTINGS.run(ctx.db, ctx.dialect, {})).rows;
         return snapshotOf(new Map(rows.map((r) => [r.key, r])));
       } catch (e) {
-        return snapshotOf(e instanceof Error ? e : new Error(String(e)));
+        return snapshotOf(asError(e));
       }
     },
   };
