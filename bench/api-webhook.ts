@@ -28,7 +28,9 @@ import { Trader } from "../src/trading/trader.js";
 import { useVenueReads, VenueReadCache } from "../src/trading/venue-cache.js";
 import { dec } from "../src/util/decimal.js";
 import { apiTestDeps } from "../test/helpers/api-deps.js";
+import { DurableWriteFloor } from "./durable-write-floor.js";
 import { startEmulatorProcess } from "./emulator-process.js";
+import { GcPauses } from "./gc-pauses.js";
 import { fmt, pct } from "./lib.js";
 import { ShiftedTime } from "./shifted-time.js";
 
@@ -88,6 +90,8 @@ export async function runWebhookBench(
   const total: number[] = [];
   const answer: number[] = [];
   const onPath: number[] = [];
+  const floor = new DurableWriteFloor(where, [1]);
+  const gc = new GcPauses();
   try {
     await real.settings.set("live_trading", true);
     await real.watchlist.upsert({
@@ -153,6 +157,8 @@ export async function runWebhookBench(
           total.push(ms(sent, written));
           answer.push(ms(sent, answered));
           onPath.push(commits);
+          gc.note(sent, written);
+          floor.sample();
         }
         for (const lot of await real.lots.listOpen())
           await real.lots.update(lot.id, {
@@ -165,6 +171,8 @@ export async function runWebhookBench(
       await trader.stop();
     }
   } finally {
+    gc.stop();
+    floor.close();
     await raw.close();
     await real.close();
     await d.dispose();
@@ -208,6 +216,11 @@ export async function runWebhookBench(
         "signal (as sparse TradingView alerts are), and the symbol tables of the venue's instruments are built once " +
         "per list. The 202 awaits the trader's decision (`acceptSignal`'s `onDecided`, told right after that commit, " +
         "before the create-order is written) instead of polling the row every 25 ms.",
+      "",
+      "",
+      ...floor.lines(where),
+      "",
+      gc.line(),
       "",
       `Target: webhook to create-order written p99 < ${TARGET_P99_MS} ms: ${met ? "met" : "NOT met"} (${fmt(p99, 3)} ms).`,
     ],

@@ -37,8 +37,10 @@ import { Trader } from "../src/trading/trader.js";
 import { useVenueReads, VenueReadCache } from "../src/trading/venue-cache.js";
 import { dec } from "../src/util/decimal.js";
 import { onCreateOrderWritten } from "./create-order-socket.js";
+import { DurableWriteFloor } from "./durable-write-floor.js";
 import { startEmulatorProcess } from "./emulator-process.js";
 import { envelopeColdFactor, envelopeFloorMs } from "./envelope-floor.js";
+import { GcPauses } from "./gc-pauses.js";
 import { type BenchSection, fmt, measure, pct } from "./lib.js";
 import { productionBreaker, productionRuntime } from "./production-client.js";
 import { ShiftedTime } from "./shifted-time.js";
@@ -73,12 +75,17 @@ const hr = () => process.hrtime.bigint();
 let marks: Mark[] = [];
 let written: bigint | undefined;
 let createBody: string | undefined;
+/** The WAL's size when the create-order was written (the variant's commit on the path has ended). */
+let walAtWrite = 0;
+let walFile: string | undefined;
 let instOf: Instrument | undefined;
 let rulesOf: OrderRules | undefined;
 
 onCreateOrderWritten((body) => {
-  written ??= hr();
+  if (written !== undefined) return;
+  written = hr();
   createBody ??= body;
+  if (walFile) walAtWrite = DurableWriteFloor.walSize(walFile); // after the clock: outside the measurement
 });
 
 /** Wraps every method of `obj` (and, `depth` levels down, of its object properties) to record its span. */
@@ -210,9 +217,19 @@ const logger = createLogger({ level: "silent", pretty: false });
 /** Calls the production client's rate limiter made wait, per variant. */
 const limiterWaits = new Map<string, number>();
 
-async function runVariant(url: string, v: Variant): Promise<Sample[]> {
+/** The disk's own floor and V8's pauses, sampled during the production variant (the first one run). */
+let diskFloor: DurableWriteFloor | undefined;
+let gcPauses: GcPauses | undefined;
+
+async function runVariant(
+  url: string,
+  v: Variant,
+  floor?: DurableWriteFloor,
+  gc?: GcPauses,
+): Promise<Sample[]> {
   const time = new ShiftedTime();
   const dir = mkdtempSync(join(v.dir, "atp-bench-tto-"));
+  walFile = floor ? join(dir, "atp.db") : undefined;
   const real: Store = await openStore({ dataDir: dir, logger, now: () => time.now() });
   if (v.history > 0) await seedHistory(real, time, v.history);
   await real.settings.set("live_trading", true);
@@ -258,12 +275,18 @@ async function runVariant(url: string, v: Variant): Promise<Sample[]> {
     cache.putBalance(balance);
     marks = [];
     written = undefined;
+    const walBefore = walFile ? DurableWriteFloor.walSize(walFile) : 0;
     const t0 = hr();
     // what the engine's signal listener does (src/app/engine.ts)
     await trader.acceptSignal(signalRow(signal));
     if (written === undefined) throw new Error(`order ${i}: no create-order was written`);
     await trader.settled();
-    if (i >= WARMUP) samples.push(sampleOf(t0, written, marks));
+    if (i >= WARMUP) {
+      samples.push(sampleOf(t0, written, marks));
+      gc?.note(t0, written);
+      floor?.noteCommit(walBefore, walAtWrite);
+      floor?.sample();
+    }
     if (TRACE && i === WARMUP + ORDERS - 1) traceOrder(v.name, t0, written, marks);
     for (const lot of await real.lots.listOpen())
       await real.lots.update(lot.id, {
@@ -303,7 +326,21 @@ export async function run(): Promise<BenchSection> {
         const v = { name: `${where}, ${what}`, dir, cachedReads, history: 0 };
         if (ONLY && !v.name.includes(ONLY)) continue;
         process.stderr.write(`  tick-to-order: ${v.name} ...\n`);
-        results.push({ v, s: await runVariant(emu.url, v) });
+        const production = where === "disk" && cachedReads === "cache";
+        if (production) {
+          diskFloor = new DurableWriteFloor(dir);
+          gcPauses = new GcPauses();
+        }
+        results.push({
+          v,
+          s: await runVariant(
+            emu.url,
+            v,
+            production ? diskFloor : undefined,
+            production ? gcPauses : undefined,
+          ),
+        });
+        gcPauses?.stop();
       }
     const more: Variant[] = [
       {
@@ -327,6 +364,7 @@ export async function run(): Promise<BenchSection> {
     }
   } finally {
     await emu.stop();
+    diskFloor?.close();
   }
   if (!createBody) throw new Error("no create-order body captured");
   const floor = envelopeFloorMs(createBody, "demo-secret");
@@ -407,6 +445,8 @@ export async function run(): Promise<BenchSection> {
     `|---|${cols.map(() => "---:|---:").join("|")}|`,
     ...breakdown,
     "",
+    ...(diskFloor ? [...diskFloor.lines(`${main.v.name}, ${tmpdir()}`), ""] : []),
+    ...(gcPauses ? [`${main.v.name}: ${gcPauses.line()}`, ""] : []),
     `Target: p99 < ${TARGET_P99_MS} ms on the production path (disk, stream-fed read cache): ${met ? "met" : "NOT met"} (${fmt(p99, 3)} ms).`,
     `Variants under the target: ${metBy.length ? metBy.join("; ") : "none"}.`,
     `Machine load (1-min load average, ${cpus().length} cores): ${fmt(loadStart, 2)} at the start, ${fmt(loadavg()[0]!, 2)} at the end.`,
