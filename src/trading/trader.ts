@@ -7,10 +7,11 @@
  *   a non-leader does nothing.
  * - One background task per key at a time (protect:<lot>, settle:<lot>, exit:<lot>): a request
  *   while it runs reruns it once after, so updates are never lost and work never doubles.
- * - Every order update (stream or poll) goes through tracking/apply-update.ts.
+ * - Every order update (stream or poll) goes through tracking/apply-update.ts; every trade the
+ *   venue reports is stored as it arrives (tracking/record-fill.ts).
  * - stop(): no new requests; sleeps end at once, background work finishes; listeners removed.
  */
-import type { Order } from "../exchange/types.js";
+import type { Fill, Order } from "../exchange/types.js";
 import type { Intent, NewSignal, OrderRecord } from "../store/types.js";
 import { isInDoubt, type TradingMode } from "../store/vocabulary.js";
 import type { TimerHandle } from "../util/clock.js";
@@ -27,6 +28,7 @@ import { protectLotNow } from "./protection/protect.js";
 import type { OnDecided, RequestDecision, TradeOutcome, TradeRequest, TradeResult } from "./requests.js";
 import { resumeIntents, resumeLots } from "./resume/resume.js";
 import { applyOrderUpdate } from "./tracking/apply-update.js";
+import { recordFill } from "./tracking/record-fill.js";
 import { settleLot } from "./tracking/settle.js";
 
 export interface TraderOptions {
@@ -81,11 +83,19 @@ export class Trader {
           this.ctx.logger.error({ err: errText(e) }, "order update failed"),
         );
       };
+      const onTrade = (f: Fill) => {
+        if (!this.rt.act()) return; // the leader stores it; a pass catches what nobody stored
+        void recordFill(this.ctx.store, f, venue.mode).catch((e) =>
+          this.ctx.logger.error({ err: errText(e), tradeId: f.tradeId }, "storing a fill failed"),
+        );
+      };
       venue.updates.on("order", onOrder);
       venue.updates.on("triggerOrder", onOrder);
+      venue.updates.on("trade", onTrade);
       this.unsubscribe.push(() => {
         venue.updates.off("order", onOrder);
         venue.updates.off("triggerOrder", onOrder);
+        venue.updates.off("trade", onTrade);
       });
     }
     if (!this.rt.act()) return;

@@ -3,7 +3,8 @@
  *
  * Invariants:
  * - Trades are inserted through `fills.insert` (idempotent by trade id); each new one is a
- *   correction (the stream missed it), in one transaction with its audit entry and event.
+ *   correction (the stream missed it: the trader stores the stream's trades as they arrive,
+ *   tracking/record-fill.ts), in one transaction with its audit entry and event.
  * - An OPEN lot without protection is handed to `hooks.protect` — except a lot whose protection
  *   is PENDING before its deadline (the trader's own retry loop owns it until then) and a lot being
  *   flattened. When `protect` throws the lot is flagged: one critical `position.unprotected` event
@@ -14,6 +15,7 @@
 import type { Fill } from "../../exchange/types.js";
 import type { Lot } from "../../store/types.js";
 import { Dec } from "../../util/decimal.js";
+import { fillMode } from "../tracking/record-fill.js";
 import { recordCorrection } from "./corrections.js";
 import type { OrderPassEnv } from "./orders.js";
 import type { VenueSnapshot } from "./snapshot.js";
@@ -22,10 +24,7 @@ export async function insertTrades(env: OrderPassEnv, trades: readonly Fill[]): 
   const store = env.ctx.store;
   for (const t of trades) {
     if (await store.fills.get(t.tradeId)) continue;
-    const local =
-      (t.clientOid ? await store.orders.findByClientOid(t.clientOid) : undefined) ??
-      (await store.orders.findByExchangeId(t.orderId));
-    const mode = local?.mode ?? env.venue.mode;
+    const mode = await fillMode(store, t, env.venue.mode);
     const at = env.ctx.time.now();
     const inserted = await store.transaction(async (tx) => {
       const r = await tx.fills.insert(t, mode);
