@@ -159,6 +159,9 @@ describe("the dashboard in a browser", () => {
 
   it("shows an order that arrives through the event stream, and cancels it", async () => {
     await open("orders", "[data-testid=protection-legs]");
+    // a stop-limit leg: its limit price, and its trigger under it; a limit order has no trigger line
+    const sl = page.locator("[data-testid=protection-legs] [data-testid=order-o-sl]");
+    expect(await sl.locator("[data-label=Price]").innerText()).toBe("94575.00\ntrigger 95060.00");
     await until("the page's event stream", () => fake.streams() > 0);
     const before = Number(await page.getByTestId("event-count").textContent());
     fake.world.orders.push(
@@ -175,6 +178,7 @@ describe("the dashboard in a browser", () => {
     fake.emit("order.placed", "ETH_USD", { order_id: "o-live" });
     // the fallback read comes every 60 s: within 5 s only the stream can have brought it
     await page.locator("[data-testid=open-orders] [data-testid=order-o-live]").waitFor({ timeout: 5_000 });
+    expect(await page.getByTestId("trigger-o-live").count()).toBe(0);
     expect(Number(await page.getByTestId("event-count").textContent())).toBeGreaterThan(before);
     await page.getByTestId("cancel-o-live").click();
     await page.locator("[data-testid=order-o-live]").first().waitFor({ state: "detached", timeout: 5_000 });
