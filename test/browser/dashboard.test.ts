@@ -160,8 +160,11 @@ describe("the dashboard in a browser", () => {
   it("shows an order that arrives through the event stream, and cancels it", async () => {
     await open("orders", "[data-testid=protection-legs]");
     // a stop-limit leg: its limit price, and its trigger under it; a limit order has no trigger line
-    const sl = page.locator("[data-testid=protection-legs] [data-testid=order-o-sl]");
-    expect(await sl.locator("[data-label=Price]").innerText()).toBe("94575.00\ntrigger 95060.00");
+    const slPrice = page.locator("[data-testid=protection-legs] [data-testid=order-o-sl] [data-label=Price]");
+    expect(await slPrice.textContent()).toBe("94575.00trigger 95060.00");
+    expect(await page.locator("[data-testid=protection-legs] [data-testid=trigger-o-sl]").textContent()).toBe(
+      "trigger 95060.00",
+    );
     await until("the page's event stream", () => fake.streams() > 0);
     const before = Number(await page.getByTestId("event-count").textContent());
     fake.world.orders.push(
