@@ -32,6 +32,23 @@ async function seed(dataDir: string): Promise<void> {
       if (!r.created) throw new Error("dup");
       return r.intent.id;
     };
+    // the oldest: a stop-limit leg, cancelled (its limit price and its trigger)
+    t = T0 - 60_000;
+    const sl = await store.orders.insertAttempt({
+      intentId: await intent("s1", "LIVE", "SOL_USD"),
+      attempt: 1,
+      clientOid: "atp-s1-1",
+      symbol: "SOL_USD",
+      side: "SELL",
+      type: "STOP_LIMIT",
+      role: "STOP_LOSS",
+      mode: "LIVE",
+      quantity: dec("1.5"),
+      price: dec("140.5"),
+      refPrice: dec("141"),
+    });
+    await store.orders.setStatus(sl.id, "CANCELED");
+    t = T0;
     const lot = await store.lots.create({
       symbol: "BTC_USD",
       mode: "LIVE",
@@ -119,16 +136,20 @@ describe("atp orders / atp positions", () => {
     expect(r.code).toBe(0);
     const lines = r.stdout.trimEnd().split("\n");
     expect(lines[0]).toMatch(
-      /^CREATED \(UTC\)\s+MODE\s+SYMBOL\s+SIDE\s+TYPE\s+ROLE\s+STATUS\s+QUANTITY\s+NOTIONAL/,
+      /^CREATED \(UTC\)\s+MODE\s+SYMBOL\s+SIDE\s+TYPE\s+ROLE\s+STATUS\s+QUANTITY\s+NOTIONAL\s+PRICE\s+TRIGGER\s/,
     );
-    expect(lines).toHaveLength(4);
+    expect(lines).toHaveLength(5);
     expect(lines[1]).toMatch(
       /^2026-01-05 09:32:00\s+DRY_RUN\s+ETH_USD\s+BUY\s+MARKET\s+ENTRY\s+PENDING_SUBMIT\s+-\s+25\s/,
     );
     expect(lines[2]).toMatch(
-      /LIVE\s+BTC_USD\s+SELL\s+LIMIT\s+TAKE_PROFIT\s+NEW\s+0\.00011119\s+-\s+101008\.38\s/,
+      /LIVE\s+BTC_USD\s+SELL\s+LIMIT\s+TAKE_PROFIT\s+NEW\s+0\.00011119\s+-\s+101008\.38\s+-\s/,
     );
     expect(lines[3]).toContain("10.80000000000000000001");
+    // a stop-limit: its limit price, then its trigger
+    expect(lines[4]).toMatch(
+      /LIVE\s+SOL_USD\s+SELL\s+STOP_LIMIT\s+STOP_LOSS\s+CANCELED\s+1\.5\s+-\s+140\.5\s+141\s/,
+    );
     // aligned: the MODE column starts at the same offset on every line
     const at = lines[0]!.indexOf("MODE");
     for (const l of lines.slice(1)) expect(l.slice(at)).toMatch(/^(LIVE|DRY_RUN|DEMO)\b/);
@@ -153,6 +174,7 @@ describe("atp orders / atp positions", () => {
       ["atp-d1-1", "DRY_RUN", "25"],
       ["atp-p1-1", "LIVE", undefined],
       ["atp-e1-1", "LIVE", "10.80000000000000000001"],
+      ["atp-s1-1", "LIVE", undefined],
     ]);
     r = await runMain(["orders", "--limit", "0"], { cwd: dataDir, env });
     expect(r.code).toBe(2);

@@ -10,6 +10,7 @@
  */
 import { createRuntime } from "../../app/runtime.js";
 import { loadConfig } from "../../config/load.js";
+import { isTriggerType } from "../../domain/orders.js";
 import type { Store } from "../../store/types.js";
 import { TradingServices } from "../../trading/services/index.js";
 import type { Dec } from "../../util/decimal.js";
@@ -90,7 +91,17 @@ async function run(values: OptionValues<typeof options>): Promise<number> {
       return 0;
     }
     const header = ["CREATED (UTC)", "MODE", "SYMBOL", "SIDE", "TYPE", "ROLE", "STATUS"];
-    header.push("QUANTITY", "NOTIONAL", "PRICE", "FILLED", "AVG PRICE", "FEE", "CLIENT OID", "REASON");
+    header.push(
+      "QUANTITY",
+      "NOTIONAL",
+      "PRICE",
+      "TRIGGER",
+      "FILLED",
+      "AVG PRICE",
+      "FEE",
+      "CLIENT OID",
+      "REASON",
+    );
     const rows = page.items.map((o) => [
       utcText(o.createdAt),
       o.mode,
@@ -102,6 +113,7 @@ async function run(values: OptionValues<typeof options>): Promise<number> {
       decText(o.quantity),
       decText(o.notional),
       decText(o.price ?? o.refPrice),
+      isTriggerType(o.type) ? decText(o.refPrice) : "-",
       decText(o.filledQuantity),
       decText(o.avgPrice),
       o.fee.isZero() ? "0" : `${decText(o.fee)}${o.feeCurrency ? ` ${o.feeCurrency}` : ""}`,
