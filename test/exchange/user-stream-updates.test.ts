@@ -3,7 +3,7 @@
  * and the dry-run broker through that one interface. Type level: the assignment below compiles
  * (`tsc --noEmit` covers test/), and listeners typed by the interface get typed payloads. At run
  * time, over loopback: an order placed through the client on the emulator arrives as an 'order'
- * event through the interface, and `connected` follows authentication.
+ * event through the interface, and `connected` follows authentication (and is false once stopped).
  */
 import { afterAll, describe, expect, expectTypeOf, it } from "vitest";
 import { UserStream } from "../../src/exchange/cryptocom/ws/user-stream.js";
@@ -63,5 +63,8 @@ describe("UserStream as an OrderUpdateSource", () => {
     expect(filled[1]).toBe("stream");
     expect(filled[0].clientOid).toBe(rest.clientOidFor("us-1"));
     expect(filled[0].filledQuantity.gt(0)).toBe(true);
+    // stopped: not connected any more (the trader polls again; the dashboard says so)
+    await stream.stop();
+    expect(src.connected).toBe(false);
   });
 });

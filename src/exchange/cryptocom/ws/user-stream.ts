@@ -92,7 +92,9 @@ export class UserStream extends EventEmitter<Args<UserStreamEvents>> {
     this.socket.start();
   }
 
+  /** Closes the socket; from now on the stream is not `connected` (no session, nothing pushed). */
   stop(): Promise<void> {
+    this.authenticated = false;
     return this.socket.stop();
   }
 
