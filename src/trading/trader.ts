@@ -40,7 +40,15 @@ export interface TraderOptions {
   defaultTpPct?: string;
   /** See TraderRuntime.attemptStaleMs (default DEFAULT_ATTEMPT_STALE_MS, 65 s). */
   attemptStaleMs?: number;
+  /**
+   * While the order stream is connected, how long `tick()` leaves an open order alone after the
+   * stream or a poll last reported it (default 60 s): a resting order is silent because nothing
+   * changed, and reconciliation converges the open orders every pass besides.
+   */
+  restingPollMs?: number;
 }
+
+export const DEFAULT_RESTING_POLL_MS = 60_000;
 
 type Waiter = () => void;
 
@@ -49,6 +57,9 @@ export class Trader {
   private stopping = false;
   private readonly waiters = new Map<string, Set<Waiter>>();
   private readonly lastStream = new Map<string, number>();
+  /** When tick() last polled an order (by client_oid). */
+  private readonly lastPolled = new Map<string, number>();
+  private readonly restingPollMs: number;
   private readonly sleeps = new Set<{ handle: TimerHandle; resolve: () => void }>();
   private readonly tasks = new Map<string, Promise<void>>();
   private readonly again = new Set<string>();
@@ -59,6 +70,7 @@ export class Trader {
     private readonly ctx: TradingContext,
     opts: TraderOptions = {},
   ) {
+    this.restingPollMs = opts.restingPollMs ?? DEFAULT_RESTING_POLL_MS;
     this.rt = {
       ctx,
       pollMs: opts.pollMs ?? 1000,
@@ -247,17 +259,24 @@ export class Trader {
     for (const o of await this.ctx.store.orders.listNonFinal()) {
       if (o.external || isInDoubt(o)) continue;
       const venue = venueFor(this.ctx, o.mode);
-      const heard = o.clientOid ? this.lastStream.get(o.clientOid) : undefined;
-      if (
-        !venue ||
-        (venue.updates.connected && heard !== undefined && this.ctx.time.now() - heard < this.rt.pollMs)
-      )
+      if (!venue || (venue.updates.connected && this.reportedWithin(o.clientOid, this.restingPollMs)))
         continue;
+      if (o.clientOid) this.lastPolled.set(o.clientOid, this.ctx.time.now());
       await pollOnce(this.rt, venue, o);
     }
   }
 
   // --- internals ------------------------------------------------------------------------------
+
+  /** The stream or a poll of tick() reported the order less than `ms` ago. */
+  private reportedWithin(clientOid: string | undefined, ms: number): boolean {
+    if (!clientOid) return false;
+    const last = Math.max(
+      this.lastStream.get(clientOid) ?? -Infinity,
+      this.lastPolled.get(clientOid) ?? -Infinity,
+    );
+    return this.ctx.time.now() - last < ms;
+  }
 
   private venues(): Venue[] {
     const v = this.ctx.venues;

@@ -5,7 +5,6 @@
  * pass that follows finds nothing to correct (`insert_fill` is for trades the stream missed).
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { UserStream } from "../../../src/exchange/cryptocom/ws/user-stream.js";
 import type { OrderUpdateSource } from "../../../src/exchange/types.js";
 import type { TradingContext, Venue } from "../../../src/trading/context.js";
 import { DryRunBroker } from "../../../src/trading/dry-run/broker.js";
@@ -14,6 +13,7 @@ import { Trader } from "../../../src/trading/trader.js";
 import { dec } from "../../../src/util/decimal.js";
 import { tradeRequests } from "../../helpers/trade-requests.js";
 import { driveWhile, type TradingHarness, tradingHarness } from "../../helpers/trading.js";
+import { readyUserStream, untilValue as until } from "../../helpers/user-stream.js";
 
 const S = "BTC_USD";
 const req = tradeRequests({ symbol: S, source: "engine", amountUsd: "100" });
@@ -21,17 +21,6 @@ const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
   while (cleanups.length) await cleanups.pop()!();
 });
-
-/** Real-time polling: the stream's frames cross loopback on their own schedule. */
-async function until<T>(what: string, read: () => Promise<T | undefined>, ms = 5_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await read();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 async function harness(): Promise<TradingHarness> {
   const h = await tradingHarness();
@@ -60,17 +49,8 @@ async function passAfter(ctx: TradingContext, venue: Venue) {
 describe("the trader stores the venue's fills as they arrive", () => {
   it("live: the user stream's trade is stored with its order's mode; the next pass corrects nothing", async () => {
     const h = await harness();
-    const stream = new UserStream({
-      ...{ url: h.emu.wsUserUrl, apiKey: "demo-key", apiSecret: "demo-secret" },
-      ...{ rest: h.client, now: () => h.time.now(), warmupMs: 50 },
-    });
+    const stream = await readyUserStream(h);
     cleanups.push(() => stream.stop());
-    let ready = false;
-    stream.on("ready", () => {
-      ready = true;
-    });
-    stream.start();
-    await until("the user stream ready", async () => (ready ? true : undefined));
     const venue: Venue = { client: h.client, updates: stream as OrderUpdateSource, mode: "DEMO" };
 
     const ctx = await traderWith(h, "live", venue);
