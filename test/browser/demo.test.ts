@@ -54,14 +54,20 @@ async function startDemo(): Promise<ChildProcess> {
 /** The data dir's API token (`atp start` writes it on the first start). */
 const token = () => readFileSync(join(dir, "data", "demo", "api-token"), "utf8").trim();
 
-async function post(path: string, body: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
+async function send(
+  method: "POST" | "PATCH",
+  path: string,
+  body: unknown,
+): Promise<{ status: number; body: Record<string, unknown> }> {
   const res = await fetch(`${api}${path}`, {
-    method: "POST",
+    method,
     headers: { authorization: `Bearer ${token()}`, "content-type": "application/json" },
     body: JSON.stringify(body),
   });
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 }
+
+const post = (path: string, body: unknown) => send("POST", path, body);
 
 beforeAll(async () => {
   const [child, b] = await Promise.all([startDemo(), launchBrowser()]);
@@ -117,8 +123,14 @@ describe("the dashboard on the real demo (atp start --demo-fault key_revoked)", 
       preset: "external",
     });
     expect([200, 201]).toContain(added.status);
+    // nor the total of open positions: the five demo coins may hold one each (the default limit)
+    const limits = await send("PATCH", "/api/settings", { limits: { max_open_positions_total: 50 } });
+    expect(limits.status, JSON.stringify(limits.body)).toBe(200);
     const res = await post("/api/orders", { symbol: "XRP_USD", side: "BUY", amount_usd: "20" });
-    expect(res).toMatchObject({ status: 200, body: { outcome: "filled", mode: "DEMO" } });
+    expect(res, JSON.stringify(res.body)).toMatchObject({
+      status: 200,
+      body: { outcome: "filled", mode: "DEMO" },
+    });
     const id = String(
       (res.body.orders as { id: string; role: string }[]).find((o) => o.role === "ENTRY")?.id,
     );
