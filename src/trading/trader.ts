@@ -95,11 +95,10 @@ export class Trader {
           this.ctx.logger.error({ err: errText(e) }, "order update failed"),
         );
       };
+      // background work, so stop() waits for it; the leader stores it, a pass catches the rest
       const onTrade = (f: Fill) => {
-        if (!this.rt.act()) return; // the leader stores it; a pass catches what nobody stored
-        void recordFill(this.ctx.store, f, venue.mode).catch((e) =>
-          this.ctx.logger.error({ err: errText(e), tradeId: f.tradeId }, "storing a fill failed"),
-        );
+        if (this.rt.act())
+          this.background(`fill:${f.tradeId}`, () => recordFill(this.ctx.store, f, venue.mode));
       };
       venue.updates.on("order", onOrder);
       venue.updates.on("triggerOrder", onOrder);

@@ -22,9 +22,8 @@ export async function fillMode(store: Store, fill: Fill, fallback: TradingMode):
   return local?.mode ?? fallback;
 }
 
-/** Stores `fill` unless it is stored already; true when this call stored it. */
-export async function recordFill(store: Store, fill: Fill, venueMode: TradingMode): Promise<boolean> {
-  if (await store.fills.get(fill.tradeId)) return false;
-  const r = await store.fills.insert(fill, await fillMode(store, fill, venueMode));
-  return r.inserted;
+/** Stores `fill` unless it is stored already. */
+export async function recordFill(store: Store, fill: Fill, venueMode: TradingMode): Promise<void> {
+  if (await store.fills.get(fill.tradeId)) return;
+  await store.fills.insert(fill, await fillMode(store, fill, venueMode));
 }
