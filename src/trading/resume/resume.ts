@@ -12,6 +12,8 @@
  * - Lots whose protection is not PROTECTED are (re)protected or flattened; CLOSING lots finish
  *   their exit (retried until it is no longer pending), and the SELL requests whose exits were
  *   interrupted end (DONE when their lots closed; FAILED INTERRUPTED when killed before the guards).
+ * - A lot's EXIT intent killed before its lot became CLOSING fails INTERRUPTED (the lot stays OPEN
+ *   and protected); its request ends EXIT_FAILED.
  */
 import type { OrderRecord } from "../../store/types.js";
 import { FINAL_ORDER_STATUSES, isInDoubt } from "../../store/vocabulary.js";
@@ -69,8 +71,26 @@ async function finishIntent(rt: TraderRuntime, venue: Venue, intentId: string): 
   }
 }
 
+/**
+ * A lot's EXIT intent that never started its exit (no sale attempted): killed between the intent and
+ * the lot's CLOSING, the lot is still OPEN under its protection, so the exit is not resumed (a stale
+ * signal is not traded, as for an entry) and the intent fails INTERRUPTED; its request then ends
+ * EXIT_FAILED. One whose lot closed meanwhile (a leg filled) ends DONE, as the close would have.
+ */
+async function endUnstartedLotExits(rt: TraderRuntime, stillOpen: ReadonlySet<string>): Promise<void> {
+  const { ctx } = rt;
+  for (const i of await ctx.store.intents.listOpen()) {
+    if (!rt.act()) return;
+    if (i.kind !== "EXIT" || i.lotId === undefined || i.attempt > 0) continue;
+    if (stillOpen.has(i.lotId)) await failIntent(rt, i, "INTERRUPTED");
+    else if ((await ctx.store.lots.get(i.lotId))?.status === "CLOSED")
+      await ctx.store.intents.transition(i.id, { to: "DONE" });
+  }
+}
+
 export async function resumeLots(rt: TraderRuntime, hooks: ResumeHooks): Promise<void> {
   const { ctx } = rt;
+  const stillOpen = new Set<string>();
   for (const lot of await ctx.store.lots.listOpen()) {
     if (!rt.act()) return;
     const venue = venueFor(ctx, lot.mode);
@@ -84,8 +104,10 @@ export async function resumeLots(rt: TraderRuntime, hooks: ResumeHooks): Promise
       continueExit(rt, cur, `resume:${cur.id}`, "trader", hooks.reprotect);
       continue;
     }
+    stillOpen.add(cur.id);
     if (cur.protection !== "PROTECTED" && cur.protection !== "NOT_NEEDED") hooks.protect(cur.id);
   }
+  await endUnstartedLotExits(rt, stillOpen);
   // request-level EXIT intents (a SELL over the symbol's lots) end once their lots' exits have
   for (const i of await ctx.store.intents.listOpen()) {
     if (i.kind === "EXIT" && i.lotId === undefined)

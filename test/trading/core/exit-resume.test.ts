@@ -7,6 +7,8 @@
  * - A second SELL arriving while that resumed exit runs continues it instead of selling again: one
  *   market sell on the exchange (the sales of one lot run one after another).
  * - A request killed before its guards ran (NEW) fails INTERRUPTED: a stale signal is not traded.
+ * - A lot's EXIT intent killed before the lot became CLOSING fails INTERRUPTED and its request
+ *   EXIT_FAILED; the lot stays OPEN under its protection, nothing is sold.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Intent } from "../../../src/store/types.js";
@@ -89,5 +91,47 @@ describe("an exit interrupted by a kill", () => {
       status: "FAILED",
       reasonCode: "INTERRUPTED",
     });
+  });
+
+  it("killed between the lot's EXIT intent and the lot's CLOSING: the lot stays protected, both intents end (found by the crash test, seed 685685)", async () => {
+    const buy = await driveWhile(h.time, h.trader.submit(req("BUY", "er2-buy")));
+    expect(buy.outcome, buy.message).toBe("filled");
+    await driveWhile(h.time, h.trader.settled());
+    const lotId = (await h.store.intents.get(buy.intent.id))?.lotId as string;
+    expect((await h.store.lots.get(lotId))?.protection).toBe("PROTECTED");
+    // the request past its guards (READY), its lot's EXIT intent created (NEW, no sale yet), the lot
+    // still OPEN: the kill came before exitLot marked it CLOSING
+    const parent = await intent("er2-sell", undefined, [lotId]);
+    const r = await h.store.intents.create({
+      ...{ idempotencyKey: `er2-sell/lot/${lotId}`, kind: "EXIT", symbol: "ETH_USD", side: "SELL" },
+      ...{ mode: "DEMO", actor: "test", lotId },
+    });
+    const child = r.created ? r.intent : r.existing;
+    const before = ledger(h.emu).length;
+
+    const t3 = await driveWhile(h.time, h.restart());
+    await driveUntil(
+      h.time,
+      async () => {
+        await t3.tick();
+        return (await h.store.intents.listOpen({ symbol: "ETH_USD" })).length === 0;
+      },
+      "every intent ends",
+    );
+    await driveWhile(h.time, t3.settled());
+    expect(await h.store.intents.get(child.id)).toMatchObject({
+      status: "FAILED",
+      reasonCode: "INTERRUPTED",
+    });
+    expect(await h.store.intents.get(parent.id)).toMatchObject({
+      status: "FAILED",
+      reasonCode: "EXIT_FAILED",
+    });
+    expect(await h.store.lots.get(lotId)).toMatchObject({ status: "OPEN", protection: "PROTECTED" });
+    expect(
+      ledger(h.emu)
+        .slice(before)
+        .filter((o) => o.method === "private/create-order"),
+    ).toHaveLength(0);
   });
 });
