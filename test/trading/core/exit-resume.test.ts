@@ -48,13 +48,19 @@ async function intent(key: string, lotId: string | undefined, lots?: string[]): 
   return i;
 }
 
+/** A BUY through the first trader, filled and protected: its lot's id. */
+async function protectedLot(key: string): Promise<string> {
+  const buy = await driveWhile(h.time, h.trader.submit(req("BUY", key)));
+  expect(buy.outcome, buy.message).toBe("filled");
+  await driveWhile(h.time, h.trader.settled());
+  const lotId = (await h.store.intents.get(buy.intent.id))?.lotId as string;
+  expect((await h.store.lots.get(lotId))?.protection).toBe("PROTECTED");
+  return lotId;
+}
+
 describe("an exit interrupted by a kill", () => {
   it("is finished on restart, once, and its SELL request ends DONE; a request killed before its guards fails INTERRUPTED", async () => {
-    const buy = await driveWhile(h.time, h.trader.submit(req("BUY", "er-buy")));
-    expect(buy.outcome, buy.message).toBe("filled");
-    await driveWhile(h.time, h.trader.settled());
-    const lotId = (await h.store.intents.get(buy.intent.id))?.lotId as string;
-    expect((await h.store.lots.get(lotId))?.protection).toBe("PROTECTED");
+    const lotId = await protectedLot("er-buy");
     // what a process killed in the middle of a SELL leaves: request READY, the lot's EXIT intent
     // open, the lot CLOSING (its protection not yet cancelled); and a SELL killed before its guards
     const parent = await intent("er-sell", undefined, [lotId]);
@@ -94,11 +100,7 @@ describe("an exit interrupted by a kill", () => {
   });
 
   it("killed between the lot's EXIT intent and the lot's CLOSING: the lot stays protected, both intents end (found by the crash test, seed 685685)", async () => {
-    const buy = await driveWhile(h.time, h.trader.submit(req("BUY", "er2-buy")));
-    expect(buy.outcome, buy.message).toBe("filled");
-    await driveWhile(h.time, h.trader.settled());
-    const lotId = (await h.store.intents.get(buy.intent.id))?.lotId as string;
-    expect((await h.store.lots.get(lotId))?.protection).toBe("PROTECTED");
+    const lotId = await protectedLot("er2-buy");
     // the request past its guards (READY), its lot's EXIT intent created (NEW, no sale yet), the lot
     // still OPEN: the kill came before exitLot marked it CLOSING
     const parent = await intent("er2-sell", undefined, [lotId]);
