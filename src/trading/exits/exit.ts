@@ -8,7 +8,8 @@
  * - Each lot is sold by its own EXIT intent (`<request key>/lot/<lot id>`), so every exchange order
  *   still belongs to exactly one intent and attempt; the request's intent is DONE when all are.
  * - A lot has at most one EXIT intent in flight: a second SELL while one runs (or one left by a
- *   crash) continues that intent instead of opening another, so a lot is never sold twice.
+ *   crash) continues that intent instead of opening another, so a lot is never sold twice. The
+ *   intent and the lot's CLOSING are one commit: an open lot never has an exit in flight.
  * - A lot whose exit could not be placed is put back to OPEN and re-protected (never left bare).
  * - An exit that cannot finish now (a cancel or a sale not confirmed yet) goes on in the background
  *   until it does; the request's intent then ends: DONE when every lot it exits is CLOSED, else
@@ -16,7 +17,7 @@
  *   (`finishExitRequest`); one killed before its guards ran fails INTERRUPTED (a stale signal is
  *   not traded, as for an entry).
  */
-import type { Intent, Lot } from "../../store/types.js";
+import type { Intent, Lot, Tx } from "../../store/types.js";
 import { dec } from "../../util/decimal.js";
 import { venueFor } from "../context.js";
 import { runGuards } from "../guards/index.js";
@@ -25,17 +26,13 @@ import type { TraderRuntime } from "../pipeline/runtime.js";
 import type { TradeRequest, TradeResult } from "../requests.js";
 import { cancelLegsAndConfirm, type SellOutcome, sellLot } from "./sell-lot.js";
 
-export async function exitChildIntent(
-  rt: TraderRuntime,
-  parentKey: string,
-  lot: Lot,
-  actor: string,
-): Promise<Intent> {
-  const inFlight = (await rt.ctx.store.intents.listOpen({ symbol: lot.symbol, mode: lot.mode })).find(
+/** The lot's EXIT intent in flight, or a new one (inside the transaction that marks the lot CLOSING). */
+async function exitChildIntent(tx: Tx, parentKey: string, lot: Lot, actor: string): Promise<Intent> {
+  const inFlight = (await tx.intents.listOpen({ symbol: lot.symbol, mode: lot.mode })).find(
     (i) => i.kind === "EXIT" && i.lotId === lot.id,
   );
   if (inFlight) return inFlight;
-  const r = await rt.ctx.store.intents.create({
+  const r = await tx.intents.create({
     idempotencyKey: `${parentKey}/lot/${lot.id}`,
     kind: "EXIT",
     symbol: lot.symbol,
@@ -48,17 +45,25 @@ export async function exitChildIntent(
   return r.created ? r.intent : r.existing;
 }
 
-/** Exits one lot: CLOSING, cancel and confirm protection, sell what it holds. */
+/**
+ * Exits one lot: CLOSING together with its EXIT intent (one commit: a kill leaves both or neither),
+ * cancel and confirm protection, sell what it holds.
+ */
 export async function exitLot(
   rt: TraderRuntime,
   lot: Lot,
-  child: Intent,
+  parentKey: string,
+  actor: string,
   reprotect: (lotId: string) => void,
 ): Promise<SellOutcome> {
   const venue = venueFor(rt.ctx, lot.mode);
   if (!venue || !rt.act()) return "pending";
-  const closing = await rt.ctx.store.lots.update(lot.id, { status: "CLOSING" }, ["OPEN", "CLOSING"]);
-  if (!closing) return "closed";
+  const started = await rt.ctx.store.transaction(async (tx) => {
+    const closing = await tx.lots.update(lot.id, { status: "CLOSING" }, ["OPEN", "CLOSING"]);
+    return closing && { closing, child: await exitChildIntent(tx, parentKey, closing, actor) };
+  });
+  if (!started) return "closed";
+  const { closing, child } = started;
   const confirmed = await cancelLegsAndConfirm(rt, venue, closing);
   if (!confirmed) return "pending";
   const r = await sellLot(rt, venue, closing, child);
@@ -123,8 +128,7 @@ export async function runExit(
   });
   const outcomes: SellOutcome[] = [];
   for (const lot of lots) {
-    const child = await exitChildIntent(rt, intent.idempotencyKey, lot, intent.actor);
-    outcomes.push(await exitLot(rt, lot, child, reprotect));
+    outcomes.push(await exitLot(rt, lot, intent.idempotencyKey, intent.actor, reprotect));
   }
   const allDone = outcomes.every((o) => o === "sold" || o === "closed");
   if (allDone) {
@@ -154,8 +158,7 @@ export function continueExit(
     while (rt.act()) {
       const cur = await rt.ctx.store.lots.get(lot.id);
       if (!cur || cur.status === "CLOSED") return;
-      const child = await exitChildIntent(rt, parentKey, cur, actor);
-      if ((await exitLot(rt, cur, child, reprotect)) !== "pending") return;
+      if ((await exitLot(rt, cur, parentKey, actor, reprotect)) !== "pending") return;
       await rt.sleep(rt.pollMs);
     }
   });

@@ -72,10 +72,11 @@ async function finishIntent(rt: TraderRuntime, venue: Venue, intentId: string): 
 }
 
 /**
- * A lot's EXIT intent that never started its exit (no sale attempted): killed between the intent and
- * the lot's CLOSING, the lot is still OPEN under its protection, so the exit is not resumed (a stale
- * signal is not traded, as for an entry) and the intent fails INTERRUPTED; its request then ends
- * EXIT_FAILED. One whose lot closed meanwhile (a leg filled) ends DONE, as the close would have.
+ * A lot's EXIT intent that never started its exit (no sale attempted) while its lot is not CLOSING.
+ * The intent and the CLOSING are one commit now (exits/exit.ts `exitLot`); a store written before
+ * that can hold one left by a kill between the two. The lot is still OPEN under its protection, so
+ * the exit is not resumed (a stale signal is not traded, as for an entry): the intent fails
+ * INTERRUPTED and its request ends EXIT_FAILED. One whose lot closed meanwhile ends DONE.
  */
 async function endUnstartedLotExits(rt: TraderRuntime, stillOpen: ReadonlySet<string>): Promise<void> {
   const { ctx } = rt;
