@@ -13,7 +13,7 @@
  * - Switches read fail-safe (store): the reads throw, the caller falls back (live off, kill on).
  */
 import type { OrderListing, Store, WatchlistItem } from "../store/types.js";
-import { FINAL_ORDER_STATUSES, STORED_ORDER_STATUSES } from "../store/vocabulary.js";
+import { NON_FINAL_ORDER_STATUSES } from "../store/vocabulary.js";
 import type { Clock } from "../util/clock.js";
 import type { ApiOrder, DiagnosisSummary } from "./contract/types.js";
 import { diagnosisSummaryOf } from "./mappers/diagnosis.js";
@@ -22,7 +22,6 @@ import { VersionedRead } from "./versioned-read.js";
 
 export const DASHBOARD_OPEN_ORDERS_LIMIT = 200;
 export const DASHBOARD_RECENT_ORDERS_LIMIT = 50;
-const OPEN_STATUSES = STORED_ORDER_STATUSES.filter((st) => !FINAL_ORDER_STATUSES.includes(st));
 /** Lots per legs query (the store's bound for `listingsByLots`). */
 const LOTS_PER_QUERY = 500;
 
@@ -86,7 +85,12 @@ export class DashboardReads {
       new VersionedRead(store, clock, tables, fn);
     this.openOrders = read(["orders"], async () =>
       orderSection(
-        (await store.orders.listingPage({ status: OPEN_STATUSES, limit: DASHBOARD_OPEN_ORDERS_LIMIT })).items,
+        (
+          await store.orders.listingPage({
+            status: NON_FINAL_ORDER_STATUSES,
+            limit: DASHBOARD_OPEN_ORDERS_LIMIT,
+          })
+        ).items,
       ),
     );
     this.recentOrders = read(["orders"], async () =>

@@ -52,6 +52,12 @@ export const FINAL_ORDER_STATUSES: readonly StoredOrderStatus[] = [
   "REJECTED",
   "EXPIRED",
 ];
+export const isFinalOrder = (o: { status: StoredOrderStatus }): boolean =>
+  FINAL_ORDER_STATUSES.includes(o.status);
+/** Every stored status but the final ones: an order still open (or in doubt), as a positive list for `in (…)`. */
+export const NON_FINAL_ORDER_STATUSES: readonly StoredOrderStatus[] = STORED_ORDER_STATUSES.filter(
+  (st) => !FINAL_ORDER_STATUSES.includes(st),
+);
 
 export const SIGNAL_STATUSES = ["PENDING", "ACCEPTED", "BLOCKED", "DUPLICATE", "DONE"] as const;
 export type SignalStatus = (typeof SIGNAL_STATUSES)[number];

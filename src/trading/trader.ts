@@ -255,7 +255,11 @@ export class Trader {
     for (const lot of await this.ctx.store.lots.listUnprotected()) {
       if (lot.status === "OPEN") this.scheduleProtect(lot.id);
     }
-    for (const o of await this.ctx.store.orders.listNonFinal()) {
+    const open = await this.ctx.store.orders.listNonFinal();
+    // forget the polls of orders that ended: the map holds only what is still open
+    const oids = new Set(open.map((o) => o.clientOid));
+    for (const oid of this.lastPolled.keys()) if (!oids.has(oid)) this.lastPolled.delete(oid);
+    for (const o of open) {
       if (o.external || isInDoubt(o)) continue;
       const venue = venueFor(this.ctx, o.mode);
       if (!venue || (venue.updates.connected && this.reportedWithin(o.clientOid, this.restingPollMs)))

@@ -14,7 +14,7 @@
  */
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
-import { FINAL_ORDER_STATUSES, isInDoubt } from "../../store/vocabulary.js";
+import { isFinalOrder, isInDoubt } from "../../store/vocabulary.js";
 import type { ApiDeps } from "../deps.js";
 import { ApiHttpError } from "../errors.js";
 import { apiOrderOf } from "../mappers/orders.js";
@@ -40,7 +40,7 @@ export function registerOrderCancelRoute(app: FastifyInstance, deps: ApiDeps): v
       const o = await deps.store.orders.get(params.id);
       if (!o) throw new ApiHttpError(404, "not_found", `no order ${params.id}`);
       if (o.external) throw new ApiHttpError(409, "external_order", "this order was not placed by atp");
-      if (FINAL_ORDER_STATUSES.includes(o.status))
+      if (isFinalOrder(o))
         throw new ApiHttpError(409, "order_final", `the order is ${o.status}: nothing to cancel`);
       if (isInDoubt(o))
         throw new ApiHttpError(409, "order_unconfirmed", "the order's placement is not confirmed yet", {

@@ -16,7 +16,7 @@ import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { StoreInputError } from "../../store/errors.js";
 import type { StoredOrderFilter } from "../../store/types.js";
-import { FINAL_ORDER_STATUSES, ORDER_ROLES, STORED_ORDER_STATUSES } from "../../store/vocabulary.js";
+import { NON_FINAL_ORDER_STATUSES, ORDER_ROLES, STORED_ORDER_STATUSES } from "../../store/vocabulary.js";
 import type { TradeRequest } from "../../trading/requests.js";
 import { dec } from "../../util/decimal.js";
 import { symbolViewOf } from "../dashboard-state.js";
@@ -33,8 +33,6 @@ import { manualOrderResultOf } from "../mappers/trade-result.js";
 import { resolveInstrument } from "../mappers/watchlist-input.js";
 import { defineRoute } from "../route.js";
 import { registerOrderCancelRoute } from "./order-cancel.js";
-
-const OPEN_STATUSES = STORED_ORDER_STATUSES.filter((s) => !FINAL_ORDER_STATUSES.includes(s));
 
 const listQuery = z.object({
   status: z.enum([...STORED_ORDER_STATUSES, "open"]).optional(),
@@ -77,7 +75,7 @@ export async function registerOrderRoutes(app: FastifyInstance, deps: ApiDeps): 
     },
     async ({ query }) => {
       const filter: StoredOrderFilter & { cursor?: string; limit?: number } = { limit: query.limit };
-      if (query.status) filter.status = query.status === "open" ? OPEN_STATUSES : query.status;
+      if (query.status) filter.status = query.status === "open" ? NON_FINAL_ORDER_STATUSES : query.status;
       if (query.symbol) filter.symbol = query.symbol;
       if (query.role) filter.role = query.role;
       if (query.mode) filter.mode = query.mode;

@@ -20,6 +20,7 @@ import { placeholders, Shape } from "../prepared.js";
 import type { AdoptAs, Json, NewAttempt, OrderRecord, OrdersRepo } from "../types.js";
 import {
   FINAL_ORDER_STATUSES,
+  NON_FINAL_ORDER_STATUSES,
   ORDER_STATUSES,
   ORDER_TYPES,
   type OrderRole,
@@ -27,13 +28,9 @@ import {
   parseMember,
   SIDES,
   type Side,
-  STORED_ORDER_STATUSES,
 } from "../vocabulary.js";
 import { LISTING_COLUMNS, listingOf, orderColumnsOf, orderPageQuery, pageOf } from "./order-pages.js";
 import { entryValuesSince } from "./order-values.js";
-
-/** The non-final statuses as a positive list: `status in (…)` uses the orders_status index, `not in` scans. */
-const NON_FINAL_ORDER_STATUSES = STORED_ORDER_STATUSES.filter((st) => !FINAL_ORDER_STATUSES.includes(st));
 
 type Row = Selectable<OrdersTable>;
 

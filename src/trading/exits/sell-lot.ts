@@ -15,7 +15,7 @@
  *   the other is selling at that moment (the later one finds the lot closed, or what is left).
  */
 import type { Intent, Lot, OrderRecord } from "../../store/types.js";
-import { FINAL_ORDER_STATUSES, isInDoubt } from "../../store/vocabulary.js";
+import { isFinalOrder, isInDoubt } from "../../store/vocabulary.js";
 import { type Dec, dec } from "../../util/decimal.js";
 import type { Venue } from "../context.js";
 import { resolveAttempt } from "../pipeline/ambiguity.js";
@@ -26,7 +26,6 @@ import { errText, type TraderRuntime } from "../pipeline/runtime.js";
 import { sizeSell } from "../sizing.js";
 import { settleLot } from "../tracking/settle.js";
 
-const isFinal = (o: OrderRecord) => FINAL_ORDER_STATUSES.includes(o.status);
 const isLeg = (o: OrderRecord) => o.role === "TAKE_PROFIT" || o.role === "STOP_LOSS";
 
 /** What the lot still holds: its open quantity minus what its SELL orders filled. */
@@ -40,7 +39,7 @@ export function heldBy(lot: Lot, orders: readonly OrderRecord[]): Dec {
 
 /** Cancels the lot's open protection legs and waits until each is final; false when not confirmed. */
 export async function cancelLegsAndConfirm(rt: TraderRuntime, venue: Venue, lot: Lot): Promise<boolean> {
-  const legs = (await rt.ctx.store.orders.listByLot(lot.id)).filter((o) => isLeg(o) && !isFinal(o));
+  const legs = (await rt.ctx.store.orders.listByLot(lot.id)).filter((o) => isLeg(o) && !isFinalOrder(o));
   if (legs.length === 0) return true;
   if (!rt.act()) return false;
   const lists = new Set(legs.map((l) => l.listId).filter((x): x is string => x !== undefined));
@@ -52,7 +51,7 @@ export async function cancelLegsAndConfirm(rt: TraderRuntime, venue: Venue, lot:
       cur && isInDoubt(cur)
         ? await settleLegInDoubt(rt, venue, cur)
         : await confirmFinal(rt, venue, l.id, rt.confirmTimeoutMs);
-    if (!r || !isFinal(r)) return false;
+    if (!r || !isFinalOrder(r)) return false;
   }
   return true;
 }
@@ -87,7 +86,7 @@ async function settleLegInDoubt(
   const stale = leg.createdAt + rt.attemptStaleMs;
   let res = await resolveAttempt(rt, venue, leg, stale, true, rt.ctx.time.now());
   if (res.kind === "unresolved") res = await resolveAttempt(rt, venue, res.record, stale, true);
-  if (res.kind !== "found" || isFinal(res.record)) return res.record;
+  if (res.kind !== "found" || isFinalOrder(res.record)) return res.record;
   await cancelLeg(rt, venue, res.record);
   return confirmFinal(rt, venue, res.record.id, rt.confirmTimeoutMs);
 }
@@ -128,11 +127,11 @@ async function sellLotNow(rt: TraderRuntime, venue: Venue, lot: Lot, intent: Int
       const r = await resolveAttempt(rt, venue, o, o.createdAt + rt.attemptStaleMs, false);
       if (r.kind === "unresolved") return "pending";
     }
-    const live = (await ctx.store.orders.listByIntent(intent.id)).find((o) => !isFinal(o));
+    const live = (await ctx.store.orders.listByIntent(intent.id)).find((o) => !isFinalOrder(o));
     if (live) {
       await confirmFinal(rt, venue, live.id, rt.confirmTimeoutMs);
       const after = await ctx.store.orders.get(live.id);
-      if (!after || !isFinal(after)) return "pending";
+      if (!after || !isFinalOrder(after)) return "pending";
       continue;
     }
     const now = await ctx.store.intents.get(intent.id);
@@ -170,7 +169,7 @@ async function sellLotNow(rt: TraderRuntime, venue: Venue, lot: Lot, intent: Int
     }
     if (placed.kind === "absent" || placed.kind === "not_sent") continue;
     const rec = await confirmFinal(rt, venue, placed.record.id, rt.confirmTimeoutMs);
-    if (!rec || !isFinal(rec)) return "pending";
+    if (!rec || !isFinalOrder(rec)) return "pending";
     if (!rec.filledQuantity.isZero()) {
       await ctx.store.intents.transition(intent.id, { to: "DONE" });
       await settleLot(rt, venue, lot.id);

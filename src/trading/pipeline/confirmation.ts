@@ -10,7 +10,7 @@
  */
 import type { Order } from "../../exchange/types.js";
 import type { OrderRecord } from "../../store/types.js";
-import { FINAL_ORDER_STATUSES } from "../../store/vocabulary.js";
+import { isFinalOrder } from "../../store/vocabulary.js";
 import type { Venue } from "../context.js";
 import { errText, type TraderRuntime } from "./runtime.js";
 
@@ -45,7 +45,7 @@ export async function confirmFinal(
   let first = true;
   for (;;) {
     const rec = await ctx.store.orders.get(orderId);
-    if (!rec || FINAL_ORDER_STATUSES.includes(rec.status) || !rec.clientOid) return rec;
+    if (!rec || isFinalOrder(rec) || !rec.clientOid) return rec;
     if (!rt.act()) return rec;
     if (first && !venue.updates.connected) {
       first = false;

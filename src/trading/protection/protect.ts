@@ -10,7 +10,7 @@
  * - PROTECTED, the OCO list id, the prices and `protection.placed` are one transaction.
  */
 import type { Intent, Lot, OrderRecord } from "../../store/types.js";
-import { FINAL_ORDER_STATUSES, isInDoubt } from "../../store/vocabulary.js";
+import { isFinalOrder, isInDoubt } from "../../store/vocabulary.js";
 import { type Venue, venueFor } from "../context.js";
 import type { TraderRuntime } from "../pipeline/runtime.js";
 import { flattenLot } from "./deadline.js";
@@ -152,7 +152,5 @@ async function leftover(
   const r = await resolveLegs(rt, venue, pending, oldest + rt.attemptStaleMs, deadline);
   if (r.kind === "placed") return r.listId;
   if (r.kind === "retry") return undefined;
-  return legs.some((l) => !FINAL_ORDER_STATUSES.includes(l.status) && !LIVE_STATES.includes(l.status))
-    ? "unresolved"
-    : undefined;
+  return legs.some((l) => !isFinalOrder(l) && !LIVE_STATES.includes(l.status)) ? "unresolved" : undefined;
 }

@@ -16,7 +16,7 @@
 import { isTriggerType } from "../../domain/orders.js";
 import type { Order } from "../../exchange/types.js";
 import type { AdoptAs, OrderRecord } from "../../store/types.js";
-import { FINAL_ORDER_STATUSES, isInDoubt, type OrderRole } from "../../store/vocabulary.js";
+import { isFinalOrder, isInDoubt, type OrderRole } from "../../store/vocabulary.js";
 import { orderDiffers, orderSummary, recordCorrection } from "./corrections.js";
 import type { VenueSnapshot } from "./snapshot.js";
 import type { ReconcileHooks, ReconcileReport, ReconcilerOptions } from "./types.js";
@@ -74,7 +74,7 @@ async function adopt(env: OrderPassEnv, o: Order): Promise<void> {
 /** Whether what the exchange says of an order would change its local row. */
 function wouldChange(local: OrderRecord, o: Order): boolean {
   const more = o.filledQuantity.gt(local.filledQuantity);
-  const final = FINAL_ORDER_STATUSES.includes(local.status);
+  const final = isFinalOrder(local);
   return more || (!final && (local.status !== o.status || !local.exchangeOrderId));
 }
 

@@ -16,7 +16,7 @@
  *   and protected); its request ends EXIT_FAILED.
  */
 import type { OrderRecord } from "../../store/types.js";
-import { FINAL_ORDER_STATUSES, isInDoubt } from "../../store/vocabulary.js";
+import { isFinalOrder, isInDoubt } from "../../store/vocabulary.js";
 import { type Venue, venueFor } from "../context.js";
 import { continueExit, finishExitRequest } from "../exits/exit.js";
 import { resolveAttempt } from "../pipeline/ambiguity.js";
@@ -25,7 +25,6 @@ import { failIntent } from "../pipeline/intake.js";
 import type { TraderRuntime } from "../pipeline/runtime.js";
 
 const isLeg = (o: OrderRecord) => o.role === "TAKE_PROFIT" || o.role === "STOP_LOSS";
-const isFinal = (o: OrderRecord) => FINAL_ORDER_STATUSES.includes(o.status);
 
 export interface ResumeHooks {
   protect(lotId: string): void;
@@ -60,7 +59,7 @@ async function finishIntent(rt: TraderRuntime, venue: Venue, intentId: string): 
   }
   if (!rt.act()) return;
   const after = await ctx.store.orders.listByIntent(intentId);
-  for (const o of after.filter((x) => !isFinal(x))) await pollOnce(rt, venue, o);
+  for (const o of after.filter((x) => !isFinalOrder(x))) await pollOnce(rt, venue, o);
   const fresh = await ctx.store.intents.get(intentId);
   if (!fresh) return;
   if (fresh.kind === "ENTRY" && !["DONE", "FAILED", "BLOCKED"].includes(fresh.status)) {
@@ -96,7 +95,9 @@ export async function resumeLots(rt: TraderRuntime, hooks: ResumeHooks): Promise
     if (!rt.act()) return;
     const venue = venueFor(ctx, lot.mode);
     if (!venue) continue;
-    for (const o of (await ctx.store.orders.listByLot(lot.id)).filter((x) => !isFinal(x) && !x.external)) {
+    for (const o of (await ctx.store.orders.listByLot(lot.id)).filter(
+      (x) => !isFinalOrder(x) && !x.external,
+    )) {
       if (o.status !== "PENDING_SUBMIT" && o.status !== "UNKNOWN") await pollOnce(rt, venue, o);
     }
     const cur = await ctx.store.lots.get(lot.id);

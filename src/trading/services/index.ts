@@ -19,7 +19,7 @@ import type {
   WatchlistInput,
   WatchlistItem,
 } from "../../store/types.js";
-import { FINAL_ORDER_STATUSES, STORED_ORDER_STATUSES } from "../../store/vocabulary.js";
+import { NON_FINAL_ORDER_STATUSES } from "../../store/vocabulary.js";
 import type { Dec } from "../../util/decimal.js";
 import { applyAudited } from "./audited.js";
 import { type PositionView, positionViewOf, type TradingSettingsView } from "./views.js";
@@ -53,8 +53,6 @@ export interface OrderListQuery {
   cursor?: string;
 }
 
-const OPEN_STATUSES = STORED_ORDER_STATUSES.filter((s) => !FINAL_ORDER_STATUSES.includes(s));
-
 export class TradingServices<Req = ManualOrderRequest, Res = unknown> {
   private readonly store: Store;
   private readonly submit: ((req: Req) => Promise<Res>) | undefined;
@@ -67,7 +65,7 @@ export class TradingServices<Req = ManualOrderRequest, Res = unknown> {
   /** Orders newest first, a page at a time (`nextCursor` for the next page). */
   listOrders(q: OrderListQuery = {}): Promise<OrderPage> {
     return this.store.orders.page({
-      ...(q.open ? { status: OPEN_STATUSES } : {}),
+      ...(q.open ? { status: NON_FINAL_ORDER_STATUSES } : {}),
       ...(q.symbol !== undefined ? { symbol: q.symbol } : {}),
       ...(q.limit !== undefined ? { limit: q.limit } : {}),
       ...(q.cursor !== undefined ? { cursor: q.cursor } : {}),

@@ -14,7 +14,7 @@
 import { isFinalStatus } from "../../domain/orders.js";
 import type { Instrument, Order } from "../../exchange/types.js";
 import type { AdoptAs, OrderRecord, Tx } from "../../store/types.js";
-import { FINAL_ORDER_STATUSES, type TradingMode } from "../../store/vocabulary.js";
+import { isFinalOrder, type TradingMode } from "../../store/vocabulary.js";
 import type { TradingContext, Venue } from "../context.js";
 import { feeInQuote } from "./pnl.js";
 
@@ -25,8 +25,6 @@ export interface AppliedUpdate {
   changed: boolean;
   followUps: TrackingFollowUp[];
 }
-
-const isFinalStored = (s: OrderRecord["status"]) => FINAL_ORDER_STATUSES.includes(s);
 
 function adoptExternal(order: Order, mode: TradingMode): AdoptAs {
   const t = order.type;
@@ -59,7 +57,7 @@ export async function applyOrderUpdate(
     const rec = res.order;
     const followUps: TrackingFollowUp[] = [];
     if (!res.changed) return { record: rec, changed: false, followUps };
-    const wasFinal = res.before !== undefined && isFinalStored(res.before.status);
+    const wasFinal = res.before !== undefined && isFinalOrder(res.before);
     if (rec.status === "FILLED" && res.before?.status !== "FILLED") {
       await tx.events.append({
         kind: "order.filled",
@@ -75,7 +73,7 @@ export async function applyOrderUpdate(
         },
       });
     }
-    if (rec.role === "ENTRY" && rec.intentId && isFinalStored(rec.status) && !wasFinal && !rec.external) {
+    if (rec.role === "ENTRY" && rec.intentId && isFinalOrder(rec) && !wasFinal && !rec.external) {
       const lotId = await openLotForEntry(ctx, tx, venue, rec, inst);
       if (lotId) followUps.push({ kind: "protect", lotId });
     } else if (rec.lotId && rec.side === "SELL" && !rec.external) {

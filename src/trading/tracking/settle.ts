@@ -18,13 +18,12 @@
  */
 import type { OrderRecord } from "../../store/types.js";
 import type { LotExitReason } from "../../store/vocabulary.js";
-import { FINAL_ORDER_STATUSES } from "../../store/vocabulary.js";
+import { isFinalOrder } from "../../store/vocabulary.js";
 import { dec } from "../../util/decimal.js";
 import type { Venue } from "../context.js";
 import { errText, type TraderRuntime } from "../pipeline/runtime.js";
 import { lotClose } from "./pnl.js";
 
-const isFinal = (o: OrderRecord) => FINAL_ORDER_STATUSES.includes(o.status);
 const isLeg = (o: OrderRecord) => o.role === "TAKE_PROFIT" || o.role === "STOP_LOSS";
 
 export type SettleResult = "closed" | "open" | "unprotected" | "waiting";
@@ -38,7 +37,7 @@ export async function settleLot(rt: TraderRuntime, venue: Venue, lotId: string):
   const filledLeg = legs.find((o) => !o.filledQuantity.isZero());
   if (filledLeg && rt.act()) {
     for (const sib of legs) {
-      if (sib.id === filledLeg.id || isFinal(sib) || !sib.clientOid) continue;
+      if (sib.id === filledLeg.id || isFinalOrder(sib) || !sib.clientOid) continue;
       if (sib.listId !== undefined && sib.listId !== filledLeg.listId) continue;
       try {
         await venue.client.cancelOrder({ clientOid: sib.clientOid });
@@ -50,12 +49,12 @@ export async function settleLot(rt: TraderRuntime, venue: Venue, lotId: string):
     }
   }
   const fresh = (await store.orders.listByLot(lotId)).filter((o) => !o.external && o.side === "SELL");
-  if (fresh.some((o) => !isFinal(o) && o.status !== "PENDING_SUBMIT")) return "waiting";
+  if (fresh.some((o) => !isFinalOrder(o) && o.status !== "PENDING_SUBMIT")) return "waiting";
   if (fresh.some((o) => o.status === "PENDING_SUBMIT")) return "waiting";
   const sold = fresh.reduce((a, o) => a.plus(o.filledQuantity), dec("0"));
   const exits = fresh.filter((o) => o.role === "EXIT" && !o.filledQuantity.isZero());
   if (sold.isZero() || (sold.lessThan(lot.quantity) && exits.length === 0)) {
-    const everyLegEnded = legs.length > 0 && legs.every(isFinal);
+    const everyLegEnded = legs.length > 0 && legs.every(isFinalOrder);
     if (lot.status === "OPEN" && lot.protection === "PROTECTED" && everyLegEnded && sold.isZero()) {
       await store.transaction(async (tx) => {
         const u = await tx.lots.update(lotId, { protection: "NONE", ocoListId: null }, ["OPEN"]);
