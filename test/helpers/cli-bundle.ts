@@ -4,8 +4,11 @@
  * takes (no per-file transpilation), and never runs a stale `dist/`.
  *
  * Invariants:
- * - The bundle is built from the current `src/` each time `bundleCli()` is called (one build per
- *   test file), into its own file, so parallel test files never overwrite each other's bundle.
+ * - A bundle is named for what it was built from: the SHA-256 of every file under `src/`, the
+ *   lockfile and the build options. `bundleCli()` reuses the file of the current source when it
+ *   exists (the test files and workers of one run build once, not once each: ~1 s of CPU per
+ *   build) and builds it otherwise, never running a stale one. A build writes a file of its own and
+ *   renames it into place, so parallel builders never see a half-written bundle.
  * - The file sits two directories below the repository root (`tmp/cli-bundle/`, ignored by git):
  *   the packages kept external (native or optional ones) resolve from the repository's node_modules,
  *   and the few `new URL("../../…", import.meta.url)` paths of src/ resolve to the same files as from
@@ -16,13 +19,23 @@
  *   (the bundle's own; only pino's transport resolution uses `__dirname`, and atp logs without
  *   transports). `packages: "external"` leaves every package to node_modules, loaded as
  *   `node bin/atp.js` loads them (what the platform tests use, e.g. footprint.test.ts's RSS bound).
- * - `dispose()` removes the file; spawned processes get `cleanEnv` (test/helpers/cli.ts) plus what
- *   the test passes, never the developer's own settings.
+ * - `dispose()` leaves the shared file (other files of the run use it); a bundle unused for an hour
+ *   (its time is touched at each use) is removed. Spawned processes get `cleanEnv` (test/helpers/cli.ts) plus
+ *   what the test passes, never the developer's own settings.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { randomBytes } from "node:crypto";
-import { mkdirSync, readdirSync, rmSync } from "node:fs";
-import { join } from "node:path";
+import { createHash, randomBytes } from "node:crypto";
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  utimesSync,
+} from "node:fs";
+import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 import { cleanEnv } from "./cli.js";
@@ -33,7 +46,7 @@ const CACHE = join(ROOT, "tmp", "cli-bundle");
 export interface CliBundle {
   /** Absolute path of the bundled CLI (an ES module). */
   file: string;
-  /** How long the build took (ms). */
+  /** How long getting the bundle took (ms): its build, or only the source's hash when it existed. */
   buildMs: number;
   /**
    * Spawns `node <bundle> ...args` with a clean environment plus `env`, in `cwd` (default the
@@ -71,39 +84,71 @@ const BANNER = [
   'const __dirname = __atpFileURLToPath(new URL(".", import.meta.url));',
 ].join("\n");
 
-/** Bundles of test processes that are gone (a worker killed before its clean-up ran). */
-function removeOrphans(): void {
+/** Bundles unused for an hour; build files of test processes that are gone. */
+function removeStale(current: string): void {
   for (const name of readdirSync(CACHE)) {
-    const pid = Number(/^atp-cli-(\d+)-/.exec(name)?.[1]);
-    if (!Number.isInteger(pid) || pid === process.pid) continue;
-    try {
-      process.kill(pid, 0); // still running: its bundle stays
-    } catch {
-      rmSync(join(CACHE, name), { force: true });
+    const file = join(CACHE, name);
+    const pid = Number(/^build-(\d+)-/.exec(name)?.[1]);
+    if (Number.isInteger(pid)) {
+      if (pid !== process.pid && !alive(pid)) rmSync(file, { force: true });
+    } else if (name !== current) {
+      const at = statSync(file, { throwIfNoEntry: false })?.mtimeMs;
+      if (at !== undefined && Date.now() - at > 3_600_000) rmSync(file, { force: true });
     }
   }
 }
 
-/** Bundles src/cli/main.ts (with a two-line entry that runs it) into tmp/cli-bundle/. */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Every file under `dir`, sorted. */
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => join(e.parentPath, e.name))
+    .sort();
+}
+
+/** The SHA-256 of what a bundle is built from: the source tree, the lockfile and the options. */
+function sourceHash(options: string): string {
+  const h = createHash("sha256").update(ENTRY).update(options);
+  for (const file of [...filesUnder(join(ROOT, "src")), join(ROOT, "package-lock.json")]) {
+    if (!existsSync(file)) continue;
+    h.update(relative(ROOT, file)).update("\0").update(readFileSync(file)).update("\0");
+  }
+  return h.digest("hex").slice(0, 20);
+}
+
+/** Bundles src/cli/main.ts (with a two-line entry that runs it) into tmp/cli-bundle/, once per source. */
 export async function bundleCli(options: CliBundleOptions = {}): Promise<CliBundle> {
+  const kind = options.packages === "external" ? "external" : "bundled";
   const packages =
-    options.packages === "external"
-      ? { packages: "external" as const }
-      : { external: EXTERNAL, banner: { js: BANNER } };
+    kind === "external" ? { packages: "external" as const } : { external: EXTERNAL, banner: { js: BANNER } };
   mkdirSync(CACHE, { recursive: true });
-  removeOrphans();
-  const file = join(CACHE, `atp-cli-${process.pid}-${randomBytes(4).toString("hex")}.mjs`);
   const t0 = performance.now();
-  await build({
-    stdin: { contents: ENTRY, resolveDir: ROOT, sourcefile: "atp-bundle-entry.ts", loader: "ts" },
-    bundle: true,
-    platform: "node",
-    format: "esm",
-    target: "node20",
-    ...packages,
-    outfile: file,
-    logLevel: "silent",
-  });
+  const name = `atp-cli-${kind}-${sourceHash(kind)}.mjs`;
+  const file = join(CACHE, name);
+  removeStale(name);
+  if (!existsSync(file)) {
+    const building = join(CACHE, `build-${process.pid}-${randomBytes(4).toString("hex")}.mjs`);
+    await build({
+      stdin: { contents: ENTRY, resolveDir: ROOT, sourcefile: "atp-bundle-entry.ts", loader: "ts" },
+      bundle: true,
+      platform: "node",
+      format: "esm",
+      target: "node20",
+      ...packages,
+      outfile: building,
+      logLevel: "silent",
+    });
+    renameSync(building, file);
+  } else utimesSync(file, new Date(), new Date()); // in use: not stale
   const buildMs = performance.now() - t0;
   return {
     file,
@@ -114,6 +159,6 @@ export async function bundleCli(options: CliBundleOptions = {}): Promise<CliBund
         env: cleanEnv(env),
         stdio: ["ignore", "pipe", "pipe"],
       }),
-    dispose: () => rmSync(file, { force: true }),
+    dispose: () => undefined,
   };
 }

@@ -1,6 +1,7 @@
 /**
  * Runs the CLI in a child process, as a user would run it: the current source, bundled once per
- * test process (cli-bundle.ts; ~0.3 s per run instead of ~2 s of TypeScript transforms under tsx).
+ * source (cli-bundle.ts, shared by the run's test files; ~0.3 s per run instead of ~2 s of TypeScript
+ * transforms under tsx).
  */
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
