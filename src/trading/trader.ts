@@ -56,9 +56,11 @@ export class Trader {
   private readonly rt: TraderRuntime;
   private stopping = false;
   private readonly waiters = new Map<string, Set<Waiter>>();
-  private readonly lastStream = new Map<string, number>();
-  /** When tick() last polled an order (by client_oid). */
-  private readonly lastPolled = new Map<string, number>();
+  /**
+   * When the stream or a poll of tick() last reported an order (by client_oid). tick() keeps only
+   * the orders still open in the store: the map never grows with the orders that ended.
+   */
+  private readonly lastReport = new Map<string, number>();
   private readonly restingPollMs: number;
   private readonly sleeps = new Set<{ handle: TimerHandle; resolve: () => void }>();
   private readonly tasks = new Map<string, Promise<void>>();
@@ -80,7 +82,6 @@ export class Trader {
       attemptStaleMs: opts.attemptStaleMs ?? DEFAULT_ATTEMPT_STALE_MS,
       act: () => !this.stopping && ctx.isLeader(),
       waitUpdate: (oids, ms) => this.waitUpdate(oids, ms),
-      lastStreamUpdate: (oid) => this.lastStream.get(oid),
       apply: (order, record) => this.applyFor(order, record.mode),
       sleep: (ms) => this.sleep(ms),
       background: (key, fn) => this.background(key, fn),
@@ -90,7 +91,7 @@ export class Trader {
   async start(): Promise<void> {
     for (const venue of this.venues()) {
       const onOrder = (o: Order) => {
-        this.lastStream.set(o.clientOid, this.ctx.time.now());
+        this.lastReport.set(o.clientOid, this.ctx.time.now());
         void this.onVenueUpdate(o, venue.mode).catch((e) =>
           this.ctx.logger.error({ err: errText(e) }, "order update failed"),
         );
@@ -256,29 +257,30 @@ export class Trader {
       if (lot.status === "OPEN") this.scheduleProtect(lot.id);
     }
     const open = await this.ctx.store.orders.listNonFinal();
-    // forget the polls of orders that ended: the map holds only what is still open
+    // forget the reports of orders that ended: the map holds only what is still open
     const oids = new Set(open.map((o) => o.clientOid));
-    for (const oid of this.lastPolled.keys()) if (!oids.has(oid)) this.lastPolled.delete(oid);
+    for (const oid of this.lastReport.keys()) if (!oids.has(oid)) this.lastReport.delete(oid);
     for (const o of open) {
       if (o.external || isInDoubt(o)) continue;
       const venue = venueFor(this.ctx, o.mode);
       if (!venue || (venue.updates.connected && this.reportedWithin(o.clientOid, this.restingPollMs)))
         continue;
-      if (o.clientOid) this.lastPolled.set(o.clientOid, this.ctx.time.now());
+      if (o.clientOid) this.lastReport.set(o.clientOid, this.ctx.time.now());
       await pollOnce(this.rt, venue, o);
     }
+  }
+
+  /** How many orders' last report the trader keeps (the open ones after a tick; tests). */
+  get reportsKept(): number {
+    return this.lastReport.size;
   }
 
   // --- internals ------------------------------------------------------------------------------
 
   /** The stream or a poll of tick() reported the order less than `ms` ago. */
   private reportedWithin(clientOid: string | undefined, ms: number): boolean {
-    if (!clientOid) return false;
-    const last = Math.max(
-      this.lastStream.get(clientOid) ?? -Infinity,
-      this.lastPolled.get(clientOid) ?? -Infinity,
-    );
-    return this.ctx.time.now() - last < ms;
+    const last = clientOid ? this.lastReport.get(clientOid) : undefined;
+    return last !== undefined && this.ctx.time.now() - last < ms;
   }
 
   private venues(): Venue[] {

@@ -24,8 +24,6 @@ export interface TraderRuntime {
   act(): boolean;
   /** Resolves true at the next update of one of these client_oids, false after `ms`. */
   waitUpdate(clientOids: readonly string[], ms: number): Promise<boolean>;
-  /** When the stream last delivered an update of this client_oid (time ms), if ever. */
-  lastStreamUpdate(clientOid: string): number | undefined;
   /** Applies one exchange order (stream, poll or probe) through tracking. */
   apply(order: Order, record: OrderRecord): Promise<void>;
   /** Waits `ms` on ctx.time; resolves early when the trader stops. */

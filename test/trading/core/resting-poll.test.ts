@@ -2,7 +2,8 @@
  * tick() and resting orders: while the user stream is connected, a protected lot's two legs (the
  * stream reported them when they were placed, and is silent because nothing changed) are not
  * polled at every tick; at most once per `restingPollMs` (reconciliation converges open orders on
- * every pass besides). With the stream down, tick() polls them again at every tick.
+ * every pass besides). With the stream down, tick() polls them again at every tick. The reports it
+ * keeps are of open orders only (a long-running trader's map never grows with the orders that ended).
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { CryptoComClient } from "../../../src/exchange/cryptocom/client.js";
@@ -63,6 +64,8 @@ describe("tick() leaves resting orders to the stream while it is connected", () 
       await trader.tick();
     }
     expect(reads.length - before).toBeLessThanOrEqual(2);
+    // what it keeps of the stream's reports: the two working legs, not the entry that ended
+    expect(trader.reportsKept).toBe(2);
 
     // past restingPollMs: one safety poll per leg, then quiet again
     await h.time.advance(DEFAULT_RESTING_POLL_MS);
