@@ -60,6 +60,8 @@ export interface ApiOrder {
   notional: DecimalString | null;
   price: DecimalString | null;
   ref_price: DecimalString | null;
+  /** The price that triggers a stop or take-profit order (its `ref_price`); null for other types. */
+  trigger_price: DecimalString | null;
   filled_quantity: DecimalString;
   avg_price: DecimalString | null;
   fee: DecimalString;

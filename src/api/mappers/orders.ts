@@ -5,9 +5,12 @@
  * - Every decimal is its exact `Dec.toFixed()` text (never a JSON number, never exponent notation);
  *   exchange ids, client order ids and list ids stay strings as stored.
  * - An absent optional value is `null` (never omitted), so every field of the contract is present.
+ * - `trigger_price` is the `ref_price` of a trigger order (STOP_LOSS, STOP_LIMIT, TAKE_PROFIT,
+ *   TAKE_PROFIT_LIMIT: domain/orders.ts `isTriggerType`), null for any other type.
  * - Unrealised P&L is exact: (mark − entry) × open quantity − the open share of the lot's fees
  *   (fees × open/quantity); null when the mark, the entry or a non-zero quantity is unknown.
  */
+import { isTriggerType } from "../../domain/orders.js";
 import type { Lot, OrderListing, OrderRecord } from "../../store/types.js";
 import type { PositionView } from "../../trading/services/index.js";
 import { Dec } from "../../util/decimal.js";
@@ -49,6 +52,7 @@ export function apiOrderOfListing(o: OrderListing): ApiOrder {
     notional: o.notional ?? null,
     price: o.price ?? null,
     ref_price: o.refPrice ?? null,
+    trigger_price: isTriggerType(o.type) ? (o.refPrice ?? null) : null,
     filled_quantity: o.filledQuantity,
     avg_price: o.avgPrice ?? null,
     fee: o.fee,

@@ -29,6 +29,7 @@ export const apiOrderSchema = z.object({
   notional: decN,
   price: decN,
   ref_price: decN,
+  trigger_price: decN,
   filled_quantity: dec,
   avg_price: decN,
   fee: dec,

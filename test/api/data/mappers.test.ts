@@ -82,7 +82,18 @@ describe("apiOrderOf", () => {
     const text = JSON.stringify(o);
     expect(text).toContain(`"exchange_order_id":"${ID19}"`);
     expect(text).not.toMatch(/e-\d/);
-    expect(Object.keys(o)).toHaveLength(25);
+    expect(Object.keys(o)).toHaveLength(26);
+  });
+
+  it("gives a trigger order's ref_price as its trigger_price, and none to any other type", () => {
+    const leg = (type: string) =>
+      apiOrderOf(order({ type, role: "STOP_LOSS", price: dec("94575.5"), refPrice: dec("95060.25") }));
+    for (const type of ["STOP_LOSS", "STOP_LIMIT", "TAKE_PROFIT", "TAKE_PROFIT_LIMIT"])
+      expect(leg(type).trigger_price, type).toBe("95060.25");
+    // a MARKET entry's ref_price is the price it was sized at, not a trigger
+    expect(apiOrderOf(order()).ref_price).toBe("65000.1");
+    expect(apiOrderOf(order()).trigger_price).toBeNull();
+    expect(leg("LIMIT").trigger_price).toBeNull();
   });
 });
 

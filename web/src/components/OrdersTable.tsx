@@ -1,6 +1,7 @@
 /**
  * Orders as a table (strings exactly as sent); an optional Cancel button for orders still working.
- * A stop-limit or take-profit-limit order shows its limit price and, under it, its trigger.
+ * A stop-limit or take-profit-limit order shows its limit price and, under it, its trigger (the API's
+ * `trigger_price`: which types trigger is the server's to say).
  */
 import { api } from "../api/client.js";
 import type { ApiOrder } from "../api/types.js";
@@ -8,8 +9,6 @@ import { useAction } from "../state/action.js";
 import { text, time } from "../state/format.js";
 
 const WORKING = new Set(["NEW", "PENDING", "ACTIVE"]);
-/** Trigger orders: their `ref_price` is the trigger; a limit one also has its limit `price`. */
-const TRIGGERED = new Set(["STOP_LOSS", "STOP_LIMIT", "TAKE_PROFIT", "TAKE_PROFIT_LIMIT"]);
 
 function CancelButton({ order }: { order: ApiOrder }) {
   const action = useAction();
@@ -84,9 +83,9 @@ export function OrdersTable({
             </td>
             <td className="num" data-label="Price">
               {text(o.price ?? o.ref_price)}
-              {o.price && o.ref_price && TRIGGERED.has(o.type) && (
+              {o.price && o.trigger_price && (
                 <div className="muted small" data-testid={`trigger-${o.id}`}>
-                  trigger {o.ref_price}
+                  trigger {o.trigger_price}
                 </div>
               )}
             </td>
