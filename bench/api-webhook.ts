@@ -34,7 +34,7 @@ import { GcPauses } from "./gc-pauses.js";
 import { fmt, pct } from "./lib.js";
 import { ShiftedTime } from "./shifted-time.js";
 
-const ORDERS = Number(process.env.ATP_BENCH_API_WEBHOOK_ORDERS ?? "100");
+const ORDERS = Number(process.env.ATP_BENCH_API_WEBHOOK_ORDERS ?? "300");
 const WARMUP = 10;
 const TARGET_P99_MS = 5;
 const SECRET = "bench-webhook-secret-0123456789";

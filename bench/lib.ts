@@ -35,10 +35,14 @@ export function measure(name: string, fn: () => number, minMs = 1_000): Measurem
   return { name, ops, seconds, opsPerSec: ops / seconds, nsPerOp: (seconds * 1e9) / ops };
 }
 
-/** The `p`-th percentile of `xs` (nearest rank, 0 for none). */
+/**
+ * The `p`-th percentile of `xs` by nearest rank: the value at rank ⌈p/100 · n⌉ of the sorted
+ * samples (so the p99 of 100 samples is the 99th, not the largest; of 200, the 198th); 0 for none.
+ */
 export function pct(xs: number[], p: number): number {
   const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? 0;
+  const rank = Math.max(1, Math.ceil((p / 100) * s.length - 1e-9));
+  return s[Math.min(s.length, rank) - 1] ?? 0;
 }
 
 export function fmt(n: number, digits = 0): string {
