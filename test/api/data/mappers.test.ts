@@ -86,9 +86,9 @@ describe("apiOrderOf", () => {
   });
 
   it("gives a trigger order's ref_price as its trigger_price, and none to any other type", () => {
-    const leg = (type: string) =>
+    const leg = (type: OrderRecord["type"]) =>
       apiOrderOf(order({ type, role: "STOP_LOSS", price: dec("94575.5"), refPrice: dec("95060.25") }));
-    for (const type of ["STOP_LOSS", "STOP_LIMIT", "TAKE_PROFIT", "TAKE_PROFIT_LIMIT"])
+    for (const type of ["STOP_LOSS", "STOP_LIMIT", "TAKE_PROFIT", "TAKE_PROFIT_LIMIT"] as const)
       expect(leg(type).trigger_price, type).toBe("95060.25");
     // a MARKET entry's ref_price is the price it was sized at, not a trigger
     expect(apiOrderOf(order()).ref_price).toBe("65000.1");
