@@ -1,5 +1,6 @@
 import { availableParallelism } from "node:os";
 import { defineConfig } from "vitest/config";
+import { LongestFirstSequencer } from "./test/sequencer.js";
 
 export default defineConfig({
   test: {
@@ -26,5 +27,7 @@ export default defineConfig({
     // therefore leave no global state behind (servers closed, env and cwd restored, timers cleared);
     // `npx vitest run --isolate` runs each file alone when a leak is suspected.
     isolate: false,
+    // The longest files start first (test/sequencer.ts): on a clean clone vitest knows no durations.
+    sequence: { sequencer: LongestFirstSequencer },
   },
 });
