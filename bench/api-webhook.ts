@@ -32,6 +32,7 @@ import { DurableWriteFloor } from "./durable-write-floor.js";
 import { startEmulatorProcess } from "./emulator-process.js";
 import { GcPauses } from "./gc-pauses.js";
 import { fmt, pct } from "./lib.js";
+import { tradingOneSymbol } from "./scratch-stores.js";
 import { ShiftedTime } from "./shifted-time.js";
 
 const ORDERS = Number(process.env.ATP_BENCH_API_WEBHOOK_ORDERS ?? "300");
@@ -93,13 +94,7 @@ export async function runWebhookBench(
   const floor = new DurableWriteFloor(where, [1]);
   const gc = new GcPauses();
   try {
-    await real.settings.set("live_trading", true);
-    await real.watchlist.upsert({
-      symbol: "BTC_USD",
-      tradeEnabled: true,
-      alertsEnabled: true,
-      amountUsd: dec("10"),
-    });
+    await tradingOneSymbol(real, "BTC_USD");
     const balance = await raw.getBalance();
     const [ticker] = await raw.getTickers("BTC_USD");
     const updates = { on: () => undefined, off: () => undefined, connected: false };

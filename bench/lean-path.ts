@@ -23,8 +23,8 @@ import { Client } from "undici";
 import { sign } from "../src/exchange/cryptocom/signing.js";
 import type { Logger } from "../src/log/logger.js";
 import { openStore } from "../src/store/open.js";
-import { dec } from "../src/util/decimal.js";
 import { pct } from "./lib.js";
+import { tradingOneSymbol } from "./scratch-stores.js";
 
 export interface LeanFigures {
   total: { p50: number; p99: number; max: number };
@@ -44,13 +44,7 @@ let subscribed = false;
 /** A store file migrated by atp itself, with the bench's watchlist row and live trading on. */
 async function migratedStore(dir: string, logger: Logger): Promise<string> {
   const store = await openStore({ dataDir: dir, logger, now: () => Date.now() });
-  await store.settings.set("live_trading", true);
-  await store.watchlist.upsert({
-    symbol: SYMBOL,
-    tradeEnabled: true,
-    alertsEnabled: true,
-    amountUsd: dec("10"),
-  });
+  await tradingOneSymbol(store, SYMBOL);
   await store.close();
   return join(dir, "atp.db");
 }

@@ -1,12 +1,14 @@
 /**
  * Throwaway places for the store benches (bench/store.bench.ts, bench/reconcile.bench.ts): a temp
  * directory for SQLite and a schema of its own on PostgreSQL (ATP_BENCH_PG_URL, default the test
- * database), each removed afterwards.
+ * database), each removed afterwards; and the trading benches' one-symbol setup.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
+import type { Store } from "../src/store/types.js";
+import { dec } from "../src/util/decimal.js";
 
 export const BENCH_PG_URL = process.env.ATP_BENCH_PG_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 
@@ -39,4 +41,10 @@ export async function inPgSchema<T>(schema: string, fn: (url: string) => Promise
     await admin.query(`drop schema if exists ${schema} cascade`);
     await admin.end();
   }
+}
+
+/** The trading benches' store: live trading on and `symbol` in the watchlist, trading 10 USD. */
+export async function tradingOneSymbol(store: Store, symbol: string): Promise<void> {
+  await store.settings.set("live_trading", true);
+  await store.watchlist.upsert({ symbol, tradeEnabled: true, alertsEnabled: true, amountUsd: dec("10") });
 }

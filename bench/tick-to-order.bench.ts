@@ -46,6 +46,7 @@ import { GcPauses } from "./gc-pauses.js";
 import { type LeanFigures, leanPathFloor } from "./lean-path.js";
 import { type BenchSection, fmt, measure, pct } from "./lib.js";
 import { productionBreaker, productionRuntime } from "./production-client.js";
+import { tradingOneSymbol } from "./scratch-stores.js";
 import { ShiftedTime } from "./shifted-time.js";
 
 const ORDERS = Number(process.env.ATP_BENCH_TTO_ORDERS ?? "200");
@@ -238,13 +239,7 @@ async function runVariant(
   walFile = floor ? join(dir, "atp.db") : undefined;
   const real: Store = await openStore({ dataDir: dir, logger, now: () => time.now() });
   if (v.history > 0) await seedHistory(real, time, v.history);
-  await real.settings.set("live_trading", true);
-  await real.watchlist.upsert({
-    symbol: SYMBOL,
-    tradeEnabled: true,
-    alertsEnabled: true,
-    amountUsd: dec("10"),
-  });
+  await tradingOneSymbol(real, SYMBOL);
   // the client atp start builds (rate limiter on), under the AuthBreaker the engine puts over it
   const { runtime } = productionRuntime(url, dir, "demo-key", "demo-secret");
   const breaker = await productionBreaker(runtime.exchange, real, logger);
