@@ -92,6 +92,7 @@ export class EmulatedExchange {
       seed: config.seed,
       now: () => this.marketNow(),
       historyEnd: config.start_time_ms ?? this.startedAt,
+      historyDays: config.history_days,
       stepMs: Math.max(1, config.market_tick_ms || 1000) * config.speed,
     });
     this.engine = new MatchingEngine({

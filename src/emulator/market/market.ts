@@ -48,6 +48,7 @@ export interface MarketOptions {
   now: () => number;
   /** End of the backfilled history (ms). */
   historyEnd: number;
+  /** Days of history (default 300): the last 7 (or all, when fewer) in minute bars, the rest hourly. */
   historyDays?: number;
   /** Nominal market time advanced by one tick (ms). */
   stepMs: number;
@@ -138,7 +139,7 @@ export class SimulatedMarket implements MarketView {
 
   private backfill(s: State, end: number, days: number): void {
     const start = Math.floor((end - days * DAY) / HOUR) * HOUR;
-    const minuteStart = Math.floor((end - 7 * DAY) / HOUR) * HOUR;
+    const minuteStart = Math.max(start, Math.floor((end - 7 * DAY) / HOUR) * HOUR);
     const rng = new Rng(this.opts.seed, `volume:${s.inst.symbol}`);
     // Hourly bars (4 sub-steps for high/low) feed the timeframes of one hour and more.
     for (let t = start; t + HOUR <= minuteStart; t += HOUR) {
