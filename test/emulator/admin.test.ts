@@ -9,7 +9,7 @@ import { admin, http, type Msg, privateCall, publicCall, WsClient } from "./help
 let em: EmulatorHandle;
 
 beforeAll(async () => {
-  em = await startEmulator({ market_tick_ms: 0, rate_limits: false });
+  em = await startEmulator({ market_tick_ms: 0, history_days: 1, rate_limits: false });
 });
 afterAll(async () => {
   await em.close();
@@ -92,7 +92,7 @@ describe("balances, clock, prices, market", () => {
 
   it("sets the clock offset", async () => {
     const clock = new ManualClock(Date.UTC(2030, 0, 1));
-    const e = await startEmulator({ market_tick_ms: 0 }, { clock });
+    const e = await startEmulator({ market_tick_ms: 0, history_days: 1 }, { clock });
     try {
       const r = await admin(e.adminUrl, "PUT", "/clock", { offset_ms: -30_000 });
       expect(r.body).toEqual({ now: clock.now() - 30_000, offset_ms: -30_000 });
@@ -123,7 +123,7 @@ describe("balances, clock, prices, market", () => {
 
   it("steps the market", async () => {
     const clock = new ManualClock(Date.UTC(2030, 0, 1));
-    const e = await startEmulator({ market_tick_ms: 0 }, { clock });
+    const e = await startEmulator({ market_tick_ms: 0, history_days: 1 }, { clock });
     try {
       const before = (await admin(e.adminUrl, "GET", "/state")).body.market_time;
       expect(before).toBe(clock.now());

@@ -30,7 +30,7 @@ const KEYS = [
 
 beforeAll(async () => {
   // Rate limits off here (sequential calls would hit 3 per 100 ms); the rate-limit order test starts its own.
-  em = await startEmulator({ market_tick_ms: 0, rate_limits: false, keys: KEYS as never });
+  em = await startEmulator({ market_tick_ms: 0, history_days: 1, rate_limits: false, keys: KEYS as never });
 });
 afterAll(async () => {
   await em.close();
@@ -39,7 +39,10 @@ afterAll(async () => {
 /** An emulator of its own whose time stands still (rate-limit windows and nonce checks exact). */
 async function frozen(config: EmulatorConfigInput): Promise<{ emu: EmulatorHandle; now: number }> {
   const now = Date.UTC(2030, 0, 1, 12);
-  const emu = await startEmulator({ market_tick_ms: 0, ...config }, { clock: new ManualClock(now) });
+  const emu = await startEmulator(
+    { market_tick_ms: 0, history_days: 1, ...config },
+    { clock: new ManualClock(now) },
+  );
   return { emu, now };
 }
 

@@ -22,7 +22,7 @@ const T = Date.UTC(2031, 4, 6, 7, 8, 59, 900);
 const running: EmulatorHandle[] = [];
 const sockets: WsClient[] = [];
 async function start(config: EmulatorConfigInput, clock = new ManualClock(T)) {
-  const em = await startEmulator({ market_tick_ms: 0, ...config }, { clock });
+  const em = await startEmulator({ market_tick_ms: 0, history_days: 1, ...config }, { clock });
   running.push(em);
   return { em, clock };
 }

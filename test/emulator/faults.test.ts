@@ -5,7 +5,13 @@ import { admin, http, type Msg, privateCall, publicCall, WsClient } from "./help
 
 const running: EmulatorHandle[] = [];
 async function start(config: EmulatorConfigInput = {}): Promise<EmulatorHandle> {
-  const em = await startEmulator({ market_tick_ms: 0, rate_limits: false, ws_rate_limits: false, ...config });
+  const em = await startEmulator({
+    market_tick_ms: 0,
+    history_days: 1,
+    rate_limits: false,
+    ws_rate_limits: false,
+    ...config,
+  });
   running.push(em);
   return em;
 }

@@ -13,6 +13,7 @@ const START = { USD: "10000", BTC: "0.25", ETH: "2", USDT: "0" };
 beforeAll(async () => {
   em = await startEmulator({
     market_tick_ms: 0,
+    history_days: 1,
     rate_limits: false,
     ws_rate_limits: false,
     limits: { max_open_orders_per_instrument: 4 } as never,
@@ -458,7 +459,12 @@ describe("asynchronous lifecycle", () => {
 describe("acknowledgement comes before processing", () => {
   it("right after the ack the order is NEW; it is FILLED later", async () => {
     // 1.5 s between the ack and the processing: room for one loopback request on a loaded machine.
-    const slow = await startEmulator({ market_tick_ms: 0, rate_limits: false, order_latency_ms: 1_500 });
+    const slow = await startEmulator({
+      market_tick_ms: 0,
+      history_days: 1,
+      rate_limits: false,
+      order_latency_ms: 1_500,
+    });
     try {
       const r = await privateCall(slow.baseUrl, "private/create-order", {
         instrument_name: "BTC_USD",

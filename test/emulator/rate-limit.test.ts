@@ -77,7 +77,7 @@ describe("REST rate limits over loopback", () => {
   let em: EmulatorHandle;
   const clock = new ManualClock(T0);
   beforeAll(async () => {
-    em = await startEmulator({ market_tick_ms: 0 }, { clock });
+    em = await startEmulator({ market_tick_ms: 0, history_days: 1 }, { clock });
   });
   afterAll(async () => {
     await em.close();
@@ -102,7 +102,7 @@ describe("WebSocket private calls and the per-key method limits", () => {
   const clock = new ManualClock(T0);
   beforeAll(async () => {
     // ws_rate_limits (the per-connection 150/s) off: what is left is the per-key, per-method budget.
-    em = await startEmulator({ market_tick_ms: 0, ws_rate_limits: false }, { clock });
+    em = await startEmulator({ market_tick_ms: 0, history_days: 1, ws_rate_limits: false }, { clock });
   });
   afterAll(async () => {
     await em.close();

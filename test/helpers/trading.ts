@@ -33,7 +33,7 @@ export async function emulatorVenue(
   opts: { emulator?: EmulatorConfigInput; client?: Partial<CryptoComClientOptions> } = {},
 ): Promise<{ emu: EmulatorHandle; client: CryptoComClient }> {
   const emu = await startEmulator(
-    { market_tick_ms: 0, rate_limits: false, ...opts.emulator },
+    { market_tick_ms: 0, history_days: 1, rate_limits: false, ...opts.emulator },
     { host: "127.0.0.1", port: 0, clock: time },
   );
   const client = new CryptoComClient({

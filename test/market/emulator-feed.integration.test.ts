@@ -8,6 +8,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Candle } from "../../src/domain/market.js";
+import { DEFAULT_INSTRUMENTS } from "../../src/emulator/default-instruments.js";
 import { type EmulatorHandle, ManualClock, startEmulator } from "../../src/emulator/index.js";
 import { CryptoComCandleSource } from "../../src/exchange/cryptocom/candle-source.js";
 import { CryptoComClient } from "../../src/exchange/cryptocom/client.js";
@@ -23,7 +24,11 @@ const MINUTE_START = Date.UTC(2026, 2, 2, 10, 0, 0);
 
 async function startAt(t: number): Promise<void> {
   emu = await startEmulator(
-    { market_tick_ms: 0, heartbeat_ms: 200, heartbeat_deadline_ms: 1_000 },
+    {
+      ...{ market_tick_ms: 0, heartbeat_ms: 200, heartbeat_deadline_ms: 1_000 },
+      // the one instrument the scenarios read: every tick moves (and books) only it
+      instruments: DEFAULT_INSTRUMENTS.filter((i) => i.symbol === "BTC_USD"),
+    },
     { port: 0, clock: new ManualClock(t) },
   );
   client = new CryptoComClient({ baseUrl: emu.baseUrl, retry: { baseDelayMs: 5, maxDelayMs: 40 } });
