@@ -78,6 +78,23 @@ describe("the dashboard in a browser", () => {
     }
   });
 
+  it("a failed read of the trading state is shown and tried again, not left loading", async () => {
+    fake.world.tradingReadFailures = Number.POSITIVE_INFINITY; // the store does not answer
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    try {
+      const fresh = await context.newPage();
+      await fresh.goto(`${fake.url}/#/settings`);
+      await textOnceContains(fresh, "[data-testid=trading-read-error]", "the store is not answering");
+      // it answers again: the next try (every 2 s) shows the controls, and the error goes
+      fake.world.tradingReadFailures = 0;
+      await fresh.getByTestId("kill-toggle").waitFor({ timeout: 10_000 });
+      expect(await fresh.getByTestId("trading-read-error").count()).toBe(0);
+    } finally {
+      fake.world.tradingReadFailures = 0;
+      await context.close();
+    }
+  });
+
   it("without a session a change asks for the token, and works once logged in", async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     try {

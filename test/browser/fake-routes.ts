@@ -131,7 +131,11 @@ export function registerFakeRoutes(app: FastifyInstance, world: FakeWorld): void
     return world.diagnostics.last?.report ?? null;
   });
 
-  app.get("/api/trading", async () => trading());
+  app.get("/api/trading", async (_req, reply) => {
+    if (world.tradingReadFailures <= 0) return trading();
+    world.tradingReadFailures -= 1;
+    return fakeError(reply, 503, "store_unavailable", "the store is not answering");
+  });
   app.post("/api/trading/live", async (req, reply) => {
     const input = req.body as LiveSwitchInput;
     if (input.enabled && input.confirm !== "LIVE")

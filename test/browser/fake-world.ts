@@ -32,6 +32,8 @@ export class FakeWorld {
   orders: ApiOrder[] = fixtureOrders();
   position = fixturePosition();
   killSwitch = false;
+  /** GET /api/trading answers 503 this many more times (a store that does not answer). */
+  tradingReadFailures = 0;
   liveTrading = true;
   settings = structuredClone(FIXTURE_SETTINGS);
   notifications = structuredClone(FIXTURE_NOTIFICATIONS);

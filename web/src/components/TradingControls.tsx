@@ -1,6 +1,8 @@
 /**
  * The live switch (turning it on asks the user to type LIVE; refused while LIVE_TRADING is not set)
  * and the kill switch (stops every new entry at once; protection keeps working).
+ * A failed read of the trading state is shown and tried again every RETRY_MS (the last state read
+ * stays on screen meanwhile), never left as "Loading" until some event happens to come.
  */
 import { type FormEvent, useEffect, useState } from "react";
 import { api } from "../api/client.js";
@@ -9,18 +11,39 @@ import { useAction } from "../state/action.js";
 import { useDashboard } from "../state/dashboard.js";
 import { modeLabel } from "../state/format.js";
 
+const RETRY_MS = 2_000;
+
 export function TradingControls() {
   const { state, eventCount } = useDashboard();
   const action = useAction();
   const [trading, setTrading] = useState<TradingState | null>(null);
   const [confirming, setConfirming] = useState(false);
   const [typed, setTyped] = useState("");
+  const [readError, setReadError] = useState<string | null>(null);
+  const [retries, setRetries] = useState(0);
   const kill = state?.bot_status.kill_switch;
   const live = state?.bot_status.live_trading;
-  // biome-ignore lint/correctness/useExhaustiveDependencies: read again when the switches change
+  // biome-ignore lint/correctness/useExhaustiveDependencies: read again when the switches change, and after a failure
   useEffect(() => {
-    api.trading().then(setTrading, () => setTrading(null));
-  }, [kill, live, eventCount]);
+    let current = true;
+    let retry: ReturnType<typeof setTimeout> | undefined;
+    api.trading().then(
+      (next) => {
+        if (!current) return;
+        setTrading(next);
+        setReadError(null);
+      },
+      (e: unknown) => {
+        if (!current) return;
+        setReadError(e instanceof Error ? e.message : String(e));
+        retry = setTimeout(() => setRetries((n) => n + 1), RETRY_MS);
+      },
+    );
+    return () => {
+      current = false;
+      if (retry !== undefined) clearTimeout(retry);
+    };
+  }, [kill, live, eventCount, retries]);
   const t = trading;
   const apply = async (fn: () => Promise<TradingState>) => {
     const next = await action.run(fn);
@@ -32,10 +55,16 @@ export function TradingControls() {
     setConfirming(false);
     setTyped("");
   };
-  if (!t) return <p className="muted">Loading trading state…</p>;
+  const failed = readError && (
+    <p className="error" data-testid="trading-read-error">
+      Could not read the trading state ({readError}); trying again.
+    </p>
+  );
+  if (!t) return failed || <p className="muted">Loading trading state…</p>;
   return (
     <div className="panel" data-testid="trading-controls">
       <h3>Trading</h3>
+      {failed}
       <p>
         Mode <span className={`badge mode-${t.mode}`}>{modeLabel(t.mode)}</span>
       </p>
