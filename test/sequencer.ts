@@ -8,8 +8,8 @@
  * - Only the order changes: every file the run selected runs, once.
  * - The files named here come first, in this order; every other file keeps vitest's own order
  *   (the last run's durations when it has them, else the largest first).
- * - The footprint test is not here on purpose: its start-up bound must not meet the heaviest files
- *   all at once.
+ * - The footprint test and the browser tests are not here on purpose: the footprint's start-up
+ *   bound and the browser's element waits must not meet the heaviest files all at once.
  */
 import { relative } from "node:path";
 import { BaseSequencer, type TestSpecification } from "vitest/node";
@@ -22,7 +22,6 @@ export const LONGEST_FIRST: readonly string[] = [
   "test/emulator/faults.test.ts",
   "test/platform/start-faults.test.ts",
   "test/failover/",
-  "test/browser/",
   "test/emulator/clock.test.ts",
   "test/store/leader.test.ts",
 ];
