@@ -78,19 +78,23 @@ describe("the dashboard in a browser", () => {
     }
   });
 
-  it("a failed read of the trading state is shown and tried again, not left loading", async () => {
-    fake.world.tradingReadFailures = Number.POSITIVE_INFINITY; // the store does not answer
+  it("a failed read is shown and tried again, not left loading (trading state, settings, webhooks)", async () => {
+    const reads = ["/api/trading", "/api/settings", "/api/webhooks"];
+    for (const r of reads) fake.world.failingReads.add(r); // the store does not answer
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     try {
       const fresh = await context.newPage();
       await fresh.goto(`${fake.url}/#/settings`);
       await textOnceContains(fresh, "[data-testid=trading-read-error]", "the store is not answering");
-      // it answers again: the next try (every 2 s) shows the controls, and the error goes
-      fake.world.tradingReadFailures = 0;
+      await textOnceContains(fresh, "[data-testid=read-error]", "Could not read the settings");
+      await textOnceContains(fresh, ".error", "the store is not answering");
+      // it answers again: the next try (every 2 s) shows the panels, and the errors go
+      fake.world.failingReads.clear();
       await fresh.getByTestId("kill-toggle").waitFor({ timeout: 10_000 });
-      expect(await fresh.getByTestId("trading-read-error").count()).toBe(0);
+      await fresh.getByText("Save settings").waitFor({ timeout: 10_000 });
+      await expect.poll(() => fresh.locator(".error").count(), { timeout: 10_000 }).toBe(0);
     } finally {
-      fake.world.tradingReadFailures = 0;
+      fake.world.failingReads.clear();
       await context.close();
     }
   });

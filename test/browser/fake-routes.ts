@@ -58,6 +58,10 @@ export function registerFakeRoutes(app: FastifyInstance, world: FakeWorld): void
     kill_switch: world.killSwitch,
   });
   let demoFault: string | null = null;
+  app.addHook("onRequest", async (req, reply) => {
+    if (req.method === "GET" && world.failingReads.has(req.url.split("?")[0]!))
+      return fakeError(reply, 503, "store_unavailable", "the store is not answering");
+  });
 
   app.get("/api/health", async () => ({ status: "ok", version: "fake", uptime_s: 1 }));
   app.get("/api/dashboard/state", async () => world.state());
@@ -131,11 +135,7 @@ export function registerFakeRoutes(app: FastifyInstance, world: FakeWorld): void
     return world.diagnostics.last?.report ?? null;
   });
 
-  app.get("/api/trading", async (_req, reply) => {
-    if (world.tradingReadFailures <= 0) return trading();
-    world.tradingReadFailures -= 1;
-    return fakeError(reply, 503, "store_unavailable", "the store is not answering");
-  });
+  app.get("/api/trading", async () => trading());
   app.post("/api/trading/live", async (req, reply) => {
     const input = req.body as LiveSwitchInput;
     if (input.enabled && input.confirm !== "LIVE")

@@ -32,8 +32,8 @@ export class FakeWorld {
   orders: ApiOrder[] = fixtureOrders();
   position = fixturePosition();
   killSwitch = false;
-  /** GET /api/trading answers 503 this many more times (a store that does not answer). */
-  tradingReadFailures = 0;
+  /** GETs of these paths answer 503 (a store that does not answer) until they are taken out. */
+  readonly failingReads = new Set<string>();
   liveTrading = true;
   settings = structuredClone(FIXTURE_SETTINGS);
   notifications = structuredClone(FIXTURE_NOTIFICATIONS);

@@ -4,14 +4,16 @@
  * the throttle for repeated warnings. Only what changed is sent; the API validates every field and
  * names it, and audits the change (the same settings Telegram's /settings edits).
  */
-import { type FormEvent, useEffect, useState } from "react";
-import { call, describeError } from "../api/client.js";
+import { type FormEvent, useState } from "react";
+import { call } from "../api/client.js";
 import type {
   ApiNotificationSettings,
   ApiNotificationSwitch,
   NotificationSettingsPatch,
 } from "../api/types.js";
 import { useAction } from "../state/action.js";
+import { useApiRead } from "../state/api-read.js";
+import { ReadPending } from "./ReadPending.js";
 
 const URL = "/api/settings/notifications";
 const SWITCHES: readonly ApiNotificationSwitch[] = ["on", "silent", "off"];
@@ -49,14 +51,10 @@ function patchOf(s: ApiNotificationSettings, d: Draft): NotificationSettingsPatc
 
 export function NotificationSwitches() {
   const action = useAction();
-  const [settings, setSettings] = useState<ApiNotificationSettings | null>(null);
+  const read = useApiRead<ApiNotificationSettings>(() => call<ApiNotificationSettings>("GET", URL), []);
   const [draft, setDraft] = useState<Draft>(emptyDraft);
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    call<ApiNotificationSettings>("GET", URL).then(setSettings, (e: unknown) => setError(describeError(e)));
-  }, []);
-  if (!settings)
-    return <p className={error ? "error" : "muted"}>{error ?? "Loading notification settings…"}</p>;
+  const settings = read.value;
+  if (!settings) return <ReadPending error={read.error} what="notification settings" />;
   const patch = patchOf(settings, draft);
   const dirty = Object.keys(patch).length > 0;
   const summary = { ...settings.daily_summary, ...draft.summary };
@@ -66,7 +64,7 @@ export function NotificationSwitches() {
     e.preventDefault();
     const next = await action.run(() => call<ApiNotificationSettings>("PATCH", URL, patch));
     if (next) {
-      setSettings(next);
+      read.set(next);
       setDraft(emptyDraft());
     }
   };

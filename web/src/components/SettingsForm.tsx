@@ -3,10 +3,12 @@
  * and sent as the text typed (a cleared optional decimal is sent as null); counts and durations are
  * integers. Only the fields that changed are sent; the API validates each and names the field.
  */
-import { type FormEvent, useEffect, useState } from "react";
-import { api, describeError } from "../api/client.js";
+import { type FormEvent, useState } from "react";
+import { api } from "../api/client.js";
 import type { ApiSettings, SettingsPatch } from "../api/types.js";
 import { useAction } from "../state/action.js";
+import { useApiRead } from "../state/api-read.js";
+import { ReadPending } from "./ReadPending.js";
 
 type Group = keyof ApiSettings;
 type Kind = "int" | "dec" | "dec?" | "choice";
@@ -59,13 +61,10 @@ function storedValue(s: ApiSettings, f: { group: Group; key: string }): string {
 
 export function SettingsForm() {
   const action = useAction();
-  const [settings, setSettings] = useState<ApiSettings | null>(null);
+  const read = useApiRead<ApiSettings>(() => api.settings(), []);
   const [draft, setDraft] = useState<Map<string, string>>(new Map());
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    api.settings().then(setSettings, (e: unknown) => setError(describeError(e)));
-  }, []);
-  if (!settings) return <p className={error ? "error" : "muted"}>{error ?? "Loading settings…"}</p>;
+  const settings = read.value;
+  if (!settings) return <ReadPending error={read.error} what="settings" />;
   const current = (f: (typeof FIELDS)[number]) => draft.get(id(f)) ?? storedValue(settings, f);
   const save = async (e: FormEvent) => {
     e.preventDefault();
@@ -80,7 +79,7 @@ export function SettingsForm() {
     }
     const next = await action.run(() => api.patchSettings(patch as SettingsPatch));
     if (next) {
-      setSettings(next);
+      read.set(next);
       setDraft(new Map());
     }
   };

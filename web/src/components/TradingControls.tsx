@@ -1,53 +1,31 @@
 /**
  * The live switch (turning it on asks the user to type LIVE; refused while LIVE_TRADING is not set)
  * and the kill switch (stops every new entry at once; protection keeps working).
- * A failed read of the trading state is shown and tried again every RETRY_MS (the last state read
- * stays on screen meanwhile), never left as "Loading" until some event happens to come.
+ * A failed read of the trading state is shown and tried again (state/api-read.ts), never left as
+ * "Loading" until some event happens to come.
  */
-import { type FormEvent, useEffect, useState } from "react";
+import { type FormEvent, useState } from "react";
 import { api } from "../api/client.js";
 import type { TradingState } from "../api/types.js";
 import { useAction } from "../state/action.js";
+import { useApiRead } from "../state/api-read.js";
 import { useDashboard } from "../state/dashboard.js";
 import { modeLabel } from "../state/format.js";
-
-const RETRY_MS = 2_000;
 
 export function TradingControls() {
   const { state, eventCount } = useDashboard();
   const action = useAction();
-  const [trading, setTrading] = useState<TradingState | null>(null);
   const [confirming, setConfirming] = useState(false);
   const [typed, setTyped] = useState("");
-  const [readError, setReadError] = useState<string | null>(null);
-  const [retries, setRetries] = useState(0);
   const kill = state?.bot_status.kill_switch;
   const live = state?.bot_status.live_trading;
-  // biome-ignore lint/correctness/useExhaustiveDependencies: read again when the switches change, and after a failure
-  useEffect(() => {
-    let current = true;
-    let retry: ReturnType<typeof setTimeout> | undefined;
-    api.trading().then(
-      (next) => {
-        if (!current) return;
-        setTrading(next);
-        setReadError(null);
-      },
-      (e: unknown) => {
-        if (!current) return;
-        setReadError(e instanceof Error ? e.message : String(e));
-        retry = setTimeout(() => setRetries((n) => n + 1), RETRY_MS);
-      },
-    );
-    return () => {
-      current = false;
-      if (retry !== undefined) clearTimeout(retry);
-    };
-  }, [kill, live, eventCount, retries]);
-  const t = trading;
+  // read again when the switches change or an event comes, and every 2 s while it fails
+  const trading = useApiRead<TradingState>(() => api.trading(), [kill, live, eventCount]);
+  const readError = trading.error;
+  const t = trading.value;
   const apply = async (fn: () => Promise<TradingState>) => {
     const next = await action.run(fn);
-    if (next) setTrading(next);
+    if (next) trading.set(next);
   };
   const turnOn = async (e: FormEvent) => {
     e.preventDefault();

@@ -3,28 +3,21 @@
  * after creation, with the URL and an alert body to paste) and delete. The secret is kept only in
  * this component's memory until the user dismisses it.
  */
-import { type FormEvent, useCallback, useEffect, useState } from "react";
-import { api, describeError } from "../api/client.js";
+import { type FormEvent, useState } from "react";
+import { api } from "../api/client.js";
 import type { WebhookCreated, WebhookInfo } from "../api/types.js";
 import { useAction } from "../state/action.js";
+import { useApiRead } from "../state/api-read.js";
 import { time } from "../state/format.js";
 
 export function Webhooks() {
   const action = useAction();
-  const [items, setItems] = useState<WebhookInfo[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const read = useApiRead<WebhookInfo[]>(() => api.webhooks(), []);
+  const items = read.value;
+  const error = read.error;
+  const load = read.reload;
   const [name, setName] = useState("");
   const [created, setCreated] = useState<WebhookCreated | null>(null);
-  const load = useCallback(() => {
-    api.webhooks().then(
-      (w) => {
-        setItems(w);
-        setError(null);
-      },
-      (e: unknown) => setError(describeError(e)),
-    );
-  }, []);
-  useEffect(load, [load]);
   const create = async (e: FormEvent) => {
     e.preventDefault();
     const made = await action.run(() => api.createWebhook(name.trim()));

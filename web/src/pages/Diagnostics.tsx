@@ -3,12 +3,12 @@
  * the outbound IP, clock offset and key fingerprint, a "Run diagnosis" button
  * (POST /api/diagnostics/run, then the stored report is read again) and the incident history.
  */
-import { useCallback, useEffect, useState } from "react";
-import { api, describeError } from "../api/client.js";
+import { api } from "../api/client.js";
 import type { DiagnosticsState } from "../api/types.js";
 import { CauseList } from "../components/CauseList.js";
 import { DemoFault } from "../components/DemoFault.js";
 import { useAction } from "../state/action.js";
+import { useApiRead } from "../state/api-read.js";
 import { useDashboard } from "../state/dashboard.js";
 import { DASH, text, time } from "../state/format.js";
 import { reportView } from "../state/report.js";
@@ -16,20 +16,12 @@ import { reportView } from "../state/report.js";
 export function DiagnosticsPage() {
   const { state } = useDashboard();
   const action = useAction();
-  const [diag, setDiag] = useState<DiagnosticsState | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const load = useCallback(() => {
-    api.diagnostics().then(
-      (d) => {
-        setDiag(d);
-        setError(null);
-      },
-      (e: unknown) => setError(describeError(e)),
-    );
-  }, []);
   const lastId = state?.diagnosis?.id;
-  // biome-ignore lint/correctness/useExhaustiveDependencies: read again when a new diagnosis is stored
-  useEffect(load, [load, lastId]);
+  // read again when a new diagnosis is stored, and every 2 s while the read fails
+  const read = useApiRead<DiagnosticsState>(() => api.diagnostics(), [lastId]);
+  const diag = read.value;
+  const error = read.error;
+  const load = read.reload;
   const run = async () => {
     await action.run(() => api.runDiagnosis({}));
     load();
