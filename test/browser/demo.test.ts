@@ -38,7 +38,6 @@ async function startDemo(): Promise<ChildProcess> {
   const app = join(dir, "dist", "app", "platform");
   mkdirSync(app, { recursive: true });
   copyFileSync(bundle.file, join(app, "atp.mjs"));
-  bundle.dispose();
   symlinkSync(web, join(dir, "dist", "web"));
   symlinkSync(join(REPO_ROOT, "config"), join(dir, "dist", "config"));
   symlinkSync(join(REPO_ROOT, "node_modules"), join(dir, "node_modules"));

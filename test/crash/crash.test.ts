@@ -10,7 +10,7 @@
  * failure; the kills must have landed in placement, confirmation and protection — each at least
  * max(1, kills / 10) times, as the store showed it after the kill.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { bundleCli, type CliBundle } from "../helpers/cli-bundle.js";
 import { DIALECTS } from "../store/helpers.js";
 import { crashRun, crashSummary } from "./crash-run.js";
@@ -26,7 +26,6 @@ let bundle: CliBundle;
 beforeAll(async () => {
   bundle = await bundleCli();
 });
-afterAll(() => bundle?.dispose());
 
 describe.each(DIALECTS)("crash safety on %s", (dialect) => {
   it(

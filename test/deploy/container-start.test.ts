@@ -87,7 +87,6 @@ afterAll(async () => {
     child.kill("SIGTERM");
     await Promise.race([exit, pause(15_000)]);
   }
-  bundle?.dispose();
   await emu?.close();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });

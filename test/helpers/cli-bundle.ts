@@ -19,9 +19,9 @@
  *   (the bundle's own; only pino's transport resolution uses `__dirname`, and atp logs without
  *   transports). `packages: "external"` leaves every package to node_modules, loaded as
  *   `node bin/atp.js` loads them (what the platform tests use, e.g. footprint.test.ts's RSS bound).
- * - `dispose()` leaves the shared file (other files of the run use it); a bundle unused for an hour
- *   (its time is touched at each use) is removed. Spawned processes get `cleanEnv` (test/helpers/cli.ts) plus
- *   what the test passes, never the developer's own settings.
+ * - The file is shared by the run's test files (none removes it); a bundle unused for an hour (its
+ *   time is touched at each use) is removed by the next build. Spawned processes get `cleanEnv`
+ *   (test/helpers/cli.ts) plus what the test passes, never the developer's own settings.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
@@ -53,7 +53,6 @@ export interface CliBundle {
    * repository); stdout/stderr piped.
    */
   spawn(args: string[], env?: Record<string, string>, cwd?: string): ChildProcess;
-  dispose(): void;
 }
 
 export interface CliBundleOptions {
@@ -159,6 +158,5 @@ export async function bundleCli(options: CliBundleOptions = {}): Promise<CliBund
         env: cleanEnv(env),
         stdio: ["ignore", "pipe", "pipe"],
       }),
-    dispose: () => undefined,
   };
 }

@@ -11,12 +11,9 @@ const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
 let shared: Promise<CliBundle> | undefined;
 
-/** This test process's CLI bundle (built on first use, removed when the process exits). */
+/** This test process's CLI bundle (built on first use, or the run's bundle of the same source). */
 export function sharedCliBundle(): Promise<CliBundle> {
-  if (!shared) {
-    shared = bundleCli();
-    void shared.then((b) => process.once("exit", () => b.dispose()));
-  }
+  shared ??= bundleCli();
   return shared;
 }
 

@@ -22,7 +22,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await stopAllPlatform();
-  bundle?.dispose();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 

@@ -88,7 +88,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await stopAllPlatform();
-  bundle?.dispose();
   for (const d of [warned, refusing]) if (d?.dir) rmSync(d.dir, { recursive: true, force: true });
 });
 

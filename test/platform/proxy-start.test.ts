@@ -78,7 +78,6 @@ afterAll(async () => {
   await stopAllPlatform();
   await proxy?.close();
   await emu?.close();
-  bundle?.dispose();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 

@@ -81,7 +81,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await stopAllPlatform();
-  bundle?.dispose();
   await emu?.close();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });

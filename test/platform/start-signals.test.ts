@@ -30,7 +30,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await stopAllPlatform();
-  bundle?.dispose();
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 

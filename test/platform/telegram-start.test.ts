@@ -49,7 +49,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await stopAllPlatform();
-  bundle?.dispose();
   await fake?.close();
   await silentFake?.close();
   for (const d of dirs) rmSync(d, { recursive: true, force: true });

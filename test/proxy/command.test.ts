@@ -77,7 +77,6 @@ describe("atp proxy as a process", () => {
   }, 30_000);
   afterAll(async () => {
     if (child.exitCode === null) child.kill("SIGKILL");
-    bundle?.dispose();
     await emu?.close();
   });
 
