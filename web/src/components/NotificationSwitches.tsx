@@ -13,7 +13,7 @@ import type {
 } from "../api/types.js";
 import { useAction } from "../state/action.js";
 import { useApiRead } from "../state/api-read.js";
-import { ReadPending } from "./ReadPending.js";
+import { ReadPending } from "./ReadStatus.js";
 
 const URL = "/api/settings/notifications";
 const SWITCHES: readonly ApiNotificationSwitch[] = ["on", "silent", "off"];

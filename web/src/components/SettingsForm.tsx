@@ -8,7 +8,7 @@ import { api } from "../api/client.js";
 import type { ApiSettings, SettingsPatch } from "../api/types.js";
 import { useAction } from "../state/action.js";
 import { useApiRead } from "../state/api-read.js";
-import { ReadPending } from "./ReadPending.js";
+import { ReadPending } from "./ReadStatus.js";
 
 type Group = keyof ApiSettings;
 type Kind = "int" | "dec" | "dec?" | "choice";

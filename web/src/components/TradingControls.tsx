@@ -11,6 +11,7 @@ import { useAction } from "../state/action.js";
 import { useApiRead } from "../state/api-read.js";
 import { useDashboard } from "../state/dashboard.js";
 import { modeLabel } from "../state/format.js";
+import { ReadFailed, ReadPending } from "./ReadStatus.js";
 
 export function TradingControls() {
   const { state, eventCount } = useDashboard();
@@ -21,7 +22,6 @@ export function TradingControls() {
   const live = state?.bot_status.live_trading;
   // read again when the switches change or an event comes, and every 2 s while it fails
   const trading = useApiRead<TradingState>(() => api.trading(), [kill, live, eventCount]);
-  const readError = trading.error;
   const t = trading.value;
   const apply = async (fn: () => Promise<TradingState>) => {
     const next = await action.run(fn);
@@ -33,16 +33,11 @@ export function TradingControls() {
     setConfirming(false);
     setTyped("");
   };
-  const failed = readError && (
-    <p className="error" data-testid="trading-read-error">
-      Could not read the trading state ({readError}); trying again.
-    </p>
-  );
-  if (!t) return failed || <p className="muted">Loading trading state…</p>;
+  if (!t) return <ReadPending error={trading.error} what="trading state" />;
   return (
     <div className="panel" data-testid="trading-controls">
       <h3>Trading</h3>
-      {failed}
+      <ReadFailed error={trading.error} what="trading state" />
       <p>
         Mode <span className={`badge mode-${t.mode}`}>{modeLabel(t.mode)}</span>
       </p>

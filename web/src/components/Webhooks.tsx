@@ -9,12 +9,12 @@ import type { WebhookCreated, WebhookInfo } from "../api/types.js";
 import { useAction } from "../state/action.js";
 import { useApiRead } from "../state/api-read.js";
 import { time } from "../state/format.js";
+import { ReadFailed } from "./ReadStatus.js";
 
 export function Webhooks() {
   const action = useAction();
   const read = useApiRead<WebhookInfo[]>(() => api.webhooks(), []);
   const items = read.value;
-  const error = read.error;
   const load = read.reload;
   const [name, setName] = useState("");
   const [created, setCreated] = useState<WebhookCreated | null>(null);
@@ -36,7 +36,7 @@ export function Webhooks() {
   return (
     <div className="panel" data-testid="webhooks">
       <h3>Webhooks (TradingView)</h3>
-      {error && <p className="error">{error}</p>}
+      <ReadFailed error={read.error} what="webhooks" />
       {created && (
         <div className="note secret" data-testid="webhook-secret">
           <p>

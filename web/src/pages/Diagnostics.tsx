@@ -7,6 +7,7 @@ import { api } from "../api/client.js";
 import type { DiagnosticsState } from "../api/types.js";
 import { CauseList } from "../components/CauseList.js";
 import { DemoFault } from "../components/DemoFault.js";
+import { ReadFailed } from "../components/ReadStatus.js";
 import { useAction } from "../state/action.js";
 import { useApiRead } from "../state/api-read.js";
 import { useDashboard } from "../state/dashboard.js";
@@ -20,7 +21,6 @@ export function DiagnosticsPage() {
   // read again when a new diagnosis is stored, and every 2 s while the read fails
   const read = useApiRead<DiagnosticsState>(() => api.diagnostics(), [lastId]);
   const diag = read.value;
-  const error = read.error;
   const load = read.reload;
   const run = async () => {
     await action.run(() => api.runDiagnosis({}));
@@ -38,7 +38,8 @@ export function DiagnosticsPage() {
           {action.busy ? "Running…" : "Run diagnosis"}
         </button>
       </div>
-      {(error || action.error) && <p className="error">{error ?? action.error}</p>}
+      <ReadFailed error={read.error} what="diagnostics" />
+      {action.error && <p className="error">{action.error}</p>}
       <dl className="facts">
         <dt>Outbound IP</dt>
         <dd className="mono" data-testid="outbound-ip">
