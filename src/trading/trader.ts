@@ -9,7 +9,8 @@
  *   while it runs reruns it once after, so updates are never lost and work never doubles.
  * - Every order update (stream or poll) goes through tracking/apply-update.ts; every trade the
  *   venue reports is stored as it arrives (tracking/record-fill.ts).
- * - stop(): no new requests; sleeps end at once, background work finishes; listeners removed.
+ * - stop(): no new requests; sleeps end at once, background work finishes and the venue updates
+ *   already received are applied (what the venue said before the stop is never lost); listeners removed.
  */
 import type { Fill, Order } from "../exchange/types.js";
 import type { Intent, NewSignal, OrderRecord } from "../store/types.js";
@@ -67,6 +68,8 @@ export class Trader {
   private readonly again = new Set<string>();
   private readonly unsubscribe: (() => void)[] = [];
   private readonly symbolQueue = new Map<string, Promise<void>>();
+  /** Venue updates being applied (stop() waits for them: what the venue said before the stop is kept). */
+  private readonly applying = new Set<Promise<void>>();
 
   constructor(
     private readonly ctx: TradingContext,
@@ -92,9 +95,10 @@ export class Trader {
     for (const venue of this.venues()) {
       const onOrder = (o: Order) => {
         this.lastReport.set(o.clientOid, this.ctx.time.now());
-        void this.onVenueUpdate(o, venue.mode).catch((e) =>
-          this.ctx.logger.error({ err: errText(e) }, "order update failed"),
-        );
+        const p = this.onVenueUpdate(o, venue.mode)
+          .catch((e) => this.ctx.logger.error({ err: errText(e) }, "order update failed"))
+          .finally(() => this.applying.delete(p));
+        this.applying.add(p);
       };
       // background work, so stop() waits for it; the leader stores it, a pass catches the rest
       const onTrade = (f: Fill) => {
@@ -245,10 +249,10 @@ export class Trader {
     await this.applyFor(order, mode);
   }
 
-  /** Resolves when no request is running or queued and no background work is left. */
+  /** Resolves when no request is running or queued, no venue update is being applied and no background work is left. */
   async settled(): Promise<void> {
-    while (this.tasks.size > 0 || this.symbolQueue.size > 0)
-      await Promise.allSettled([...this.tasks.values(), ...this.symbolQueue.values()]);
+    while (this.tasks.size > 0 || this.symbolQueue.size > 0 || this.applying.size > 0)
+      await Promise.allSettled([...this.tasks.values(), ...this.symbolQueue.values(), ...this.applying]);
   }
 
   async tick(): Promise<void> {

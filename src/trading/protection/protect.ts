@@ -7,7 +7,9 @@
  * - Attempts are retried with backoff (settings.protection.retryInitialMs doubling to retryMaxMs);
  *   at `lot.protectDeadline` an unprotected lot is flattened (deadline.ts).
  * - A lot whose protection the venue rules refuse (too small) is flattened at once if possible.
- * - PROTECTED, the OCO list id, the prices and `protection.placed` are one transaction.
+ * - PROTECTED, the OCO list id, the prices and `protection.placed` are one transaction, which reads
+ *   the legs itself: a leg's status is only ever moved out of doubt, never back from what an update
+ *   applied meanwhile said.
  */
 import type { Intent, Lot, OrderRecord } from "../../store/types.js";
 import { isFinalOrder, isInDoubt } from "../../store/vocabulary.js";
@@ -41,10 +43,10 @@ async function protectIntent(rt: TraderRuntime, lot: Lot): Promise<Intent> {
 }
 
 async function markProtected(rt: TraderRuntime, lot: Lot, intent: Intent, listId: string): Promise<boolean> {
-  const legs = (await rt.ctx.store.orders.listByLot(lot.id)).filter(
-    (o) => isLeg(o) && o.intentId === intent.id,
-  );
   return rt.ctx.store.transaction(async (tx) => {
+    // read in the transaction: an update applied meanwhile (a leg ACTIVE, even FILLED) is never
+    // written back over with the status read before it
+    const legs = (await tx.orders.listByLot(lot.id)).filter((o) => isLeg(o) && o.intentId === intent.id);
     const mine = legs.filter((l) => l.listId === listId || l.attempt === intent.attempt);
     for (const l of mine) {
       await tx.orders.link(l.id, { listId });
