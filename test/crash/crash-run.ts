@@ -3,7 +3,8 @@
  * store's inbox, wait until the store shows the phase this kill targets for that signal (placement,
  * confirmation, protection, exit; kill-points.ts) plus a random delay, SIGKILL it and note the
  * phase(s) the store shows; then start it a last time, let it run until the store is settled
- * (every intent final, every lot protected or closed; bounded), stop it with SIGTERM and compare
+ * (every intent final, every lot protected or closed, every open order of ours confirmed by its
+ * exchange order id; bounded), stop it with SIGTERM and compare
  * the emulator's ledger with the store (ledger-checks.ts).
  *
  * Invariants:
@@ -17,6 +18,7 @@
  * - The waits are real (the processes and the emulator are real); each is bounded.
  */
 import { Rng } from "../../src/emulator/rng.js";
+import { isFinalOrder } from "../../src/store/vocabulary.js";
 import { inboxTrace } from "../../src/trading/inbox.js";
 import type { CliBundle } from "../helpers/cli-bundle.js";
 import { AtpProcess } from "./atp-process.js";
@@ -72,9 +74,15 @@ function lotsSettled(s: StoreSnapshot): boolean {
   );
 }
 
+/**
+ * Every intent final, nothing in doubt, every lot closed or protected, and every open order of
+ * ours confirmed (its exchange order id known: an OCO's answer names only its list, the legs' ids
+ * come with their first update or poll) — what the ledger check then compares.
+ */
 function settled(s: StoreSnapshot): boolean {
   if ([...s.intents.values()].some((i) => !["BLOCKED", "DONE", "FAILED"].includes(i.status))) return false;
   if (s.orders.some(inDoubt)) return false;
+  if (s.orders.some((o) => !o.external && !isFinalOrder(o) && !o.exchangeOrderId)) return false;
   return s.lots.every((l) => l.status === "CLOSED" || (l.status === "OPEN" && l.protection === "PROTECTED"));
 }
 
