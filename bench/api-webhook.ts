@@ -13,7 +13,7 @@
  * default limits): every signal finds the API's in-memory reads past any age bound.
  */
 import { subscribe } from "node:diagnostics_channel";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { request } from "undici";
@@ -36,6 +36,9 @@ import { tradingOneSymbol } from "./scratch-stores.js";
 import { ShiftedTime } from "./shifted-time.js";
 
 const ORDERS = Number(process.env.ATP_BENCH_API_WEBHOOK_ORDERS ?? "300");
+/** ATP_BENCH_WEBHOOK_WINDOWS=file: the measured windows [sent, written] in µs of the monotonic clock, as JSON (to cut a --cpu-prof). */
+const WINDOWS = process.env.ATP_BENCH_WEBHOOK_WINDOWS;
+const windows: [number, number][] = [];
 const WARMUP = 10;
 const TARGET_P99_MS = 5;
 const SECRET = "bench-webhook-secret-0123456789";
@@ -153,6 +156,7 @@ export async function runWebhookBench(
           answer.push(ms(sent, answered));
           onPath.push(commits);
           gc.note(sent, written);
+          windows.push([Number(sent / 1000n), Number(written / 1000n)]);
           floor.sample();
         }
         for (const lot of await real.lots.listOpen())
@@ -174,6 +178,7 @@ export async function runWebhookBench(
     await emu.stop();
     rmSync(dir, { recursive: true, force: true });
   }
+  if (WINDOWS) writeFileSync(WINDOWS, JSON.stringify(windows));
   const p99 = pct(total, 99);
   const met = p99 < TARGET_P99_MS;
   const row = (name: string, xs: number[]) =>
