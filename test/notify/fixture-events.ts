@@ -7,31 +7,24 @@ import type { Instrument, Order } from "../../src/exchange/types.js";
 import type { NewEvent, Store } from "../../src/store/types.js";
 import { rejectionHint } from "../../src/trading/rejection-hint.js";
 import { dec } from "../../src/util/decimal.js";
+import { exchangeOrder as baseOrder } from "../helpers/exchange-order.js";
 import { DOCTOR_REPORT } from "./deps.js";
 
 function exchangeOrder(o: Partial<Order> & Pick<Order, "orderId" | "clientOid" | "side">): Order {
-  return {
-    symbol: "BTC_USD",
+  return baseOrder({
     type: "MARKET",
     status: "FILLED",
-    timeInForce: undefined,
-    execInst: [],
     quantity: dec("0.002"),
     price: undefined,
-    refPrice: undefined,
-    orderValue: undefined,
     avgPrice: dec("50000.00"),
     filledQuantity: dec("0.002"),
     filledValue: dec("100.00"),
     fee: dec("0.1"),
     feeCurrency: "USD",
-    reason: undefined,
     createTime: Date.UTC(2026, 0, 5, 10),
     updateTime: Date.UTC(2026, 0, 5, 10),
-    listId: undefined,
-    contingencyType: undefined,
     ...o,
-  };
+  });
 }
 
 const CRO_USD: Instrument = {

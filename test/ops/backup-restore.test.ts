@@ -15,6 +15,7 @@ import { acquireLeadership } from "../../src/store/leader.js";
 import { openStore } from "../../src/store/open.js";
 import type { Store } from "../../src/store/types.js";
 import { dec } from "../../src/util/decimal.js";
+import { exchangeOrder } from "../helpers/exchange-order.js";
 import { runMain } from "../helpers/in-process.js";
 
 let dir: string;
@@ -23,30 +24,14 @@ const open = () => openStore({ dataDir: join(dir, "data"), logger, now: () => 1_
 const env = () => ({ ATP_DATA_DIR: join(dir, "data") });
 
 function order(i: number): ExchangeOrder {
-  return {
+  return exchangeOrder({
     orderId: String(6_000_000_000_000_000_000n + BigInt(i)),
     clientOid: `atp-backup-${i}`,
-    symbol: "BTC_USD",
-    side: "BUY",
-    type: "LIMIT",
-    status: "ACTIVE",
-    timeInForce: undefined,
-    execInst: [],
     quantity: dec("0.00011119"),
     price: dec(`${50_000 + i}.5`),
-    refPrice: undefined,
-    orderValue: undefined,
-    avgPrice: undefined,
-    filledQuantity: dec("0"),
-    filledValue: dec("0"),
-    fee: dec("0"),
-    feeCurrency: undefined,
-    reason: undefined,
     createTime: 1_000 + i,
     updateTime: 1_000 + i,
-    listId: undefined,
-    contingencyType: undefined,
-  };
+  });
 }
 
 beforeAll(() => {

@@ -14,6 +14,7 @@ import { StoreMisuseError } from "../../src/store/store.js";
 import type { NewAttempt, NewIntent } from "../../src/store/types.js";
 import { Throttle } from "../../src/strategy/throttle.js";
 import { type Dec, dec } from "../../src/util/decimal.js";
+import { exchangeOrder as baseOrder } from "../helpers/exchange-order.js";
 import { DIALECTS, storePerSuite } from "./helpers.js";
 
 const EXACT = ["0.00000001", "12345678901234567890.123456789", "-0.000123456789", "0", "1e-8"];
@@ -47,31 +48,15 @@ function attemptInput(intentId: string, attempt: number, over: Partial<NewAttemp
 }
 
 function exchangeOrder(over: Partial<ExchangeOrder> = {}): ExchangeOrder {
-  return {
+  return baseOrder({
     orderId: ID19,
     clientOid: "atp-x",
-    symbol: "BTC_USD",
-    side: "BUY",
     type: "MARKET",
-    status: "ACTIVE",
-    timeInForce: undefined,
-    execInst: [],
     quantity: dec("0"),
     price: undefined,
-    refPrice: undefined,
     orderValue: dec("100"),
-    avgPrice: undefined,
-    filledQuantity: dec("0"),
-    filledValue: dec("0"),
-    fee: dec("0"),
-    feeCurrency: undefined,
-    reason: undefined,
-    createTime: 1_000,
-    updateTime: 1_000,
-    listId: undefined,
-    contingencyType: undefined,
     ...over,
-  };
+  });
 }
 
 function exchangeFill(tradeId: string, over: Partial<ExchangeFill> = {}): ExchangeFill {

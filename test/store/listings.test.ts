@@ -12,34 +12,23 @@ import { internalsOf } from "../../src/store/internals.js";
 import { LATEST_SCHEMA_VERSION } from "../../src/store/migrations/index.js";
 import type { Lot, OrderRecord } from "../../src/store/types.js";
 import { dec } from "../../src/util/decimal.js";
+import { exchangeOrder as baseOrder } from "../helpers/exchange-order.js";
 import { DIALECTS, storePerSuite } from "./helpers.js";
 
 function exchangeOrder(n: number, over: Partial<ExchangeOrder> = {}): ExchangeOrder {
-  return {
+  return baseOrder({
     orderId: `65302195999011${String(n).padStart(5, "0")}`,
     clientOid: `atp-l${n}`,
     symbol: n % 2 ? "ETH_USD" : "BTC_USD",
-    side: "BUY",
-    type: "LIMIT",
-    status: "ACTIVE",
-    timeInForce: undefined,
-    execInst: [],
     quantity: dec("0.00012345678901234567"),
     price: dec("64000.5"),
-    refPrice: undefined,
     orderValue: dec("10"),
-    avgPrice: undefined,
-    filledQuantity: dec("0"),
-    filledValue: dec("0"),
     fee: dec("-0.0000001"),
     feeCurrency: "USD",
-    reason: undefined,
     createTime: 1_000 + n,
     updateTime: 1_000 + n,
-    listId: undefined,
-    contingencyType: undefined,
     ...over,
-  };
+  });
 }
 
 /** The listing an OrderRecord should give: every listed field, money through Dec.toFixed(). */

@@ -13,6 +13,7 @@ import type { Order, OrderUpdateSource } from "../../../src/exchange/types.js";
 import type { TradingContext } from "../../../src/trading/context.js";
 import { Trader } from "../../../src/trading/trader.js";
 import { dec } from "../../../src/util/decimal.js";
+import { exchangeOrder } from "../../helpers/exchange-order.js";
 import { driveWhile, type TradingHarness, tradingHarness } from "../../helpers/trading.js";
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -32,30 +33,16 @@ function drivenUpdates(): OrderUpdateSource & { emit(event: "order", o: Order): 
 }
 
 function restingLimit(i: number, now: number): Order {
-  return {
+  return exchangeOrder({
     orderId: `61429104080000${String(100 + i)}`,
     clientOid: `atp-stop-updates-${i}`,
-    symbol: "BTC_USD",
     side: "SELL",
-    type: "LIMIT",
-    status: "ACTIVE",
     timeInForce: "GOOD_TILL_CANCEL",
-    execInst: [],
-    quantity: dec("0.001"),
     price: dec("120000.5"),
-    refPrice: undefined,
     orderValue: dec("120.0005"),
-    avgPrice: undefined,
-    filledQuantity: dec("0"),
-    filledValue: dec("0"),
-    fee: dec("0"),
-    feeCurrency: undefined,
-    reason: undefined,
     createTime: now,
     updateTime: now,
-    listId: undefined,
-    contingencyType: undefined,
-  };
+  });
 }
 
 describe("Trader.stop()", () => {
