@@ -245,6 +245,14 @@ const switchesSchema = z
 
 export const emulatorConfigSchema = z.strictObject({
   seed: z.number().int().min(0).default(42),
+  /**
+   * The first order id (19 digits, trade ids 500e9 above it); default from the seed. A restarted
+   * emulator that must not hand out ids an earlier one gave (the demo, whose store outlives it) sets it.
+   */
+  order_id_base: z
+    .string()
+    .regex(/^[1-8][0-9]{18}$/, "must be 19 digits, the first 1-8 (ids must stay 19 digits)")
+    .optional(),
   speed: z.number().positive().max(100_000).default(1),
   clock_offset_ms: clockOffsetSchema.default(0),
   nonce_window_ms: z

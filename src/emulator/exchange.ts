@@ -107,7 +107,10 @@ export class EmulatedExchange {
       rejectWithResult: config.switches.reject_with_result,
       duplicateClientOidScope: config.switches.duplicate_client_oid_scope,
       untriggeredStatus: config.switches.untriggered_status,
-      idBase: 6_142_909_895_000_000_000n + BigInt(config.seed % 1000) * 1_000_000_000n,
+      idBase:
+        config.order_id_base !== undefined
+          ? BigInt(config.order_id_base)
+          : 6_142_909_895_000_000_000n + BigInt(config.seed % 1000) * 1_000_000_000n,
       maxFinalOrders: config.limits.max_final_orders,
     });
     for (const [account, a] of Object.entries(config.accounts)) this.engine.setBalances(account, a.balances);

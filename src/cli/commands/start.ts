@@ -25,6 +25,7 @@
 import { join } from "node:path";
 import { serveApiOn } from "../../app/platform/api.js";
 import { demoFaultCause, demoFaultHelp } from "../../app/platform/demo-fault.js";
+import { DEMO_RESTART, restartDemo } from "../../app/platform/demo-restart.js";
 import {
   DEMO_CREDENTIALS,
   DEMO_SPEED,
@@ -108,7 +109,7 @@ function demoRuntime(report: ConfigReport, speed: number): { runtime: Runtime; d
       stopTimeoutMs: 3_000,
       venue: {
         kind: "emulator",
-        config: demoEmulatorConfig(speed),
+        config: demoEmulatorConfig(speed, Date.now()),
         port: 0,
         credentials: { ...DEMO_CREDENTIALS },
       },
@@ -169,6 +170,14 @@ async function run(values: OptionValues<typeof options>): Promise<number> {
     const store = await runtime.store();
     if (demo && (await seedDemoStore(store)))
       say(`atp start: demo store ${store.location} seeded (watchlist, live switch on: mode DEMO)`);
+    else if (demo) {
+      // the store outlived the last demo's emulator: its open work is brought in line with this one
+      const r = await restartDemo(store, runtime.emulator.admin);
+      if (r.lots + r.orders > 0)
+        say(
+          `atp start: demo store ${store.location} kept: ${r.lots} open position(s) carried over to the new emulator (protected again), ${r.orders} order(s) of the earlier one closed (${DEMO_RESTART})`,
+        );
+    }
     const platform = await startPlatform({
       runtime,
       store,
