@@ -19,6 +19,12 @@ function problems(input: unknown): string[] {
 }
 
 describe("emulator configuration", () => {
+  it("refuses an order_id_base that would not keep ids at 19 digits, naming the field", () => {
+    expect(problems({ order_id_base: "9500000000000000000" }).join("\n")).toMatch(/order_id_base.*19 digits/);
+    expect(problems({ order_id_base: "61429" }).join("\n")).toMatch(/order_id_base/);
+    expect(problems({ order_id_base: "6144705895000000000" })).toEqual([]);
+  });
+
   it("defaults to a working demo exchange", () => {
     const c = parseEmulatorConfig(undefined);
     expect(c.keys).toEqual([

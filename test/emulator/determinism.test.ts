@@ -76,6 +76,18 @@ describe("determinism", () => {
     expect(await run()).toEqual(a);
   });
 
+  it("order_id_base sets the first order id (a restarted demo's emulator starts above its predecessor's)", async () => {
+    const em = await start({ seed: 11, order_latency_ms: 0, order_id_base: "6144705895000000000" });
+    const r = await privateCall(em.baseUrl, "private/create-order", {
+      instrument_name: "BTC_USD",
+      side: "BUY",
+      type: "MARKET",
+      quantity: "0.00100",
+      client_oid: "base-0",
+    });
+    expect(r.body.result.order_id).toBe("6144705895000000000");
+  });
+
   it("the same seed gives the same withdrawal ids, whatever the clock", async () => {
     const run = async (clock_offset_ms: number) => {
       const em = await start({
