@@ -84,7 +84,7 @@ export interface TradingHarness {
 }
 
 export async function tradingHarness(
-  opts: { emulator?: EmulatorConfigInput; trader?: TraderOptions } = {},
+  opts: { emulator?: EmulatorConfigInput; trader?: TraderOptions; logger?: Logger } = {},
 ): Promise<TradingHarness> {
   const time = new ManualTime(Date.UTC(2026, 0, 5, 12, 0, 0));
   const { emu, client } = await emulatorVenue(time, {
@@ -92,7 +92,7 @@ export async function tradingHarness(
     client: { retry: { baseDelayMs: 5, maxDelayMs: 40 } },
   });
   const dir = mkdtempSync(join(tmpdir(), "atp-trader-"));
-  const logger = createLogger({ level: "silent", pretty: false });
+  const logger = opts.logger ?? createLogger({ level: "silent", pretty: false });
   const store = await openStore({ dataDir: dir, logger, now: () => time.now() });
   await store.settings.set("live_trading", true);
   // the scenarios trade one symbol many times in a row: no cooldown or position limit in the way
@@ -140,7 +140,7 @@ export async function tradingHarness(
  */
 export async function watchingHarness(
   watch: WatchlistInput,
-  opts: { emulator?: EmulatorConfigInput; trader?: TraderOptions; start?: boolean } = {},
+  opts: { emulator?: EmulatorConfigInput; trader?: TraderOptions; start?: boolean; logger?: Logger } = {},
 ): Promise<TradingHarness> {
   const { start, ...harness } = opts;
   const h = await tradingHarness(harness);

@@ -26,6 +26,10 @@ import { lotClose } from "./pnl.js";
 
 const isLeg = (o: OrderRecord) => o.role === "TAKE_PROFIT" || o.role === "STOP_LOSS";
 
+/** The exchange failure's category (by its code, as the client classified it), if `e` is one. */
+const categoryOf = (e: unknown): unknown =>
+  typeof e === "object" && e !== null && "category" in e ? e.category : undefined;
+
 export type SettleResult = "closed" | "open" | "unprotected" | "waiting";
 
 export async function settleLot(rt: TraderRuntime, venue: Venue, lotId: string): Promise<SettleResult> {
@@ -42,7 +46,14 @@ export async function settleLot(rt: TraderRuntime, venue: Venue, lotId: string):
       try {
         await venue.client.cancelOrder({ clientOid: sib.clientOid });
       } catch (e) {
-        rt.ctx.logger.warn({ err: errText(e), order: sib.id }, "sibling cancel failed; confirming by probe");
+        // the exchange ends an OCO's other leg itself when one fills: "not found" (316) is that
+        if (categoryOf(e) === "not_found")
+          rt.ctx.logger.info({ order: sib.id }, "sibling already ended on the exchange; confirming by probe");
+        else
+          rt.ctx.logger.warn(
+            { err: errText(e), order: sib.id },
+            "sibling cancel failed; confirming by probe",
+          );
       }
       const seen = await venue.client.probeOrder(sib.clientOid, true).catch(() => undefined);
       if (seen) await rt.apply(seen, sib);

@@ -5,8 +5,10 @@
  * with no position is blocked NO_POSITION.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createLogger } from "../../../src/log/logger.js";
 import type { Lot } from "../../../src/store/types.js";
 import { dec } from "../../../src/util/decimal.js";
+import { logLines } from "../../helpers/log-lines.js";
 import { tradeRequests } from "../../helpers/trade-requests.js";
 import {
   driveUntil,
@@ -17,10 +19,11 @@ import {
 } from "../../helpers/trading.js";
 
 let h: TradingHarness;
+const log = logLines();
 beforeAll(async () => {
   h = await watchingHarness(
     { symbol: "BTC_USD", tradeEnabled: true, amountUsd: dec("100"), slPct: dec("2"), tpPct: dec("1") },
-    { start: true },
+    { start: true, logger: createLogger({ level: "info", pretty: false, destination: log.destination }) },
   );
 });
 afterAll(async () => h?.close());
@@ -57,6 +60,13 @@ describe("lot lifecycle", () => {
     const sl = orders.find((o) => o.role === "STOP_LOSS")!;
     expect(tpNow.status).toBe("FILLED");
     expect(sl.status).toBe("CANCELED");
+    // the exchange ended the OCO's SL itself: the trader's own cancel meets 316, which is no warning
+    const sibling = log.lines
+      .map((l) => JSON.parse(l) as { level: number; msg: string })
+      .filter((r) => r.msg.startsWith("sibling"));
+    expect(sibling.map((r) => [r.level, r.msg])).toEqual([
+      [30, "sibling already ended on the exchange; confirming by probe"],
+    ]);
     const entry = orders.find((o) => o.role === "ENTRY")!;
     const entryFee = entry.fee.mul(entry.avgPrice!);
     const exitFee = tpNow.fee; // SELL fees are charged in the quote currency
