@@ -17,6 +17,7 @@ import { AtpError, type ErrorCategory } from "../../domain/errors.js";
 import type { ExchangeFailure, PlaceOcoOutcome, PlaceOrderOutcome } from "../../exchange/types.js";
 import type { Json } from "../../store/types.js";
 import { Dec } from "../../util/decimal.js";
+import { exchangeFailureOf } from "../exchange-failure.js";
 
 /** The categories that open an incident (the `fatal` ones). */
 export const AUTH_INCIDENT_CATEGORIES: ReadonlySet<ErrorCategory> = new Set<ErrorCategory>([
@@ -26,16 +27,9 @@ export const AUTH_INCIDENT_CATEGORIES: ReadonlySet<ErrorCategory> = new Set<Erro
   "permission",
 ]);
 
-/** Anything thrown or carried that looks like an ExchangeFailure (duck-typed: no venue import). */
-function asFailure(value: unknown): ExchangeFailure | undefined {
-  if (!(value instanceof Error) || !("category" in value) || !("method" in value)) return undefined;
-  const category: unknown = value.category;
-  return typeof category === "string" ? (value as ExchangeFailure) : undefined;
-}
-
 /** The failure, when it is of an auth category. */
 export function authFailureOf(value: unknown): ExchangeFailure | undefined {
-  const f = asFailure(value);
+  const f = exchangeFailureOf(value);
   return f && AUTH_INCIDENT_CATEGORIES.has(f.category) ? f : undefined;
 }
 

@@ -12,6 +12,7 @@
  */
 import { AtpError, CATEGORY_DISPOSITION, type Disposition, type ErrorCategory } from "../../domain/errors.js";
 import type { ExchangeFailure } from "../../exchange/types.js";
+import { exchangeFailureOf } from "../exchange-failure.js";
 
 /** Code → [name, category] for every code the matching core answers with. */
 export const DRY_RUN_CODE_TABLE: ReadonlyMap<number, readonly [string, ErrorCategory]> = new Map([
@@ -69,12 +70,9 @@ export class DryRunRefusal extends AtpError implements ExchangeFailure {
   }
 }
 
-function isExchangeFailure(e: unknown): e is ExchangeFailure {
-  return e instanceof AtpError && "category" in e && "method" in e && "ambiguous" in e;
-}
-
 /** A failure of the market-data source as an ExchangeFailure (kept as it is when it already is one). */
 export function asExchangeFailure(method: string, e: unknown): ExchangeFailure {
-  if (isExchangeFailure(e)) return e;
+  const f = exchangeFailureOf(e);
+  if (f) return f;
   return new DryRunRefusal(method, undefined, e instanceof Error ? e.message : String(e), "network");
 }

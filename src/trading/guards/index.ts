@@ -14,6 +14,7 @@
  * - Fail closed: a guard whose read throws blocks with its own code, the failure in its detail.
  */
 import type { TradingContext, Venue } from "../context.js";
+import { exchangeFailureOf } from "../exchange-failure.js";
 import { insufficientBalanceGuard } from "./balance.js";
 import type { TradingGuard } from "./guard.js";
 import { dailyLossLimitGuard, stoplossGuard } from "./loss.js";
@@ -52,10 +53,8 @@ export const TRADING_GUARDS: readonly TradingGuard[] = [
 
 /** A failure in words: an exchange failure by its category and code (never its message), else the message. */
 export function guardFailureText(e: unknown): string {
-  if (typeof e === "object" && e !== null && "category" in e && "method" in e) {
-    const f = e as { category: unknown; code: unknown; method: unknown };
-    return `${String(f.method)} failed: ${String(f.category)}${f.code !== undefined ? ` (code ${String(f.code)})` : ""}`;
-  }
+  const f = exchangeFailureOf(e);
+  if (f) return `${f.method} failed: ${f.category}${f.code !== undefined ? ` (code ${String(f.code)})` : ""}`;
   return e instanceof Error ? e.message : String(e);
 }
 

@@ -21,14 +21,11 @@ import type { LotExitReason } from "../../store/vocabulary.js";
 import { isFinalOrder } from "../../store/vocabulary.js";
 import { dec } from "../../util/decimal.js";
 import type { Venue } from "../context.js";
+import { exchangeFailureOf } from "../exchange-failure.js";
 import { errText, type TraderRuntime } from "../pipeline/runtime.js";
 import { lotClose } from "./pnl.js";
 
 const isLeg = (o: OrderRecord) => o.role === "TAKE_PROFIT" || o.role === "STOP_LOSS";
-
-/** The exchange failure's category (by its code, as the client classified it), if `e` is one. */
-const categoryOf = (e: unknown): unknown =>
-  typeof e === "object" && e !== null && "category" in e ? e.category : undefined;
 
 export type SettleResult = "closed" | "open" | "unprotected" | "waiting";
 
@@ -47,7 +44,7 @@ export async function settleLot(rt: TraderRuntime, venue: Venue, lotId: string):
         await venue.client.cancelOrder({ clientOid: sib.clientOid });
       } catch (e) {
         // the exchange ends an OCO's other leg itself when one fills: "not found" (316) is that
-        if (categoryOf(e) === "not_found")
+        if (exchangeFailureOf(e)?.category === "not_found")
           rt.ctx.logger.info({ order: sib.id }, "sibling already ended on the exchange; confirming by probe");
         else
           rt.ctx.logger.warn(
