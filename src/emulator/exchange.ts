@@ -21,6 +21,7 @@ import { SimulatedMarket } from "./market/market.js";
 import { balanceToWire, MatchingEngine } from "./matching/index.js";
 import { ParamError } from "./methods/params.js";
 import { methodInfo } from "./methods/table.js";
+import { orderIdBaseOf } from "./order-ids.js";
 import { OrderLog, type ReceivedOrder } from "./order-log.js";
 import { SlidingWindowLimiter } from "./rate-limit.js";
 import { Rng } from "./rng.js";
@@ -107,10 +108,7 @@ export class EmulatedExchange {
       rejectWithResult: config.switches.reject_with_result,
       duplicateClientOidScope: config.switches.duplicate_client_oid_scope,
       untriggeredStatus: config.switches.untriggered_status,
-      idBase:
-        config.order_id_base !== undefined
-          ? BigInt(config.order_id_base)
-          : 6_142_909_895_000_000_000n + BigInt(config.seed % 1000) * 1_000_000_000n,
+      idBase: orderIdBaseOf(config),
       maxFinalOrders: config.limits.max_final_orders,
     });
     for (const [account, a] of Object.entries(config.accounts)) this.engine.setBalances(account, a.balances);

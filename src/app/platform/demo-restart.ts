@@ -10,11 +10,9 @@
 import type { EmulatorAdmin } from "../../emulator/index.js";
 import type { Store } from "../../store/types.js";
 import { restartVenueWork, type VenueRestart } from "../../trading/resume/venue-restart.js";
+import { DEMO_ACCOUNT } from "./demo-setup.js";
 
 export const DEMO_RESTART = "DEMO_RESTART";
-
-/** The account the demo key trades (the emulator's default). */
-const DEMO_ACCOUNT = "main";
 
 /** Brings the store's DEMO work in line with a new emulator; what it carried over and closed. */
 export async function restartDemo(store: Store, admin: EmulatorAdmin): Promise<VenueRestart> {

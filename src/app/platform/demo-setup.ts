@@ -9,6 +9,7 @@
  * - Amounts and percentages are decimal strings → `Dec`, never JS numbers.
  */
 import type { EmulatorConfigInput } from "../../emulator/index.js";
+import { orderIdBaseAt } from "../../emulator/order-ids.js";
 import type { Store } from "../../store/types.js";
 import { dec } from "../../util/decimal.js";
 
@@ -18,6 +19,9 @@ export const DEMO_CREDENTIALS = {
   apiSecret: "demo-secret",
   label: "demo secret",
 } as const;
+
+/** The emulator account the demo key trades (the emulator's default account). */
+export const DEMO_ACCOUNT = "main";
 
 /** How many times faster than real time the demo market runs (1h candles close every 6 s). */
 export const DEMO_SPEED = 600;
@@ -43,17 +47,13 @@ export const DEMO_WATCHLIST: readonly DemoCoin[] = [
   { symbol: "DOGE_USD", preset: "scalp-aggressive", amountUsd: "30", slPct: "0.8", tpPct: "1" },
 ];
 
-/** The default first order id of the emulator (seed 42 adds 42e9); the demo's ids start above it. */
-const ORDER_ID_FLOOR = 6_142_909_895_000_000_000n;
-
 /**
  * The demo emulator: the default key and instruments, the market `speed`× faster than real time,
- * and order ids that start at `startedAt` (ms) × 1000 above the emulator's default base: the demo's
- * store outlives each emulator, so a new one must never hand out an id an earlier one gave (two
- * starts 1 ms apart are 1000 ids apart; a demo places far fewer orders per millisecond).
+ * and order ids above every id an earlier emulator gave (`orderIdBaseAt(startedAt)`): the demo's
+ * store outlives each emulator, so a new one must never hand out an id the store already holds.
  */
 export function demoEmulatorConfig(speed: number = DEMO_SPEED, startedAt = 0): EmulatorConfigInput {
-  return { speed, order_id_base: (ORDER_ID_FLOOR + BigInt(Math.trunc(startedAt)) * 1000n).toString() };
+  return { speed, order_id_base: orderIdBaseAt(startedAt) };
 }
 
 /** Writes the demo's first-run seed; returns true when it did (false: the store had a watchlist). */

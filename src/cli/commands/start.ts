@@ -27,6 +27,7 @@ import { serveApiOn } from "../../app/platform/api.js";
 import { demoFaultCause, demoFaultHelp } from "../../app/platform/demo-fault.js";
 import { DEMO_RESTART, restartDemo } from "../../app/platform/demo-restart.js";
 import {
+  DEMO_ACCOUNT,
   DEMO_CREDENTIALS,
   DEMO_SPEED,
   demoEmulatorConfig,
@@ -168,15 +169,17 @@ async function run(values: OptionValues<typeof options>): Promise<number> {
       );
     }
     const store = await runtime.store();
-    if (demo && (await seedDemoStore(store)))
-      say(`atp start: demo store ${store.location} seeded (watchlist, live switch on: mode DEMO)`);
-    else if (demo) {
-      // the store outlived the last demo's emulator: its open work is brought in line with this one
-      const r = await restartDemo(store, runtime.emulator.admin);
-      if (r.lots + r.orders > 0)
-        say(
-          `atp start: demo store ${store.location} kept: ${r.lots} open position(s) carried over to the new emulator (protected again), ${r.orders} order(s) of the earlier one closed (${DEMO_RESTART})`,
-        );
+    if (demo) {
+      if (await seedDemoStore(store))
+        say(`atp start: demo store ${store.location} seeded (watchlist, live switch on: mode DEMO)`);
+      else {
+        // the store outlived the last demo's emulator: its open work is brought in line with this one
+        const r = await restartDemo(store, runtime.emulator.admin);
+        if (r.lots + r.orders > 0)
+          say(
+            `atp start: demo store ${store.location} kept: ${r.lots} open position(s) carried over to the new emulator (protected again), ${r.orders} order(s) of the earlier one closed (${DEMO_RESTART})`,
+          );
+      }
     }
     const platform = await startPlatform({
       runtime,
@@ -194,7 +197,11 @@ async function run(values: OptionValues<typeof options>): Promise<number> {
       },
       demo: demo
         ? {
-            key: { api_key: DEMO_CREDENTIALS.apiKey, secret: DEMO_CREDENTIALS.apiSecret, account: "main" },
+            key: {
+              api_key: DEMO_CREDENTIALS.apiKey,
+              secret: DEMO_CREDENTIALS.apiSecret,
+              account: DEMO_ACCOUNT,
+            },
             speed: values.speed,
             ...(fault ? { fault } : {}),
           }
