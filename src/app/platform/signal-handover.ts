@@ -4,6 +4,14 @@
  * fires right after the one commit that decided it (the intent SUBMITTING with its attempt row, or
  * BLOCKED, or a duplicate) — before its create-order is written — and any other request once its
  * result is there. Undefined when the trader stored the row in its inbox instead.
+ *
+ * The order goes first, the answer second: the decision reaches the route two turns of the event
+ * loop after `onDecided` (`afterOrderWrite`), so the 202 — its serialisation, hooks and socket
+ * write — is not on the way of the create-order the same commit started. undici writes a request on
+ * a reused keep-alive socket in the check phase after it was dispatched (its idle-socket
+ * validation, GHSA-35p6-xmwp-9g52); answered at once, the 202 came first. A decision told is the
+ * answer even when the trader's work after it fails or ends sooner (an exchange error is the
+ * order's, not the webhook's: the signal is stored).
  */
 import type { SignalDecision, SignalHandover } from "../../api/deps.js";
 import type { NewSignal } from "../../store/types.js";
@@ -22,6 +30,11 @@ export function signalDecisionOf(d: RequestDecision): SignalDecision {
   }
 }
 
+/** Runs `fn` in the check phase of the event loop's next turn: after this turn's immediates. */
+function afterOrderWrite(fn: () => void): void {
+  setImmediate(() => setImmediate(fn));
+}
+
 /** Hands `row` to `trader` (none: undefined, the route's inbox). */
 export function handOverSignal(
   trader:
@@ -32,11 +45,19 @@ export function handOverSignal(
   if (!trader) return undefined;
   return {
     decided: new Promise<SignalDecision | undefined>((resolve, reject) => {
+      let told = false;
       trader
-        .acceptSignal(row, (d) => resolve(signalDecisionOf(d)))
+        .acceptSignal(row, (d) => {
+          told = true;
+          afterOrderWrite(() => resolve(signalDecisionOf(d)));
+        })
         .then(
-          () => resolve(undefined), // decided already when there was a result; else the inbox took it
-          reject,
+          () => {
+            if (!told) resolve(undefined); // the inbox took it
+          },
+          (e: unknown) => {
+            if (!told) reject(e);
+          },
         );
     }),
   };
