@@ -22,8 +22,8 @@ export function startFlags(): string[] {
 
 if (process.env[ROLE_ENV]) {
   const { runWebhookBench } = await import("./api-webhook.js");
-  const [label, where] = JSON.parse(process.env[ROLE_ENV]) as [string, string | null];
-  const r = await runWebhookBench(label, where ?? undefined);
+  const [label, where, quiet] = JSON.parse(process.env[ROLE_ENV]) as [string, string | null, boolean?];
+  const r = await runWebhookBench(label, where ?? undefined, quiet ?? true);
   process.stdout.write(`RESULT ${JSON.stringify(r)}\n`);
   process.exit(0);
 }
@@ -34,11 +34,11 @@ export interface WebhookResult {
   p99: number;
 }
 
-/** One webhook bench (`label`, the store under `where`) in its own process; its result. */
-export function runWebhookProcess(label: string, where?: string): Promise<WebhookResult> {
+/** One webhook bench (`label`, the store under `where`, `quiet` between signals) in its own process; its result. */
+export function runWebhookProcess(label: string, where?: string, quiet = true): Promise<WebhookResult> {
   const flags = startFlags();
   const child = spawn(process.execPath, [...flags, "--import", "tsx", fileURLToPath(import.meta.url)], {
-    env: { ...process.env, [ROLE_ENV]: JSON.stringify([label, where]) },
+    env: { ...process.env, [ROLE_ENV]: JSON.stringify([label, where ?? null, quiet]) },
     stdio: ["ignore", "pipe", "inherit"],
   });
   return new Promise((resolve, reject) => {

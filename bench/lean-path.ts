@@ -14,9 +14,18 @@
  * No Kysely, no promises between the steps, no guard logic, no decoding of what is read. The WAL is
  * grown before the run and checkpointed (RESTART), so no commit of the run extends the file: every
  * advantage goes to the floor.
+ *
+ * With `ingress` (the webhook's floor): each order starts as a webhook — an undici POST of the
+ * webhook's JSON body to a plain `node:http` server of this process on loopback, whose handler
+ * reads the body, `JSON.parse`s it, compares the secret's SHA-256 digest (`timingSafeEqual`) and then
+ * runs the steps above synchronously, answering 202 after the create-order is handed to undici. The
+ * clock then starts at the webhook body handed to the socket (`bodySent`), as the webhook bench's does.
  */
+import { createHash, timingSafeEqual } from "node:crypto";
 import { subscribe } from "node:diagnostics_channel";
 import { mkdtempSync, rmSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { Client } from "undici";
@@ -31,6 +40,8 @@ export interface LeanFigures {
   commit: { p50: number; p99: number };
   request: { p50: number; p99: number };
   reads: { p50: number };
+  /** With `ingress`: from the webhook body handed to the socket to the handler's first step. */
+  ingress?: { p50: number; p99: number };
 }
 
 const SYMBOL = "BTC_USD";
@@ -38,7 +49,10 @@ const DAY_MS = 86_400_000;
 const hr = () => process.hrtime.bigint();
 const ms = (a: bigint, b: bigint) => Number(b - a) / 1e6;
 
+const HOOK_PATH = "/lean-webhook";
+const HOOK_SECRET = "lean-webhook-secret-0123456789";
 let bodySent = 0n;
+let hookSent = 0n;
 let subscribed = false;
 
 /** A store file migrated by atp itself, with the bench's watchlist row and live trading on. */
@@ -95,12 +109,13 @@ export async function leanPathFloor(
   where: string,
   emulatorUrl: string,
   logger: Logger,
-  opts: { orders: number; warmup: number; gapMs: number },
+  opts: { orders: number; warmup: number; gapMs: number; ingress?: boolean },
 ): Promise<LeanFigures> {
   if (!subscribed) {
     subscribed = true;
-    subscribe("undici:request:bodySent", () => {
-      bodySent = hr();
+    subscribe("undici:request:bodySent", (m) => {
+      if ((m as { request: { path: string } }).request.path === HOOK_PATH) hookSent = hr();
+      else bodySent = hr();
     });
   }
   const dir = mkdtempSync(join(where, "atp-bench-lean-"));
@@ -163,12 +178,8 @@ export async function leanPathFloor(
       q.event.run(at, "intent.submitting", SYMBOL, "{}");
     });
     const path = `${url.pathname.replace(/\/$/, "")}/private/create-order`;
-    const total: number[] = [];
-    const reads: number[] = [];
-    const commits: number[] = [];
-    const requests: number[] = [];
-    for (let k = 0; k < opts.warmup + opts.orders; k++) {
-      const at = 1_800_000_000_000 + k * 9_000_000; // 2.5 h apart: the day's reads stay small
+    /** The steps, synchronously up to the create-order handed to undici. */
+    const entry = (k: number, at: number) => {
       const t0 = hr();
       read(at);
       const t1 = hr();
@@ -200,27 +211,106 @@ export async function leanPathFloor(
         body,
         headers: { "content-type": "application/json" },
       });
-      while (bodySent < t2) await new Promise((r) => setImmediate(r));
-      const t3 = bodySent;
-      await (await answer).body.text();
-      if (k >= opts.warmup) {
-        total.push(ms(t0, t3));
-        reads.push(ms(t0, t1));
-        commits.push(ms(t1, t2));
-        requests.push(ms(t2, t3));
+      return { t0, t1, t2, answer };
+    };
+    const hook = opts.ingress ? await webhookIngress(entry) : undefined;
+    const total: number[] = [];
+    const reads: number[] = [];
+    const commits: number[] = [];
+    const requests: number[] = [];
+    const ingress: number[] = [];
+    try {
+      for (let k = 0; k < opts.warmup + opts.orders; k++) {
+        const at = 1_800_000_000_000 + k * 9_000_000; // 2.5 h apart: the day's reads stay small
+        const sent = hr();
+        const step = hook ? await hook.send(k, at) : entry(k, at);
+        while (bodySent < step.t2) await new Promise((r) => setImmediate(r));
+        const t3 = bodySent;
+        await (await step.answer).body.text();
+        const t0 = hook ? hookSent : step.t0;
+        if (k >= opts.warmup) {
+          if (hook && hookSent < sent) throw new Error("lean webhook: its body was not seen sent");
+          total.push(ms(t0, t3));
+          reads.push(ms(step.t0, step.t1));
+          commits.push(ms(step.t1, step.t2));
+          requests.push(ms(step.t2, t3));
+          ingress.push(ms(t0, step.t0));
+        }
+        const end = performance.now() + opts.gapMs;
+        while (performance.now() < end);
       }
-      const end = performance.now() + opts.gapMs;
-      while (performance.now() < end);
+    } finally {
+      await hook?.close();
     }
     return {
       total: { p50: pct(total, 50), p99: pct(total, 99), max: Math.max(...total) },
       commit: { p50: pct(commits, 50), p99: pct(commits, 99) },
       request: { p50: pct(requests, 50), p99: pct(requests, 99) },
       reads: { p50: pct(reads, 50) },
+      ...(hook ? { ingress: { p50: pct(ingress, 50), p99: pct(ingress, 99) } } : {}),
     };
   } finally {
     await client.close();
     db.close();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+type Step<A> = { t0: bigint; t1: bigint; t2: bigint; answer: A };
+
+/**
+ * The webhook's least ingress: a `node:http` server on loopback whose handler parses the body,
+ * checks the secret's digest and runs `entry` for the signal; `send` posts one webhook (undici) and
+ * resolves with its entry's step once the handler ran it (its 202 follows).
+ */
+async function webhookIngress<A>(entry: (k: number, at: number) => Step<A>) {
+  const digest = createHash("sha256").update(HOOK_SECRET).digest();
+  let ran: ((step: Step<A>) => void) | undefined;
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      const hook = JSON.parse(Buffer.concat(chunks).toString("utf8")) as {
+        secret: string;
+        signal_id: string;
+      };
+      if (!timingSafeEqual(createHash("sha256").update(hook.secret).digest(), digest)) {
+        res.writeHead(401).end();
+        return;
+      }
+      const k = Number(hook.signal_id);
+      const step = entry(k, 1_800_000_000_000 + k * 9_000_000);
+      res.writeHead(202, { "content-type": "application/json" }).end('{"status":"accepted"}');
+      ran?.(step);
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const client = new Client(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+  return {
+    async send(k: number, _at: number): Promise<Step<A>> {
+      const body = JSON.stringify({
+        secret: HOOK_SECRET,
+        symbol: SYMBOL,
+        side: "buy",
+        amount_usd: "10",
+        signal_id: String(k),
+      });
+      const done = new Promise<Step<A>>((r) => {
+        ran = r;
+      });
+      const res = await client.request({
+        method: "POST",
+        path: HOOK_PATH,
+        body,
+        headers: { "content-type": "application/json" },
+      });
+      await res.body.text();
+      if (res.statusCode !== 202) throw new Error(`lean webhook answered ${res.statusCode}`);
+      return done;
+    },
+    async close() {
+      await client.close();
+      await new Promise<void>((r) => server.close(() => r()));
+    },
+  };
 }
