@@ -276,6 +276,15 @@ describe("oversized requests get the exchange's envelope, bounded", () => {
 });
 
 describe("closing while a latency fault holds requests", () => {
+  /** `p` within `ms`, or a failure naming the step that hung (this test once timed out as a whole). */
+  const step = <T>(what: string, p: Promise<T>, ms = 5_000): Promise<T> => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms: ${what}`)), ms);
+    });
+    return Promise.race([p, late]).finally(() => clearTimeout(timer));
+  };
+
   it("releases held REST and WebSocket requests at once (nothing waits for the fault)", async () => {
     const em = await startEmulator({
       market_tick_ms: 0,
@@ -284,18 +293,28 @@ describe("closing while a latency fault holds requests", () => {
         { kind: "latency", ms: 600_000, methods: ["public/get-instruments", "private/get-open-orders"] },
       ],
     });
-    const c = await WsClient.connect(em.wsUserUrl);
-    expect((await c.auth()).code).toBe(0);
-    c.send({ method: "private/get-open-orders", params: {} });
-    const rest = http(`${em.baseUrl}/public/get-instruments`).then(
-      () => "answered",
-      () => "reset",
-    );
-    while (em.admin.faults()[0]!.fired < 2) await new Promise((r) => setTimeout(r, 5));
-    expect(em.exchange.heldRequests()).toBe(2);
-    await em.close();
-    expect(await rest).toBe("reset");
-    expect(await c.closed).toBe(1006);
-    expect(em.exchange.heldRequests()).toBe(0); // their 10-minute timers are cleared
+    try {
+      const c = await step("the user WebSocket connecting", WsClient.connect(em.wsUserUrl));
+      expect((await step("the user WebSocket's auth", c.auth())).code).toBe(0);
+      c.send({ method: "private/get-open-orders", params: {} });
+      const rest = http(`${em.baseUrl}/public/get-instruments`).then(
+        () => "answered",
+        () => "reset",
+      );
+      const fired = () => em.admin.faults()[0]!.fired;
+      const end = Date.now() + 5_000;
+      while (fired() < 2) {
+        if (Date.now() > end)
+          throw new Error(`the latency fault fired ${fired()} times, not 2: a request never reached it`);
+        await new Promise((r) => setTimeout(r, 5));
+      }
+      expect(em.exchange.heldRequests()).toBe(2);
+      await step("the emulator closing with two held requests", em.close());
+      expect(await step("the held REST request ending", rest)).toBe("reset");
+      expect(await step("the held WebSocket closing", c.closed)).toBe(1006);
+      expect(em.exchange.heldRequests()).toBe(0); // their 10-minute timers are cleared
+    } finally {
+      await em.close().catch(() => undefined);
+    }
   });
 });
