@@ -140,7 +140,12 @@ describe("the dashboard in a browser", () => {
 
   it("watchlist: indicators, the decision's conditions and the chart with markers", async () => {
     await open("watchlist/BTC_USD", "[data-testid=chart-info]");
-    expect(await page.getByTestId("watch-BTC_USD").textContent()).toContain("28.40");
+    // indicators rounded for reading (RSI to 1 decimal, the volume ratio to 2), every digit in the title
+    const rsi = page.locator("[data-testid=watch-BTC_USD] td[data-label=RSI]");
+    expect(await rsi.textContent()).toBe("28.4");
+    expect(await rsi.getAttribute("title")).toBe("28.4012345678901");
+    const ratio = page.locator("[data-testid=watch-BTC_USD] td[data-label='Vol ratio']");
+    expect(await ratio.textContent()).toBe("1.80");
     await page.getByTestId("decision-BTC_USD").hover();
     await textOnceContains(page, "[data-testid=watch-BTC_USD] [role=tooltip]", "rsi_below");
     expect(await page.getByTestId("chart-info").textContent()).toContain("200 candles · 2 markers");

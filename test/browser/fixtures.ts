@@ -54,11 +54,11 @@ export function fixtureWatchItem(symbol: string, at = FIXTURE_T0): ApiWatchlistI
       ],
     },
     indicators: {
-      rsi: buy ? "28.40" : "55.10",
+      rsi: buy ? "28.4012345678901" : "55.10", // every digit of a float computation, as the API sends it
       ema10: price,
       ma50: price,
       ma200: price,
-      volume_ratio: "1.80",
+      volume_ratio: "1.8049999999999999",
     },
     data_fresh: symbol !== "CRO_USD",
     stale_reason: symbol === "CRO_USD" ? "no ticker for 45 s" : null,

@@ -5,7 +5,10 @@
  */
 import { useState } from "react";
 import type { ApiDecision } from "../api/types.js";
-import { DASH, time } from "../state/format.js";
+import { DASH, rounded, time } from "../state/format.js";
+
+/** A condition's value and threshold, to read at a glance (the API keeps every digit). */
+const CONDITION_PLACES = 4;
 
 export function DecisionCell({ decision, symbol }: { decision: ApiDecision | null; symbol: string }) {
   const [open, setOpen] = useState(false);
@@ -37,8 +40,8 @@ export function DecisionCell({ decision, symbol }: { decision: ApiDecision | nul
               {c.value !== null && (
                 <span className="muted">
                   {" "}
-                  {c.value}
-                  {c.threshold !== null ? ` vs ${c.threshold}` : ""}
+                  {rounded(c.value, CONDITION_PLACES)}
+                  {c.threshold !== null ? ` vs ${rounded(c.threshold, CONDITION_PLACES)}` : ""}
                 </span>
               )}
             </li>

@@ -7,7 +7,7 @@ import { useState } from "react";
 import { api } from "../api/client.js";
 import type { ApiWatchlistItem, ApiWatchlistPatch } from "../api/types.js";
 import { useAction } from "../state/action.js";
-import { text } from "../state/format.js";
+import { placesOf, rounded, text } from "../state/format.js";
 import { routeHref } from "../state/route.js";
 import { DecisionCell } from "./DecisionCell.js";
 
@@ -32,10 +32,28 @@ function patchOf(w: ApiWatchlistItem, d: Draft): ApiWatchlistPatch {
   return patch;
 }
 
+/** An indicator cell: rounded for reading (moving averages to the price's decimals), every digit in its title. */
+function Indicator({
+  label,
+  value,
+  places,
+}: {
+  label: string;
+  value: string | null | undefined;
+  places: number;
+}) {
+  return (
+    <td className="num" data-label={label} title={value ?? undefined}>
+      {rounded(value, places)}
+    </td>
+  );
+}
+
 export function WatchRow({ item: w, selected }: { item: ApiWatchlistItem; selected: boolean }) {
   const action = useAction();
   const [draft, setDraft] = useState<Draft | null>(null);
   const ind = w.indicators;
+  const pricePlaces = placesOf(w.price);
   const edit = (key: keyof Draft, label: string) =>
     draft ? (
       <input
@@ -86,21 +104,11 @@ export function WatchRow({ item: w, selected }: { item: ApiWatchlistItem; select
       <td className="num" data-label="Price">
         {text(w.price)}
       </td>
-      <td className="num" data-label="RSI">
-        {text(ind?.rsi)}
-      </td>
-      <td className="num" data-label="EMA10">
-        {text(ind?.ema10)}
-      </td>
-      <td className="num" data-label="MA50">
-        {text(ind?.ma50)}
-      </td>
-      <td className="num" data-label="MA200">
-        {text(ind?.ma200)}
-      </td>
-      <td className="num" data-label="Vol ratio">
-        {text(ind?.volume_ratio)}
-      </td>
+      <Indicator label="RSI" value={ind?.rsi} places={1} />
+      <Indicator label="EMA10" value={ind?.ema10} places={pricePlaces} />
+      <Indicator label="MA50" value={ind?.ma50} places={pricePlaces} />
+      <Indicator label="MA200" value={ind?.ma200} places={pricePlaces} />
+      <Indicator label="Vol ratio" value={ind?.volume_ratio} places={2} />
       <td data-label="Decision">
         <DecisionCell decision={w.decision} symbol={w.symbol} />
       </td>
