@@ -7,6 +7,7 @@
 import type { Candle } from "../../domain/market.js";
 import {
   candleStart,
+  nextCandleStart,
   parseTimeframe,
   TIMEFRAMES,
   type Timeframe,
@@ -33,6 +34,8 @@ export const HOUR_TIMEFRAMES: readonly Timeframe[] = TIMEFRAMES.filter(
 
 export class CandleStore {
   private readonly series = new Map<Timeframe, Candle[]>();
+  /** Per timeframe, where its newest candle's bucket ends (exclusive): a bar before it merges without `candleStart`. */
+  private readonly ends = new Map<Timeframe, number>();
 
   constructor() {
     for (const tf of TIMEFRAMES) this.series.set(tf, []);
@@ -50,8 +53,10 @@ export class CandleStore {
   ): void {
     for (const tf of tfs) {
       const list = this.series.get(tf)!;
-      const start = candleStart(tf, t);
       const last = list[list.length - 1];
+      // the newest bucket holds t exactly when last.t <= t < its end: candleStart's answer, without its cost
+      const inLast = last !== undefined && last.t <= t && t < (this.ends.get(tf) ?? last.t);
+      const start = inLast ? last.t : candleStart(tf, t);
       if (last && last.t === start) {
         if (h > last.h) last.h = h;
         if (l < last.l) last.l = l;
@@ -59,6 +64,7 @@ export class CandleStore {
         last.v += v;
       } else if (!last || start > last.t) {
         list.push({ t: start, o, h, l, c, v });
+        this.ends.set(tf, nextCandleStart(tf, start));
         if (list.length > MAX_CANDLES) list.splice(0, list.length - MAX_CANDLES);
       }
     }
