@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import type { Candle } from "../../src/domain/market.js";
+import { CandleColumns } from "../../src/emulator/market/candle-columns.js";
 import { CandleStore } from "../../src/emulator/market/candles.js";
 import { Rng } from "../../src/emulator/rng.js";
 import { candleStart, TIMEFRAMES, type Timeframe } from "../../src/exchange/cryptocom/constants.js";
@@ -46,5 +47,24 @@ describe("CandleStore", () => {
     const want = reference(bars);
     for (const tf of TIMEFRAMES)
       expect(store.range(tf, 0, Number.MAX_SAFE_INTEGER, 1_000_000), tf).toEqual(want.get(tf));
+  });
+});
+
+describe("CandleColumns", () => {
+  it("keeps the newest `max` candles through growth and compaction; what it hands out is a copy", () => {
+    const s = new CandleColumns(700);
+    for (let i = 0; i < 5_000; i++) {
+      s.push(i, i + 0.1, i + 0.2, i - 0.2, i + 0.05, 1);
+      if (i % 3 === 0) s.mergeLast(i + 0.5, i - 0.5, i + 0.07, 2);
+    }
+    expect(s.length).toBe(700);
+    expect(s.at(0).t).toBe(4_300);
+    expect(s.at(699)).toEqual({ t: 4_999, o: 4_999.1, h: 4_999.2, l: 4_998.8, c: 4_999.05, v: 1 });
+    expect(s.at(698)).toEqual({ t: 4_998, o: 4_998.1, h: 4_998.5, l: 4_997.5, c: 4_998.07, v: 3 });
+    for (let i = 0; i < 700; i++) expect(s.startAt(i)).toBe(4_300 + i);
+    s.at(699).h = 1e9;
+    expect(s.at(699).h).toBe(4_999.2);
+    s.scale(2);
+    expect(s.at(699)).toEqual({ t: 4_999, o: 9_998.2, h: 9_998.4, l: 9_997.6, c: 9_998.1, v: 1 });
   });
 });

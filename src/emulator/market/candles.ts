@@ -12,6 +12,7 @@ import {
   TIMEFRAMES,
   type Timeframe,
 } from "../../exchange/cryptocom/constants.js";
+import { CandleColumns } from "./candle-columns.js";
 
 const MAX_CANDLES = 12_000;
 
@@ -33,12 +34,12 @@ export const HOUR_TIMEFRAMES: readonly Timeframe[] = TIMEFRAMES.filter(
 );
 
 export class CandleStore {
-  private readonly series = new Map<Timeframe, Candle[]>();
+  private readonly series = new Map<Timeframe, CandleColumns>();
   /** Per timeframe, where its newest candle's bucket ends (exclusive): a bar before it merges without `candleStart`. */
   private readonly ends = new Map<Timeframe, number>();
 
   constructor() {
-    for (const tf of TIMEFRAMES) this.series.set(tf, []);
+    for (const tf of TIMEFRAMES) this.series.set(tf, new CandleColumns(MAX_CANDLES));
   }
 
   /** Merges a bar starting at `t` into the given timeframes (all when omitted). */
@@ -53,19 +54,14 @@ export class CandleStore {
   ): void {
     for (const tf of tfs) {
       const list = this.series.get(tf)!;
-      const last = list[list.length - 1];
-      // the newest bucket holds t exactly when last.t <= t < its end: candleStart's answer, without its cost
-      const inLast = last !== undefined && last.t <= t && t < (this.ends.get(tf) ?? last.t);
-      const start = inLast ? last.t : candleStart(tf, t);
-      if (last && last.t === start) {
-        if (h > last.h) last.h = h;
-        if (l < last.l) last.l = l;
-        last.c = c;
-        last.v += v;
-      } else if (!last || start > last.t) {
-        list.push({ t: start, o, h, l, c, v });
+      const lastT = list.lastStart();
+      // the newest bucket holds t exactly when lastT <= t < its end: candleStart's answer, without its cost
+      const inLast = lastT !== undefined && lastT <= t && t < (this.ends.get(tf) ?? lastT);
+      const start = inLast ? lastT : candleStart(tf, t);
+      if (lastT === start) list.mergeLast(h, l, c, v);
+      else if (lastT === undefined || start > lastT) {
+        list.push(start, o, h, l, c, v);
         this.ends.set(tf, nextCandleStart(tf, start));
-        if (list.length > MAX_CANDLES) list.splice(0, list.length - MAX_CANDLES);
       }
     }
   }
@@ -75,28 +71,22 @@ export class CandleStore {
     const list = this.series.get(tf)!;
     const out: Candle[] = [];
     for (let i = list.length - 1; i >= 0 && out.length < count; i--) {
-      const c = list[i]!;
-      if (c.t > end) continue;
-      if (c.t < start) break;
-      out.push(c);
+      const t = list.startAt(i);
+      if (t > end) continue;
+      if (t < start) break;
+      out.push(list.at(i));
     }
     return out.reverse();
   }
 
   /** Multiplies every price by `factor` (the history is generated, then anchored to today's price). */
   scale(factor: number): void {
-    for (const list of this.series.values()) {
-      for (const c of list) {
-        c.o *= factor;
-        c.h *= factor;
-        c.l *= factor;
-        c.c *= factor;
-      }
-    }
+    for (const list of this.series.values()) list.scale(factor);
   }
 
+  /** The newest candle of `tf` (a copy), or undefined. */
   latest(tf: Timeframe): Candle | undefined {
     const list = this.series.get(tf)!;
-    return list[list.length - 1];
+    return list.length === 0 ? undefined : list.at(list.length - 1);
   }
 }
