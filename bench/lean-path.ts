@@ -47,6 +47,8 @@ export interface LeanFigures {
 const SYMBOL = "BTC_USD";
 const DAY_MS = 86_400_000;
 const hr = () => process.hrtime.bigint();
+/** Order `k`'s time: 2.5 h apart, so the day's reads stay small. */
+const orderTime = (k: number) => 1_800_000_000_000 + k * 9_000_000;
 const ms = (a: bigint, b: bigint) => Number(b - a) / 1e6;
 
 const HOOK_PATH = "/lean-webhook";
@@ -221,9 +223,9 @@ export async function leanPathFloor(
     const ingress: number[] = [];
     try {
       for (let k = 0; k < opts.warmup + opts.orders; k++) {
-        const at = 1_800_000_000_000 + k * 9_000_000; // 2.5 h apart: the day's reads stay small
+        const at = orderTime(k);
         const sent = hr();
-        const step = hook ? await hook.send(k, at) : entry(k, at);
+        const step = hook ? await hook.send(k) : entry(k, at);
         while (bodySent < step.t2) await new Promise((r) => setImmediate(r));
         const t3 = bodySent;
         await (await step.answer).body.text();
@@ -279,7 +281,7 @@ async function webhookIngress<A>(entry: (k: number, at: number) => Step<A>) {
         return;
       }
       const k = Number(hook.signal_id);
-      const step = entry(k, 1_800_000_000_000 + k * 9_000_000);
+      const step = entry(k, orderTime(k));
       res.writeHead(202, { "content-type": "application/json" }).end('{"status":"accepted"}');
       ran?.(step);
     });
@@ -287,7 +289,7 @@ async function webhookIngress<A>(entry: (k: number, at: number) => Step<A>) {
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   const client = new Client(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
   return {
-    async send(k: number, _at: number): Promise<Step<A>> {
+    async send(k: number): Promise<Step<A>> {
       const body = JSON.stringify({
         secret: HOOK_SECRET,
         symbol: SYMBOL,

@@ -54,7 +54,7 @@ describe("CandleColumns", () => {
   it("keeps the newest `max` candles through growth and compaction; what it hands out is a copy", () => {
     const s = new CandleColumns(700);
     for (let i = 0; i < 5_000; i++) {
-      s.push(i, i + 0.1, i + 0.2, i - 0.2, i + 0.05, 1);
+      s.push(i, i + 1, i + 0.1, i + 0.2, i - 0.2, i + 0.05, 1);
       if (i % 3 === 0) s.mergeLast(i + 0.5, i - 0.5, i + 0.07, 2);
     }
     expect(s.length).toBe(700);
@@ -62,6 +62,12 @@ describe("CandleColumns", () => {
     expect(s.at(699)).toEqual({ t: 4_999, o: 4_999.1, h: 4_999.2, l: 4_998.8, c: 4_999.05, v: 1 });
     expect(s.at(698)).toEqual({ t: 4_998, o: 4_998.1, h: 4_998.5, l: 4_997.5, c: 4_998.07, v: 3 });
     for (let i = 0; i < 700; i++) expect(s.startAt(i)).toBe(4_300 + i);
+    expect([s.holds(4_998.9), s.holds(4_999), s.holds(4_999.5), s.holds(5_000)]).toEqual([
+      false,
+      true,
+      true,
+      false,
+    ]);
     s.at(699).h = 1e9;
     expect(s.at(699).h).toBe(4_999.2);
     s.scale(2);

@@ -23,6 +23,8 @@ export class CandleColumns {
   private data = new Float64Array(256 * FIELDS);
   private first = 0;
   private count = 0;
+  /** Where the newest candle's bucket ends (exclusive), as its `push` said. */
+  private lastEnd = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly max: number) {}
 
@@ -33,6 +35,12 @@ export class CandleColumns {
   /** The newest candle's start, or undefined when empty. */
   lastStart(): number | undefined {
     return this.count === 0 ? undefined : this.data[(this.first + this.count - 1) * FIELDS + T];
+  }
+
+  /** Whether time `t` falls in the newest candle's bucket (its start ≤ t < its end). */
+  holds(t: number): boolean {
+    const last = this.lastStart();
+    return last !== undefined && last <= t && t < this.lastEnd;
   }
 
   /** The i-th candle (0 = the oldest kept) as a new object. */
@@ -47,7 +55,8 @@ export class CandleColumns {
     return this.data[(this.first + i) * FIELDS + T]!;
   }
 
-  push(t: number, o: number, h: number, l: number, c: number, v: number): void {
+  /** A new newest candle starting at `t`, its bucket ending at `end` (exclusive). */
+  push(t: number, end: number, o: number, h: number, l: number, c: number, v: number): void {
     if ((this.first + this.count + 1) * FIELDS > this.data.length) this.makeRoom();
     const k = (this.first + this.count) * FIELDS;
     const d = this.data;
@@ -58,6 +67,7 @@ export class CandleColumns {
     d[k + C] = c;
     d[k + V] = v;
     this.count++;
+    this.lastEnd = end;
     if (this.count > this.max) {
       this.first += this.count - this.max;
       this.count = this.max;
@@ -88,12 +98,12 @@ export class CandleColumns {
 
   /** Drops the dropped rows when they are at least half the columns, else doubles the columns. */
   private makeRoom(): void {
-    const kept = this.data.subarray(this.first * FIELDS, (this.first + this.count) * FIELDS);
-    if (this.first >= this.count) {
-      this.data.copyWithin(0, this.first * FIELDS, (this.first + this.count) * FIELDS);
-    } else {
+    const from = this.first * FIELDS;
+    const to = (this.first + this.count) * FIELDS;
+    if (this.first >= this.count) this.data.copyWithin(0, from, to);
+    else {
       const bigger = new Float64Array(this.data.length * 2);
-      bigger.set(kept);
+      bigger.set(this.data.subarray(from, to));
       this.data = bigger;
     }
     this.first = 0;

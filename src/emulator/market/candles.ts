@@ -35,8 +35,6 @@ export const HOUR_TIMEFRAMES: readonly Timeframe[] = TIMEFRAMES.filter(
 
 export class CandleStore {
   private readonly series = new Map<Timeframe, CandleColumns>();
-  /** Per timeframe, where its newest candle's bucket ends (exclusive): a bar before it merges without `candleStart`. */
-  private readonly ends = new Map<Timeframe, number>();
 
   constructor() {
     for (const tf of TIMEFRAMES) this.series.set(tf, new CandleColumns(MAX_CANDLES));
@@ -54,15 +52,14 @@ export class CandleStore {
   ): void {
     for (const tf of tfs) {
       const list = this.series.get(tf)!;
-      const lastT = list.lastStart();
-      // the newest bucket holds t exactly when lastT <= t < its end: candleStart's answer, without its cost
-      const inLast = lastT !== undefined && lastT <= t && t < (this.ends.get(tf) ?? lastT);
-      const start = inLast ? lastT : candleStart(tf, t);
-      if (lastT === start) list.mergeLast(h, l, c, v);
-      else if (lastT === undefined || start > lastT) {
-        list.push(start, o, h, l, c, v);
-        this.ends.set(tf, nextCandleStart(tf, start));
+      // a bar inside the newest bucket merges without candleStart (a Date per bar for 1M)
+      if (list.holds(t)) {
+        list.mergeLast(h, l, c, v);
+        continue;
       }
+      const start = candleStart(tf, t);
+      const lastT = list.lastStart();
+      if (lastT === undefined || start > lastT) list.push(start, nextCandleStart(tf, start), o, h, l, c, v);
     }
   }
 
